@@ -1,0 +1,394 @@
+//! The command line: a thin door onto the pipeline.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::config::Config;
+use crate::demo;
+use crate::i18n::{pick, Lang};
+use crate::ingest::{self, IngestError, IngestOptions};
+use crate::pipeline::{self, ScoredLedger};
+use crate::report;
+
+#[derive(Parser, Debug)]
+#[command(name = "ledgerlens", version, about = "예산 집행 원장 이상 거래 탐지 · Anomaly scoring for budget-execution ledgers")]
+pub struct Cli {
+    /// Language of messages, headers and reasons.
+    #[arg(long, global = true, value_enum, default_value_t = Lang::Ko)]
+    pub lang: Lang,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Score a ledger file and write a scored workbook (input never modified).
+    Score(ScoreArgs),
+    /// Generate a demo ledger with labelled anomalies, score it and report precision and recall.
+    Demo(DemoArgs),
+    /// Benchmarks of single components.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Args, Debug)]
+pub struct ScoreArgs {
+    /// Input ledger: .xlsx, .xlsm, .xls, .ods or .csv.
+    pub input: PathBuf,
+    /// Scored workbook to write (default: INPUT stem + ".scored.xlsx" beside it).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Also write one JSON object per row here.
+    #[arg(long)]
+    pub jsonl: Option<PathBuf>,
+    /// Sheet to read (default: the first).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Map a field to a header: FIELD=HEADER (date, department, account, vendor, description, amount, voucher, budget_item, payment_method).
+    #[arg(long = "map", value_name = "FIELD=HEADER")]
+    pub map: Vec<String>,
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ModelArgs {
+    /// TOML file with limits, weights and bands (see README).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Seed for the models (overrides the config).
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// Number of ledger rows to generate.
+    #[arg(long, default_value_t = 100_000)]
+    pub rows: usize,
+    /// Seed of the generator (and of the models unless --config says otherwise).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Where to write the ledger, its labels and the scored workbook.
+    #[arg(long, default_value = "ledgerlens-demo")]
+    pub out_dir: PathBuf,
+    /// TOML file with limits, weights and bands (its seed is replaced by --seed).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BenchCommand {
+    /// The Isolation Forest alone (100 trees, 256 samples) on a numeric CSV with a `label` column.
+    Iforest {
+        file: PathBuf,
+        #[arg(long, default_value_t = 5)]
+        seeds: u64,
+    },
+}
+
+/// Runs the CLI and returns the process exit code.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    let lang = cli.lang;
+    let result = match cli.command {
+        Command::Score(args) => score_command(args, lang),
+        Command::Demo(args) => demo_command(args, lang),
+        Command::Bench(BenchCommand::Iforest { file, seeds }) => bench_iforest(&file, seeds),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(err) => {
+            match err.downcast_ref::<IngestError>() {
+                Some(ingest) => eprintln!("{}: {}", pick(lang, "오류", "error"), ingest.render(lang)),
+                None => eprintln!("{}: {err:#}", pick(lang, "오류", "error")),
+            }
+            1
+        }
+    }
+}
+
+fn load_config(args: &ModelArgs, lang: Lang) -> anyhow::Result<Config> {
+    let mut config = match &args.config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| path.display().to_string())?;
+            Config::from_toml(&text)
+                .map_err(|t| anyhow::anyhow!("{}: {}", path.display(), t.get(lang)))?
+        }
+        None => Config::default(),
+    };
+    if let Some(seed) = args.seed {
+        config.seed = seed;
+    }
+    Ok(config)
+}
+
+/// Stage-by-stage progress on stderr; invisible when stderr is not a terminal.
+struct Progress {
+    bar: ProgressBar,
+    lang: Lang,
+}
+
+impl Progress {
+    fn new(lang: Lang, stages: u64) -> Progress {
+        let bar = ProgressBar::new(stages);
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} [{bar:20}] {pos}/{len} {msg} ({elapsed})")
+                .expect("template")
+                .progress_chars("=> "),
+        );
+        bar.enable_steady_tick(Duration::from_millis(120));
+        Progress { bar, lang }
+    }
+
+    fn stage(&self, ko: &'static str, en: &'static str) {
+        self.bar.set_message(pick(self.lang, ko, en).to_string());
+    }
+
+    fn done_stage(&self) {
+        self.bar.inc(1);
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+fn default_output(input: &Path) -> PathBuf {
+    let stem = input.file_stem().and_then(|s| s.to_str()).unwrap_or("ledger");
+    input.with_file_name(format!("{stem}.scored.xlsx"))
+}
+
+/// Refuses to write over the input: the user's file is never modified.
+fn ensure_not_input(input: &Path, output: &Path, lang: Lang) -> anyhow::Result<()> {
+    let same = match (input.canonicalize(), output.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => input == output,
+    };
+    if same {
+        anyhow::bail!(
+            "{}",
+            pick(
+                lang,
+                "출력 파일이 입력 파일과 같습니다. 원본은 덮어쓰지 않습니다: -o 로 다른 파일을 지정하세요",
+                "the output is the input file; ledgerlens never overwrites the input: choose another file with -o"
+            )
+        );
+    }
+    Ok(())
+}
+
+fn read_and_score(
+    input: &Path,
+    options: &IngestOptions,
+    config: &Config,
+    progress: &Progress,
+) -> anyhow::Result<(ScoredLedger, f64)> {
+    progress.stage("원장 읽는 중", "reading ledger");
+    let t0 = Instant::now();
+    let ledger = ingest::read_path(input, options)?;
+    let read_s = t0.elapsed().as_secs_f64();
+    progress.done_stage();
+    progress.stage("특성 계산·모델 실행 중", "computing features and models");
+    let scored = pipeline::score(ledger, config)?;
+    progress.done_stage();
+    Ok((scored, read_s))
+}
+
+fn write_outputs(
+    scored: &ScoredLedger,
+    output: &Path,
+    jsonl: Option<&Path>,
+    lang: Lang,
+    progress: &Progress,
+) -> anyhow::Result<f64> {
+    progress.stage("결과 통합문서 쓰는 중", "writing scored workbook");
+    let t0 = Instant::now();
+    report::workbook::write(scored, lang, output).with_context(|| output.display().to_string())?;
+    if let Some(path) = jsonl {
+        let file = std::fs::File::create(path).with_context(|| path.display().to_string())?;
+        report::jsonl::write(scored, lang, &mut std::io::BufWriter::new(file))
+            .with_context(|| path.display().to_string())?;
+    }
+    progress.done_stage();
+    Ok(t0.elapsed().as_secs_f64())
+}
+
+fn print_summary(scored: &ScoredLedger, lang: Lang) {
+    let s = &scored.summary;
+    let q = &scored.ledger.quality;
+    eprintln!(
+        "{}: {} · {}: {} · {}: {} · {}: {}",
+        pick(lang, "점수 매긴 행", "rows scored"),
+        s.rows,
+        pick(lang, "높음", "high"),
+        s.bands.high,
+        pick(lang, "중간", "medium"),
+        s.bands.medium,
+        pick(lang, "건너뛴 행", "rows skipped"),
+        q.rows_skipped()
+    );
+    for line in q.summary_lines(lang) {
+        eprintln!("  · {line}");
+    }
+}
+
+fn score_command(args: ScoreArgs, lang: Lang) -> anyhow::Result<()> {
+    let config = load_config(&args.model, lang)?;
+    let overrides = args
+        .map
+        .iter()
+        .map(|m| ingest::parse_override(m))
+        .collect::<Result<Vec<_>, _>>()?;
+    let options = IngestOptions {
+        sheet: args.sheet.clone(),
+        overrides,
+    };
+    let output = args.output.clone().unwrap_or_else(|| default_output(&args.input));
+    ensure_not_input(&args.input, &output, lang)?;
+    if let Some(j) = &args.jsonl {
+        ensure_not_input(&args.input, j, lang)?;
+    }
+    let started = Instant::now();
+    let progress = Progress::new(lang, 3);
+    let (scored, read_s) = read_and_score(&args.input, &options, &config, &progress)?;
+    let write_s = write_outputs(&scored, &output, args.jsonl.as_deref(), lang, &progress)?;
+    progress.finish();
+    print_summary(&scored, lang);
+    let t = &scored.summary.timings;
+    eprintln!(
+        "{} {} ({:.2}s: read {:.2} · features {:.2} · model {:.2} · write {:.2})",
+        pick(lang, "저장:", "wrote"),
+        output.display(),
+        started.elapsed().as_secs_f64(),
+        read_s,
+        t.features_s,
+        t.model_s,
+        write_s
+    );
+    Ok(())
+}
+
+fn demo_command(args: DemoArgs, lang: Lang) -> anyhow::Result<()> {
+    let config = load_config(
+        &ModelArgs {
+            config: args.config.clone(),
+            seed: Some(args.seed),
+        },
+        lang,
+    )?;
+    std::fs::create_dir_all(&args.out_dir).with_context(|| args.out_dir.display().to_string())?;
+    let ledger_path = args.out_dir.join("demo_ledger.xlsx");
+    let labels_path = args.out_dir.join("demo_labels.csv");
+    let scored_path = args.out_dir.join("demo_scored.xlsx");
+
+    let progress = Progress::new(lang, 4);
+    progress.stage("데모 원장 생성 중", "generating demo ledger");
+    let demo = demo::generate(args.rows, args.seed);
+    demo.write_xlsx(&ledger_path).with_context(|| ledger_path.display().to_string())?;
+    demo.write_labels(&labels_path).with_context(|| labels_path.display().to_string())?;
+    progress.done_stage();
+    let started = Instant::now();
+    let (scored, _) = read_and_score(&ledger_path, &IngestOptions::default(), &config, &progress)?;
+    write_outputs(&scored, &scored_path, None, lang, &progress)?;
+    progress.finish();
+    let elapsed = started.elapsed().as_secs_f64();
+    let eval = demo::evaluate(&scored, &demo.labels());
+    print_evaluation(&eval, lang);
+    print_summary(&scored, lang);
+    println!(
+        "{} {} · {} · {} ({:.1}s)",
+        pick(lang, "파일:", "files:"),
+        ledger_path.display(),
+        labels_path.display(),
+        scored_path.display(),
+        elapsed
+    );
+    Ok(())
+}
+
+fn kind_label(kind: demo::AnomalyKind, lang: Lang) -> String {
+    use crate::model::signals::SignalKind;
+    let signal = SignalKind::ALL.into_iter().find(|s| s.code() == kind.code());
+    signal.map_or_else(|| kind.code().to_string(), |s| s.label().get(lang).to_string())
+}
+
+fn print_evaluation(e: &demo::Evaluation, lang: Lang) {
+    println!(
+        "{}: {} · {}: {} · {} {}",
+        pick(lang, "행", "rows"),
+        e.rows,
+        pick(lang, "주입된 이상", "injected anomalies"),
+        e.injected,
+        pick(lang, "상위 2% =", "top 2% ="),
+        e.top_n
+    );
+    println!(
+        "{}: {:.3} · {}: {:.3} / {:.3}",
+        pick(lang, "상위 100건 정밀도", "precision@100"),
+        e.precision_at_100,
+        pick(lang, "상위 2% 정밀도/재현율", "top-2% precision/recall"),
+        e.precision_top,
+        e.recall_top
+    );
+    println!(
+        "{}: {:.3} / {:.3} · {}: {:.3} / {:.3}",
+        pick(lang, "'높음' 정밀도/재현율", "high band precision/recall"),
+        e.high_precision,
+        e.high_recall,
+        pick(lang, "'높음+중간' 정밀도/재현율", "high+medium precision/recall"),
+        e.flagged_precision,
+        e.flagged_recall
+    );
+    println!(
+        "{:<28} {:>6} {:>8} {:>10}",
+        pick(lang, "유형", "kind"),
+        pick(lang, "주입", "rows"),
+        pick(lang, "상위2%", "in top 2%"),
+        pick(lang, "재현율", "recall")
+    );
+    for k in &e.kinds {
+        println!(
+            "{:<28} {:>6} {:>8} {:>10.3}",
+            kind_label(k.kind, lang),
+            k.injected,
+            k.in_top,
+            k.recall_top()
+        );
+    }
+}
+
+fn bench_iforest(file: &Path, seeds: u64) -> anyhow::Result<()> {
+    let data = crate::bench::read_labelled_csv(file)?;
+    let results = crate::bench::run_iforest(&data, seeds.max(1));
+    for r in &results {
+        println!(
+            "seed={} auroc={:.4} fit_s={:.4} score_s={:.4}",
+            r.seed, r.auroc, r.fit_s, r.score_s
+        );
+    }
+    let n = results.len() as f64;
+    let mean = |f: fn(&crate::bench::SeedResult) -> f64| results.iter().map(f).sum::<f64>() / n;
+    println!(
+        "auroc_mean={:.4} fit_s={:.4} score_s={:.4}",
+        mean(|r| r.auroc),
+        mean(|r| r.fit_s),
+        mean(|r| r.score_s)
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_line_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

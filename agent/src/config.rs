@@ -1,0 +1,322 @@
+//! Scoring configuration: limits, weights and bands, with per-account-category
+//! overrides, read from TOML. Every default is explained in the README.
+
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::Text;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Seed for the Isolation Forest and k-means: same seed, same scores.
+    pub seed: u64,
+    pub bands: Bands,
+    pub limits: Limits,
+    pub weights: Weights,
+    pub iforest: IForestParams,
+    /// Overrides for accounts whose name contains one of `accounts`.
+    #[serde(rename = "category")]
+    pub categories: Vec<Category>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Bands {
+    /// Scores at or above this are "high".
+    pub high: f64,
+    /// Scores at or above this (and below `high`) are "medium".
+    pub medium: f64,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// A single payment at or above this needs a higher approval or a
+    /// competitive contract; several just under it to one vendor are a split.
+    pub approval_limit: f64,
+    /// Payments at or under this count as "small" for repeated-small-payment checks.
+    pub small_payment_limit: f64,
+    /// Same vendor and amount again within this many days is a duplicate.
+    pub duplicate_window_days: i64,
+    /// Payments to one vendor within this many days are looked at together for splits.
+    pub split_window_days: i64,
+    /// Parts of a split are at least this share of the limit (smaller ones are ordinary).
+    pub split_min_share: f64,
+    /// Minimum number of small payments to one vendor in a month worth a look.
+    pub small_repeat_min_count: u32,
+}
+
+/// How much each signal can contribute, 0..1. Signals combine as a noisy-OR:
+/// `risk = 1 - Π(1 - weight·strength)`, so one certain signal with weight
+/// 0.9 alone gives 90 points and independent signals reinforce each other.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Weights {
+    pub amount_outlier: f64,
+    pub account_outlier: f64,
+    pub duplicate: f64,
+    pub split: f64,
+    pub recurring_jump: f64,
+    pub small_repeat: f64,
+    pub rare_vendor: f64,
+    pub non_working_day: f64,
+    pub year_end: f64,
+    pub round_amount: f64,
+    pub benford: f64,
+    pub isolation: f64,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct IForestParams {
+    pub trees: usize,
+    pub max_samples: usize,
+}
+
+/// Per-category overrides; unset fields fall back to the global values.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Category {
+    pub name: String,
+    /// Substrings of account names that belong to this category.
+    pub accounts: Vec<String>,
+    pub approval_limit: Option<f64>,
+    pub small_payment_limit: Option<f64>,
+    pub bands: Option<Bands>,
+    pub weights: Option<PartialWeights>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct PartialWeights {
+    pub amount_outlier: Option<f64>,
+    pub account_outlier: Option<f64>,
+    pub duplicate: Option<f64>,
+    pub split: Option<f64>,
+    pub recurring_jump: Option<f64>,
+    pub small_repeat: Option<f64>,
+    pub rare_vendor: Option<f64>,
+    pub non_working_day: Option<f64>,
+    pub year_end: Option<f64>,
+    pub round_amount: Option<f64>,
+    pub benford: Option<f64>,
+    pub isolation: Option<f64>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            seed: 42,
+            bands: Bands::default(),
+            limits: Limits::default(),
+            weights: Weights::default(),
+            iforest: IForestParams::default(),
+            categories: vec![Category {
+                // Business entertainment on a holiday is the classic audit
+                // finding in Korean public bodies; weigh it more there.
+                name: "업무추진비".into(),
+                accounts: vec!["업무추진비".into(), "접대비".into()],
+                weights: Some(PartialWeights {
+                    non_working_day: Some(0.85),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }],
+        }
+    }
+}
+
+impl Default for Bands {
+    fn default() -> Self {
+        Bands {
+            high: 70.0,
+            medium: 40.0,
+        }
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            approval_limit: 20_000_000.0,
+            small_payment_limit: 500_000.0,
+            duplicate_window_days: 5,
+            split_window_days: 7,
+            split_min_share: 0.15,
+            small_repeat_min_count: 8,
+        }
+    }
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights {
+            amount_outlier: 0.92,
+            account_outlier: 0.5,
+            duplicate: 0.92,
+            split: 0.88,
+            recurring_jump: 0.88,
+            small_repeat: 0.8,
+            rare_vendor: 0.75,
+            non_working_day: 0.5,
+            year_end: 0.75,
+            round_amount: 0.7,
+            benford: 0.75,
+            isolation: 0.45,
+        }
+    }
+}
+
+impl Default for IForestParams {
+    fn default() -> Self {
+        IForestParams {
+            trees: 100,
+            max_samples: 256,
+        }
+    }
+}
+
+macro_rules! overlay_weights {
+    ($base:expr, $over:expr, $($f:ident),*) => {{
+        let mut w = $base;
+        $( if let Some(v) = $over.$f { w.$f = v; } )*
+        w
+    }};
+}
+
+impl PartialWeights {
+    fn apply(&self, base: Weights) -> Weights {
+        overlay_weights!(
+            base,
+            self,
+            amount_outlier,
+            account_outlier,
+            duplicate,
+            split,
+            recurring_jump,
+            small_repeat,
+            rare_vendor,
+            non_working_day,
+            year_end,
+            round_amount,
+            benford,
+            isolation
+        )
+    }
+}
+
+/// The settings in force for one account, after category overrides.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Resolved {
+    pub approval_limit: f64,
+    pub small_payment_limit: f64,
+    pub bands: Bands,
+    pub weights: Weights,
+}
+
+impl Config {
+    pub fn from_toml(text: &str) -> Result<Config, Text> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            Text::new(
+                format!("설정 파일 오류: {e}"),
+                format!("configuration error: {e}"),
+            )
+        })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn validate(&self) -> Result<(), Text> {
+        let b = self.bands;
+        if !(0.0..=100.0).contains(&b.medium) || !(0.0..=100.0).contains(&b.high) || b.medium > b.high {
+            return Err(Text::new(
+                "bands: 0 ≤ medium ≤ high ≤ 100 이어야 합니다",
+                "bands: need 0 ≤ medium ≤ high ≤ 100",
+            ));
+        }
+        if self.limits.approval_limit <= 0.0 || self.limits.small_payment_limit <= 0.0 {
+            return Err(Text::new(
+                "limits: 한도는 0보다 커야 합니다",
+                "limits: limits must be positive",
+            ));
+        }
+        if self.iforest.trees == 0 || self.iforest.max_samples < 2 {
+            return Err(Text::new(
+                "iforest: trees ≥ 1, max_samples ≥ 2 이어야 합니다",
+                "iforest: need trees ≥ 1 and max_samples ≥ 2",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The settings for an account name: the first category whose pattern
+    /// the name contains, else the globals.
+    pub fn resolve(&self, account: &str) -> Resolved {
+        let base = Resolved {
+            approval_limit: self.limits.approval_limit,
+            small_payment_limit: self.limits.small_payment_limit,
+            bands: self.bands,
+            weights: self.weights,
+        };
+        let Some(cat) = self
+            .categories
+            .iter()
+            .find(|c| c.accounts.iter().any(|p| !p.is_empty() && account.contains(p.as_str())))
+        else {
+            return base;
+        };
+        Resolved {
+            approval_limit: cat.approval_limit.unwrap_or(base.approval_limit),
+            small_payment_limit: cat.small_payment_limit.unwrap_or(base.small_payment_limit),
+            bands: cat.bands.unwrap_or(base.bands),
+            weights: cat.weights.map_or(base.weights, |w| w.apply(base.weights)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_overrides_per_category() {
+        let cfg = Config::from_toml(
+            r#"
+            seed = 7
+            [bands]
+            high = 80
+            [limits]
+            approval_limit = 5000000
+            [[category]]
+            name = "시설"
+            accounts = ["시설", "공사"]
+            approval_limit = 20000000
+            weights = { split = 0.95 }
+            "#,
+        )
+        .unwrap();
+        assert_eq!(cfg.seed, 7);
+        assert_eq!(cfg.bands.high, 80.0);
+        assert_eq!(cfg.bands.medium, 40.0);
+        let office = cfg.resolve("사무용품비");
+        assert_eq!(office.approval_limit, 5_000_000.0);
+        let works = cfg.resolve("시설유지비");
+        assert_eq!(works.approval_limit, 20_000_000.0);
+        assert_eq!(works.weights.split, 0.95);
+        assert_eq!(works.weights.duplicate, Weights::default().duplicate);
+    }
+
+    #[test]
+    fn bad_config_is_explained() {
+        let err = Config::from_toml("[bands]\nhigh = 30\nmedium = 50\n").unwrap_err();
+        assert!(err.en.contains("medium"));
+        let err = Config::from_toml("[limits]\napproval = 1\n").unwrap_err();
+        assert!(err.en.contains("approval"), "{}", err.en);
+    }
+
+    #[test]
+    fn default_weights_entertainment_on_holidays() {
+        let cfg = Config::default();
+        assert!(cfg.resolve("업무추진비").weights.non_working_day > cfg.weights.non_working_day);
+    }
+}

@@ -1,0 +1,166 @@
+//! Group statistics with polars: robust norms (median and MAD) per group,
+//! counts, sums and shares. Groups are identified by one packed `u64` key
+//! per row so that every aggregation is a single-key group-by; results come
+//! back as hash maps the row-level features look up.
+
+use std::collections::HashMap;
+
+use polars::prelude::*;
+
+/// Median and median absolute deviation of a value within a group.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RobustStats {
+    pub median: f64,
+    pub mad: f64,
+    pub count: u32,
+}
+
+/// Packs up to three small ids into one group key.
+pub fn key2(a: u32, b: u32) -> u64 {
+    (u64::from(a) << 32) | u64::from(b)
+}
+
+/// `a` gets 32 bits, `b` and `c` 16 each: c is a month index or a year, b
+/// a department id (a ledger with more than 65,535 departments is not one).
+pub fn key3(a: u32, b: u32, c: u32) -> u64 {
+    (u64::from(a) << 32) | (u64::from(b & 0xFFFF) << 16) | u64::from(c & 0xFFFF)
+}
+
+fn frame(keys: &[u64], values: &[f64]) -> PolarsResult<DataFrame> {
+    DataFrame::new_infer_height(vec![
+        Column::new("k".into(), keys),
+        Column::new("v".into(), values),
+    ])
+}
+
+fn read_u64(df: &DataFrame, name: &str) -> PolarsResult<Vec<u64>> {
+    Ok(df.column(name)?.u64()?.into_no_null_iter().collect())
+}
+
+fn read_f64(df: &DataFrame, name: &str) -> PolarsResult<Vec<f64>> {
+    let col = df.column(name)?.cast(&DataType::Float64)?;
+    Ok(col.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+}
+
+/// Median and MAD of `values` per key.
+pub fn robust_stats(keys: &[u64], values: &[f64]) -> PolarsResult<HashMap<u64, RobustStats>> {
+    let lf = frame(keys, values)?.lazy();
+    let medians = lf
+        .clone()
+        .group_by([col("k")])
+        .agg([col("v").median().alias("med"), len().alias("n")]);
+    let out = lf
+        .join(
+            medians,
+            [col("k")],
+            [col("k")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .with_column((col("v") - col("med")).abs().alias("dev"))
+        .group_by([col("k")])
+        .agg([
+            col("med").first(),
+            col("dev").median().alias("mad"),
+            col("n").first(),
+        ])
+        .collect()?;
+    let k = read_u64(&out, "k")?;
+    let med = read_f64(&out, "med")?;
+    let mad = read_f64(&out, "mad")?;
+    let n = read_f64(&out, "n")?;
+    Ok(k
+        .into_iter()
+        .enumerate()
+        .map(|(i, key)| {
+            (
+                key,
+                RobustStats {
+                    median: med[i],
+                    mad: mad[i],
+                    count: n[i] as u32,
+                },
+            )
+        })
+        .collect())
+}
+
+/// Count and sum of `values` per key.
+pub fn count_and_sum(keys: &[u64], values: &[f64]) -> PolarsResult<HashMap<u64, (u32, f64)>> {
+    let out = frame(keys, values)?
+        .lazy()
+        .group_by([col("k")])
+        .agg([len().alias("n"), col("v").sum().alias("s")])
+        .collect()?;
+    let k = read_u64(&out, "k")?;
+    let n = read_f64(&out, "n")?;
+    let s = read_f64(&out, "s")?;
+    Ok(k
+        .into_iter()
+        .enumerate()
+        .map(|(i, key)| (key, (n[i] as u32, s[i])))
+        .collect())
+}
+
+/// Count of rows per key.
+pub fn counts(keys: &[u64]) -> PolarsResult<HashMap<u64, u32>> {
+    let zeros = vec![0.0; keys.len()];
+    Ok(count_and_sum(keys, &zeros)?
+        .into_iter()
+        .map(|(k, (n, _))| (k, n))
+        .collect())
+}
+
+/// Mean of `values` per key (a share when the values are 0/1).
+pub fn means(keys: &[u64], values: &[f64]) -> PolarsResult<HashMap<u64, f64>> {
+    Ok(count_and_sum(keys, values)?
+        .into_iter()
+        .map(|(k, (n, s))| (k, s / f64::from(n.max(1))))
+        .collect())
+}
+
+/// Median of `values` per key.
+pub fn medians(keys: &[u64], values: &[f64]) -> PolarsResult<HashMap<u64, f64>> {
+    let out = frame(keys, values)?
+        .lazy()
+        .group_by([col("k")])
+        .agg([col("v").median().alias("m")])
+        .collect()?;
+    let k = read_u64(&out, "k")?;
+    let m = read_f64(&out, "m")?;
+    Ok(k.into_iter().zip(m).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn robust_stats_per_group() {
+        let keys = [1, 1, 1, 1, 1, 2, 2];
+        let values = [1.0, 2.0, 3.0, 4.0, 100.0, 10.0, 20.0];
+        let stats = robust_stats(&keys, &values).unwrap();
+        let a = stats[&1];
+        assert_eq!(a.median, 3.0);
+        assert_eq!(a.mad, 1.0);
+        assert_eq!(a.count, 5);
+        assert_eq!(stats[&2].median, 15.0);
+        assert_eq!(stats[&2].mad, 5.0);
+    }
+
+    #[test]
+    fn counts_sums_means() {
+        let keys = [7, 7, 9];
+        let cs = count_and_sum(&keys, &[1.0, 2.0, 5.0]).unwrap();
+        assert_eq!(cs[&7], (2, 3.0));
+        assert_eq!(counts(&keys).unwrap()[&9], 1);
+        assert_eq!(means(&keys, &[1.0, 0.0, 1.0]).unwrap()[&7], 0.5);
+        assert_eq!(medians(&keys, &[1.0, 3.0, 5.0]).unwrap()[&7], 2.0);
+    }
+
+    #[test]
+    fn keys_pack_without_collisions() {
+        assert_ne!(key2(1, 2), key2(2, 1));
+        assert_ne!(key3(1, 2, 3), key3(1, 3, 2));
+        assert_eq!(key3(5, 0, 0) >> 32, 5);
+    }
+}

@@ -1,0 +1,342 @@
+//! Features: Ledger -> per-row facts the models and rules read.
+//!
+//! Group norms and frequencies come from polars group-bys ([`groups`]);
+//! time-ordered patterns from scans ([`sequences`]); calendar facts from
+//! [`calendar`] and the holiday table; first-digit tests from [`benford`].
+//! Every feature keeps the numbers a reason will quote.
+
+pub mod benford;
+pub mod calendar;
+pub mod groups;
+pub mod holidays;
+pub mod sequences;
+
+use std::collections::HashMap;
+
+use chrono::Datelike;
+use polars::prelude::PolarsResult;
+
+use crate::config::{Config, Resolved};
+use crate::ingest::Ledger;
+use benford::DigitCounts;
+use calendar::CalendarFacts;
+use groups::{key2, key3, RobustStats};
+pub use sequences::{Duplicate, Recurrence, Split};
+
+/// A row's amount against a group's typical amount.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Deviation {
+    /// The group's median amount in won.
+    pub median: f64,
+    /// amount / median.
+    pub ratio: f64,
+    /// Robust z of log(amount): (log a - median) / (1.4826 · MAD).
+    pub z: f64,
+    pub group_size: u32,
+}
+
+/// Many small payments to one vendor from one department in one month.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SmallRepeat {
+    pub count: u32,
+    pub sum: f64,
+    /// The pair's usual number of small payments in a month it is paid.
+    pub usual_count: f64,
+}
+
+/// Spending of a department and account in the last fortnight of a fiscal
+/// year against that pair's usual half-month.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct YearEnd {
+    pub late_december_sum: f64,
+    /// late_december_sum / (the pair's average spending per half month).
+    pub ratio: f64,
+}
+
+/// First-digit statistics of a group of payments.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BenfordStat {
+    /// MAD against plain Benford, the figure auditors know.
+    pub benford_mad: f64,
+    /// MAD and chi-square against the scale-adjusted expectation (see
+    /// [`benford`]): what the signal judges by.
+    pub mad: f64,
+    pub chi_square: f64,
+    pub count: u32,
+    pub excess_digit: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Features {
+    pub len: usize,
+    pub log_amount: Vec<f64>,
+    pub dept_account: Vec<Deviation>,
+    pub account: Vec<Deviation>,
+    pub vendor_count: Vec<u32>,
+    /// Payments to this vendor from this account.
+    pub vendor_account_count: Vec<u32>,
+    /// Payments from this department and account.
+    pub dept_account_count: Vec<u32>,
+    pub account_count: Vec<u32>,
+    pub recurrence: Vec<Option<Recurrence>>,
+    pub small_repeat: Vec<Option<SmallRepeat>>,
+    pub duplicate: Vec<Option<Duplicate>>,
+    pub split: Vec<Option<Split>>,
+    /// 0: not round; 1: a multiple of 100,000; 2: of 1,000,000.
+    pub round_level: Vec<u8>,
+    /// Share of this account's payments that are multiples of 1,000,000.
+    pub account_round_share: Vec<f64>,
+    pub calendar: Vec<CalendarFacts>,
+    pub year_end: Vec<Option<YearEnd>>,
+    /// Per vendor id; None when the vendor has too few payments to judge.
+    pub benford_vendor: Vec<Option<BenfordStat>>,
+    /// Per department id.
+    pub benford_department: Vec<Option<BenfordStat>>,
+    /// Vendor id of each row, to look up per-vendor statistics.
+    pub vendor_of: Vec<u32>,
+    /// Settings in force for each account id.
+    pub account_settings: Vec<Resolved>,
+}
+
+/// Below this many payments a group's median says little.
+pub const MIN_GROUP: u32 = 8;
+/// Benford needs enough amounts: Nigrini suggests a few hundred for a
+/// full test; 40 non-recurring payments is the least we judge a vendor on.
+pub const MIN_BENFORD_VENDOR: u32 = 40;
+pub const MIN_BENFORD_DEPARTMENT: u32 = 300;
+/// Floor on the spread of log amounts: without it a fixed-price group
+/// (MAD 0) would make a one-won difference infinitely unusual.
+const MIN_LOG_MAD: f64 = 0.1;
+
+impl Features {
+    /// The Benford statistic of the row's vendor, if it has enough payments.
+    pub fn benford_vendor_of_row(&self, i: usize) -> Option<BenfordStat> {
+        self.benford_vendor[self.vendor_of[i] as usize]
+    }
+}
+
+fn deviation(amount: f64, log_amount: f64, stats: Option<&RobustStats>) -> Deviation {
+    let Some(s) = stats else {
+        return Deviation::default();
+    };
+    let median_amount = s.median.exp();
+    Deviation {
+        median: median_amount,
+        ratio: if median_amount > 0.0 {
+            amount / median_amount
+        } else {
+            1.0
+        },
+        z: (log_amount - s.median) / (1.4826 * s.mad.max(MIN_LOG_MAD)),
+        group_size: s.count,
+    }
+}
+
+/// First-digit statistics per group id, for groups with at least `min`
+/// non-recurring payments of 10 won or more.
+fn digit_stats(
+    group_of: impl Iterator<Item = u32>,
+    groups: usize,
+    amount: &[f64],
+    recurrence: &[Option<Recurrence>],
+    min: u32,
+) -> Vec<Option<BenfordStat>> {
+    let mut digits = vec![DigitCounts::default(); groups];
+    // Sums of ln(amount) and its square, for the group's log-normal scale.
+    let mut moments = vec![(0.0f64, 0.0f64, 0u32); groups];
+    for (i, g) in group_of.enumerate() {
+        if recurrence[i].is_some() || benford::first_digit(amount[i]).is_none() {
+            continue;
+        }
+        digits[g as usize].add(amount[i]);
+        let l = amount[i].abs().ln();
+        let m = &mut moments[g as usize];
+        *m = (m.0 + l, m.1 + l * l, m.2 + 1);
+    }
+    let plain = benford::benford_shares();
+    digits
+        .iter()
+        .zip(&moments)
+        .map(|(c, &(s, ss, n))| {
+            if c.total() < min {
+                return None;
+            }
+            let n = f64::from(n);
+            let mu = s / n;
+            let sigma = (ss / n - mu * mu).max(0.0).sqrt();
+            let expected = benford::expected_lognormal(mu, sigma);
+            Some(BenfordStat {
+                benford_mad: c.mad(&plain),
+                mad: c.mad(&expected),
+                chi_square: c.chi_square(&expected),
+                count: c.total(),
+                excess_digit: c.most_excess_digit(&expected),
+            })
+        })
+        .collect()
+}
+
+/// Computes every feature of a ledger.
+pub fn build(ledger: &Ledger, config: &Config) -> PolarsResult<Features> {
+    let tx = &ledger.transactions;
+    let n = tx.len();
+    let account_settings: Vec<Resolved> = (0..ledger.accounts.len() as u32)
+        .map(|a| config.resolve(ledger.accounts.name(a)))
+        .collect();
+    let settings = |i: usize| &account_settings[tx[i].account as usize];
+
+    // Log of the positive part: refunds and corrections (negative) are
+    // judged by size, not sign.
+    let amount: Vec<f64> = tx.iter().map(|t| t.amount).collect();
+    let log_amount: Vec<f64> = amount.iter().map(|a| a.abs().max(1.0).ln()).collect();
+
+    let k_da: Vec<u64> = tx.iter().map(|t| key2(t.department, t.account)).collect();
+    let k_a: Vec<u64> = tx.iter().map(|t| u64::from(t.account)).collect();
+    let k_v: Vec<u64> = tx.iter().map(|t| u64::from(t.vendor)).collect();
+    let k_va: Vec<u64> = tx.iter().map(|t| key2(t.vendor, t.account)).collect();
+
+    let da_stats = groups::robust_stats(&k_da, &log_amount)?;
+    let a_stats = groups::robust_stats(&k_a, &log_amount)?;
+    let v_counts = groups::counts(&k_v)?;
+    let va_counts = groups::counts(&k_va)?;
+
+    let dept_account: Vec<Deviation> = (0..n)
+        .map(|i| deviation(amount[i], log_amount[i], da_stats.get(&k_da[i])))
+        .collect();
+    let account: Vec<Deviation> = (0..n)
+        .map(|i| deviation(amount[i], log_amount[i], a_stats.get(&k_a[i])))
+        .collect();
+
+    // Round amounts, and how usual they are in each account.
+    let round_level: Vec<u8> = amount
+        .iter()
+        .map(|&a| {
+            let a = a.abs();
+            if a >= 1_000_000.0 && a % 1_000_000.0 == 0.0 {
+                2
+            } else if a >= 100_000.0 && a % 100_000.0 == 0.0 {
+                1
+            } else {
+                0
+            }
+        })
+        .collect();
+    let is_million: Vec<f64> = round_level.iter().map(|&r| f64::from(r == 2)).collect();
+    let round_share = groups::means(&k_a, &is_million)?;
+
+    let calendar: Vec<CalendarFacts> = tx.iter().map(|t| calendar::facts(t.date)).collect();
+
+    // Time-ordered patterns.
+    let payments: Vec<sequences::Payment> = tx
+        .iter()
+        .map(|t| sequences::Payment {
+            day: i64::from(t.date.num_days_from_ce()),
+            amount: t.amount,
+            vendor: t.vendor,
+            department: t.department,
+            account: t.account,
+            voucher: &t.voucher,
+            description: &t.description,
+        })
+        .collect();
+    let limits = &config.limits;
+    let duplicate = sequences::duplicates(&payments, limits.duplicate_window_days);
+    let split = sequences::splits(&payments, limits.split_window_days, limits.split_min_share, |p| {
+        account_settings[p.account as usize].approval_limit
+    });
+    let recurrence = sequences::recurrences(&payments);
+
+    // Small repeated payments per vendor, department and month.
+    let small: Vec<bool> = (0..n)
+        .map(|i| amount[i] > 0.0 && amount[i] <= settings(i).small_payment_limit && recurrence[i].is_none())
+        .collect();
+    let small_idx: Vec<usize> = (0..n).filter(|&i| small[i]).collect();
+    let k_vdm: Vec<u64> = small_idx
+        .iter()
+        .map(|&i| key3(tx[i].vendor, tx[i].department, calendar::month_index(tx[i].date)))
+        .collect();
+    let small_amounts: Vec<f64> = small_idx.iter().map(|&i| amount[i]).collect();
+    let monthly = groups::count_and_sum(&k_vdm, &small_amounts)?;
+    // The usual monthly count of each vendor-department pair: median over
+    // the months in which it had small payments.
+    let (pair_keys, pair_counts): (Vec<u64>, Vec<f64>) = monthly
+        .iter()
+        .map(|(k, (c, _))| (k >> 16, f64::from(*c)))
+        .unzip();
+    let usual_monthly = groups::medians(&pair_keys, &pair_counts)?;
+    let mut small_repeat = vec![None; n];
+    for (j, &i) in small_idx.iter().enumerate() {
+        let (count, sum) = monthly[&k_vdm[j]];
+        let usual = usual_monthly.get(&(k_vdm[j] >> 16)).copied().unwrap_or(1.0);
+        small_repeat[i] = Some(SmallRepeat {
+            count,
+            sum,
+            usual_count: usual,
+        });
+    }
+
+    // Year-end concentration per department, account and fiscal year.
+    let k_day: Vec<u64> = tx
+        .iter()
+        .map(|t| key3(t.department, t.account, t.date.year() as u32))
+        .collect();
+    let late_amounts: Vec<f64> = (0..n)
+        .map(|i| if calendar[i].late_december { amount[i].max(0.0) } else { 0.0 })
+        .collect();
+    let late_sums = groups::count_and_sum(&k_day, &late_amounts)?;
+    let positive: Vec<f64> = amount.iter().map(|a| a.max(0.0)).collect();
+    let pair_totals = groups::count_and_sum(&k_da, &positive)?;
+    let months_covered = {
+        let first = tx.iter().map(|t| calendar::month_index(t.date)).min().unwrap_or(0);
+        let last = tx.iter().map(|t| calendar::month_index(t.date)).max().unwrap_or(0);
+        f64::from(last - first + 1)
+    };
+    let year_end: Vec<Option<YearEnd>> = (0..n)
+        .map(|i| {
+            if !calendar[i].late_december {
+                return None;
+            }
+            let late = late_sums[&k_day[i]].1;
+            let per_half_month = pair_totals[&k_da[i]].1 / (months_covered * 2.0);
+            (per_half_month > 0.0).then(|| YearEnd {
+                late_december_sum: late,
+                ratio: late / per_half_month,
+            })
+        })
+        .collect();
+
+    // First digits per vendor and department, on non-recurring payments
+    // (a fixed monthly bill has one digit by nature).
+    let benford_vendor = digit_stats(tx.iter().map(|t| t.vendor), ledger.vendors.len(), &amount, &recurrence, MIN_BENFORD_VENDOR);
+    let benford_department = digit_stats(
+        tx.iter().map(|t| t.department),
+        ledger.departments.len(),
+        &amount,
+        &recurrence,
+        MIN_BENFORD_DEPARTMENT,
+    );
+
+    let lookup = |map: &HashMap<u64, u32>, k: u64| map.get(&k).copied().unwrap_or(0);
+    Ok(Features {
+        len: n,
+        vendor_count: k_v.iter().map(|&k| lookup(&v_counts, k)).collect(),
+        vendor_account_count: k_va.iter().map(|&k| lookup(&va_counts, k)).collect(),
+        dept_account_count: dept_account.iter().map(|d| d.group_size).collect(),
+        account_count: account.iter().map(|d| d.group_size).collect(),
+        account_round_share: k_a.iter().map(|k| round_share.get(k).copied().unwrap_or(0.0)).collect(),
+        log_amount,
+        dept_account,
+        account,
+        recurrence,
+        small_repeat,
+        duplicate,
+        split,
+        round_level,
+        calendar,
+        year_end,
+        benford_vendor,
+        benford_department,
+        vendor_of: tx.iter().map(|t| t.vendor).collect(),
+        account_settings,
+    })
+}

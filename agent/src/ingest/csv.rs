@@ -1,0 +1,150 @@
+//! CSV as Korean ERPs export it: UTF-8 (with or without BOM), CP949/EUC-KR,
+//! or UTF-16 from Excel's "Unicode text"; comma, semicolon or tab separated.
+
+use super::cell::{Cell, Grid};
+use super::error::IngestError;
+use super::reader::{MAX_COLUMNS, MAX_ROWS};
+
+/// Decodes the bytes to text, naming the encoding that was used.
+pub fn decode(bytes: &[u8]) -> (String, &'static str) {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return (String::from_utf8_lossy(rest).into_owned(), "UTF-8");
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        let (text, enc, _) = encoding_rs::UTF_16LE.decode(bytes);
+        return (text.into_owned(), enc.name());
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_owned(), "UTF-8"),
+        // encoding_rs's EUC-KR is the WHATWG one, i.e. Windows code page
+        // 949, a superset of EUC-KR: what Korean Excel writes.
+        Err(_) => {
+            let (text, _, _) = encoding_rs::EUC_KR.decode(bytes);
+            (text.into_owned(), "CP949")
+        }
+    }
+}
+
+/// Picks the separator whose count per line is most often the same and
+/// non-zero over the first lines.
+pub fn sniff_delimiter(text: &str) -> u8 {
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(30).collect();
+    let mut best = (b',', 0usize);
+    for delim in [b',', b'\t', b';', b'|'] {
+        let counts: Vec<usize> = lines
+            .iter()
+            .map(|l| count_outside_quotes(l, delim as char))
+            .collect();
+        // The most common non-zero count, and how many lines have it.
+        let mut freq = std::collections::HashMap::new();
+        for c in counts.iter().filter(|c| **c > 0) {
+            *freq.entry(*c).or_insert(0usize) += 1;
+        }
+        let agreeing = freq.values().copied().max().unwrap_or(0);
+        if agreeing > best.1 {
+            best = (delim, agreeing);
+        }
+    }
+    best.0
+}
+
+fn count_outside_quotes(line: &str, delim: char) -> usize {
+    let mut quoted = false;
+    let mut n = 0;
+    for ch in line.chars() {
+        if ch == '"' {
+            quoted = !quoted;
+        } else if ch == delim && !quoted {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// A CSV field as a cell: plain numbers become numbers (so amounts and
+/// serials compare as numbers), everything else stays text for the
+/// normalisers. Codes with leading zeros ("00123") stay text.
+fn csv_cell(field: &str) -> Cell {
+    let t = field.trim();
+    if t.is_empty() {
+        return Cell::Empty;
+    }
+    let leading_zero = t.len() > 1 && t.starts_with('0') && !t.starts_with("0.");
+    let plain = t
+        .chars()
+        .enumerate()
+        .all(|(i, c)| c.is_ascii_digit() || c == '.' || (i == 0 && c == '-'));
+    if plain && !leading_zero {
+        if let Ok(n) = t.parse::<f64>() {
+            return Cell::Number(n);
+        }
+    }
+    Cell::text(t)
+}
+
+pub fn read_csv(bytes: &[u8], source: &str) -> Result<Grid, IngestError> {
+    let (text, encoding) = decode(bytes);
+    let delimiter = sniff_delimiter(&text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| IngestError::Corrupt {
+            file: source.into(),
+            detail: format!("CSV ({encoding}) line {}: {e}", i + 1),
+        })?;
+        if rows.len() >= MAX_ROWS {
+            break;
+        }
+        let mut cells: Vec<Cell> = record.iter().take(MAX_COLUMNS).map(csv_cell).collect();
+        while cells.last().is_some_and(Cell::is_empty) {
+            cells.pop();
+        }
+        rows.push(cells);
+    }
+    let stem = std::path::Path::new(source)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("CSV")
+        .to_string();
+    Ok(Grid {
+        sheet: stem,
+        first_row: 1,
+        rows,
+        date1904: false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cp949_is_decoded() {
+        let (bytes, _, _) = encoding_rs::EUC_KR.encode("집행일자,금액\n2024-01-02,1000\n");
+        let (text, enc) = decode(&bytes);
+        assert_eq!(enc, "CP949");
+        assert!(text.starts_with("집행일자,금액"));
+    }
+
+    #[test]
+    fn delimiters_are_sniffed() {
+        assert_eq!(sniff_delimiter("a;b;c\n1;2;3\n"), b';');
+        assert_eq!(sniff_delimiter("a\tb\tc\n1\t2\t3\n"), b'\t');
+        assert_eq!(sniff_delimiter("a,b,c\n\"1,5\",2,3\n"), b',');
+        // Commas inside amounts don't fool it when semicolons separate.
+        assert_eq!(sniff_delimiter("금액;부서\n1,000;총무과\n2,500;재무과\n"), b';');
+    }
+
+    #[test]
+    fn numbers_keep_codes_as_text() {
+        assert_eq!(csv_cell("1500"), Cell::Number(1500.0));
+        assert_eq!(csv_cell("-3.5"), Cell::Number(-3.5));
+        assert_eq!(csv_cell("00123"), Cell::Text("00123".into()));
+        assert_eq!(csv_cell("1,000"), Cell::Text("1,000".into()));
+        assert_eq!(csv_cell("  "), Cell::Empty);
+    }
+}

@@ -1,0 +1,196 @@
+//! Ingest errors. Each names the file, and where it applies the sheet, row
+//! and column, in both languages, so the user can go straight to the cell.
+
+use crate::i18n::{Lang, Text};
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{file}: cannot read file: {detail}")]
+    Io { file: String, detail: String },
+    #[error("{file}: unsupported file type")]
+    UnsupportedFormat { file: String },
+    #[error("{file}: the file is empty")]
+    EmptyFile { file: String },
+    #[error("{file}: password-protected or encrypted workbook")]
+    Encrypted { file: String },
+    #[error("{file}: damaged or not a spreadsheet: {detail}")]
+    Corrupt { file: String, detail: String },
+    #[error("{file}: no sheet named {sheet:?}")]
+    SheetNotFound {
+        file: String,
+        sheet: String,
+        available: Vec<String>,
+    },
+    #[error("{file} [{sheet}]: the sheet is empty")]
+    EmptySheet { file: String, sheet: String },
+    #[error("{file} [{sheet}]: no header row found")]
+    NoHeader {
+        file: String,
+        sheet: String,
+        scanned: u32,
+        first_row: Vec<String>,
+    },
+    #[error("{file} [{sheet}] row {header_row}: missing columns")]
+    MissingColumns {
+        file: String,
+        sheet: String,
+        header_row: u32,
+        missing: Vec<Text>,
+        found: Vec<String>,
+    },
+    #[error("{file} [{sheet}] row {header_row}: --map {field}={header}: no such header")]
+    MappedHeaderNotFound {
+        file: String,
+        sheet: String,
+        header_row: u32,
+        field: String,
+        header: String,
+        found: Vec<String>,
+    },
+    #[error("bad --map {given:?}")]
+    BadMapping { given: String },
+    #[error("{file} [{sheet}]: no scorable rows")]
+    NoRows {
+        file: String,
+        sheet: String,
+        skipped: Vec<String>,
+    },
+}
+
+impl IngestError {
+    /// A stable code for the API and tests.
+    pub fn code(&self) -> &'static str {
+        match self {
+            IngestError::Io { .. } => "io_error",
+            IngestError::UnsupportedFormat { .. } => "unsupported_format",
+            IngestError::EmptyFile { .. } => "empty_file",
+            IngestError::Encrypted { .. } => "encrypted_workbook",
+            IngestError::Corrupt { .. } => "corrupt_file",
+            IngestError::SheetNotFound { .. } => "sheet_not_found",
+            IngestError::EmptySheet { .. } => "empty_sheet",
+            IngestError::NoHeader { .. } => "no_header",
+            IngestError::MissingColumns { .. } => "missing_columns",
+            IngestError::MappedHeaderNotFound { .. } => "mapped_header_not_found",
+            IngestError::BadMapping { .. } => "bad_mapping",
+            IngestError::NoRows { .. } => "no_rows",
+        }
+    }
+
+    pub fn message(&self) -> Text {
+        let list = |v: &[String]| v.join(", ");
+        match self {
+            IngestError::Io { file, detail } => Text::new(
+                format!("{file}: 파일을 읽을 수 없습니다 ({detail})"),
+                format!("{file}: cannot read the file ({detail})"),
+            ),
+            IngestError::UnsupportedFormat { file } => Text::new(
+                format!("{file}: 지원하지 않는 형식입니다. xlsx, xlsm, xls, ods, csv 파일을 사용하세요"),
+                format!("{file}: unsupported file type; use xlsx, xlsm, xls, ods or csv"),
+            ),
+            IngestError::EmptyFile { file } => Text::new(
+                format!("{file}: 파일이 비어 있습니다"),
+                format!("{file}: the file is empty"),
+            ),
+            IngestError::Encrypted { file } => Text::new(
+                format!("{file}: 암호로 보호된 통합문서입니다. Excel에서 암호를 해제하고 다시 저장한 뒤 시도하세요"),
+                format!("{file}: the workbook is password-protected; remove the password in Excel, save, and try again"),
+            ),
+            IngestError::Corrupt { file, detail } => Text::new(
+                format!("{file}: 손상되었거나 스프레드시트가 아닌 파일입니다 ({detail})"),
+                format!("{file}: damaged file or not a spreadsheet ({detail})"),
+            ),
+            IngestError::SheetNotFound {
+                file,
+                sheet,
+                available,
+            } => Text::new(
+                format!("{file}: '{sheet}' 시트가 없습니다. 있는 시트: {}", list(available)),
+                format!("{file}: no sheet named '{sheet}'. Sheets: {}", list(available)),
+            ),
+            IngestError::EmptySheet { file, sheet } => Text::new(
+                format!("{file} [{sheet}]: 시트가 비어 있습니다"),
+                format!("{file} [{sheet}]: the sheet is empty"),
+            ),
+            IngestError::NoHeader {
+                file,
+                sheet,
+                scanned,
+                first_row,
+            } => Text::new(
+                format!(
+                    "{file} [{sheet}]: 처음 {scanned}행에서 머리글 행을 찾지 못했습니다. 집행일자·부서명·계정과목·거래처·집행금액 중 두 개 이상이 있어야 합니다. 첫 행: {}. --map 으로 열을 지정할 수 있습니다 (예: --map amount=지급액)",
+                    list(first_row)
+                ),
+                format!(
+                    "{file} [{sheet}]: no header row in the first {scanned} rows: it needs at least two of Date, Department, Account, Vendor, Amount. First row: {}. Name columns with --map (e.g. --map amount=Paid)",
+                    list(first_row)
+                ),
+            ),
+            IngestError::MissingColumns {
+                file,
+                sheet,
+                header_row,
+                missing,
+                found,
+            } => {
+                let ko: Vec<String> = missing.iter().map(|t| t.ko.clone()).collect();
+                let en: Vec<String> = missing.iter().map(|t| t.en.clone()).collect();
+                Text::new(
+                    format!(
+                        "{file} [{sheet}] {header_row}행: 필수 열이 없습니다: {}. 찾은 머리글: {}. --map 으로 지정하세요 (예: --map amount=지급액)",
+                        ko.join(", "),
+                        list(found)
+                    ),
+                    format!(
+                        "{file} [{sheet}] row {header_row}: required columns missing: {}. Headers found: {}. Name them with --map (e.g. --map amount=Paid)",
+                        en.join(", "),
+                        list(found)
+                    ),
+                )
+            }
+            IngestError::MappedHeaderNotFound {
+                file,
+                sheet,
+                header_row,
+                field,
+                header,
+                found,
+            } => Text::new(
+                format!(
+                    "{file} [{sheet}] {header_row}행: --map {field}={header} 의 머리글 '{header}'이(가) 없습니다. 찾은 머리글: {}",
+                    list(found)
+                ),
+                format!(
+                    "{file} [{sheet}] row {header_row}: --map {field}={header}: no header '{header}'. Headers found: {}",
+                    list(found)
+                ),
+            ),
+            IngestError::BadMapping { given } => Text::new(
+                format!(
+                    "--map '{given}' 형식이 잘못되었습니다. FIELD=HEADER 형식이며 FIELD는 date, department, account, vendor, description, amount, voucher, budget_item, payment_method 중 하나입니다"
+                ),
+                format!(
+                    "bad --map '{given}': use FIELD=HEADER where FIELD is one of date, department, account, vendor, description, amount, voucher, budget_item, payment_method"
+                ),
+            ),
+            IngestError::NoRows {
+                file,
+                sheet,
+                skipped,
+            } => Text::new(
+                format!(
+                    "{file} [{sheet}]: 점수를 매길 수 있는 행이 없습니다. 건너뛴 행: {}",
+                    list(skipped)
+                ),
+                format!(
+                    "{file} [{sheet}]: no rows could be scored. Skipped: {}",
+                    list(skipped)
+                ),
+            ),
+        }
+    }
+
+    pub fn render(&self, lang: Lang) -> String {
+        self.message().get(lang).to_string()
+    }
+}

@@ -1,0 +1,384 @@
+//! Dates and amounts as ERP exports actually write them, turned into
+//! `NaiveDate` and `f64` won. Each parser says whether it had to repair the
+//! value so the data-quality report can count it.
+
+use chrono::{Duration, NaiveDate};
+
+use super::cell::Cell;
+
+/// How a parsed value was obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Parsed<T> {
+    /// Already typed by the source (a real date cell, a number cell).
+    Clean(T),
+    /// Converted from text, a serial number or a negative in parentheses.
+    Repaired(T, Repair),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repair {
+    DateFromText,
+    AmountFromText,
+    ParenthesesNegative,
+}
+
+impl<T: Copy> Parsed<T> {
+    pub fn value(&self) -> T {
+        match *self {
+            Parsed::Clean(v) | Parsed::Repaired(v, _) => v,
+        }
+    }
+}
+
+/// Field order of a date written with two-digit parts or the year last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateOrder {
+    /// 24.3.15, 21/03/17 (Korean and ISO order; the default).
+    Ymd,
+    /// 15/03/24, 15.03.2024 (European order).
+    Dmy,
+    /// 03/15/24, 3/15/2024 (US order).
+    Mdy,
+}
+
+impl DateOrder {
+    pub fn label(self) -> &'static str {
+        match self {
+            DateOrder::Ymd => "YY/MM/DD",
+            DateOrder::Dmy => "DD/MM/YY",
+            DateOrder::Mdy => "MM/DD/YY",
+        }
+    }
+}
+
+/// Earliest and latest plausible ledger dates; anything else is a typo.
+pub fn plausible(date: NaiveDate) -> bool {
+    (1990..=2100).contains(&chrono::Datelike::year(&date))
+}
+
+/// Converts an Excel serial day number in either date system.
+pub fn excel_serial_to_date(serial: f64, date1904: bool) -> Option<NaiveDate> {
+    if !serial.is_finite() || serial < 1.0 || serial > 2_958_465.0 {
+        return None;
+    }
+    let days = serial.floor() as i64;
+    if date1904 {
+        return NaiveDate::from_ymd_opt(1904, 1, 1)?.checked_add_signed(Duration::days(days));
+    }
+    // The 1900 system counts a 29 February 1900 that never existed, so
+    // serials from 61 on are one day ahead of a plain count from 1899-12-31.
+    let epoch = if days >= 61 {
+        NaiveDate::from_ymd_opt(1899, 12, 30)?
+    } else {
+        NaiveDate::from_ymd_opt(1899, 12, 31)?
+    };
+    epoch.checked_add_signed(Duration::days(days))
+}
+
+fn two_digit_year(y: u32) -> i32 {
+    if y < 70 {
+        2000 + y as i32
+    } else {
+        1900 + y as i32
+    }
+}
+
+/// The digit runs of a date-like text, ignoring a time part after the date.
+fn digit_runs(text: &str) -> Vec<&str> {
+    let date_part = match text.find(['T', ' ']) {
+        // "2024-03-15 10:30" or ISO "2024-03-15T10:30"; but "2024. 3. 15."
+        // has spaces inside the date, so only cut where a colon follows.
+        Some(pos) if text[pos..].contains(':') => {
+            let colon = text.find(':').unwrap_or(text.len());
+            let cut = text[..colon].rfind([' ', 'T']).unwrap_or(pos);
+            &text[..cut]
+        }
+        _ => text,
+    };
+    date_part
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+fn ymd(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(year, month, day)
+}
+
+/// Reads a date written as text. `order` decides two-digit and year-last forms.
+pub fn parse_date_text(text: &str, order: DateOrder, date1904: bool) -> Option<NaiveDate> {
+    let runs = digit_runs(text.trim());
+    let num = |s: &str| s.parse::<u32>().ok();
+    match runs.as_slice() {
+        [one] if one.len() == 8 => {
+            // 20240315
+            ymd(num(&one[..4])? as i32, num(&one[4..6])?, num(&one[6..])?)
+        }
+        [one] if one.len() == 6 => {
+            // 240315
+            ymd(two_digit_year(num(&one[..2])?), num(&one[2..4])?, num(&one[4..])?)
+        }
+        [one] if one.len() <= 5 && !text.contains(['-', '/', '.']) => {
+            // A serial number that arrived as text, e.g. from a CSV export.
+            excel_serial_to_date(num(one)? as f64, date1904)
+        }
+        [a, b, c, ..] => {
+            let (a_n, b_n, c_n) = (num(a)?, num(b)?, num(c)?);
+            if a.len() == 4 {
+                return ymd(a_n as i32, b_n, c_n);
+            }
+            let year_of = |s: &str, n: u32| {
+                if s.len() == 4 {
+                    n as i32
+                } else {
+                    two_digit_year(n)
+                }
+            };
+            if c.len() == 4 && order == DateOrder::Ymd {
+                // A year-last form can't be year-first; default to day-first
+                // unless that is impossible.
+                return ymd(c_n as i32, b_n, a_n).or_else(|| ymd(c_n as i32, a_n, b_n));
+            }
+            match order {
+                DateOrder::Ymd => ymd(year_of(a, a_n), b_n, c_n),
+                DateOrder::Dmy => ymd(year_of(c, c_n), b_n, a_n),
+                DateOrder::Mdy => ymd(year_of(c, c_n), a_n, b_n),
+            }
+        }
+        _ => None,
+    }
+}
+
+/// True for texts whose field order is ambiguous (no four-digit year first).
+pub fn needs_order(text: &str) -> bool {
+    let runs = digit_runs(text.trim());
+    runs.len() >= 3 && runs[0].len() <= 2
+}
+
+/// Decides the field order of a column's ambiguous dates from the data:
+/// the order under which the most values are valid dates wins, and among
+/// those the one whose dates span the fewest years (a ledger covers a few
+/// years, a wrong order scatters them). Ties keep Korean year-first order.
+pub fn infer_date_order<'a>(samples: impl IntoIterator<Item = &'a str>) -> DateOrder {
+    let samples: Vec<&str> = samples.into_iter().collect();
+    if samples.is_empty() {
+        return DateOrder::Ymd;
+    }
+    let mut best = (DateOrder::Ymd, 0usize, i32::MAX);
+    for order in [DateOrder::Ymd, DateOrder::Dmy, DateOrder::Mdy] {
+        let years: Vec<i32> = samples
+            .iter()
+            .filter_map(|s| parse_date_text(s, order, false))
+            .filter(|d| plausible(*d))
+            .map(|d| chrono::Datelike::year(&d))
+            .collect();
+        let span = match (years.iter().min(), years.iter().max()) {
+            (Some(lo), Some(hi)) => hi - lo,
+            _ => i32::MAX,
+        };
+        let better = years.len() > best.1 || (years.len() == best.1 && span < best.2);
+        if better {
+            best = (order, years.len(), span);
+        }
+    }
+    best.0
+}
+
+/// Reads the date in a cell.
+pub fn parse_date(cell: &Cell, order: DateOrder, date1904: bool) -> Option<Parsed<NaiveDate>> {
+    match cell {
+        Cell::DateTime(dt) => Some(Parsed::Clean(dt.date())),
+        Cell::Number(n) => {
+            let whole = n.floor();
+            // 20240315 typed as a number.
+            if (19_000_101.0..=21_001_231.0).contains(&whole) {
+                let v = whole as u32;
+                return ymd((v / 10_000) as i32, v / 100 % 100, v % 100)
+                    .map(|d| Parsed::Repaired(d, Repair::DateFromText));
+            }
+            excel_serial_to_date(*n, date1904).map(|d| Parsed::Repaired(d, Repair::DateFromText))
+        }
+        Cell::Text(s) => {
+            parse_date_text(s, order, date1904).map(|d| Parsed::Repaired(d, Repair::DateFromText))
+        }
+        _ => None,
+    }
+}
+
+/// Reads the amount in a cell, in won.
+pub fn parse_amount(cell: &Cell) -> Option<Parsed<f64>> {
+    match cell {
+        Cell::Number(n) if n.is_finite() => Some(Parsed::Clean(*n)),
+        Cell::Text(s) => parse_amount_text(s),
+        _ => None,
+    }
+}
+
+fn parse_amount_text(text: &str) -> Option<Parsed<f64>> {
+    let mut s = text.trim();
+    let mut negative = false;
+    let mut parentheses = false;
+    if let Some(inner) = s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+        s = inner.trim();
+        negative = true;
+        parentheses = true;
+    }
+    let mut digits = String::with_capacity(s.len());
+    let mut seen_digit = false;
+    for ch in s.chars() {
+        match ch {
+            '0'..='9' => {
+                digits.push(ch);
+                seen_digit = true;
+            }
+            '.' => digits.push('.'),
+            // Korean ledgers mark negatives with △ or ▲ as well as a sign.
+            '-' | '−' | '△' | '▲' => {
+                if seen_digit {
+                    // A trailing minus, as some ERPs write "1,000-".
+                    negative = !negative;
+                } else {
+                    negative = !negative;
+                }
+            }
+            '+' => {}
+            ',' | ' ' | '\u{a0}' | '₩' | '￦' | '\\' | '원' => {}
+            c if c.is_ascii_alphabetic() => {
+                // Only a currency code is allowed as letters.
+                if !s.to_ascii_uppercase().contains("KRW") {
+                    return None;
+                }
+            }
+            _ => return None,
+        }
+    }
+    if !seen_digit || digits.matches('.').count() > 1 {
+        return None;
+    }
+    let value: f64 = digits.parse().ok()?;
+    let value = if negative { -value } else { value };
+    Some(if parentheses {
+        Parsed::Repaired(value, Repair::ParenthesesNegative)
+    } else {
+        Parsed::Repaired(value, Repair::AmountFromText)
+    })
+}
+
+/// Words that mark a subtotal or total line rather than a transaction.
+const TOTAL_WORDS: [&str; 6] = ["소계", "합계", "총계", "누계", "총합계", "계"];
+const TOTAL_WORDS_EN: [&str; 4] = ["total", "subtotal", "sum", "totals"];
+
+/// True when a text cell says the row is a subtotal or total line.
+pub fn is_total_label(text: &str) -> bool {
+    let lower = text.trim().to_lowercase();
+    // English: "Total", "Grand Total", "Subtotal - Finance", "Finance total",
+    // but not "Totally fine": whole words at the start or end only.
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if let (Some(first), Some(last)) = (words.first(), words.last()) {
+        if words.len() <= 4 && (TOTAL_WORDS_EN.contains(first) || TOTAL_WORDS_EN.contains(last)) {
+            return true;
+        }
+    }
+    let compact: String = lower.chars().filter(|c| c.is_alphanumeric()).collect();
+    if TOTAL_WORDS.contains(&compact.as_str()) {
+        return true;
+    }
+    // "총무과 소계", "소계(총무과)": a short label that starts or ends with
+    // a total word. Single-syllable 계 is too common inside words (계약,
+    // 계정) to use this way.
+    compact.chars().count() <= 24
+        && TOTAL_WORDS
+            .iter()
+            .filter(|w| w.chars().count() >= 2)
+            .any(|w| compact.starts_with(w) || compact.ends_with(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn serials_in_both_systems() {
+        assert_eq!(excel_serial_to_date(45366.0, false), Some(d(2024, 3, 15)));
+        assert_eq!(excel_serial_to_date(43904.0, true), Some(d(2024, 3, 15)));
+        assert_eq!(excel_serial_to_date(1.0, false), Some(d(1900, 1, 1)));
+        assert_eq!(excel_serial_to_date(61.0, false), Some(d(1900, 3, 1)));
+        assert_eq!(excel_serial_to_date(0.0, false), None);
+        assert_eq!(excel_serial_to_date(f64::NAN, false), None);
+    }
+
+    #[test]
+    fn text_dates_in_erp_forms() {
+        let o = DateOrder::Ymd;
+        for text in [
+            "2024-03-15",
+            "2024.03.15",
+            "2024/3/15",
+            "20240315",
+            "24.3.15",
+            "2024. 3. 15.",
+            "2024년 3월 15일",
+            "2024-03-15 10:30:00",
+            "2024-03-15T10:30:00",
+            "45366",
+        ] {
+            assert_eq!(parse_date_text(text, o, false), Some(d(2024, 3, 15)), "{text}");
+        }
+        assert_eq!(parse_date_text("21/03/17", DateOrder::Ymd, false), Some(d(2021, 3, 17)));
+        assert_eq!(parse_date_text("21/03/17", DateOrder::Dmy, false), Some(d(2017, 3, 21)));
+        assert_eq!(parse_date_text("15/03/2024", DateOrder::Ymd, false), Some(d(2024, 3, 15)));
+        assert_eq!(parse_date_text("2024-02-30", o, false), None);
+        assert_eq!(parse_date_text("내일", o, false), None);
+    }
+
+    #[test]
+    fn date_order_follows_the_data() {
+        // A column of day-first dates: 31/01/22 cannot be year-first
+        // within a plausible span, so the data shows day-first.
+        let dmy = ["31/01/22", "15/06/22", "28/02/23", "01/12/22", "21/03/23"];
+        assert_eq!(infer_date_order(dmy), DateOrder::Dmy);
+        let ymd = ["21/03/17", "22/11/30", "23/01/05", "24/12/31"];
+        assert_eq!(infer_date_order(ymd), DateOrder::Ymd);
+        let mdy = ["12/31/22", "01/15/23", "06/30/23"];
+        assert_eq!(infer_date_order(mdy), DateOrder::Mdy);
+    }
+
+    #[test]
+    fn amounts_as_erps_write_them() {
+        let v = |s: &str| parse_amount(&Cell::text(s)).map(|p| p.value());
+        assert_eq!(v("1,234,000"), Some(1_234_000.0));
+        assert_eq!(v("₩1,234"), Some(1234.0));
+        assert_eq!(v("1,234원"), Some(1234.0));
+        assert_eq!(v("(1,000)"), Some(-1000.0));
+        assert_eq!(v("-1,000"), Some(-1000.0));
+        assert_eq!(v("△5,000"), Some(-5000.0));
+        assert_eq!(v("KRW 12,500"), Some(12500.0));
+        assert_eq!(v("1234.5"), Some(1234.5));
+        assert_eq!(v("12만원"), None);
+        assert_eq!(v("abc"), None);
+        assert_eq!(v("1.2.3"), None);
+        assert_eq!(v("-"), None);
+        assert_eq!(
+            parse_amount(&Cell::text("(1,000)")),
+            Some(Parsed::Repaired(-1000.0, Repair::ParenthesesNegative))
+        );
+        assert_eq!(parse_amount(&Cell::Number(5.0)), Some(Parsed::Clean(5.0)));
+    }
+
+    #[test]
+    fn total_labels() {
+        for t in ["소계", "합 계", "총계", "계", "Total", "Grand Total", "총무과 소계", "소계(총무과)", "[합계]"] {
+            assert!(is_total_label(t), "{t}");
+        }
+        for t in ["계약금", "사무용품 구입", "회계과", "통계목", "Totally fine"] {
+            assert!(!is_total_label(t), "{t}");
+        }
+    }
+}

@@ -1,0 +1,252 @@
+//! Bytes of a workbook or CSV file -> a [`Grid`] of cells.
+//!
+//! Workbooks are read through calamine. For xlsx the sheet is streamed cell
+//! by cell rather than loaded as a dense range: a hostile file that declares
+//! a cell at XFD1048576 must not make us allocate the rectangle up to it.
+
+use std::io::Cursor;
+
+use calamine::{Data, DataRef, Ods, Range, Reader, Xls, Xlsx};
+use chrono::NaiveDateTime;
+
+use super::cell::{Cell, Grid};
+use super::error::IngestError;
+
+/// Cells beyond this column are ignored: no ledger is this wide, and a
+/// far-away cell must not widen every row.
+pub const MAX_COLUMNS: usize = 256;
+/// Rows beyond Excel's own limit cannot come from a real sheet.
+pub const MAX_ROWS: usize = 1_048_576;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Xls,
+    Ods,
+    Csv,
+}
+
+impl Format {
+    /// From a file name's extension.
+    pub fn from_name(name: &str) -> Option<Format> {
+        let ext = name.rsplit('.').next()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "xlsx" | "xlsm" => Some(Format::Xlsx),
+            "xls" => Some(Format::Xls),
+            "ods" => Some(Format::Ods),
+            "csv" | "tsv" | "txt" => Some(Format::Csv),
+            _ => None,
+        }
+    }
+
+    /// From an HTTP content type.
+    pub fn from_content_type(content_type: &str) -> Option<Format> {
+        let ct = content_type.split(';').next()?.trim().to_ascii_lowercase();
+        match ct.as_str() {
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            | "application/vnd.ms-excel.sheet.macroenabled.12" => Some(Format::Xlsx),
+            "application/vnd.ms-excel" => Some(Format::Xls),
+            "application/vnd.oasis.opendocument.spreadsheet" => Some(Format::Ods),
+            "text/csv" | "text/tab-separated-values" | "text/plain" => Some(Format::Csv),
+            _ => None,
+        }
+    }
+}
+
+const CFB_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+const ZIP_MAGIC: [u8; 4] = [b'P', b'K', 3, 4];
+
+/// Reads one sheet (the named one, or the first) of a workbook or CSV.
+pub fn read_grid(
+    bytes: &[u8],
+    source: &str,
+    format: Format,
+    sheet: Option<&str>,
+) -> Result<Grid, IngestError> {
+    if bytes.is_empty() {
+        return Err(IngestError::EmptyFile {
+            file: source.into(),
+        });
+    }
+    match format {
+        Format::Csv => super::csv::read_csv(bytes, source),
+        Format::Xlsx | Format::Ods if bytes.starts_with(&CFB_MAGIC) => {
+            // An OOXML file saved with a password is an OLE container
+            // holding an EncryptedPackage, not a zip.
+            Err(IngestError::Encrypted {
+                file: source.into(),
+            })
+        }
+        Format::Xlsx | Format::Ods if !bytes.starts_with(&ZIP_MAGIC) => {
+            Err(IngestError::Corrupt {
+                file: source.into(),
+                detail: "not a zip archive (xlsx/ods files are zip archives)".into(),
+            })
+        }
+        Format::Xlsx => read_xlsx(bytes, source, sheet),
+        Format::Xls => {
+            let mut wb: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| workbook_error(source, e))?;
+            let date1904 = wb.has_1904_epoch();
+            let name = pick_sheet(source, wb.sheet_names(), sheet)?;
+            let range = wb
+                .worksheet_range(&name)
+                .map_err(|e| workbook_error(source, e))?;
+            Ok(grid_from_range(name, &range, date1904))
+        }
+        Format::Ods => {
+            let mut wb: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| workbook_error(source, e))?;
+            let name = pick_sheet(source, wb.sheet_names(), sheet)?;
+            let range = wb
+                .worksheet_range(&name)
+                .map_err(|e| workbook_error(source, e))?;
+            Ok(grid_from_range(name, &range, false))
+        }
+    }
+}
+
+fn workbook_error(source: &str, err: impl std::fmt::Display) -> IngestError {
+    let detail = err.to_string();
+    if detail.to_ascii_lowercase().contains("password") {
+        IngestError::Encrypted {
+            file: source.into(),
+        }
+    } else {
+        IngestError::Corrupt {
+            file: source.into(),
+            detail,
+        }
+    }
+}
+
+fn pick_sheet(source: &str, names: Vec<String>, wanted: Option<&str>) -> Result<String, IngestError> {
+    match wanted {
+        Some(w) => names
+            .iter()
+            .find(|n| n.as_str() == w)
+            .or_else(|| names.iter().find(|n| n.trim().eq_ignore_ascii_case(w.trim())))
+            .cloned()
+            .ok_or_else(|| IngestError::SheetNotFound {
+                file: source.into(),
+                sheet: w.into(),
+                available: names.clone(),
+            }),
+        None => names.into_iter().next().ok_or_else(|| IngestError::EmptyFile {
+            file: source.into(),
+        }),
+    }
+}
+
+fn read_xlsx(bytes: &[u8], source: &str, sheet: Option<&str>) -> Result<Grid, IngestError> {
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| workbook_error(source, e))?;
+    let date1904 = wb.has_1904_epoch();
+    let name = pick_sheet(source, wb.sheet_names(), sheet)?;
+    let mut reader = wb
+        .worksheet_cells_reader(&name)
+        .map_err(|e| workbook_error(source, e))?;
+    let mut builder = GridBuilder::default();
+    while let Some(cell) = reader.next_cell().map_err(|e| workbook_error(source, e))? {
+        let (row, col) = cell.get_position();
+        if (row as usize) >= MAX_ROWS {
+            break;
+        }
+        builder.put(row as usize, col as usize, cell_from_ref(cell.get_value()));
+    }
+    Ok(builder.finish(name, date1904))
+}
+
+fn grid_from_range(name: String, range: &Range<Data>, date1904: bool) -> Grid {
+    let mut builder = GridBuilder::default();
+    let (row0, col0) = range.start().unwrap_or((0, 0));
+    for (r, row) in range.rows().enumerate() {
+        for (c, value) in row.iter().enumerate() {
+            let cell = cell_from_data(value);
+            if !cell.is_empty() {
+                builder.put(row0 as usize + r, col0 as usize + c, cell);
+            }
+        }
+    }
+    builder.finish(name, date1904)
+}
+
+/// Collects cells arriving in row order into rows, dropping empties and
+/// anything past [`MAX_COLUMNS`].
+#[derive(Default)]
+struct GridBuilder {
+    rows: Vec<Vec<Cell>>,
+}
+
+impl GridBuilder {
+    fn put(&mut self, row: usize, col: usize, cell: Cell) {
+        if cell.is_empty() || col >= MAX_COLUMNS {
+            return;
+        }
+        if self.rows.len() <= row {
+            self.rows.resize_with(row + 1, Vec::new);
+        }
+        let cells = &mut self.rows[row];
+        if cells.len() <= col {
+            cells.resize(col + 1, Cell::Empty);
+        }
+        cells[col] = cell;
+    }
+
+    fn finish(self, sheet: String, date1904: bool) -> Grid {
+        Grid {
+            sheet,
+            first_row: 1,
+            rows: self.rows,
+            date1904,
+        }
+    }
+}
+
+fn datetime(dt: &calamine::ExcelDateTime) -> Cell {
+    match dt.as_datetime() {
+        Some(v) => Cell::DateTime(v),
+        None => Cell::Number(dt.as_f64()),
+    }
+}
+
+fn iso_datetime(s: &str) -> Cell {
+    let parsed = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
+        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
+        .ok()
+        .or_else(|| {
+            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .ok()
+                .map(|d| d.and_time(chrono::NaiveTime::MIN))
+        });
+    match parsed {
+        Some(v) => Cell::DateTime(v),
+        None => Cell::text(s),
+    }
+}
+
+fn cell_from_ref(value: &DataRef<'_>) -> Cell {
+    match value {
+        DataRef::Int(i) => Cell::Number(*i as f64),
+        DataRef::Float(f) => Cell::Number(*f),
+        DataRef::String(s) => Cell::text(s),
+        DataRef::SharedString(s) => Cell::text(s),
+        DataRef::Bool(b) => Cell::Bool(*b),
+        DataRef::DateTime(dt) => datetime(dt),
+        DataRef::DateTimeIso(s) => iso_datetime(s),
+        DataRef::DurationIso(s) => Cell::text(s),
+        DataRef::Error(e) => Cell::Error(e.to_string().into()),
+        DataRef::Empty => Cell::Empty,
+    }
+}
+
+fn cell_from_data(value: &Data) -> Cell {
+    match value {
+        Data::Int(i) => Cell::Number(*i as f64),
+        Data::Float(f) => Cell::Number(*f),
+        Data::String(s) => Cell::text(s),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::DateTime(dt) => datetime(dt),
+        Data::DateTimeIso(s) => iso_datetime(s),
+        Data::DurationIso(s) => Cell::text(s),
+        Data::Error(e) => Cell::Error(e.to_string().into()),
+        Data::Empty => Cell::Empty,
+    }
+}

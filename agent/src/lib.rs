@@ -1,0 +1,16 @@
+//! ledgerlens: local, private anomaly scoring for budget-execution ledgers.
+//!
+//! The data flows one way: [`ingest`] -> [`features`] -> [`model`] ->
+//! ([`report`], the CLI). [`pipeline::score`] is the one entry point both
+//! the CLI and the agent call.
+
+pub mod bench;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod features;
+pub mod i18n;
+pub mod ingest;
+pub mod model;
+pub mod pipeline;
+pub mod report;

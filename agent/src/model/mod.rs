@@ -1,0 +1,232 @@
+//! Models: the Isolation Forest over the feature matrix, k-means spending
+//! profiles, the audit-rule signals, and the ensemble that turns them into
+//! one 0–100 risk score, a band and up to three reasons per row.
+
+pub mod clusters;
+pub mod iforest;
+pub mod signals;
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::features::Features;
+use crate::i18n::{Lang, Text};
+use crate::ingest::Ledger;
+use iforest::{IsolationForest, Matrix};
+use signals::{Signal, SignalKind};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Band {
+    Low,
+    Medium,
+    High,
+}
+
+impl Band {
+    pub fn code(self) -> &'static str {
+        match self {
+            Band::High => "high",
+            Band::Medium => "medium",
+            Band::Low => "low",
+        }
+    }
+
+    pub fn label(self) -> Text {
+        match self {
+            Band::High => Text::new("높음", "High"),
+            Band::Medium => Text::new("중간", "Medium"),
+            Band::Low => Text::new("낮음", "Low"),
+        }
+    }
+
+    pub fn name(self, lang: Lang) -> String {
+        self.label().get(lang).to_string()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Reason {
+    pub code: &'static str,
+    pub text: Text,
+    /// Points this reason contributes before combination (weight × strength × 100).
+    pub points: f64,
+}
+
+/// What the models say about one row.
+#[derive(Debug, Clone)]
+pub struct RowVerdict {
+    pub score: f64,
+    pub band: Band,
+    pub cluster: u32,
+    pub isolation: f64,
+    pub reasons: Vec<Reason>,
+    /// Every signal that fired, strongest contribution first (reasons are the top three).
+    pub signals: Vec<SignalKind>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ModelOutput {
+    pub rows: Vec<RowVerdict>,
+    pub cluster_names: Vec<Text>,
+    pub silhouette: f64,
+}
+
+/// Names of the Isolation Forest's input columns, in order.
+pub const IFOREST_FEATURES: [&str; 16] = [
+    "log_amount",
+    "z_dept_account",
+    "z_account",
+    "log_vendor_count",
+    "vendor_account_share",
+    "duplicate",
+    "split",
+    "log_recurring_ratio",
+    "small_repeat_ratio",
+    "non_working_day",
+    "month_end",
+    "late_december",
+    "log_year_end_ratio",
+    "round_level",
+    "account_round_share",
+    "benford_vendor_mad",
+];
+
+/// The Isolation Forest's view of each row.
+pub fn iforest_matrix(f: &Features) -> Matrix {
+    let cols = IFOREST_FEATURES.len();
+    let mut data = Vec::with_capacity(f.len * cols);
+    for i in 0..f.len {
+        let pair_share =
+            f64::from(f.vendor_account_count[i]) / f64::from(f.account_count[i].max(1));
+        let row = [
+            f.log_amount[i],
+            f.dept_account[i].z,
+            f.account[i].z,
+            f64::from(f.vendor_count[i].max(1)).ln(),
+            pair_share,
+            f.duplicate[i].map_or(0.0, |d| if d.exact { 1.0 } else { 0.5 }),
+            f64::from(f.split[i].is_some()),
+            f.recurrence[i].map_or(0.0, |r| r.ratio.max(1e-3).ln()),
+            f.small_repeat[i].map_or(0.0, |s| f64::from(s.count) / s.usual_count.max(1.0)),
+            f64::from(f.calendar[i].non_working),
+            f64::from(f.calendar[i].month_end),
+            f64::from(f.calendar[i].late_december),
+            f.year_end[i].map_or(0.0, |y| y.ratio.max(1e-3).ln()),
+            f64::from(f.round_level[i]),
+            f.account_round_share[i],
+            f.benford_vendor_of_row(i).map_or(0.0, |b| b.mad),
+        ];
+        data.extend(row.iter().map(|&v| if v.is_finite() { v as f32 } else { 0.0 }));
+    }
+    Matrix::new(f.len, cols, data)
+}
+
+/// Combines signals as a noisy-OR of weight × strength.
+fn combine(signals: &[Signal], weight_of: impl Fn(SignalKind) -> f64) -> (f64, Vec<(f64, usize)>) {
+    let mut keep = 1.0;
+    let mut contributions: Vec<(f64, usize)> = Vec::with_capacity(signals.len());
+    for (j, s) in signals.iter().enumerate() {
+        let c = (weight_of(s.kind) * s.strength).clamp(0.0, 1.0);
+        keep *= 1.0 - c;
+        contributions.push((c, j));
+    }
+    contributions.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    ((1.0 - keep) * 100.0, contributions)
+}
+
+fn weight(w: &crate::config::Weights, kind: SignalKind) -> f64 {
+    match kind {
+        SignalKind::AmountOutlier => w.amount_outlier,
+        SignalKind::AccountOutlier => w.account_outlier,
+        SignalKind::Duplicate => w.duplicate,
+        SignalKind::Split => w.split,
+        SignalKind::RecurringJump => w.recurring_jump,
+        SignalKind::SmallRepeat => w.small_repeat,
+        SignalKind::RareVendor => w.rare_vendor,
+        SignalKind::NonWorkingDay => w.non_working_day,
+        SignalKind::YearEnd => w.year_end,
+        SignalKind::RoundAmount => w.round_amount,
+        SignalKind::Benford => w.benford,
+        SignalKind::Isolation => w.isolation,
+    }
+}
+
+/// Runs every model over the features.
+pub fn run(ledger: &Ledger, f: &Features, config: &Config) -> ModelOutput {
+    let matrix = iforest_matrix(f);
+    let forest = IsolationForest::fit(
+        &matrix,
+        iforest::Params {
+            trees: config.iforest.trees,
+            max_samples: config.iforest.max_samples,
+            seed: config.seed,
+        },
+    );
+    let isolation = forest.score(&matrix);
+    let clusters = clusters::cluster(f, config.seed, config.limits.small_payment_limit);
+
+    let rows = (0..f.len)
+        .map(|i| {
+            let settings = &f.account_settings[ledger.transactions[i].account as usize];
+            let signals = signals::evaluate(i, ledger, f, config, isolation[i]);
+            let (score, contributions) = combine(&signals, |k| weight(&settings.weights, k));
+            let score = (score * 10.0).round() / 10.0;
+            let band = if score >= settings.bands.high {
+                Band::High
+            } else if score >= settings.bands.medium {
+                Band::Medium
+            } else {
+                Band::Low
+            };
+            let reasons = contributions
+                .iter()
+                .filter(|(c, _)| *c > 0.0)
+                .take(3)
+                .map(|&(c, j)| Reason {
+                    code: signals[j].kind.code(),
+                    text: signals[j].reason.clone(),
+                    points: (c * 1000.0).round() / 10.0,
+                })
+                .collect();
+            RowVerdict {
+                score,
+                band,
+                cluster: clusters.labels[i],
+                isolation: isolation[i],
+                reasons,
+                signals: contributions.iter().map(|&(_, j)| signals[j].kind).collect(),
+            }
+        })
+        .collect();
+    ModelOutput {
+        rows,
+        cluster_names: clusters.names,
+        silhouette: clusters.silhouette,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn noisy_or_orders_reasons_by_contribution() {
+        let s = |kind, strength| Signal {
+            kind,
+            strength,
+            reason: Text::new("", ""),
+        };
+        let signals = [
+            s(SignalKind::NonWorkingDay, 1.0),
+            s(SignalKind::Duplicate, 1.0),
+        ];
+        let w = crate::config::Weights::default();
+        let (score, contributions) = combine(&signals, |k| weight(&w, k));
+        let expected = (1.0 - (1.0 - w.non_working_day) * (1.0 - w.duplicate)) * 100.0;
+        assert!((score - expected).abs() < 1e-9);
+        assert_eq!(contributions[0].1, 1, "duplicate weighs more");
+        let (none, _) = combine(&[], |k| weight(&w, k));
+        assert_eq!(none, 0.0);
+    }
+}

@@ -1,0 +1,354 @@
+//! Audit-rule signals: each turns features of one row into a strength in
+//! 0..1 and a sentence, in Korean and English, with the numbers that
+//! justify it. The ensemble weighs and combines them.
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::features::Features;
+use crate::i18n::{won, Text};
+use crate::ingest::Ledger;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignalKind {
+    AmountOutlier,
+    AccountOutlier,
+    Duplicate,
+    Split,
+    RecurringJump,
+    SmallRepeat,
+    RareVendor,
+    NonWorkingDay,
+    YearEnd,
+    RoundAmount,
+    Benford,
+    Isolation,
+}
+
+impl SignalKind {
+    pub const ALL: [SignalKind; 12] = [
+        SignalKind::AmountOutlier,
+        SignalKind::AccountOutlier,
+        SignalKind::Duplicate,
+        SignalKind::Split,
+        SignalKind::RecurringJump,
+        SignalKind::SmallRepeat,
+        SignalKind::RareVendor,
+        SignalKind::NonWorkingDay,
+        SignalKind::YearEnd,
+        SignalKind::RoundAmount,
+        SignalKind::Benford,
+        SignalKind::Isolation,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            SignalKind::AmountOutlier => "amount_outlier",
+            SignalKind::AccountOutlier => "account_outlier",
+            SignalKind::Duplicate => "duplicate",
+            SignalKind::Split => "split",
+            SignalKind::RecurringJump => "recurring_jump",
+            SignalKind::SmallRepeat => "small_repeat",
+            SignalKind::RareVendor => "rare_vendor",
+            SignalKind::NonWorkingDay => "non_working_day",
+            SignalKind::YearEnd => "year_end",
+            SignalKind::RoundAmount => "round_amount",
+            SignalKind::Benford => "benford",
+            SignalKind::Isolation => "isolation",
+        }
+    }
+
+    pub fn label(self) -> Text {
+        let (ko, en) = match self {
+            SignalKind::AmountOutlier => ("부서·계정 대비 고액", "Large for department and account"),
+            SignalKind::AccountOutlier => ("계정 대비 고액", "Large for the account"),
+            SignalKind::Duplicate => ("중복 지급", "Duplicate payment"),
+            SignalKind::Split => ("분할 집행", "Split purchase"),
+            SignalKind::RecurringJump => ("정기 지출 급증", "Recurring bill jump"),
+            SignalKind::SmallRepeat => ("소액 반복", "Repeated small payments"),
+            SignalKind::RareVendor => ("드문 거래처·계정", "Rare vendor for the account"),
+            SignalKind::NonWorkingDay => ("휴일 집행", "Paid on a non-working day"),
+            SignalKind::YearEnd => ("연말 집중", "Year-end concentration"),
+            SignalKind::RoundAmount => ("큰 정액", "Large round amount"),
+            SignalKind::Benford => ("벤포드 이탈", "Benford deviation"),
+            SignalKind::Isolation => ("다변량 이상치", "Multivariate outlier"),
+        };
+        Text::new(ko, en)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Signal {
+    pub kind: SignalKind,
+    /// 0..1: how strongly the row shows the pattern.
+    pub strength: f64,
+    pub reason: Text,
+}
+
+fn clamp01(x: f64) -> f64 {
+    x.clamp(0.0, 1.0)
+}
+
+fn ramp(x: f64, from: f64, to: f64) -> f64 {
+    clamp01((x - from) / (to - from))
+}
+
+/// All signals that fire for row `i`, given its Isolation Forest score.
+pub fn evaluate(
+    i: usize,
+    ledger: &Ledger,
+    f: &Features,
+    config: &Config,
+    isolation: f64,
+) -> Vec<Signal> {
+    let t = &ledger.transactions[i];
+    let mut out = Vec::new();
+    let mut push = |kind, strength: f64, reason: Text| {
+        if strength > 0.0 {
+            out.push(Signal {
+                kind,
+                strength: clamp01(strength),
+                reason,
+            });
+        }
+    };
+
+    // Amount against the department-account norm, and the account norm
+    // when the department's own history is too thin to judge.
+    let da = f.dept_account[i];
+    if da.group_size >= crate::features::MIN_GROUP && da.ratio >= 3.0 {
+        push(
+            SignalKind::AmountOutlier,
+            ramp(da.z, 3.0, 5.5),
+            Text::new(
+                format!(
+                    "금액이 부서·계정 중앙값({}원)의 {:.1}배",
+                    won(da.median),
+                    da.ratio
+                ),
+                format!(
+                    "Amount is {:.1}× the department–account median ({} KRW)",
+                    da.ratio,
+                    won(da.median)
+                ),
+            ),
+        );
+    }
+    let a = f.account[i];
+    if a.group_size >= crate::features::MIN_GROUP && a.ratio >= 3.0 {
+        push(
+            SignalKind::AccountOutlier,
+            ramp(a.z, 3.5, 6.0),
+            Text::new(
+                format!("금액이 계정 전체 중앙값({}원)의 {:.1}배", won(a.median), a.ratio),
+                format!(
+                    "Amount is {:.1}× the account-wide median ({} KRW)",
+                    a.ratio,
+                    won(a.median)
+                ),
+            ),
+        );
+    }
+
+    if let Some(d) = f.duplicate[i] {
+        let other_row = ledger.transactions[d.of].sheet_row;
+        // A price this vendor charges all the time is likelier a standing
+        // order than a double payment.
+        let base = if d.exact { 1.0 } else { 0.75 };
+        let strength = if d.times_seen >= 6 { base * 0.4 } else { base };
+        push(
+            SignalKind::Duplicate,
+            strength,
+            Text::new(
+                format!(
+                    "같은 거래처·같은 금액({}원)이 {}일 내 중복 ({}행)",
+                    won(t.amount),
+                    d.days_apart,
+                    other_row
+                ),
+                format!(
+                    "Same vendor and amount ({} KRW) paid again within {} days (row {})",
+                    won(t.amount),
+                    d.days_apart,
+                    other_row
+                ),
+            ),
+        );
+    }
+
+    if let Some(s) = f.split[i] {
+        push(
+            SignalKind::Split,
+            1.0,
+            Text::new(
+                format!(
+                    "분할 의심: {}일 내 같은 거래처 {}건 합계 {}원, 건별로는 한도 {}원 미만",
+                    s.days.max(1),
+                    s.parts,
+                    won(s.total),
+                    won(s.limit)
+                ),
+                format!(
+                    "Possible split: {} payments to one vendor within {} days total {} KRW, each under the {} KRW limit",
+                    s.parts,
+                    s.days.max(1),
+                    won(s.total),
+                    won(s.limit)
+                ),
+            ),
+        );
+    }
+
+    if let Some(r) = f.recurrence[i] {
+        if r.ratio >= 1.5 {
+            push(
+                SignalKind::RecurringJump,
+                ramp(r.ratio, 1.4, 2.5),
+                Text::new(
+                    format!("정기 지출이 평소 금액({}원)의 {:.1}배", won(r.usual), r.ratio),
+                    format!(
+                        "Recurring payment is {:.1}× its usual amount ({} KRW)",
+                        r.ratio,
+                        won(r.usual)
+                    ),
+                ),
+            );
+        }
+    }
+
+    if let Some(s) = f.small_repeat[i] {
+        let min = f64::from(config.limits.small_repeat_min_count)
+            .max(3.0 * s.usual_count);
+        let c = f64::from(s.count);
+        if c >= min {
+            push(
+                SignalKind::SmallRepeat,
+                ramp(c / min, 0.8, 1.6),
+                Text::new(
+                    format!(
+                        "같은 거래처에 한 달간 소액 {}건, 합계 {}원 (평소 월 {:.0}건)",
+                        s.count,
+                        won(s.sum),
+                        s.usual_count
+                    ),
+                    format!(
+                        "{} small payments to this vendor in one month, {} KRW in total (usually {:.0} a month)",
+                        s.count,
+                        won(s.sum),
+                        s.usual_count
+                    ),
+                ),
+            );
+        }
+    }
+
+    let pair = f.vendor_account_count[i];
+    let elsewhere = f.vendor_count[i].saturating_sub(pair);
+    if pair <= 2 && f.account_count[i] >= 50 && elsewhere >= 10 {
+        push(
+            SignalKind::RareVendor,
+            if pair == 1 { 1.0 } else { 0.7 },
+            Text::new(
+                format!(
+                    "이 계정에서 거의 쓰지 않는 거래처: 계정 {}건 중 {}건 (다른 계정에서는 {}건)",
+                    f.account_count[i], pair, elsewhere
+                ),
+                format!(
+                    "Vendor rarely used for this account: {} of {} payments (but {} elsewhere)",
+                    pair, f.account_count[i], elsewhere
+                ),
+            ),
+        );
+    }
+
+    let cal = f.calendar[i];
+    if cal.non_working && f.recurrence[i].is_none() {
+        let (ko, en) = cal.day_name.unwrap_or(("휴일", "holiday"));
+        push(
+            SignalKind::NonWorkingDay,
+            1.0,
+            Text::new(
+                format!("휴일 집행 ({}, {})", t.date.format("%Y-%m-%d"), ko),
+                format!("Paid on a non-working day ({}, {})", t.date.format("%Y-%m-%d"), en),
+            ),
+        );
+    }
+
+    // Late-December payments, large for their group, in a department and
+    // account whose year-end fortnight far exceeds its usual half-month.
+    // The ordinary December rush is about twice a half-month.
+    if let Some(y) = f.year_end[i] {
+        if da.ratio >= 1.5 && y.ratio >= 2.5 {
+            push(
+                SignalKind::YearEnd,
+                0.5 * ramp(y.ratio, 2.5, 8.0) + 0.5 * ramp(da.ratio, 1.5, 4.0),
+                Text::new(
+                    format!(
+                        "연말 집중: 12월 하순 부서·계정 집행 {}원, 평소 보름치의 {:.1}배 (이 건은 중앙값의 {:.1}배)",
+                        won(y.late_december_sum),
+                        y.ratio,
+                        da.ratio
+                    ),
+                    format!(
+                        "Year-end rush: {} KRW in late December for this department and account, {:.1}× a usual half-month (this payment {:.1}× the median)",
+                        won(y.late_december_sum),
+                        y.ratio,
+                        da.ratio
+                    ),
+                ),
+            );
+        }
+    }
+
+    let share = f.account_round_share[i];
+    if f.round_level[i] == 2 && share < 0.05 && t.amount >= da.median.max(1.0) {
+        push(
+            SignalKind::RoundAmount,
+            1.0 - share / 0.05,
+            Text::new(
+                format!(
+                    "딱 떨어지는 큰 금액({}원): 이 계정에서는 {:.1}%만 이런 금액",
+                    won(t.amount),
+                    share * 100.0
+                ),
+                format!(
+                    "Round amount ({} KRW): only {:.1}% of this account's payments are",
+                    won(t.amount),
+                    share * 100.0
+                ),
+            ),
+        );
+    }
+
+    if let Some(b) = f.benford_vendor_of_row(i) {
+        if b.mad >= 0.05 && b.chi_square >= 40.0 && f.recurrence[i].is_none() {
+            push(
+                SignalKind::Benford,
+                ramp(b.mad, 0.04, 0.12),
+                Text::new(
+                    format!(
+                        "거래처 금액의 첫자리 분포가 비정상: {}(으)로 시작하는 금액이 과다 (규모 보정 MAD {:.3}, 벤포드 MAD {:.3}, {}건)",
+                        b.excess_digit, b.mad, b.benford_mad, b.count
+                    ),
+                    format!(
+                        "Vendor's leading digits look invented: too many amounts start with {} (scale-adjusted MAD {:.3}, Benford MAD {:.3}, {} payments)",
+                        b.excess_digit, b.mad, b.benford_mad, b.count
+                    ),
+                ),
+            );
+        }
+    }
+
+    if isolation > 0.55 {
+        push(
+            SignalKind::Isolation,
+            ramp(isolation, 0.55, 0.72),
+            Text::new(
+                format!("여러 특성이 함께 드문 거래 (Isolation Forest 점수 {isolation:.2})"),
+                format!("Unusual combination of features (Isolation Forest score {isolation:.2})"),
+            ),
+        );
+    }
+    out
+}

@@ -1,0 +1,217 @@
+//! The one pipeline: `score(ledger, config) -> ScoredLedger`. The CLI and
+//! the agent are two doors onto this function; it is deterministic for a
+//! given seed and input.
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::features;
+use crate::i18n::{Lang, Text};
+use crate::ingest::Ledger;
+use crate::model::{self, Band, Reason};
+
+pub const MODEL_VERSION: &str = concat!("ledgerlens-", env!("CARGO_PKG_VERSION"), "/ensemble-1");
+
+/// One scored transaction, as the JSONL and API emit it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoredRow {
+    /// Index into `ledger.transactions`.
+    #[serde(skip)]
+    pub index: usize,
+    pub row: u32,
+    pub key: String,
+    pub score: f64,
+    pub band: Band,
+    pub cluster: u32,
+    #[serde(skip)]
+    pub cluster_name: Text,
+    #[serde(skip)]
+    pub reasons: Vec<Reason>,
+    #[serde(skip)]
+    pub isolation: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonReason<'a> {
+    pub code: &'a str,
+    pub text: &'a str,
+}
+
+/// The JSONL / API shape of a row in one language.
+#[derive(Debug, Serialize)]
+pub struct RowOut<'a> {
+    pub row: u32,
+    pub key: &'a str,
+    pub score: f64,
+    pub band: &'static str,
+    pub cluster: u32,
+    pub cluster_name: &'a str,
+    pub reasons: Vec<JsonReason<'a>>,
+}
+
+impl ScoredRow {
+    pub fn to_out(&self, lang: Lang) -> RowOut<'_> {
+        RowOut {
+            row: self.row,
+            key: &self.key,
+            score: self.score,
+            band: self.band.code(),
+            cluster: self.cluster,
+            cluster_name: self.cluster_name.get(lang),
+            reasons: self
+                .reasons
+                .iter()
+                .map(|r| JsonReason {
+                    code: r.code,
+                    text: r.text.get(lang),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct BandCounts {
+    pub high: usize,
+    pub medium: usize,
+    pub low: usize,
+}
+
+impl BandCounts {
+    pub fn add(&mut self, band: Band) {
+        match band {
+            Band::High => self.high += 1,
+            Band::Medium => self.medium += 1,
+            Band::Low => self.low += 1,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.high + self.medium + self.low
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Timings {
+    pub features_s: f64,
+    pub model_s: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub rows: usize,
+    pub bands: BandCounts,
+    pub by_department: BTreeMap<String, BandCounts>,
+    pub by_reason: BTreeMap<&'static str, usize>,
+    pub clusters: Vec<ClusterSummary>,
+    pub silhouette: f64,
+    pub model_version: &'static str,
+    pub timings: Timings,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ClusterSummary {
+    pub id: u32,
+    pub name: Text,
+    pub rows: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct ScoredLedger {
+    pub ledger: Ledger,
+    /// In ledger order.
+    pub rows: Vec<ScoredRow>,
+    pub summary: Summary,
+}
+
+impl ScoredLedger {
+    /// Row indices from highest score to lowest (ties by sheet row).
+    pub fn ranking(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.rows.len()).collect();
+        order.sort_by(|&a, &b| {
+            self.rows[b]
+                .score
+                .total_cmp(&self.rows[a].score)
+                .then(self.rows[b].isolation.total_cmp(&self.rows[a].isolation))
+                .then(self.rows[a].row.cmp(&self.rows[b].row))
+        });
+        order
+    }
+}
+
+/// Scores a ledger. Fails only if the feature engine fails, which on
+/// valid input it does not.
+pub fn score(ledger: Ledger, config: &Config) -> anyhow::Result<ScoredLedger> {
+    let t0 = Instant::now();
+    let feats = features::build(&ledger, config)?;
+    let features_s = t0.elapsed().as_secs_f64();
+    let t1 = Instant::now();
+    let out = model::run(&ledger, &feats, config);
+    let model_s = t1.elapsed().as_secs_f64();
+
+    let mut bands = BandCounts::default();
+    let mut by_department: BTreeMap<String, BandCounts> = BTreeMap::new();
+    let mut by_reason: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut cluster_rows = vec![0usize; out.cluster_names.len()];
+    let rows: Vec<ScoredRow> = out
+        .rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let t = &ledger.transactions[i];
+            bands.add(v.band);
+            by_department
+                .entry(ledger.departments.name(t.department).to_string())
+                .or_default()
+                .add(v.band);
+            if v.band != Band::Low {
+                for r in &v.reasons {
+                    *by_reason.entry(r.code).or_default() += 1;
+                }
+            }
+            cluster_rows[v.cluster as usize] += 1;
+            ScoredRow {
+                index: i,
+                row: t.sheet_row,
+                key: t.key.clone(),
+                score: v.score,
+                band: v.band,
+                cluster: v.cluster,
+                cluster_name: out.cluster_names[v.cluster as usize].clone(),
+                reasons: v.reasons,
+                isolation: v.isolation,
+            }
+        })
+        .collect();
+    let clusters = out
+        .cluster_names
+        .iter()
+        .enumerate()
+        .map(|(id, name)| ClusterSummary {
+            id: id as u32,
+            name: name.clone(),
+            rows: cluster_rows[id],
+        })
+        .collect();
+    let summary = Summary {
+        rows: rows.len(),
+        bands,
+        by_department,
+        by_reason,
+        clusters,
+        silhouette: out.silhouette,
+        model_version: MODEL_VERSION,
+        timings: Timings {
+            features_s,
+            model_s,
+        },
+    };
+    Ok(ScoredLedger {
+        ledger,
+        rows,
+        summary,
+    })
+}

@@ -1,0 +1,14 @@
+//! One JSON object per scored row, in sheet order, for machines.
+
+use std::io::Write;
+
+use crate::i18n::Lang;
+use crate::pipeline::ScoredLedger;
+
+pub fn write(scored: &ScoredLedger, lang: Lang, out: &mut impl Write) -> std::io::Result<()> {
+    for row in &scored.rows {
+        serde_json::to_writer(&mut *out, &row.to_out(lang))?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()
+}

@@ -1,0 +1,469 @@
+//! The scored workbook: the ledger sorted by risk with score, band, cluster
+//! and reason columns, review dropdown and note columns and a hidden row
+//! key; a summary sheet; and the data-quality sheet.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use rust_xlsxwriter::{
+    Color, ConditionalFormat3ColorScale, ConditionalFormatCell, ConditionalFormatCellRule,
+    DataValidation, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+
+use crate::i18n::{pick, won, Lang};
+use crate::ingest::{Cell, Field};
+use crate::model::Band;
+use crate::pipeline::ScoredLedger;
+
+/// The review choices offered in the dropdown, Korean first as the sheet
+/// is read; the English set is used with `--lang en`.
+pub fn review_choices(lang: Lang) -> [&'static str; 3] {
+    match lang {
+        Lang::Ko => ["확인된 이상", "정상", "증빙 필요"],
+        Lang::En => ["Confirmed anomaly", "Normal", "Needs evidence"],
+    }
+}
+
+/// Headers of the columns ledgerlens adds, in order.
+pub fn added_headers(lang: Lang) -> [&'static str; 8] {
+    [
+        pick(lang, "원본 행", "Source row"),
+        pick(lang, "위험점수", "Risk score"),
+        pick(lang, "위험등급", "Risk band"),
+        pick(lang, "군집", "Cluster"),
+        pick(lang, "사유", "Reasons"),
+        pick(lang, "검토 결과", "Review"),
+        pick(lang, "검토 메모", "Review note"),
+        pick(lang, "행 키", "Row key"),
+    ]
+}
+
+/// Excel's cell text limit; longer text is cut rather than failing the file.
+const MAX_CELL_TEXT: usize = 32_000;
+
+fn cell_text(s: &str) -> &str {
+    if s.len() <= MAX_CELL_TEXT {
+        return s;
+    }
+    let mut end = MAX_CELL_TEXT;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// Days since 1899-12-30: the 1900 date system's serial number.
+fn excel_serial(date: NaiveDate) -> f64 {
+    let epoch = NaiveDate::from_ymd_opt(1899, 12, 30).expect("valid");
+    (date - epoch).num_days() as f64
+}
+
+struct Formats {
+    header: Format,
+    added_header: Format,
+    date: Format,
+    datetime: Format,
+    amount: Format,
+    score: Format,
+    wrap: Format,
+    title: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        let header = Format::new()
+            .set_bold()
+            .set_background_color(Color::RGB(0x1F3864))
+            .set_font_color(Color::White)
+            .set_border_bottom(FormatBorder::Thin)
+            .set_align(FormatAlign::Center);
+        Formats {
+            added_header: header.clone().set_background_color(Color::RGB(0x7030A0)),
+            header,
+            date: Format::new().set_num_format("yyyy-mm-dd"),
+            datetime: Format::new().set_num_format("yyyy-mm-dd hh:mm"),
+            amount: Format::new().set_num_format("#,##0"),
+            score: Format::new().set_num_format("0.0").set_bold(),
+            wrap: Format::new().set_text_wrap(),
+            title: Format::new().set_bold().set_font_size(14),
+        }
+    }
+}
+
+fn band_format(band: Band) -> Format {
+    let (bg, fg) = match band {
+        Band::High => (0xFFC7CE, 0x9C0006),
+        Band::Medium => (0xFFEB9C, 0x9C5700),
+        Band::Low => (0xC6EFCE, 0x006100),
+    };
+    Format::new()
+        .set_background_color(Color::RGB(bg))
+        .set_font_color(Color::RGB(fg))
+}
+
+/// Soft, distinguishable fills for up to eight clusters.
+const CLUSTER_PALETTE: [u32; 8] = [
+    0xDDEBF7, 0xFCE4D6, 0xE2EFDA, 0xFFF2CC, 0xEDE1F5, 0xD9F2F2, 0xF8D7E3, 0xE7E6E6,
+];
+
+pub fn write(scored: &ScoredLedger, lang: Lang, path: &Path) -> Result<(), XlsxError> {
+    let mut workbook = Workbook::new();
+    let fmt = Formats::new();
+    write_scored_sheet(&mut workbook, scored, lang, &fmt)?;
+    write_summary_sheet(workbook.add_worksheet(), scored, lang, &fmt)?;
+    write_quality_sheet(workbook.add_worksheet(), scored, lang, &fmt)?;
+    workbook.save(path)
+}
+
+fn write_scored_sheet(
+    workbook: &mut Workbook,
+    scored: &ScoredLedger,
+    lang: Lang,
+    fmt: &Formats,
+) -> Result<(), XlsxError> {
+    let ledger = &scored.ledger;
+    let sheet = workbook.add_worksheet_with_constant_memory()?;
+    sheet.set_name(pick(lang, "점수 결과", "Scored"))?;
+    // Original columns up to the last named header.
+    let width = ledger
+        .headers
+        .iter()
+        .rposition(|h| !h.is_empty())
+        .map_or(0, |p| p + 1)
+        .max(ledger.columns.values().max().map_or(0, |m| m + 1));
+    let date_col = ledger.columns.get(&Field::Date).copied();
+    let amount_col = ledger.columns.get(&Field::Amount).copied();
+    for c in 0..width {
+        let h = ledger.headers.get(c).map(String::as_str).unwrap_or("");
+        sheet.write_string_with_format(0, c as u16, cell_text(h), &fmt.header)?;
+        let w = match Some(c) {
+            x if x == date_col => 12.0,
+            x if x == amount_col => 14.0,
+            _ => 16.0,
+        };
+        sheet.set_column_width(c as u16, w)?;
+    }
+    let base = width as u16;
+    let headers = added_headers(lang);
+    for (j, h) in headers.iter().enumerate() {
+        sheet.write_string_with_format(0, base + j as u16, *h, &fmt.added_header)?;
+    }
+    let (c_row, c_score, c_band, c_cluster, c_reason, c_review, c_note, c_key) =
+        (base, base + 1, base + 2, base + 3, base + 4, base + 5, base + 6, base + 7);
+    for (c, w) in [
+        (c_row, 8.0),
+        (c_score, 9.0),
+        (c_band, 9.0),
+        (c_cluster, 18.0),
+        (c_reason, 70.0),
+        (c_review, 14.0),
+        (c_note, 28.0),
+        (c_key, 20.0),
+    ] {
+        sheet.set_column_width(c, w)?;
+    }
+    sheet.set_column_hidden(c_key)?;
+
+    let order = scored.ranking();
+    for (out_row, &i) in order.iter().enumerate() {
+        let r = out_row as u32 + 1;
+        let t = &ledger.transactions[i];
+        let cells = &ledger.original[i];
+        for c in 0..width {
+            let col = c as u16;
+            if Some(c) == date_col {
+                sheet.write_number_with_format(r, col, excel_serial(t.date), &fmt.date)?;
+                continue;
+            }
+            if Some(c) == amount_col {
+                sheet.write_number_with_format(r, col, t.amount, &fmt.amount)?;
+                continue;
+            }
+            match cells.get(c).unwrap_or(&Cell::Empty) {
+                Cell::Empty => {}
+                Cell::Number(n) => {
+                    sheet.write_number(r, col, *n)?;
+                }
+                // Written as a string cell, never as a formula, whatever it starts with.
+                Cell::Text(s) | Cell::Error(s) => {
+                    sheet.write_string(r, col, cell_text(s))?;
+                }
+                Cell::Bool(b) => {
+                    sheet.write_boolean(r, col, *b)?;
+                }
+                Cell::DateTime(dt) => {
+                    let serial = excel_serial(dt.date())
+                        + f64::from(chrono::Timelike::num_seconds_from_midnight(dt)) / 86_400.0;
+                    sheet.write_number_with_format(r, col, serial, &fmt.datetime)?;
+                }
+            }
+        }
+        let s = &scored.rows[i];
+        sheet.write_number(r, c_row, f64::from(s.row))?;
+        sheet.write_number_with_format(r, c_score, s.score, &fmt.score)?;
+        sheet.write_string(r, c_band, s.band.label().get(lang))?;
+        sheet.write_string(r, c_cluster, s.cluster_name.get(lang))?;
+        let reasons: Vec<&str> = s.reasons.iter().map(|x| x.text.get(lang)).collect();
+        sheet.write_string(r, c_reason, cell_text(&reasons.join(" · ")))?;
+        sheet.write_string(r, c_key, &s.key)?;
+    }
+    let last = order.len() as u32;
+    let last_col = c_key;
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.autofilter(0, 0, last.max(1), last_col)?;
+    if last == 0 {
+        return Ok(());
+    }
+
+    // One conditional format per band and per cluster, not a fill per cell:
+    // colours follow the values if the user edits or re-sorts.
+    for band in [Band::High, Band::Medium, Band::Low] {
+        let cf = ConditionalFormatCell::new()
+            .set_rule(ConditionalFormatCellRule::EqualTo(band.label().get(lang)))
+            .set_format(band_format(band));
+        sheet.add_conditional_format(1, c_band, last, c_band, &cf)?;
+    }
+    let scale = ConditionalFormat3ColorScale::new()
+        .set_minimum_color(Color::RGB(0x63BE7B))
+        .set_midpoint_color(Color::RGB(0xFFEB84))
+        .set_maximum_color(Color::RGB(0xF8696B));
+    sheet.add_conditional_format(1, c_score, last, c_score, &scale)?;
+    for (id, c) in scored.summary.clusters.iter().enumerate() {
+        let color = CLUSTER_PALETTE[id % CLUSTER_PALETTE.len()];
+        let cf = ConditionalFormatCell::new()
+            .set_rule(ConditionalFormatCellRule::EqualTo(c.name.get(lang)))
+            .set_format(Format::new().set_background_color(Color::RGB(color)));
+        sheet.add_conditional_format(1, c_cluster, last, c_cluster, &cf)?;
+    }
+    let dv = DataValidation::new()
+        .allow_list_strings(&review_choices(lang))?
+        .set_input_title(pick(lang, "검토 결과", "Review"))?
+        .set_input_message(pick(
+            lang,
+            "확인된 이상 / 정상 / 증빙 필요 중에서 고르세요",
+            "Choose Confirmed anomaly, Normal or Needs evidence",
+        ))?;
+    sheet.add_data_validation(1, c_review, last, c_review, &dv)?;
+    let _ = &fmt.wrap;
+    Ok(())
+}
+
+fn write_row(sheet: &mut Worksheet, row: u32, values: &[&str], format: &Format) -> Result<(), XlsxError> {
+    for (c, v) in values.iter().enumerate() {
+        sheet.write_string_with_format(row, c as u16, cell_text(v), format)?;
+    }
+    Ok(())
+}
+
+fn write_summary_sheet(
+    sheet: &mut Worksheet,
+    scored: &ScoredLedger,
+    lang: Lang,
+    fmt: &Formats,
+) -> Result<(), XlsxError> {
+    let s = &scored.summary;
+    let ledger = &scored.ledger;
+    sheet.set_name(pick(lang, "요약", "Summary"))?;
+    sheet.write_string_with_format(0, 0, pick(lang, "위험 요약", "Risk summary"), &fmt.title)?;
+    sheet.write_string(
+        1,
+        0,
+        format!(
+            "{}: {} [{}] · {} {}",
+            pick(lang, "원본", "Source"),
+            ledger.source,
+            ledger.sheet,
+            s.rows,
+            pick(lang, "건", "rows")
+        ),
+    )?;
+
+    let mut r = 3;
+    write_row(
+        sheet,
+        r,
+        &[pick(lang, "위험등급", "Band"), pick(lang, "건수", "Rows"), pick(lang, "비율", "Share")],
+        &fmt.header,
+    )?;
+    for (band, n) in [(Band::High, s.bands.high), (Band::Medium, s.bands.medium), (Band::Low, s.bands.low)] {
+        r += 1;
+        sheet.write_string_with_format(r, 0, band.label().get(lang), &band_format(band))?;
+        sheet.write_number(r, 1, n as f64)?;
+        sheet.write_number_with_format(
+            r,
+            2,
+            n as f64 / s.rows.max(1) as f64,
+            &Format::new().set_num_format("0.0%"),
+        )?;
+    }
+
+    r += 2;
+    sheet.write_string_with_format(r, 0, pick(lang, "위험 상위 20건", "Top 20 risks"), &fmt.title)?;
+    r += 1;
+    let top_headers = [
+        pick(lang, "원본 행", "Row"),
+        pick(lang, "위험점수", "Score"),
+        pick(lang, "집행일자", "Date"),
+        pick(lang, "부서명", "Department"),
+        pick(lang, "계정과목", "Account"),
+        pick(lang, "거래처", "Vendor"),
+        pick(lang, "집행금액", "Amount"),
+        pick(lang, "사유", "Reasons"),
+    ];
+    write_row(sheet, r, &top_headers, &fmt.header)?;
+    for &i in scored.ranking().iter().take(20) {
+        r += 1;
+        let row = &scored.rows[i];
+        let t = &ledger.transactions[i];
+        sheet.write_number(r, 0, f64::from(row.row))?;
+        sheet.write_number_with_format(r, 1, row.score, &fmt.score)?;
+        sheet.write_number_with_format(r, 2, excel_serial(t.date), &fmt.date)?;
+        sheet.write_string(r, 3, ledger.departments.name(t.department))?;
+        sheet.write_string(r, 4, ledger.accounts.name(t.account))?;
+        sheet.write_string(r, 5, ledger.vendors.name(t.vendor))?;
+        sheet.write_number_with_format(r, 6, t.amount, &fmt.amount)?;
+        let reasons: Vec<&str> = row.reasons.iter().map(|x| x.text.get(lang)).collect();
+        sheet.write_string(r, 7, cell_text(&reasons.join(" · ")))?;
+    }
+
+    r += 2;
+    sheet.write_string_with_format(r, 0, pick(lang, "부서별", "By department"), &fmt.title)?;
+    r += 1;
+    write_row(
+        sheet,
+        r,
+        &[
+            pick(lang, "부서명", "Department"),
+            pick(lang, "건수", "Rows"),
+            pick(lang, "높음", "High"),
+            pick(lang, "중간", "Medium"),
+            pick(lang, "높음 비율", "High share"),
+        ],
+        &fmt.header,
+    )?;
+    let mut departments: Vec<_> = s.by_department.iter().collect();
+    departments.sort_by(|a, b| b.1.high.cmp(&a.1.high).then(a.0.cmp(b.0)));
+    for (name, counts) in departments {
+        r += 1;
+        sheet.write_string(r, 0, cell_text(name))?;
+        sheet.write_number(r, 1, counts.total() as f64)?;
+        sheet.write_number(r, 2, counts.high as f64)?;
+        sheet.write_number(r, 3, counts.medium as f64)?;
+        sheet.write_number_with_format(
+            r,
+            4,
+            counts.high as f64 / counts.total().max(1) as f64,
+            &Format::new().set_num_format("0.0%"),
+        )?;
+    }
+
+    r += 2;
+    sheet.write_string_with_format(r, 0, pick(lang, "군집", "Clusters"), &fmt.title)?;
+    r += 1;
+    write_row(
+        sheet,
+        r,
+        &[pick(lang, "군집", "Cluster"), pick(lang, "건수", "Rows")],
+        &fmt.header,
+    )?;
+    for c in &s.clusters {
+        r += 1;
+        sheet.write_string(r, 0, c.name.get(lang))?;
+        sheet.write_number(r, 1, c.rows as f64)?;
+    }
+    sheet.set_column_width(0, 16)?;
+    sheet.set_column_width(3, 14)?;
+    sheet.set_column_width(4, 14)?;
+    sheet.set_column_width(5, 18)?;
+    sheet.set_column_width(6, 14)?;
+    sheet.set_column_width(7, 80)?;
+    Ok(())
+}
+
+fn write_quality_sheet(
+    sheet: &mut Worksheet,
+    scored: &ScoredLedger,
+    lang: Lang,
+    fmt: &Formats,
+) -> Result<(), XlsxError> {
+    let q = &scored.ledger.quality;
+    sheet.set_name(pick(lang, "데이터 품질", "Data quality"))?;
+    sheet.write_string_with_format(0, 0, pick(lang, "데이터 품질 보고", "Data-quality report"), &fmt.title)?;
+    let facts = [
+        (pick(lang, "파일", "File"), q.source.clone()),
+        (pick(lang, "시트", "Sheet"), q.sheet.clone()),
+        (pick(lang, "머리글 행", "Header row"), q.header_row.to_string()),
+        (pick(lang, "읽은 행", "Rows read"), won(q.rows_read as f64)),
+        (pick(lang, "점수 매긴 행", "Rows scored"), won(q.rows_kept as f64)),
+        (pick(lang, "건너뛴 행", "Rows skipped"), won(q.rows_skipped() as f64)),
+        (
+            pick(lang, "날짜 순서", "Date order"),
+            q.date_order.clone().unwrap_or_else(|| "-".into()),
+        ),
+    ];
+    let mut r = 1;
+    for (k, v) in facts {
+        r += 1;
+        sheet.write_string_with_format(r, 0, k, &Format::new().set_bold())?;
+        sheet.write_string(r, 1, cell_text(&v))?;
+    }
+
+    r += 2;
+    write_row(
+        sheet,
+        r,
+        &[pick(lang, "항목", "Field"), pick(lang, "열", "Column"), pick(lang, "머리글", "Header")],
+        &fmt.header,
+    )?;
+    for m in &q.mapping {
+        r += 1;
+        sheet.write_string(r, 0, m.field.label().get(lang))?;
+        sheet.write_string(r, 1, &m.column)?;
+        sheet.write_string(r, 2, cell_text(&m.header))?;
+    }
+
+    r += 2;
+    write_row(
+        sheet,
+        r,
+        &[pick(lang, "문제", "Issue"), pick(lang, "건수", "Rows")],
+        &fmt.header,
+    )?;
+    if q.counts.is_empty() {
+        r += 1;
+        sheet.write_string(r, 0, pick(lang, "문제 없음", "No issues"))?;
+    }
+    for (kind, n) in &q.counts {
+        r += 1;
+        sheet.write_string(r, 0, kind.describe().get(lang))?;
+        sheet.write_number(r, 1, *n as f64)?;
+    }
+
+    r += 2;
+    write_row(
+        sheet,
+        r,
+        &[
+            pick(lang, "행", "Row"),
+            pick(lang, "열", "Column"),
+            pick(lang, "머리글", "Header"),
+            pick(lang, "값", "Value"),
+            pick(lang, "문제", "Issue"),
+        ],
+        &fmt.header,
+    )?;
+    for issue in &q.examples {
+        r += 1;
+        sheet.write_number(r, 0, f64::from(issue.row))?;
+        sheet.write_string(r, 1, issue.column.as_deref().unwrap_or(""))?;
+        sheet.write_string(r, 2, cell_text(issue.header.as_deref().unwrap_or("")))?;
+        sheet.write_string(r, 3, cell_text(&issue.value))?;
+        sheet.write_string(r, 4, issue.kind.describe().get(lang))?;
+    }
+    sheet.set_column_width(0, 22)?;
+    sheet.set_column_width(1, 40)?;
+    sheet.set_column_width(2, 20)?;
+    sheet.set_column_width(3, 24)?;
+    sheet.set_column_width(4, 36)?;
+    Ok(())
+}

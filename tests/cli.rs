@@ -1,0 +1,198 @@
+//! `ledgerlens score` end to end: the real binary on files the demo
+//! generator wrote, checking the workbook, the JSONL and that the input is
+//! left untouched.
+
+mod common;
+
+use std::collections::HashSet;
+
+use calamine::{open_workbook, Data, Reader, Xlsx};
+use common::{run, stderr};
+use sha2::{Digest, Sha256};
+
+fn sha(path: &std::path::Path) -> Vec<u8> {
+    Sha256::digest(std::fs::read(path).unwrap()).to_vec()
+}
+
+fn demo_file(dir: &std::path::Path, rows: usize, seed: u64) -> std::path::PathBuf {
+    let demo = ledgerlens::demo::generate(rows, seed);
+    let path = dir.join("ledger.xlsx");
+    demo.write_xlsx(&path).unwrap();
+    path
+}
+
+#[test]
+fn score_writes_new_workbook_and_jsonl_and_leaves_input_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = demo_file(dir.path(), 3000, 7);
+    let before = sha(&input);
+    let out = dir.path().join("scored.xlsx");
+    let jsonl = dir.path().join("scored.jsonl");
+    let o = run(&[
+        "score",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--jsonl",
+        jsonl.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(sha(&input), before, "input file was modified");
+
+    // JSONL: one line per data row with the documented fields.
+    let text = std::fs::read_to_string(&jsonl).unwrap();
+    let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(lines.len() > 2900, "{} lines", lines.len());
+    let mut keys = HashSet::new();
+    for v in &lines {
+        let row = v["row"].as_u64().unwrap();
+        assert!(row >= 5, "data starts below the title rows and header: {row}");
+        let score = v["score"].as_f64().unwrap();
+        assert!((0.0..=100.0).contains(&score));
+        assert!(["high", "medium", "low"].contains(&v["band"].as_str().unwrap()));
+        assert!(v["cluster"].is_u64());
+        assert!(!v["cluster_name"].as_str().unwrap().is_empty());
+        let reasons = v["reasons"].as_array().unwrap();
+        assert!(reasons.len() <= 3);
+        for r in reasons {
+            assert!(!r["code"].as_str().unwrap().is_empty());
+            assert!(!r["text"].as_str().unwrap().is_empty());
+        }
+        assert!(keys.insert(v["key"].as_str().unwrap().to_string()), "row keys are unique");
+    }
+    assert!(lines.iter().any(|v| v["band"] == "high"));
+    // Korean by default.
+    let reason_text: String = lines
+        .iter()
+        .flat_map(|v| v["reasons"].as_array().unwrap().iter())
+        .map(|r| r["text"].as_str().unwrap().to_string())
+        .collect();
+    assert!(reason_text.contains("배") || reason_text.contains("중복"), "Korean reasons");
+
+    // The workbook: scored sheet sorted by risk, summary and quality sheets.
+    let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
+    assert_eq!(wb.sheet_names(), vec!["점수 결과", "요약", "데이터 품질"]);
+    let range = wb.worksheet_range("점수 결과").unwrap();
+    let header: Vec<String> = range.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    for h in ["집행일자", "집행금액", "위험점수", "위험등급", "군집", "사유", "검토 결과", "검토 메모", "행 키"] {
+        assert!(header.iter().any(|x| x == h), "missing column {h}: {header:?}");
+    }
+    let score_col = header.iter().position(|h| h == "위험점수").unwrap();
+    let scores: Vec<f64> = range
+        .rows()
+        .skip(1)
+        .map(|r| match &r[score_col] {
+            Data::Float(f) => *f,
+            Data::Int(i) => *i as f64,
+            other => panic!("score cell {other:?}"),
+        })
+        .collect();
+    assert_eq!(scores.len(), lines.len());
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "sorted by risk, highest first");
+}
+
+#[test]
+fn english_output_and_csv_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = ledgerlens::demo::generate(1500, 3);
+    // The same ledger as a CP949 CSV with semicolons, as some ERPs export.
+    let mut text = String::from("집행일자;부서명;계정과목;거래처;적요;집행금액;전표번호\n");
+    for r in &demo.rows {
+        text.push_str(&format!(
+            "{};{};{};{};{};\"{}\";{}\n",
+            r.date.format("%Y.%m.%d"),
+            r.department,
+            r.account,
+            r.vendor,
+            r.description,
+            ledgerlens::i18n::won(r.amount),
+            r.voucher
+        ));
+    }
+    let (bytes, _, _) = encoding_rs::EUC_KR.encode(&text);
+    let input = dir.path().join("ledger.csv");
+    std::fs::write(&input, &bytes).unwrap();
+    let jsonl = dir.path().join("out.jsonl");
+    let out = dir.path().join("out.xlsx");
+    let o = run(&[
+        "score",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--jsonl",
+        jsonl.to_str().unwrap(),
+        "--lang",
+        "en",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&jsonl).unwrap();
+    assert_eq!(text.lines().count(), demo.rows.len());
+    let first: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    assert_eq!(first["row"], 2, "header on row 1, first data row 2");
+    let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
+    assert_eq!(wb.sheet_names(), vec!["Scored", "Summary", "Data quality"]);
+    let range = wb.worksheet_range("Data quality").unwrap();
+    let all: String = range.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect();
+    assert!(all.contains("Amount converted from text"), "quality sheet counts text amounts");
+}
+
+#[test]
+fn refuses_to_overwrite_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = demo_file(dir.path(), 500, 1);
+    let before = sha(&input);
+    let o = run(&["score", input.to_str().unwrap(), "-o", input.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("덮어쓰지"), "{}", stderr(&o));
+    assert_eq!(sha(&input), before);
+}
+
+#[test]
+fn map_override_names_unusual_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("odd.csv");
+    let mut text = String::from("일자,과목,지급액,업체\n");
+    for i in 0..200 {
+        text.push_str(&format!("2024-01-{:02},여비,{},업체{}\n", 1 + i % 28, 10_000 + i * 100, i % 7));
+    }
+    common::write(&input, &text);
+    let o = run(&["score", input.to_str().unwrap(), "--lang", "en"]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(err.contains("Amount") && err.contains("지급액"), "{err}");
+    let jsonl = dir.path().join("odd.jsonl");
+    let o = run(&[
+        "score",
+        input.to_str().unwrap(),
+        "--map",
+        "amount=지급액",
+        "--map",
+        "account=과목",
+        "--jsonl",
+        jsonl.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&jsonl).unwrap().lines().count(), 200);
+    assert!(dir.path().join("odd.scored.xlsx").exists(), "default output beside the input");
+}
+
+#[test]
+fn bench_iforest_prints_documented_last_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("small.csv");
+    let mut text = String::from("x0,x1,label\n");
+    for i in 0..300 {
+        let v = (i % 17) as f64 / 17.0;
+        text.push_str(&format!("{v},{},0\n", 1.0 - v));
+    }
+    text.push_str("9.0,9.0,1\n");
+    common::write(&csv, &text);
+    let o = run(&["bench", "iforest", csv.to_str().unwrap(), "--seeds", "3"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = common::stdout(&o);
+    let last = out.lines().last().unwrap();
+    assert!(last.starts_with("auroc_mean="), "{last}");
+    let auroc: f64 = last["auroc_mean=".len()..].split(' ').next().unwrap().parse().unwrap();
+    assert!(auroc > 0.99, "{out}");
+    assert_eq!(out.lines().filter(|l| l.starts_with("seed=")).count(), 3);
+}
