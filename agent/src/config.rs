@@ -142,7 +142,7 @@ impl Default for Limits {
             small_payment_limit: 500_000.0,
             duplicate_window_days: 5,
             split_window_days: 7,
-            split_min_share: 0.15,
+            split_min_share: 0.25,
             small_repeat_min_count: 8,
         }
     }

@@ -178,7 +178,13 @@ impl Gen {
     }
 
     fn description(&mut self, spec: &AccountSpec) -> String {
-        spec.items.choose(&mut self.rng).expect("items").to_string()
+        // Real descriptions are more specific than the account's item list.
+        const QUALIFIERS: [&str; 6] = ["", " 1차", " 2차", " 추가분", " (긴급)", " 잔금"];
+        format!(
+            "{}{}",
+            spec.items.choose(&mut self.rng).expect("items"),
+            QUALIFIERS.choose(&mut self.rng).expect("qualifiers")
+        )
     }
 
     fn push(&mut self, row: DemoRow) {

@@ -113,10 +113,13 @@ fn splits(inj: &mut Injector<'_>, n: usize) {
         let vendor = inj.rng.gen_range(0..inj.vendor_count(account).min(12));
         let parts = inj.rng.gen_range(2..=4usize).min(n - made).max(2);
         let start = inj.random_business_day();
+        let description = ACCOUNTS[account].items.choose(inj.rng).expect("items").to_string();
         for p in 0..parts {
             let amount = round_to(limit * inj.rng.gen_range(0.62..0.98), 10_000.0);
             let date = inj.business_day_near(start + Duration::days(p as i64 * 2), 1);
             push(inj, date, dept, account, vendor, amount, AnomalyKind::Split);
+            // One purchase, cut into parts: the parts say the same thing.
+            inj.rows.last_mut().expect("just pushed").description = description.clone();
         }
         made += parts;
     }
@@ -281,7 +284,7 @@ fn benford(inj: &mut Injector<'_>, n: usize) {
         let name = fakes[f % fakes.len()].to_string();
         f += 1;
         let dept = inj.rng.gen_range(0..DEPARTMENTS.len());
-        let k = per_vendor.min(n - made).max(1);
+        let k = per_vendor;
         for _ in 0..k {
             let account = account_index(accounts.choose(inj.rng).expect("accounts"));
             let lead = *[7.0, 8.0, 8.0, 9.0, 9.0, 9.0, 6.0].choose(inj.rng).expect("digits");

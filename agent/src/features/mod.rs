@@ -40,7 +40,8 @@ pub struct Deviation {
 pub struct SmallRepeat {
     pub count: u32,
     pub sum: f64,
-    /// The pair's usual number of small payments in a month it is paid.
+    /// The pair's usual number of small payments per month (mean over the
+    /// ledger's other months, zeros included).
     pub usual_count: f64,
 }
 
@@ -176,6 +177,13 @@ fn digit_stats(
         .collect()
 }
 
+/// Number of calendar months from the first payment to the last.
+fn months_covered(tx: &[crate::ingest::Transaction]) -> f64 {
+    let first = tx.iter().map(|t| calendar::month_index(t.date)).min().unwrap_or(0);
+    let last = tx.iter().map(|t| calendar::month_index(t.date)).max().unwrap_or(0);
+    f64::from(last - first + 1)
+}
+
 /// Computes every feature of a ledger.
 pub fn build(ledger: &Ledger, config: &Config) -> PolarsResult<Features> {
     let tx = &ledger.transactions;
@@ -257,17 +265,21 @@ pub fn build(ledger: &Ledger, config: &Config) -> PolarsResult<Features> {
         .collect();
     let small_amounts: Vec<f64> = small_idx.iter().map(|&i| amount[i]).collect();
     let monthly = groups::count_and_sum(&k_vdm, &small_amounts)?;
-    // The usual monthly count of each vendor-department pair: median over
-    // the months in which it had small payments.
+    // The usual monthly count of each vendor-department pair: its small
+    // payments in the other months, spread over every month the ledger
+    // covers (months without any count as zero). A median over only the
+    // months with payments would let one burst set its own baseline.
     let (pair_keys, pair_counts): (Vec<u64>, Vec<f64>) = monthly
         .iter()
         .map(|(k, (c, _))| (k >> 16, f64::from(*c)))
         .unzip();
-    let usual_monthly = groups::medians(&pair_keys, &pair_counts)?;
+    let pair_totals_small = groups::count_and_sum(&pair_keys, &pair_counts)?;
+    let months_covered = months_covered(tx);
     let mut small_repeat = vec![None; n];
     for (j, &i) in small_idx.iter().enumerate() {
         let (count, sum) = monthly[&k_vdm[j]];
-        let usual = usual_monthly.get(&(k_vdm[j] >> 16)).copied().unwrap_or(1.0);
+        let total = pair_totals_small.get(&(k_vdm[j] >> 16)).map_or(0.0, |t| t.1);
+        let usual = (total - f64::from(count)) / (months_covered - 1.0).max(1.0);
         small_repeat[i] = Some(SmallRepeat {
             count,
             sum,
@@ -286,11 +298,6 @@ pub fn build(ledger: &Ledger, config: &Config) -> PolarsResult<Features> {
     let late_sums = groups::count_and_sum(&k_day, &late_amounts)?;
     let positive: Vec<f64> = amount.iter().map(|a| a.max(0.0)).collect();
     let pair_totals = groups::count_and_sum(&k_da, &positive)?;
-    let months_covered = {
-        let first = tx.iter().map(|t| calendar::month_index(t.date)).min().unwrap_or(0);
-        let last = tx.iter().map(|t| calendar::month_index(t.date)).max().unwrap_or(0);
-        f64::from(last - first + 1)
-    };
     let year_end: Vec<Option<YearEnd>> = (0..n)
         .map(|i| {
             if !calendar[i].late_december {

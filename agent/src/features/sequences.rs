@@ -94,9 +94,13 @@ pub struct Split {
     pub total: f64,
     pub days: i64,
     pub limit: f64,
+    /// The largest part as a share of the limit: splitters stay just under it.
+    pub largest_share: f64,
+    /// Every part has the same description: one purchase cut into pieces.
+    pub same_description: bool,
 }
 
-/// Finds runs of payments from one department to one vendor within
+/// Finds runs of payments from one department to one vendor, in one account, within
 /// `window_days` where each is under the limit (and at least
 /// `min_share` of it) but together they exceed it. `limit_of` gives the
 /// approval limit of a payment's account.
@@ -107,7 +111,7 @@ pub fn splits(
     limit_of: impl Fn(&Payment<'_>) -> f64,
 ) -> Vec<Option<Split>> {
     let mut out: Vec<Option<Split>> = vec![None; payments.len()];
-    let groups = grouped_by(payments, |p| (p.vendor, p.department));
+    let groups = grouped_by(payments, |p| (p.vendor, p.department, p.account));
     for group in groups {
         let eligible: Vec<usize> = group
             .into_iter()
@@ -134,6 +138,10 @@ pub fn splits(
             if parts >= 2 && sum > limit {
                 let window = &eligible[start..=end];
                 let days = pe.day - payments[window[0]].day;
+                let largest = window.iter().map(|&i| payments[i].amount).fold(0.0, f64::max);
+                let first_description = payments[window[0]].description;
+                let same_description = !first_description.is_empty()
+                    && window.iter().all(|&i| payments[i].description == first_description);
                 for &i in window {
                     // Keep the largest split a payment belongs to.
                     let better = out[i].is_none_or(|s| s.total < sum);
@@ -143,6 +151,8 @@ pub fn splits(
                             total: sum,
                             days,
                             limit,
+                            largest_share: largest / limit,
+                            same_description,
                         });
                     }
                 }

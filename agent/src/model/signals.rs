@@ -178,9 +178,13 @@ pub fn evaluate(
     }
 
     if let Some(s) = f.split[i] {
+        // Parts just under the limit, for the same thing, are the signature
+        // of a split; two unrelated payments that happen to add up over the
+        // limit are weaker evidence.
+        let same_thing = if s.same_description { 0.3 } else { 0.0 };
         push(
             SignalKind::Split,
-            1.0,
+            0.45 + 0.25 * ramp(s.largest_share, 0.6, 0.9) + same_thing,
             Text::new(
                 format!(
                     "분할 의심: {}일 내 같은 거래처 {}건 합계 {}원, 건별로는 한도 {}원 미만",
