@@ -73,15 +73,17 @@ def log(msg):
 # --------------------------------------------------------------------------- read
 
 
-def read_ledger(path, engine):
+def read_ledger(path, engine, header):
     # Pandas 3 warns that its default xlsx reader will change; we deliberately
     # measure whatever the default is, so the warning is only noise here.
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*default engine.*")
+        # header: 0-based row of the column names (the demo ledger has a
+        # title and a period line above it, as ERP exports do).
         if engine is None:
-            df = pd.read_excel(path)
+            df = pd.read_excel(path, header=header)
         else:
-            df = pd.read_excel(path, engine=engine)
+            df = pd.read_excel(path, engine=engine, header=header)
     missing = [c for c in REQUIRED if c not in df.columns]
     if missing:
         raise SystemExit(f"missing required column(s): {', '.join(missing)}")
@@ -358,11 +360,13 @@ def main(argv=None):
     ap.add_argument("--engine", choices=["openpyxl", "calamine"], default=None,
                     help="pandas.read_excel engine (default: pandas' own default)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--header", type=int, default=0,
+                    help="0-based row holding the column names (3 for ledgerlens demo files)")
     args = ap.parse_args(argv)
 
     log(f"import_s={IMPORT_S:.3f} (pandas {pd.__version__}, engine={args.engine or 'pandas-default'})")
     t0 = time.perf_counter()
-    df = read_ledger(args.input, args.engine)
+    df = read_ledger(args.input, args.engine, args.header)
     t1 = time.perf_counter()
     log(f"read: {len(df)} rows x {df.shape[1]} cols in {t1 - t0:.3f}s")
 

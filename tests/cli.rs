@@ -41,12 +41,18 @@ fn score_writes_new_workbook_and_jsonl_and_leaves_input_alone() {
 
     // JSONL: one line per data row with the documented fields.
     let text = std::fs::read_to_string(&jsonl).unwrap();
-    let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert!(lines.len() > 2900, "{} lines", lines.len());
     let mut keys = HashSet::new();
     for v in &lines {
         let row = v["row"].as_u64().unwrap();
-        assert!(row >= 5, "data starts below the title rows and header: {row}");
+        assert!(
+            row >= 5,
+            "data starts below the title rows and header: {row}"
+        );
         let score = v["score"].as_f64().unwrap();
         assert!((0.0..=100.0).contains(&score));
         assert!(["high", "medium", "low"].contains(&v["band"].as_str().unwrap()));
@@ -58,7 +64,10 @@ fn score_writes_new_workbook_and_jsonl_and_leaves_input_alone() {
             assert!(!r["code"].as_str().unwrap().is_empty());
             assert!(!r["text"].as_str().unwrap().is_empty());
         }
-        assert!(keys.insert(v["key"].as_str().unwrap().to_string()), "row keys are unique");
+        assert!(
+            keys.insert(v["key"].as_str().unwrap().to_string()),
+            "row keys are unique"
+        );
     }
     assert!(lines.iter().any(|v| v["band"] == "high"));
     // Korean by default.
@@ -67,15 +76,37 @@ fn score_writes_new_workbook_and_jsonl_and_leaves_input_alone() {
         .flat_map(|v| v["reasons"].as_array().unwrap().iter())
         .map(|r| r["text"].as_str().unwrap().to_string())
         .collect();
-    assert!(reason_text.contains("배") || reason_text.contains("중복"), "Korean reasons");
+    assert!(
+        reason_text.contains("배") || reason_text.contains("중복"),
+        "Korean reasons"
+    );
 
     // The workbook: scored sheet sorted by risk, summary and quality sheets.
     let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
     assert_eq!(wb.sheet_names(), vec!["점수 결과", "요약", "데이터 품질"]);
     let range = wb.worksheet_range("점수 결과").unwrap();
-    let header: Vec<String> = range.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
-    for h in ["집행일자", "집행금액", "위험점수", "위험등급", "군집", "사유", "검토 결과", "검토 메모", "행 키"] {
-        assert!(header.iter().any(|x| x == h), "missing column {h}: {header:?}");
+    let header: Vec<String> = range
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    for h in [
+        "집행일자",
+        "집행금액",
+        "위험점수",
+        "위험등급",
+        "군집",
+        "사유",
+        "검토 결과",
+        "검토 메모",
+        "행 키",
+    ] {
+        assert!(
+            header.iter().any(|x| x == h),
+            "missing column {h}: {header:?}"
+        );
     }
     let score_col = header.iter().position(|h| h == "위험점수").unwrap();
     let scores: Vec<f64> = range
@@ -88,7 +119,10 @@ fn score_writes_new_workbook_and_jsonl_and_leaves_input_alone() {
         })
         .collect();
     assert_eq!(scores.len(), lines.len());
-    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "sorted by risk, highest first");
+    assert!(
+        scores.windows(2).all(|w| w[0] >= w[1]),
+        "sorted by risk, highest first"
+    );
 }
 
 #[test]
@@ -132,8 +166,14 @@ fn english_output_and_csv_input() {
     let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
     assert_eq!(wb.sheet_names(), vec!["Scored", "Summary", "Data quality"]);
     let range = wb.worksheet_range("Data quality").unwrap();
-    let all: String = range.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect();
-    assert!(all.contains("Amount converted from text"), "quality sheet counts text amounts");
+    let all: String = range
+        .rows()
+        .flat_map(|r| r.iter().map(|c| c.to_string()))
+        .collect();
+    assert!(
+        all.contains("Amount converted from text"),
+        "quality sheet counts text amounts"
+    );
 }
 
 #[test]
@@ -141,7 +181,12 @@ fn refuses_to_overwrite_input() {
     let dir = tempfile::tempdir().unwrap();
     let input = demo_file(dir.path(), 500, 1);
     let before = sha(&input);
-    let o = run(&["score", input.to_str().unwrap(), "-o", input.to_str().unwrap()]);
+    let o = run(&[
+        "score",
+        input.to_str().unwrap(),
+        "-o",
+        input.to_str().unwrap(),
+    ]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("덮어쓰지"), "{}", stderr(&o));
     assert_eq!(sha(&input), before);
@@ -153,7 +198,12 @@ fn map_override_names_unusual_headers() {
     let input = dir.path().join("odd.csv");
     let mut text = String::from("일자,과목,지급액,업체\n");
     for i in 0..200 {
-        text.push_str(&format!("2024-01-{:02},여비,{},업체{}\n", 1 + i % 28, 10_000 + i * 100, i % 7));
+        text.push_str(&format!(
+            "2024-01-{:02},여비,{},업체{}\n",
+            1 + i % 28,
+            10_000 + i * 100,
+            i % 7
+        ));
     }
     common::write(&input, &text);
     let o = run(&["score", input.to_str().unwrap(), "--lang", "en"]);
@@ -172,8 +222,14 @@ fn map_override_names_unusual_headers() {
         jsonl.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(std::fs::read_to_string(&jsonl).unwrap().lines().count(), 200);
-    assert!(dir.path().join("odd.scored.xlsx").exists(), "default output beside the input");
+    assert_eq!(
+        std::fs::read_to_string(&jsonl).unwrap().lines().count(),
+        200
+    );
+    assert!(
+        dir.path().join("odd.scored.xlsx").exists(),
+        "default output beside the input"
+    );
 }
 
 #[test]
@@ -192,7 +248,12 @@ fn bench_iforest_prints_documented_last_line() {
     let out = common::stdout(&o);
     let last = out.lines().last().unwrap();
     assert!(last.starts_with("auroc_mean="), "{last}");
-    let auroc: f64 = last["auroc_mean=".len()..].split(' ').next().unwrap().parse().unwrap();
+    let auroc: f64 = last["auroc_mean=".len()..]
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(auroc > 0.99, "{out}");
     assert_eq!(out.lines().filter(|l| l.starts_with("seed=")).count(), 3);
 }

@@ -8,8 +8,17 @@ use ledgerlens::ingest::{ledger_from_grid, IngestOptions};
 
 fn check(seed: u64) -> Vec<String> {
     let ledger_data = demo::generate(100_000, seed);
-    let ledger = ledger_from_grid(ledger_data.to_grid(), "demo.xlsx", &IngestOptions::default()).unwrap();
-    assert_eq!(ledger.len(), ledger_data.rows.len(), "every generated row is ingested");
+    let ledger = ledger_from_grid(
+        ledger_data.to_grid(),
+        "demo.xlsx",
+        &IngestOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        ledger.len(),
+        ledger_data.rows.len(),
+        "every generated row is ingested"
+    );
     let config = Config {
         seed,
         ..Config::default()
@@ -22,11 +31,23 @@ fn check(seed: u64) -> Vec<String> {
         eval.precision_at_100, eval.recall_top
     );
     if eval.precision_at_100 < 0.9 {
-        failures.push(format!("seed {seed}: precision@100 = {:.3}", eval.precision_at_100));
+        failures.push(format!(
+            "seed {seed}: precision@100 = {:.3}",
+            eval.precision_at_100
+        ));
     }
-    assert_eq!(eval.kinds.len(), demo::AnomalyKind::ALL.len(), "every kind injected");
+    assert_eq!(
+        eval.kinds.len(),
+        demo::AnomalyKind::ALL.len(),
+        "every kind injected"
+    );
     for k in &eval.kinds {
-        eprintln!("  {:<16} {:>4} rows, {:.3} in top 2%", k.kind.code(), k.injected, k.recall_top());
+        eprintln!(
+            "  {:<16} {:>4} rows, {:.3} in top 2%",
+            k.kind.code(),
+            k.injected,
+            k.recall_top()
+        );
         if k.recall_top() < 0.8 {
             failures.push(format!(
                 "seed {seed}: {} has {:.3} of its {} rows in the top 2%",

@@ -19,7 +19,8 @@ const SEEDS: u64 = 30;
 
 /// (file, sklearn mean AUROC) from the README's table.
 fn references() -> Vec<(String, f64)> {
-    let readme = std::fs::read_to_string(common::shared_datasets().join("adbench/README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(common::shared_datasets().join("adbench/README.md")).unwrap();
     readme
         .lines()
         .filter(|l| l.starts_with("| ") && l.contains(".csv"))
@@ -37,7 +38,8 @@ fn mean_auroc_within_001_of_sklearn_on_every_set() {
     assert_eq!(refs.len(), 10, "ten reference sets");
     let mut failures = Vec::new();
     for (file, reference) in refs {
-        let data = read_labelled_csv(&common::shared_datasets().join("adbench").join(&file)).unwrap();
+        let data =
+            read_labelled_csv(&common::shared_datasets().join("adbench").join(&file)).unwrap();
         let results = run_iforest(&data, SEEDS);
         let mean = |n: usize| results[..n].iter().map(|r| r.auroc).sum::<f64>() / n as f64;
         let (all, first5) = (mean(results.len()), mean(5));

@@ -10,7 +10,12 @@ use common::{run, stderr, write};
 /// Runs `score` and returns (exit code, stderr, jsonl text if any).
 fn score(input: &Path, extra: &[&str]) -> (i32, String, Option<String>) {
     let jsonl = input.with_extension("jsonl");
-    let mut args = vec!["score", input.to_str().unwrap(), "--jsonl", jsonl.to_str().unwrap()];
+    let mut args = vec![
+        "score",
+        input.to_str().unwrap(),
+        "--jsonl",
+        jsonl.to_str().unwrap(),
+    ];
     args.extend_from_slice(extra);
     let o = run(&args);
     let code = o.status.code().expect("exited, not killed");
@@ -31,14 +36,23 @@ fn ledger_csv(rows: &[&str]) -> String {
 fn missing_amount_column_lists_headers_found() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("no_amount.csv");
-    write(&f, "집행일자,부서명,계정과목,거래처\n2024-01-02,총무과,여비,코레일\n");
+    write(
+        &f,
+        "집행일자,부서명,계정과목,거래처\n2024-01-02,총무과,여비,코레일\n",
+    );
     let (code, err, _) = score(&f, &[]);
     assert_eq!(code, 1);
     assert!(err.contains("no_amount.csv"), "{err}");
     assert!(err.contains("집행금액"), "names the missing field: {err}");
-    assert!(err.contains("거래처") && err.contains("계정과목"), "lists headers found: {err}");
+    assert!(
+        err.contains("거래처") && err.contains("계정과목"),
+        "lists headers found: {err}"
+    );
     let (_, err_en, _) = score(&f, &["--lang", "en"]);
-    assert!(err_en.contains("required columns missing: Amount"), "{err_en}");
+    assert!(
+        err_en.contains("required columns missing: Amount"),
+        "{err_en}"
+    );
 }
 
 #[test]
@@ -56,13 +70,24 @@ fn text_amounts_and_broken_dates_become_quality_entries() {
         "2024-01-05,총무과,사무용품비,문구사,복사지,",
     ];
     let filler: Vec<String> = (0..40)
-        .map(|i| format!("2024-02-{:02},재무과,소모품비,마트{},휴지,{}", 1 + i % 28, i % 5, 20_000 + i * 37))
+        .map(|i| {
+            format!(
+                "2024-02-{:02},재무과,소모품비,마트{},휴지,{}",
+                1 + i % 28,
+                i % 5,
+                20_000 + i * 37
+            )
+        })
         .collect();
     rows.extend(filler.iter().map(String::as_str));
     write(&f, &ledger_csv(&rows));
     let (code, err, jsonl) = score(&f, &["--lang", "en"]);
     assert_eq!(code, 0, "{err}");
-    assert_eq!(jsonl.unwrap().lines().count(), 42, "two good rows + 40 filler");
+    assert_eq!(
+        jsonl.unwrap().lines().count(),
+        42,
+        "two good rows + 40 filler"
+    );
     for expected in [
         "Amount is not a number (skipped): 1",
         "Date not understood (skipped): 2",
@@ -85,7 +110,10 @@ fn empty_sheet_is_an_error() {
     wb.save(&f).unwrap();
     let (code, err, _) = score(&f, &[]);
     assert_eq!(code, 1);
-    assert!(err.contains("empty.xlsx") && err.contains("빈시트") && err.contains("비어"), "{err}");
+    assert!(
+        err.contains("empty.xlsx") && err.contains("빈시트") && err.contains("비어"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -95,16 +123,24 @@ fn corrupt_and_truncated_workbooks() {
     std::fs::write(&garbage, b"this is not a workbook at all").unwrap();
     let (code, err, _) = score(&garbage, &["--lang", "en"]);
     assert_eq!(code, 1);
-    assert!(err.contains("garbage.xlsx") && err.contains("not a zip"), "{err}");
+    assert!(
+        err.contains("garbage.xlsx") && err.contains("not a zip"),
+        "{err}"
+    );
 
     let good = dir.path().join("good.xlsx");
-    ledgerlens::demo::generate(2000, 1).write_xlsx(&good).unwrap();
+    ledgerlens::demo::generate(2000, 1)
+        .write_xlsx(&good)
+        .unwrap();
     let bytes = std::fs::read(&good).unwrap();
     let cut = dir.path().join("truncated.xlsx");
     std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
     let (code, err, _) = score(&cut, &["--lang", "en"]);
     assert_eq!(code, 1);
-    assert!(err.contains("truncated.xlsx") && err.contains("damaged"), "{err}");
+    assert!(
+        err.contains("truncated.xlsx") && err.contains("damaged"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -132,7 +168,10 @@ fn password_protected_workbook_is_named_as_such() {
 fn one_row_ledger_scores() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("one.csv");
-    write(&f, &ledger_csv(&["2024-03-15,총무과,사무용품비,문구사,복사지,15000"]));
+    write(
+        &f,
+        &ledger_csv(&["2024-03-15,총무과,사무용품비,문구사,복사지,15000"]),
+    );
     let (code, err, jsonl) = score(&f, &[]);
     assert_eq!(code, 0, "{err}");
     let line: serde_json::Value = serde_json::from_str(jsonl.unwrap().trim()).unwrap();
@@ -153,7 +192,10 @@ fn header_only_and_unknown_sheet() {
     ledgerlens::demo::generate(300, 2).write_xlsx(&x).unwrap();
     let (code, err, _) = score(&x, &["--sheet", "없는시트"]);
     assert_eq!(code, 1);
-    assert!(err.contains("없는시트") && err.contains("집행내역"), "lists sheets: {err}");
+    assert!(
+        err.contains("없는시트") && err.contains("집행내역"),
+        "lists sheets: {err}"
+    );
 }
 
 #[test]

@@ -18,7 +18,11 @@ pub fn read_labelled_csv(path: &Path) -> anyhow::Result<LabelledData> {
     let mut reader = csv::Reader::from_path(path).with_context(|| format!("{}", path.display()))?;
     let headers = reader.headers()?.clone();
     let Some(label_col) = headers.iter().position(|h| h.trim() == "label") else {
-        bail!("{}: no 'label' column (headers: {})", path.display(), headers.iter().collect::<Vec<_>>().join(", "));
+        bail!(
+            "{}: no 'label' column (headers: {})",
+            path.display(),
+            headers.iter().collect::<Vec<_>>().join(", ")
+        );
     };
     let cols = headers.len() - 1;
     let mut data = Vec::new();
@@ -27,7 +31,12 @@ pub fn read_labelled_csv(path: &Path) -> anyhow::Result<LabelledData> {
         let record = record.with_context(|| format!("{} line {}", path.display(), i + 2))?;
         for (c, field) in record.iter().enumerate() {
             let v: f64 = field.trim().parse().with_context(|| {
-                format!("{} line {} column {}: not a number: {field:?}", path.display(), i + 2, headers.get(c).unwrap_or("?"))
+                format!(
+                    "{} line {} column {}: not a number: {field:?}",
+                    path.display(),
+                    i + 2,
+                    headers.get(c).unwrap_or("?")
+                )
             })?;
             if c == label_col {
                 labels.push(v != 0.0);

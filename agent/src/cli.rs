@@ -15,7 +15,11 @@ use crate::pipeline::{self, ScoredLedger};
 use crate::report;
 
 #[derive(Parser, Debug)]
-#[command(name = "ledgerlens", version, about = "예산 집행 원장 이상 거래 탐지 · Anomaly scoring for budget-execution ledgers")]
+#[command(
+    name = "ledgerlens",
+    version,
+    about = "예산 집행 원장 이상 거래 탐지 · Anomaly scoring for budget-execution ledgers"
+)]
 pub struct Cli {
     /// Language of messages, headers and reasons.
     #[arg(long, global = true, value_enum, default_value_t = Lang::Ko)]
@@ -79,6 +83,9 @@ pub struct DemoArgs {
     /// TOML file with limits, weights and bands (its seed is replaced by --seed).
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// Only write the ledger and its labels; do not score (for benchmarks).
+    #[arg(long)]
+    pub generate_only: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -104,7 +111,9 @@ pub fn main() -> i32 {
         Ok(()) => 0,
         Err(err) => {
             match err.downcast_ref::<IngestError>() {
-                Some(ingest) => eprintln!("{}: {}", pick(lang, "오류", "error"), ingest.render(lang)),
+                Some(ingest) => {
+                    eprintln!("{}: {}", pick(lang, "오류", "error"), ingest.render(lang))
+                }
                 None => eprintln!("{}: {err:#}", pick(lang, "오류", "error")),
             }
             1
@@ -159,7 +168,10 @@ impl Progress {
 }
 
 fn default_output(input: &Path) -> PathBuf {
-    let stem = input.file_stem().and_then(|s| s.to_str()).unwrap_or("ledger");
+    let stem = input
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("ledger");
     input.with_file_name(format!("{stem}.scored.xlsx"))
 }
 
@@ -248,7 +260,10 @@ fn score_command(args: ScoreArgs, lang: Lang) -> anyhow::Result<()> {
         sheet: args.sheet.clone(),
         overrides,
     };
-    let output = args.output.clone().unwrap_or_else(|| default_output(&args.input));
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| default_output(&args.input));
     ensure_not_input(&args.input, &output, lang)?;
     if let Some(j) = &args.jsonl {
         ensure_not_input(&args.input, j, lang)?;
@@ -289,9 +304,23 @@ fn demo_command(args: DemoArgs, lang: Lang) -> anyhow::Result<()> {
     let progress = Progress::new(lang, 4);
     progress.stage("데모 원장 생성 중", "generating demo ledger");
     let demo = demo::generate(args.rows, args.seed);
-    demo.write_xlsx(&ledger_path).with_context(|| ledger_path.display().to_string())?;
-    demo.write_labels(&labels_path).with_context(|| labels_path.display().to_string())?;
+    demo.write_xlsx(&ledger_path)
+        .with_context(|| ledger_path.display().to_string())?;
+    demo.write_labels(&labels_path)
+        .with_context(|| labels_path.display().to_string())?;
     progress.done_stage();
+    if args.generate_only {
+        progress.finish();
+        println!(
+            "{} {} ({} {}) · {}",
+            pick(lang, "파일:", "files:"),
+            ledger_path.display(),
+            demo.rows.len(),
+            pick(lang, "행", "rows"),
+            labels_path.display()
+        );
+        return Ok(());
+    }
     let started = Instant::now();
     let (scored, _) = read_and_score(&ledger_path, &IngestOptions::default(), &config, &progress)?;
     write_outputs(&scored, &scored_path, None, lang, &progress)?;
@@ -313,8 +342,13 @@ fn demo_command(args: DemoArgs, lang: Lang) -> anyhow::Result<()> {
 
 fn kind_label(kind: demo::AnomalyKind, lang: Lang) -> String {
     use crate::model::signals::SignalKind;
-    let signal = SignalKind::ALL.into_iter().find(|s| s.code() == kind.code());
-    signal.map_or_else(|| kind.code().to_string(), |s| s.label().get(lang).to_string())
+    let signal = SignalKind::ALL
+        .into_iter()
+        .find(|s| s.code() == kind.code());
+    signal.map_or_else(
+        || kind.code().to_string(),
+        |s| s.label().get(lang).to_string(),
+    )
 }
 
 fn print_evaluation(e: &demo::Evaluation, lang: Lang) {
@@ -340,7 +374,11 @@ fn print_evaluation(e: &demo::Evaluation, lang: Lang) {
         pick(lang, "'높음' 정밀도/재현율", "high band precision/recall"),
         e.high_precision,
         e.high_recall,
-        pick(lang, "'높음+중간' 정밀도/재현율", "high+medium precision/recall"),
+        pick(
+            lang,
+            "'높음+중간' 정밀도/재현율",
+            "high+medium precision/recall"
+        ),
         e.flagged_precision,
         e.flagged_recall
     );

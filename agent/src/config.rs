@@ -228,7 +228,10 @@ impl Config {
 
     pub fn validate(&self) -> Result<(), Text> {
         let b = self.bands;
-        if !(0.0..=100.0).contains(&b.medium) || !(0.0..=100.0).contains(&b.high) || b.medium > b.high {
+        if !(0.0..=100.0).contains(&b.medium)
+            || !(0.0..=100.0).contains(&b.high)
+            || b.medium > b.high
+        {
             return Err(Text::new(
                 "bands: 0 ≤ medium ≤ high ≤ 100 이어야 합니다",
                 "bands: need 0 ≤ medium ≤ high ≤ 100",
@@ -258,11 +261,11 @@ impl Config {
             bands: self.bands,
             weights: self.weights,
         };
-        let Some(cat) = self
-            .categories
-            .iter()
-            .find(|c| c.accounts.iter().any(|p| !p.is_empty() && account.contains(p.as_str())))
-        else {
+        let Some(cat) = self.categories.iter().find(|c| {
+            c.accounts
+                .iter()
+                .any(|p| !p.is_empty() && account.contains(p.as_str()))
+        }) else {
             return base;
         };
         Resolved {

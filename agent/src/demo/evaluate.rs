@@ -48,8 +48,18 @@ pub fn evaluate(scored: &ScoredLedger, labels: &[(u32, AnomalyKind)]) -> Evaluat
     let n = ranking.len();
     let top_n = ((n as f64) * 0.02).ceil() as usize;
     let label_of = |i: usize| by_row.get(&scored.rows[i].row).copied();
-    let hits = |k: usize| ranking.iter().take(k).filter(|&&i| label_of(i).is_some()).count();
-    let injected = scored.rows.iter().filter(|r| by_row.contains_key(&r.row)).count();
+    let hits = |k: usize| {
+        ranking
+            .iter()
+            .take(k)
+            .filter(|&&i| label_of(i).is_some())
+            .count()
+    };
+    let injected = scored
+        .rows
+        .iter()
+        .filter(|r| by_row.contains_key(&r.row))
+        .count();
 
     let mut kinds: BTreeMap<AnomalyKind, KindResult> = BTreeMap::new();
     for (pos, &i) in ranking.iter().enumerate() {

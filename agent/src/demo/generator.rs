@@ -66,6 +66,12 @@ impl AnomalyKind {
         AnomalyKind::ALL.into_iter().find(|k| k.code() == code)
     }
 
+    /// How many rows of this kind to inject into a ledger of `scale` ×
+    /// 100,000 rows (at least six, so small demos show every kind).
+    pub(super) fn target(self, scale: f64) -> usize {
+        ((self.per_100k() as f64 * scale).round() as usize).max(6)
+    }
+
     /// Injected rows of this kind per 100,000 rows.
     fn per_100k(self) -> usize {
         match self {
@@ -110,7 +116,9 @@ pub const LAST_YEAR: i32 = 2024;
 const APPROVAL_LIMIT: f64 = 20_000_000.0;
 
 /// Relative volume per month: slow January, a December rush.
-const MONTH_WEIGHT: [f64; 12] = [0.7, 0.85, 1.0, 1.0, 1.0, 1.0, 0.95, 0.9, 1.0, 1.0, 1.05, 1.45];
+const MONTH_WEIGHT: [f64; 12] = [
+    0.7, 0.85, 1.0, 1.0, 1.0, 1.0, 0.95, 0.9, 1.0, 1.0, 1.05, 1.45,
+];
 
 struct Vendor {
     name: String,
@@ -172,8 +180,13 @@ impl Gen {
 
     fn ordinary_amount(&mut self, account: usize, dept: usize, vendor: usize) -> f64 {
         let spec = &ACCOUNTS[account];
-        let noise = LogNormal::new(0.0, spec.sigma).expect("sigma").sample(&mut self.rng);
-        let raw = spec.median * self.dept_price[dept][account] * self.vendors[account][vendor].price * noise;
+        let noise = LogNormal::new(0.0, spec.sigma)
+            .expect("sigma")
+            .sample(&mut self.rng);
+        let raw = spec.median
+            * self.dept_price[dept][account]
+            * self.vendors[account][vendor].price
+            * noise;
         round_to(raw, spec.rounding)
     }
 
@@ -238,7 +251,11 @@ impl Gen {
                 if spec.seasonal && !self.rng.gen_bool(0.7) {
                     continue;
                 }
-                let vendor = spec.vendors.choose(&mut self.rng).expect("vendor").to_string();
+                let vendor = spec
+                    .vendors
+                    .choose(&mut self.rng)
+                    .expect("vendor")
+                    .to_string();
                 let mut base = self.rng.gen_range(spec.base.0..spec.base.1);
                 let pay_day = self.rng.gen_range(10..=25);
                 let mut rows = Vec::new();
@@ -279,7 +296,11 @@ impl Gen {
     }
 }
 
-fn make_vendors(rng: &mut Xoshiro256PlusPlus, spec: &AccountSpec, used: &mut std::collections::HashSet<String>) -> Vec<Vendor> {
+fn make_vendors(
+    rng: &mut Xoshiro256PlusPlus,
+    spec: &AccountSpec,
+    used: &mut std::collections::HashSet<String>,
+) -> Vec<Vendor> {
     let price = LogNormal::new(0.0, 0.3).expect("sd");
     let mut out = Vec::with_capacity(spec.vendor_pool);
     while out.len() < spec.vendor_pool {
@@ -303,7 +324,10 @@ fn make_vendors(rng: &mut Xoshiro256PlusPlus, spec: &AccountSpec, used: &mut std
 pub fn generate(rows: usize, seed: u64) -> DemoLedger {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
     let mut used = std::collections::HashSet::new();
-    let vendors: Vec<Vec<Vendor>> = ACCOUNTS.iter().map(|a| make_vendors(&mut rng, a, &mut used)).collect();
+    let vendors: Vec<Vec<Vendor>> = ACCOUNTS
+        .iter()
+        .map(|a| make_vendors(&mut rng, a, &mut used))
+        .collect();
     let zipf_cdf = vendors
         .iter()
         .map(|v| {
@@ -334,15 +358,18 @@ pub fn generate(rows: usize, seed: u64) -> DemoLedger {
     };
     let series = g.recurring();
     let scale = rows as f64 / 100_000.0;
+    // Amount outliers and recurring jumps alter existing rows; the other
+    // kinds add rows, so leave room for them.
     let injected_target: usize = AnomalyKind::ALL
         .iter()
-        .map(|k| ((k.per_100k() as f64 * scale).round() as usize).max(6))
+        .filter(|k| !matches!(k, AnomalyKind::AmountOutlier | AnomalyKind::RecurringJump))
+        .map(|k| k.target(scale))
         .sum();
     let ordinary = rows.saturating_sub(g.rows.len() + injected_target);
     g.ordinary(ordinary);
     super::inject::inject_all(&mut g_inject(&mut g), &series, scale);
     let mut rows = std::mem::take(&mut g.rows);
-    rows.sort_by(|a, b| a.date.cmp(&b.date));
+    rows.sort_by_key(|r| r.date);
     // Voucher numbers run per year in date order, as ERPs number them.
     let mut year = 0;
     let mut seq = 0;
@@ -385,7 +412,9 @@ impl Injector<'_> {
 
     /// The usual amount of a department's payment to a vendor in an account.
     pub fn typical(&self, account: usize, dept: usize, vendor: usize) -> f64 {
-        ACCOUNTS[account].median * self.dept_price[dept][account] * self.vendors[account][vendor].price
+        ACCOUNTS[account].median
+            * self.dept_price[dept][account]
+            * self.vendors[account][vendor].price
     }
 
     pub fn business_day_near(&mut self, date: NaiveDate, max_days: i64) -> NaiveDate {
@@ -412,4 +441,3 @@ impl Injector<'_> {
         APPROVAL_LIMIT
     }
 }
-

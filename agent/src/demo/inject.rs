@@ -10,7 +10,10 @@ use super::generator::{AnomalyKind, DemoRow, Injector};
 use crate::features::holidays::is_non_working_day;
 
 fn account_index(name: &str) -> usize {
-    ACCOUNTS.iter().position(|a| a.name == name).expect("known account")
+    ACCOUNTS
+        .iter()
+        .position(|a| a.name == name)
+        .expect("known account")
 }
 
 fn round_to(x: f64, unit: f64) -> f64 {
@@ -19,22 +22,22 @@ fn round_to(x: f64, unit: f64) -> f64 {
 
 /// Injects every kind; `scale` is rows / 100,000.
 pub fn inject_all(inj: &mut Injector<'_>, series: &[Vec<usize>], scale: f64) {
-    let count = |_: AnomalyKind, per: usize| ((per as f64 * scale).round() as usize).max(6);
+    let count = |k: AnomalyKind| k.target(scale);
     // Alterations of existing ordinary rows first, before rows are added,
     // so they never pick an injected row.
     let ordinary: Vec<usize> = (0..inj.rows.len())
         .filter(|&i| inj.rows[i].payment_method != "자동이체")
         .collect();
-    amount_outliers(inj, &ordinary, count(AnomalyKind::AmountOutlier, 120));
-    recurring_jumps(inj, series, count(AnomalyKind::RecurringJump, 50));
-    duplicates(inj, &ordinary, count(AnomalyKind::Duplicate, 100));
-    splits(inj, count(AnomalyKind::Split, 100));
-    small_repeats(inj, count(AnomalyKind::SmallRepeat, 100));
-    rare_vendors(inj, count(AnomalyKind::RareVendor, 70));
-    non_working_days(inj, count(AnomalyKind::NonWorkingDay, 80));
-    year_end(inj, count(AnomalyKind::YearEnd, 60));
-    round_amounts(inj, count(AnomalyKind::RoundAmount, 60));
-    benford(inj, count(AnomalyKind::Benford, 90));
+    amount_outliers(inj, &ordinary, count(AnomalyKind::AmountOutlier));
+    recurring_jumps(inj, series, count(AnomalyKind::RecurringJump));
+    duplicates(inj, &ordinary, count(AnomalyKind::Duplicate));
+    splits(inj, count(AnomalyKind::Split));
+    small_repeats(inj, count(AnomalyKind::SmallRepeat));
+    rare_vendors(inj, count(AnomalyKind::RareVendor));
+    non_working_days(inj, count(AnomalyKind::NonWorkingDay));
+    year_end(inj, count(AnomalyKind::YearEnd));
+    round_amounts(inj, count(AnomalyKind::RoundAmount));
+    benford(inj, count(AnomalyKind::Benford));
 }
 
 /// A payment far beyond what the department pays in that account: at
@@ -55,7 +58,10 @@ fn amount_outliers(inj: &mut Injector<'_>, ordinary: &[usize], n: usize) {
 /// Department, account and vendor indices of an ordinary row.
 fn locate(inj: &Injector<'_>, i: usize) -> (usize, usize, usize) {
     let row = &inj.rows[i];
-    let dept = DEPARTMENTS.iter().position(|d| d.0 == row.department).expect("department");
+    let dept = DEPARTMENTS
+        .iter()
+        .position(|d| d.0 == row.department)
+        .expect("department");
     let account = account_index(row.account);
     let vendor = (0..inj.vendor_count(account))
         .find(|&v| inj.vendor_name(account, v) == row.vendor)
@@ -113,7 +119,11 @@ fn splits(inj: &mut Injector<'_>, n: usize) {
         let vendor = inj.rng.gen_range(0..inj.vendor_count(account).min(12));
         let parts = inj.rng.gen_range(2..=4usize).min(n - made).max(2);
         let start = inj.random_business_day();
-        let description = ACCOUNTS[account].items.choose(inj.rng).expect("items").to_string();
+        let description = ACCOUNTS[account]
+            .items
+            .choose(inj.rng)
+            .expect("items")
+            .to_string();
         for p in 0..parts {
             let amount = round_to(limit * inj.rng.gen_range(0.62..0.98), 10_000.0);
             let date = inj.business_day_near(start + Duration::days(p as i64 * 2), 1);
@@ -146,7 +156,11 @@ fn push(
         amount,
         voucher: String::new(),
         budget_item: spec.budget_item,
-        payment_method: if amount < 500_000.0 { "법인카드" } else { "계좌이체" },
+        payment_method: if amount < 500_000.0 {
+            "법인카드"
+        } else {
+            "계좌이체"
+        },
         label: Some(kind),
     });
 }
@@ -171,7 +185,15 @@ fn small_repeats(inj: &mut Injector<'_>, n: usize) {
             };
             let date = skip_to_business(date);
             let amount = round_to(inj.rng.gen_range(280_000.0..490_000.0), 100.0);
-            push(inj, date, dept, account, vendor, amount, AnomalyKind::SmallRepeat);
+            push(
+                inj,
+                date,
+                dept,
+                account,
+                vendor,
+                amount,
+                AnomalyKind::SmallRepeat,
+            );
         }
         made += k;
     }
@@ -227,8 +249,19 @@ fn non_working_days(inj: &mut Injector<'_>, n: usize) {
         }
         let dept = inj.rng.gen_range(0..DEPARTMENTS.len());
         let vendor = inj.rng.gen_range(0..inj.vendor_count(account));
-        let amount = round_to(inj.typical(account, dept, vendor) * inj.rng.gen_range(0.8..1.8), 100.0);
-        push(inj, date, dept, account, vendor, amount, AnomalyKind::NonWorkingDay);
+        let amount = round_to(
+            inj.typical(account, dept, vendor) * inj.rng.gen_range(0.8..1.8),
+            100.0,
+        );
+        push(
+            inj,
+            date,
+            dept,
+            account,
+            vendor,
+            amount,
+            AnomalyKind::NonWorkingDay,
+        );
     }
 }
 
@@ -240,7 +273,9 @@ fn year_end(inj: &mut Injector<'_>, n: usize) {
     while made < n {
         let account = account_index(accounts.choose(inj.rng).expect("accounts"));
         let dept = inj.rng.gen_range(0..DEPARTMENTS.len());
-        let year = inj.rng.gen_range(super::generator::FIRST_YEAR..=super::generator::LAST_YEAR);
+        let year = inj
+            .rng
+            .gen_range(super::generator::FIRST_YEAR..=super::generator::LAST_YEAR);
         let k = inj.rng.gen_range(8..=12usize);
         for _ in 0..k {
             let day = inj.rng.gen_range(20..=30);
@@ -251,8 +286,19 @@ fn year_end(inj: &mut Injector<'_>, n: usize) {
                 date
             };
             let vendor = inj.rng.gen_range(0..8);
-            let amount = round_to(inj.typical(account, dept, vendor) * inj.rng.gen_range(5.0..10.0), 10.0);
-            push(inj, date, dept, account, vendor, amount, AnomalyKind::YearEnd);
+            let amount = round_to(
+                inj.typical(account, dept, vendor) * inj.rng.gen_range(5.0..10.0),
+                10.0,
+            );
+            push(
+                inj,
+                date,
+                dept,
+                account,
+                vendor,
+                amount,
+                AnomalyKind::YearEnd,
+            );
         }
         made += k;
     }
@@ -266,9 +312,19 @@ fn round_amounts(inj: &mut Injector<'_>, n: usize) {
         let dept = inj.rng.gen_range(0..DEPARTMENTS.len());
         let vendor = inj.rng.gen_range(0..inj.vendor_count(account));
         let typical = inj.typical(account, dept, vendor);
-        let millions = (typical * inj.rng.gen_range(4.0..12.0) / 1_000_000.0).ceil().max(1.0);
+        let millions = (typical * inj.rng.gen_range(4.0..12.0) / 1_000_000.0)
+            .ceil()
+            .max(1.0);
         let date = inj.random_business_day();
-        push(inj, date, dept, account, vendor, millions * 1_000_000.0, AnomalyKind::RoundAmount);
+        push(
+            inj,
+            date,
+            dept,
+            account,
+            vendor,
+            millions * 1_000_000.0,
+            AnomalyKind::RoundAmount,
+        );
     }
 }
 
@@ -287,8 +343,12 @@ fn benford(inj: &mut Injector<'_>, n: usize) {
         let k = per_vendor;
         for _ in 0..k {
             let account = account_index(accounts.choose(inj.rng).expect("accounts"));
-            let lead = *[7.0, 8.0, 8.0, 9.0, 9.0, 9.0, 6.0].choose(inj.rng).expect("digits");
-            let magnitude = *[100_000.0, 1_000_000.0].choose(inj.rng).expect("magnitudes");
+            let lead = *[7.0, 8.0, 8.0, 9.0, 9.0, 9.0, 6.0]
+                .choose(inj.rng)
+                .expect("digits");
+            let magnitude = *[100_000.0, 1_000_000.0]
+                .choose(inj.rng)
+                .expect("magnitudes");
             let amount = round_to((lead + inj.rng.gen_range(0.0..0.99)) * magnitude, 1000.0);
             let date = inj.random_business_day();
             let spec = &ACCOUNTS[account];

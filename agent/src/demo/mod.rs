@@ -123,7 +123,12 @@ impl DemoLedger {
         let mut out = String::from("row,voucher,kind\n");
         for (i, r) in self.rows.iter().enumerate() {
             if let Some(k) = r.label {
-                out.push_str(&format!("{},{},{}\n", Self::sheet_row(i), r.voucher, k.code()));
+                out.push_str(&format!(
+                    "{},{},{}\n",
+                    Self::sheet_row(i),
+                    r.voucher,
+                    k.code()
+                ));
             }
         }
         std::fs::write(path, out)

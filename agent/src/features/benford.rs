@@ -91,7 +91,10 @@ impl DigitCounts {
     /// Nigrini's conformity measure (above 0.015 is non-conformity for
     /// first digits against Benford).
     pub fn mad(&self, expected: &[f64; 9]) -> f64 {
-        (1..=9).map(|d| (self.share(d) - expected[d - 1]).abs()).sum::<f64>() / 9.0
+        (1..=9)
+            .map(|d| (self.share(d) - expected[d - 1]).abs())
+            .sum::<f64>()
+            / 9.0
     }
 
     /// Pearson's chi-square against `expected` (8 degrees of freedom).
@@ -150,7 +153,11 @@ mod tests {
     fn wide_lognormal_expectation_is_benford() {
         let wide = expected_lognormal(12.0, 4.0);
         for d in 1..=9 {
-            assert!((wide[d - 1] - expected(d)).abs() < 0.002, "{d}: {}", wide[d - 1]);
+            assert!(
+                (wide[d - 1] - expected(d)).abs() < 0.002,
+                "{d}: {}",
+                wide[d - 1]
+            );
         }
         // A narrow group around 250,000 mostly starts with 2.
         let narrow = expected_lognormal(250_000f64.ln(), 0.1);

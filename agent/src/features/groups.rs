@@ -68,8 +68,7 @@ pub fn robust_stats(keys: &[u64], values: &[f64]) -> PolarsResult<HashMap<u64, R
     let med = read_f64(&out, "med")?;
     let mad = read_f64(&out, "mad")?;
     let n = read_f64(&out, "n")?;
-    Ok(k
-        .into_iter()
+    Ok(k.into_iter()
         .enumerate()
         .map(|(i, key)| {
             (
@@ -94,8 +93,7 @@ pub fn count_and_sum(keys: &[u64], values: &[f64]) -> PolarsResult<HashMap<u64, 
     let k = read_u64(&out, "k")?;
     let n = read_f64(&out, "n")?;
     let s = read_f64(&out, "s")?;
-    Ok(k
-        .into_iter()
+    Ok(k.into_iter()
         .enumerate()
         .map(|(i, key)| (key, (n[i] as u32, s[i])))
         .collect())

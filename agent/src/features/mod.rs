@@ -179,8 +179,16 @@ fn digit_stats(
 
 /// Number of calendar months from the first payment to the last.
 fn months_covered(tx: &[crate::ingest::Transaction]) -> f64 {
-    let first = tx.iter().map(|t| calendar::month_index(t.date)).min().unwrap_or(0);
-    let last = tx.iter().map(|t| calendar::month_index(t.date)).max().unwrap_or(0);
+    let first = tx
+        .iter()
+        .map(|t| calendar::month_index(t.date))
+        .min()
+        .unwrap_or(0);
+    let last = tx
+        .iter()
+        .map(|t| calendar::month_index(t.date))
+        .max()
+        .unwrap_or(0);
     f64::from(last - first + 1)
 }
 
@@ -249,19 +257,32 @@ pub fn build(ledger: &Ledger, config: &Config) -> PolarsResult<Features> {
         .collect();
     let limits = &config.limits;
     let duplicate = sequences::duplicates(&payments, limits.duplicate_window_days);
-    let split = sequences::splits(&payments, limits.split_window_days, limits.split_min_share, |p| {
-        account_settings[p.account as usize].approval_limit
-    });
+    let split = sequences::splits(
+        &payments,
+        limits.split_window_days,
+        limits.split_min_share,
+        |p| account_settings[p.account as usize].approval_limit,
+    );
     let recurrence = sequences::recurrences(&payments);
 
     // Small repeated payments per vendor, department and month.
     let small: Vec<bool> = (0..n)
-        .map(|i| amount[i] > 0.0 && amount[i] <= settings(i).small_payment_limit && recurrence[i].is_none())
+        .map(|i| {
+            amount[i] > 0.0
+                && amount[i] <= settings(i).small_payment_limit
+                && recurrence[i].is_none()
+        })
         .collect();
     let small_idx: Vec<usize> = (0..n).filter(|&i| small[i]).collect();
     let k_vdm: Vec<u64> = small_idx
         .iter()
-        .map(|&i| key3(tx[i].vendor, tx[i].department, calendar::month_index(tx[i].date)))
+        .map(|&i| {
+            key3(
+                tx[i].vendor,
+                tx[i].department,
+                calendar::month_index(tx[i].date),
+            )
+        })
         .collect();
     let small_amounts: Vec<f64> = small_idx.iter().map(|&i| amount[i]).collect();
     let monthly = groups::count_and_sum(&k_vdm, &small_amounts)?;
@@ -278,7 +299,9 @@ pub fn build(ledger: &Ledger, config: &Config) -> PolarsResult<Features> {
     let mut small_repeat = vec![None; n];
     for (j, &i) in small_idx.iter().enumerate() {
         let (count, sum) = monthly[&k_vdm[j]];
-        let total = pair_totals_small.get(&(k_vdm[j] >> 16)).map_or(0.0, |t| t.1);
+        let total = pair_totals_small
+            .get(&(k_vdm[j] >> 16))
+            .map_or(0.0, |t| t.1);
         let usual = (total - f64::from(count)) / (months_covered - 1.0).max(1.0);
         small_repeat[i] = Some(SmallRepeat {
             count,
@@ -293,7 +316,13 @@ pub fn build(ledger: &Ledger, config: &Config) -> PolarsResult<Features> {
         .map(|t| key3(t.department, t.account, t.date.year() as u32))
         .collect();
     let late_amounts: Vec<f64> = (0..n)
-        .map(|i| if calendar[i].late_december { amount[i].max(0.0) } else { 0.0 })
+        .map(|i| {
+            if calendar[i].late_december {
+                amount[i].max(0.0)
+            } else {
+                0.0
+            }
+        })
         .collect();
     let late_sums = groups::count_and_sum(&k_day, &late_amounts)?;
     let positive: Vec<f64> = amount.iter().map(|a| a.max(0.0)).collect();
@@ -314,7 +343,13 @@ pub fn build(ledger: &Ledger, config: &Config) -> PolarsResult<Features> {
 
     // First digits per vendor and department, on non-recurring payments
     // (a fixed monthly bill has one digit by nature).
-    let benford_vendor = digit_stats(tx.iter().map(|t| t.vendor), ledger.vendors.len(), &amount, &recurrence, MIN_BENFORD_VENDOR);
+    let benford_vendor = digit_stats(
+        tx.iter().map(|t| t.vendor),
+        ledger.vendors.len(),
+        &amount,
+        &recurrence,
+        MIN_BENFORD_VENDOR,
+    );
     let benford_department = digit_stats(
         tx.iter().map(|t| t.department),
         ledger.departments.len(),
@@ -330,7 +365,10 @@ pub fn build(ledger: &Ledger, config: &Config) -> PolarsResult<Features> {
         vendor_account_count: k_va.iter().map(|&k| lookup(&va_counts, k)).collect(),
         dept_account_count: dept_account.iter().map(|d| d.group_size).collect(),
         account_count: account.iter().map(|d| d.group_size).collect(),
-        account_round_share: k_a.iter().map(|k| round_share.get(k).copied().unwrap_or(0.0)).collect(),
+        account_round_share: k_a
+            .iter()
+            .map(|k| round_share.get(k).copied().unwrap_or(0.0))
+            .collect(),
         log_amount,
         dept_account,
         account,

@@ -68,8 +68,7 @@ pub fn duplicates(payments: &[Payment<'_>], window_days: i64) -> Vec<Option<Dupl
             // The nearest earlier payment in the window with another voucher.
             let earlier = group[..w].iter().rev().copied().find(|&e| {
                 let q = &payments[e];
-                p.day - q.day <= window_days
-                    && (p.voucher.is_empty() || p.voucher != q.voucher)
+                p.day - q.day <= window_days && (p.voucher.is_empty() || p.voucher != q.voucher)
             });
             let Some(e) = earlier else { continue };
             let q = &payments[e];
@@ -138,10 +137,15 @@ pub fn splits(
             if parts >= 2 && sum > limit {
                 let window = &eligible[start..=end];
                 let days = pe.day - payments[window[0]].day;
-                let largest = window.iter().map(|&i| payments[i].amount).fold(0.0, f64::max);
+                let largest = window
+                    .iter()
+                    .map(|&i| payments[i].amount)
+                    .fold(0.0, f64::max);
                 let first_description = payments[window[0]].description;
                 let same_description = !first_description.is_empty()
-                    && window.iter().all(|&i| payments[i].description == first_description);
+                    && window
+                        .iter()
+                        .all(|&i| payments[i].description == first_description);
                 for &i in window {
                     // Keep the largest split a payment belongs to.
                     let better = out[i].is_none_or(|s| s.total < sum);
@@ -279,12 +283,17 @@ mod tests {
         assert_eq!(first.total, 37_500_000.0);
         assert!(s[1].is_some());
         assert!(s[2].is_none(), "a month later is its own purchase");
-        assert!(s[3].is_none() && s[4].is_none(), "over-limit payments are not splits");
+        assert!(
+            s[3].is_none() && s[4].is_none(),
+            "over-limit payments are not splits"
+        );
     }
 
     #[test]
     fn monthly_bill_jump() {
-        let mut p: Vec<Payment> = (0..12).map(|m| pay(m * 30, 100_000.0 + m as f64, 1, "")).collect();
+        let mut p: Vec<Payment> = (0..12)
+            .map(|m| pay(m * 30, 100_000.0 + m as f64, 1, ""))
+            .collect();
         p[10].amount = 400_000.0;
         let r = recurrences(&p);
         assert!(r.iter().all(Option::is_some));
@@ -292,7 +301,10 @@ mod tests {
         assert!((jump.ratio - 4.0).abs() < 0.1, "{jump:?}");
         assert!((r[5].unwrap().ratio - 1.0).abs() < 0.01);
         // Irregular payments are not a series.
-        let irregular: Vec<Payment> = [0, 3, 90, 91, 200, 400, 401].iter().map(|&d| pay(d, 1.0, 1, "")).collect();
+        let irregular: Vec<Payment> = [0, 3, 90, 91, 200, 400, 401]
+            .iter()
+            .map(|&d| pay(d, 1.0, 1, ""))
+            .collect();
         assert!(recurrences(&irregular).iter().all(Option::is_none));
     }
 }

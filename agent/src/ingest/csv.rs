@@ -28,7 +28,11 @@ pub fn decode(bytes: &[u8]) -> (String, &'static str) {
 /// Picks the separator whose count per line is most often the same and
 /// non-zero over the first lines.
 pub fn sniff_delimiter(text: &str) -> u8 {
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(30).collect();
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(30)
+        .collect();
     let mut best = (b',', 0usize);
     for delim in [b',', b'\t', b';', b'|'] {
         let counts: Vec<usize> = lines
@@ -136,7 +140,10 @@ mod tests {
         assert_eq!(sniff_delimiter("a\tb\tc\n1\t2\t3\n"), b'\t');
         assert_eq!(sniff_delimiter("a,b,c\n\"1,5\",2,3\n"), b',');
         // Commas inside amounts don't fool it when semicolons separate.
-        assert_eq!(sniff_delimiter("금액;부서\n1,000;총무과\n2,500;재무과\n"), b';');
+        assert_eq!(
+            sniff_delimiter("금액;부서\n1,000;총무과\n2,500;재무과\n"),
+            b';'
+        );
     }
 
     #[test]

@@ -40,7 +40,12 @@ pub fn find_header(
             .rows
             .iter()
             .find(|r| r.iter().any(|c| !c.is_empty()))
-            .map(|r| r.iter().map(Cell::display).filter(|s| !s.is_empty()).collect())
+            .map(|r| {
+                r.iter()
+                    .map(Cell::display)
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
             .unwrap_or_default();
         return Err(IngestError::NoHeader {
             file: source.into(),
@@ -148,8 +153,26 @@ mod tests {
             &["2024년 예산집행 내역"],
             &["기간: 2024-01-01 ~ 2024-12-31"],
             &[],
-            &["No", "집행일자", "부서명", "계정과목", "거래처", "적요", "집행금액(원)", "비고"],
-            &["1", "2024-01-02", "총무과", "사무용품비", "문구사", "복사용지", "10000", ""],
+            &[
+                "No",
+                "집행일자",
+                "부서명",
+                "계정과목",
+                "거래처",
+                "적요",
+                "집행금액(원)",
+                "비고",
+            ],
+            &[
+                "1",
+                "2024-01-02",
+                "총무과",
+                "사무용품비",
+                "문구사",
+                "복사용지",
+                "10000",
+                "",
+            ],
         ]);
         let h = find_header(&g, "t.xlsx", &[]).unwrap();
         assert_eq!(h.row_index, 3);
@@ -169,7 +192,10 @@ mod tests {
         let h = find_header(
             &g,
             "t.csv",
-            &[(Field::Amount, "지급액".into()), (Field::Account, "과목".into())],
+            &[
+                (Field::Amount, "지급액".into()),
+                (Field::Account, "과목".into()),
+            ],
         )
         .unwrap();
         assert_eq!(h.columns[&Field::Amount], 2);
@@ -187,6 +213,9 @@ mod tests {
     #[test]
     fn no_header_at_all() {
         let g = grid(&[&["a", "b"], &["1", "2"]]);
-        assert_eq!(find_header(&g, "t.csv", &[]).unwrap_err().code(), "no_header");
+        assert_eq!(
+            find_header(&g, "t.csv", &[]).unwrap_err().code(),
+            "no_header"
+        );
     }
 }

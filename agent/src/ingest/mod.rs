@@ -244,7 +244,11 @@ pub fn ledger_from_grid(
                 continue;
             }
             None => {
-                quality.record(issue(IssueKind::BadDate, Some(date_col), date_cell.display()));
+                quality.record(issue(
+                    IssueKind::BadDate,
+                    Some(date_col),
+                    date_cell.display(),
+                ));
                 continue;
             }
             Some(parsed) => {
@@ -262,17 +266,29 @@ pub fn ledger_from_grid(
         let amount_cell = get(amount_col);
         let amount = match normalize::parse_amount(amount_cell) {
             _ if amount_cell.is_empty() => {
-                quality.record(issue(IssueKind::MissingAmount, Some(amount_col), String::new()));
+                quality.record(issue(
+                    IssueKind::MissingAmount,
+                    Some(amount_col),
+                    String::new(),
+                ));
                 continue;
             }
             None => {
-                quality.record(issue(IssueKind::BadAmount, Some(amount_col), amount_cell.display()));
+                quality.record(issue(
+                    IssueKind::BadAmount,
+                    Some(amount_col),
+                    amount_cell.display(),
+                ));
                 continue;
             }
             Some(parsed) => parsed,
         };
         if let Parsed::Repaired(_, Repair::DateFromText) = date {
-            quality.record(issue(IssueKind::DateFromText, Some(date_col), date_cell.display()));
+            quality.record(issue(
+                IssueKind::DateFromText,
+                Some(date_col),
+                date_cell.display(),
+            ));
         }
         match amount {
             Parsed::Repaired(_, Repair::ParenthesesNegative) => quality.record(issue(
@@ -288,14 +304,19 @@ pub fn ledger_from_grid(
             Parsed::Clean(_) => {}
         }
         if amount.value() == 0.0 {
-            quality.record(issue(IssueKind::ZeroAmount, Some(amount_col), amount_cell.display()));
+            quality.record(issue(
+                IssueKind::ZeroAmount,
+                Some(amount_col),
+                amount_cell.display(),
+            ));
         }
 
         let text = |f: Field| col(f).map(|c| get(c).display()).unwrap_or_default();
         let department = ledger.departments.intern(&text(Field::Department));
         let account = ledger.accounts.intern(&text(Field::Account));
         let vendor = ledger.vendors.intern(&text(Field::Vendor));
-        let budget_item = col(Field::BudgetItem).map(|_| ledger.others.intern(&text(Field::BudgetItem)));
+        let budget_item =
+            col(Field::BudgetItem).map(|_| ledger.others.intern(&text(Field::BudgetItem)));
         let payment_method =
             col(Field::PaymentMethod).map(|_| ledger.others.intern(&text(Field::PaymentMethod)));
         ledger.transactions.push(Transaction {

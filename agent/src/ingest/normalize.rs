@@ -58,7 +58,7 @@ pub fn plausible(date: NaiveDate) -> bool {
 
 /// Converts an Excel serial day number in either date system.
 pub fn excel_serial_to_date(serial: f64, date1904: bool) -> Option<NaiveDate> {
-    if !serial.is_finite() || serial < 1.0 || serial > 2_958_465.0 {
+    if !serial.is_finite() || !(1.0..=2_958_465.0).contains(&serial) {
         return None;
     }
     let days = serial.floor() as i64;
@@ -116,7 +116,11 @@ pub fn parse_date_text(text: &str, order: DateOrder, date1904: bool) -> Option<N
         }
         [one] if one.len() == 6 => {
             // 240315
-            ymd(two_digit_year(num(&one[..2])?), num(&one[2..4])?, num(&one[4..])?)
+            ymd(
+                two_digit_year(num(&one[..2])?),
+                num(&one[2..4])?,
+                num(&one[4..])?,
+            )
         }
         [one] if one.len() <= 5 && !text.contains(['-', '/', '.']) => {
             // A serial number that arrived as text, e.g. from a CSV export.
@@ -329,11 +333,24 @@ mod tests {
             "2024-03-15T10:30:00",
             "45366",
         ] {
-            assert_eq!(parse_date_text(text, o, false), Some(d(2024, 3, 15)), "{text}");
+            assert_eq!(
+                parse_date_text(text, o, false),
+                Some(d(2024, 3, 15)),
+                "{text}"
+            );
         }
-        assert_eq!(parse_date_text("21/03/17", DateOrder::Ymd, false), Some(d(2021, 3, 17)));
-        assert_eq!(parse_date_text("21/03/17", DateOrder::Dmy, false), Some(d(2017, 3, 21)));
-        assert_eq!(parse_date_text("15/03/2024", DateOrder::Ymd, false), Some(d(2024, 3, 15)));
+        assert_eq!(
+            parse_date_text("21/03/17", DateOrder::Ymd, false),
+            Some(d(2021, 3, 17))
+        );
+        assert_eq!(
+            parse_date_text("21/03/17", DateOrder::Dmy, false),
+            Some(d(2017, 3, 21))
+        );
+        assert_eq!(
+            parse_date_text("15/03/2024", DateOrder::Ymd, false),
+            Some(d(2024, 3, 15))
+        );
         assert_eq!(parse_date_text("2024-02-30", o, false), None);
         assert_eq!(parse_date_text("내일", o, false), None);
     }
@@ -374,10 +391,26 @@ mod tests {
 
     #[test]
     fn total_labels() {
-        for t in ["소계", "합 계", "총계", "계", "Total", "Grand Total", "총무과 소계", "소계(총무과)", "[합계]"] {
+        for t in [
+            "소계",
+            "합 계",
+            "총계",
+            "계",
+            "Total",
+            "Grand Total",
+            "총무과 소계",
+            "소계(총무과)",
+            "[합계]",
+        ] {
             assert!(is_total_label(t), "{t}");
         }
-        for t in ["계약금", "사무용품 구입", "회계과", "통계목", "Totally fine"] {
+        for t in [
+            "계약금",
+            "사무용품 구입",
+            "회계과",
+            "통계목",
+            "Totally fine",
+        ] {
             assert!(!is_total_label(t), "{t}");
         }
     }

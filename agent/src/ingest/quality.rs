@@ -69,14 +69,31 @@ impl IssueKind {
             IssueKind::BlankRow => ("빈 행 (건너뜀)", "Blank row (skipped)"),
             IssueKind::SubtotalRow => ("소계·합계 행 (건너뜀)", "Subtotal or total row (skipped)"),
             IssueKind::MissingDate => ("집행일자 없음 (건너뜀)", "No date (skipped)"),
-            IssueKind::BadDate => ("날짜를 해석할 수 없음 (건너뜀)", "Date not understood (skipped)"),
+            IssueKind::BadDate => (
+                "날짜를 해석할 수 없음 (건너뜀)",
+                "Date not understood (skipped)",
+            ),
             IssueKind::MissingAmount => ("금액 없음 (건너뜀)", "No amount (skipped)"),
-            IssueKind::BadAmount => ("금액이 숫자가 아님 (건너뜀)", "Amount is not a number (skipped)"),
-            IssueKind::DateFromText => ("텍스트·일련번호 날짜를 변환함", "Date converted from text or serial number"),
-            IssueKind::AmountFromText => ("텍스트 금액을 숫자로 변환함", "Amount converted from text"),
-            IssueKind::ParenthesesNegative => ("괄호 금액을 음수로 읽음", "Amount in parentheses read as negative"),
+            IssueKind::BadAmount => (
+                "금액이 숫자가 아님 (건너뜀)",
+                "Amount is not a number (skipped)",
+            ),
+            IssueKind::DateFromText => (
+                "텍스트·일련번호 날짜를 변환함",
+                "Date converted from text or serial number",
+            ),
+            IssueKind::AmountFromText => {
+                ("텍스트 금액을 숫자로 변환함", "Amount converted from text")
+            }
+            IssueKind::ParenthesesNegative => (
+                "괄호 금액을 음수로 읽음",
+                "Amount in parentheses read as negative",
+            ),
             IssueKind::ZeroAmount => ("금액이 0", "Amount is zero"),
-            IssueKind::ImplausibleDate => ("날짜가 1990–2100 범위 밖 (건너뜀)", "Date outside 1990–2100 (skipped)"),
+            IssueKind::ImplausibleDate => (
+                "날짜가 1990–2100 범위 밖 (건너뜀)",
+                "Date outside 1990–2100 (skipped)",
+            ),
         };
         Text::new(ko, en)
     }
@@ -122,7 +139,7 @@ impl QualityReport {
     pub fn record(&mut self, issue: QualityIssue) {
         let count = self.counts.entry(issue.kind).or_insert(0);
         *count += 1;
-        if *count <= EXAMPLES_PER_KIND as usize {
+        if *count <= EXAMPLES_PER_KIND {
             self.examples.push(issue);
         }
     }

@@ -77,15 +77,14 @@ pub fn read_grid(
                 file: source.into(),
             })
         }
-        Format::Xlsx | Format::Ods if !bytes.starts_with(&ZIP_MAGIC) => {
-            Err(IngestError::Corrupt {
-                file: source.into(),
-                detail: "not a zip archive (xlsx/ods files are zip archives)".into(),
-            })
-        }
+        Format::Xlsx | Format::Ods if !bytes.starts_with(&ZIP_MAGIC) => Err(IngestError::Corrupt {
+            file: source.into(),
+            detail: "not a zip archive (xlsx/ods files are zip archives)".into(),
+        }),
         Format::Xlsx => read_xlsx(bytes, source, sheet),
         Format::Xls => {
-            let mut wb: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| workbook_error(source, e))?;
+            let mut wb: Xls<_> =
+                Xls::new(Cursor::new(bytes)).map_err(|e| workbook_error(source, e))?;
             let date1904 = wb.has_1904_epoch();
             let name = pick_sheet(source, wb.sheet_names(), sheet)?;
             let range = wb
@@ -94,7 +93,8 @@ pub fn read_grid(
             Ok(grid_from_range(name, &range, date1904))
         }
         Format::Ods => {
-            let mut wb: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| workbook_error(source, e))?;
+            let mut wb: Ods<_> =
+                Ods::new(Cursor::new(bytes)).map_err(|e| workbook_error(source, e))?;
             let name = pick_sheet(source, wb.sheet_names(), sheet)?;
             let range = wb
                 .worksheet_range(&name)
@@ -118,21 +118,32 @@ fn workbook_error(source: &str, err: impl std::fmt::Display) -> IngestError {
     }
 }
 
-fn pick_sheet(source: &str, names: Vec<String>, wanted: Option<&str>) -> Result<String, IngestError> {
+fn pick_sheet(
+    source: &str,
+    names: Vec<String>,
+    wanted: Option<&str>,
+) -> Result<String, IngestError> {
     match wanted {
         Some(w) => names
             .iter()
             .find(|n| n.as_str() == w)
-            .or_else(|| names.iter().find(|n| n.trim().eq_ignore_ascii_case(w.trim())))
+            .or_else(|| {
+                names
+                    .iter()
+                    .find(|n| n.trim().eq_ignore_ascii_case(w.trim()))
+            })
             .cloned()
             .ok_or_else(|| IngestError::SheetNotFound {
                 file: source.into(),
                 sheet: w.into(),
                 available: names.clone(),
             }),
-        None => names.into_iter().next().ok_or_else(|| IngestError::EmptyFile {
-            file: source.into(),
-        }),
+        None => names
+            .into_iter()
+            .next()
+            .ok_or_else(|| IngestError::EmptyFile {
+                file: source.into(),
+            }),
     }
 }
 

@@ -58,7 +58,9 @@ fn profile_matrix(f: &Features) -> Array2<f64> {
 
 fn standardise(m: &Array2<f64>) -> Array2<f64> {
     let mean = m.mean_axis(Axis(0)).expect("rows");
-    let std = m.std_axis(Axis(0), 0.0).mapv(|s| if s > 1e-9 { s } else { 1.0 });
+    let std = m
+        .std_axis(Axis(0), 0.0)
+        .mapv(|s| if s > 1e-9 { s } else { 1.0 });
     (m - &mean) / &std
 }
 
@@ -66,7 +68,11 @@ fn rows_of(m: &Array2<f64>, rows: &[usize]) -> Array2<f64> {
     m.select(Axis(0), rows)
 }
 
-fn fit(x: &Array2<f64>, k: usize, seed: u64) -> Option<linfa_clustering::KMeans<f64, linfa_nn::distance::L2Dist>> {
+fn fit(
+    x: &Array2<f64>,
+    k: usize,
+    seed: u64,
+) -> Option<linfa_clustering::KMeans<f64, linfa_nn::distance::L2Dist>> {
     let rng = Xoshiro256Plus::seed_from_u64(seed);
     KMeans::params_with_rng(k, rng)
         .n_runs(3)
@@ -145,7 +151,9 @@ pub fn cluster(f: &Features, seed: u64, small_limit: f64) -> Clusters {
         if probe.nrows() < k * 5 {
             break;
         }
-        let Some(model) = fit(&probe, k, seed) else { continue };
+        let Some(model) = fit(&probe, k, seed) else {
+            continue;
+        };
         let labels: Vec<usize> = model.predict(&probe).to_vec();
         let s = silhouette(&probe, &labels, k);
         if best.is_none_or(|(_, bs)| s > bs + 1e-9) {
@@ -223,7 +231,10 @@ fn name_clusters(profiles: &[[f64; 6]], overall: &[f64; 6], small_limit: f64) ->
         .collect();
     // Two clusters with the same name get numbered.
     for i in 0..names.len() {
-        let same = names[..i].iter().filter(|t| t.en.starts_with(names[i].en.as_str())).count();
+        let same = names[..i]
+            .iter()
+            .filter(|t| t.en.starts_with(names[i].en.as_str()))
+            .count();
         if same > 0 {
             names[i] = Text::new(
                 format!("{} {}", names[i].ko, same + 1),

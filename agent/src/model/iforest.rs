@@ -236,20 +236,26 @@ impl IsolationForest {
     pub fn score(&self, x: &Matrix) -> Vec<f64> {
         const CHUNK: usize = 2048;
         let mut out = vec![0.0; x.rows];
-        out.par_chunks_mut(CHUNK).enumerate().for_each(|(c, chunk)| {
-            let start = c * CHUNK;
-            for (j, slot) in chunk.iter_mut().enumerate() {
-                let row = x.row(start + j);
-                let total: f64 = self.trees.iter().map(|t| f64::from(t.path_length(row))).sum();
-                let mean = total / self.trees.len() as f64;
-                *slot = if self.normaliser > 0.0 {
-                    2f64.powf(-mean / self.normaliser)
-                } else {
-                    // One training row: everything is equally (un)usual.
-                    0.5
-                };
-            }
-        });
+        out.par_chunks_mut(CHUNK)
+            .enumerate()
+            .for_each(|(c, chunk)| {
+                let start = c * CHUNK;
+                for (j, slot) in chunk.iter_mut().enumerate() {
+                    let row = x.row(start + j);
+                    let total: f64 = self
+                        .trees
+                        .iter()
+                        .map(|t| f64::from(t.path_length(row)))
+                        .sum();
+                    let mean = total / self.trees.len() as f64;
+                    *slot = if self.normaliser > 0.0 {
+                        2f64.powf(-mean / self.normaliser)
+                    } else {
+                        // One training row: everything is equally (un)usual.
+                        0.5
+                    };
+                }
+            });
         out
     }
 }

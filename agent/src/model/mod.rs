@@ -117,7 +117,10 @@ pub fn iforest_matrix(f: &Features) -> Matrix {
             f.account_round_share[i],
             f.benford_vendor_of_row(i).map_or(0.0, |b| b.mad),
         ];
-        data.extend(row.iter().map(|&v| if v.is_finite() { v as f32 } else { 0.0 }));
+        data.extend(
+            row.iter()
+                .map(|&v| if v.is_finite() { v as f32 } else { 0.0 }),
+        );
     }
     Matrix::new(f.len, cols, data)
 }
@@ -195,7 +198,10 @@ pub fn run(ledger: &Ledger, f: &Features, config: &Config) -> ModelOutput {
                 cluster: clusters.labels[i],
                 isolation: isolation[i],
                 reasons,
-                signals: contributions.iter().map(|&(_, j)| signals[j].kind).collect(),
+                signals: contributions
+                    .iter()
+                    .map(|&(_, j)| signals[j].kind)
+                    .collect(),
             }
         })
         .collect();

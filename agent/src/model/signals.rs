@@ -61,7 +61,9 @@ impl SignalKind {
 
     pub fn label(self) -> Text {
         let (ko, en) = match self {
-            SignalKind::AmountOutlier => ("부서·계정 대비 고액", "Large for department and account"),
+            SignalKind::AmountOutlier => {
+                ("부서·계정 대비 고액", "Large for department and account")
+            }
             SignalKind::AccountOutlier => ("계정 대비 고액", "Large for the account"),
             SignalKind::Duplicate => ("중복 지급", "Duplicate payment"),
             SignalKind::Split => ("분할 집행", "Split purchase"),
@@ -141,7 +143,11 @@ pub fn evaluate(
             SignalKind::AccountOutlier,
             ramp(a.z, 3.5, 6.0),
             Text::new(
-                format!("금액이 계정 전체 중앙값({}원)의 {:.1}배", won(a.median), a.ratio),
+                format!(
+                    "금액이 계정 전체 중앙값({}원)의 {:.1}배",
+                    won(a.median),
+                    a.ratio
+                ),
                 format!(
                     "Amount is {:.1}× the account-wide median ({} KRW)",
                     a.ratio,
@@ -210,7 +216,11 @@ pub fn evaluate(
                 SignalKind::RecurringJump,
                 ramp(r.ratio, 1.4, 2.5),
                 Text::new(
-                    format!("정기 지출이 평소 금액({}원)의 {:.1}배", won(r.usual), r.ratio),
+                    format!(
+                        "정기 지출이 평소 금액({}원)의 {:.1}배",
+                        won(r.usual),
+                        r.ratio
+                    ),
                     format!(
                         "Recurring payment is {:.1}× its usual amount ({} KRW)",
                         r.ratio,
@@ -222,8 +232,7 @@ pub fn evaluate(
     }
 
     if let Some(s) = f.small_repeat[i] {
-        let min = f64::from(config.limits.small_repeat_min_count)
-            .max(3.0 * s.usual_count);
+        let min = f64::from(config.limits.small_repeat_min_count).max(3.0 * s.usual_count);
         let c = f64::from(s.count);
         if c >= min {
             push(
@@ -274,7 +283,11 @@ pub fn evaluate(
             1.0,
             Text::new(
                 format!("휴일 집행 ({}, {})", t.date.format("%Y-%m-%d"), ko),
-                format!("Paid on a non-working day ({}, {})", t.date.format("%Y-%m-%d"), en),
+                format!(
+                    "Paid on a non-working day ({}, {})",
+                    t.date.format("%Y-%m-%d"),
+                    en
+                ),
             ),
         );
     }

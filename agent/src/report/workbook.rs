@@ -148,8 +148,16 @@ fn write_scored_sheet(
     for (j, h) in headers.iter().enumerate() {
         sheet.write_string_with_format(0, base + j as u16, *h, &fmt.added_header)?;
     }
-    let (c_row, c_score, c_band, c_cluster, c_reason, c_review, c_note, c_key) =
-        (base, base + 1, base + 2, base + 3, base + 4, base + 5, base + 6, base + 7);
+    let (c_row, c_score, c_band, c_cluster, c_reason, c_review, c_note, c_key) = (
+        base,
+        base + 1,
+        base + 2,
+        base + 3,
+        base + 4,
+        base + 5,
+        base + 6,
+        base + 7,
+    );
     for (c, w) in [
         (c_row, 8.0),
         (c_score, 9.0),
@@ -248,7 +256,12 @@ fn write_scored_sheet(
     Ok(())
 }
 
-fn write_row(sheet: &mut Worksheet, row: u32, values: &[&str], format: &Format) -> Result<(), XlsxError> {
+fn write_row(
+    sheet: &mut Worksheet,
+    row: u32,
+    values: &[&str],
+    format: &Format,
+) -> Result<(), XlsxError> {
     for (c, v) in values.iter().enumerate() {
         sheet.write_string_with_format(row, c as u16, cell_text(v), format)?;
     }
@@ -282,10 +295,18 @@ fn write_summary_sheet(
     write_row(
         sheet,
         r,
-        &[pick(lang, "위험등급", "Band"), pick(lang, "건수", "Rows"), pick(lang, "비율", "Share")],
+        &[
+            pick(lang, "위험등급", "Band"),
+            pick(lang, "건수", "Rows"),
+            pick(lang, "비율", "Share"),
+        ],
         &fmt.header,
     )?;
-    for (band, n) in [(Band::High, s.bands.high), (Band::Medium, s.bands.medium), (Band::Low, s.bands.low)] {
+    for (band, n) in [
+        (Band::High, s.bands.high),
+        (Band::Medium, s.bands.medium),
+        (Band::Low, s.bands.low),
+    ] {
         r += 1;
         sheet.write_string_with_format(r, 0, band.label().get(lang), &band_format(band))?;
         sheet.write_number(r, 1, n as f64)?;
@@ -298,7 +319,12 @@ fn write_summary_sheet(
     }
 
     r += 2;
-    sheet.write_string_with_format(r, 0, pick(lang, "위험 상위 20건", "Top 20 risks"), &fmt.title)?;
+    sheet.write_string_with_format(
+        r,
+        0,
+        pick(lang, "위험 상위 20건", "Top 20 risks"),
+        &fmt.title,
+    )?;
     r += 1;
     let top_headers = [
         pick(lang, "원본 행", "Row"),
@@ -388,14 +414,28 @@ fn write_quality_sheet(
 ) -> Result<(), XlsxError> {
     let q = &scored.ledger.quality;
     sheet.set_name(pick(lang, "데이터 품질", "Data quality"))?;
-    sheet.write_string_with_format(0, 0, pick(lang, "데이터 품질 보고", "Data-quality report"), &fmt.title)?;
+    sheet.write_string_with_format(
+        0,
+        0,
+        pick(lang, "데이터 품질 보고", "Data-quality report"),
+        &fmt.title,
+    )?;
     let facts = [
         (pick(lang, "파일", "File"), q.source.clone()),
         (pick(lang, "시트", "Sheet"), q.sheet.clone()),
-        (pick(lang, "머리글 행", "Header row"), q.header_row.to_string()),
+        (
+            pick(lang, "머리글 행", "Header row"),
+            q.header_row.to_string(),
+        ),
         (pick(lang, "읽은 행", "Rows read"), won(q.rows_read as f64)),
-        (pick(lang, "점수 매긴 행", "Rows scored"), won(q.rows_kept as f64)),
-        (pick(lang, "건너뛴 행", "Rows skipped"), won(q.rows_skipped() as f64)),
+        (
+            pick(lang, "점수 매긴 행", "Rows scored"),
+            won(q.rows_kept as f64),
+        ),
+        (
+            pick(lang, "건너뛴 행", "Rows skipped"),
+            won(q.rows_skipped() as f64),
+        ),
         (
             pick(lang, "날짜 순서", "Date order"),
             q.date_order.clone().unwrap_or_else(|| "-".into()),
@@ -412,7 +452,11 @@ fn write_quality_sheet(
     write_row(
         sheet,
         r,
-        &[pick(lang, "항목", "Field"), pick(lang, "열", "Column"), pick(lang, "머리글", "Header")],
+        &[
+            pick(lang, "항목", "Field"),
+            pick(lang, "열", "Column"),
+            pick(lang, "머리글", "Header"),
+        ],
         &fmt.header,
     )?;
     for m in &q.mapping {

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Reproduces every figure in docs/BENCHMARKS.md, side by side with the
+# peers, in one run on one machine. Needs a release build of ledgerlens and
+# the Python peers:
+#   cargo build --release
+#   pip install -r bench/requirements.txt
+#   bench/run.sh [adbench|pipeline|million|all]
+# Prints Markdown table rows.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+LL=${LL:-${CARGO_TARGET_DIR:-target}/release/ledgerlens}
+OUT=${OUT:-/tmp/ledgerlens-bench}
+DATA=${DATA:-../shared/datasets/adbench}
+mkdir -p "$OUT"
+what=${1:-all}
+
+field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" | tail -1; }
+
+adbench() {
+    echo "| set | rows | ledgerlens AUROC (5 seeds) | sklearn AUROC (5 seeds) | ledgerlens fit+score s | sklearn fit+score s | speed-up |"
+    echo "|---|---|---|---|---|---|---|"
+    for f in "$DATA"/*.csv; do
+        name=$(basename "$f" .csv)
+        ours=$("$LL" bench iforest "$f" --seeds 5 | tail -1)
+        theirs=$(python3 bench/sklearn_iforest.py "$f" --seeds 5 2>/dev/null | tail -1)
+        oa=$(echo "$ours" | field auroc_mean); ta=$(echo "$theirs" | field auroc_mean)
+        ot=$(echo "$ours" | awk '{split($2,a,"=");split($3,b,"=");print a[2]+b[2]}')
+        tt=$(echo "$theirs" | awk '{split($2,a,"=");split($3,b,"=");print a[2]+b[2]}')
+        rows=$(($(wc -l < "$f") - 1))
+        printf "| %s | %s | %s | %s | %.4f | %.4f | %.1f× |\n" "$name" "$rows" "$oa" "$ta" "$ot" "$tt" "$(awk "BEGIN{print $tt / $ot}")"
+    done
+}
+
+timed() { # label, command...
+    local label=$1; shift
+    local out
+    out=$(bench/peak_rss.sh "$@" 2>&1 | tail -1)
+    echo "$label $(echo "$out" | field wall_s) $(echo "$out" | field peak_rss_mb)"
+}
+
+pipeline() {
+    "$LL" demo --rows 100000 --seed 1 --out-dir "$OUT/100k" --generate-only > /dev/null
+    local in="$OUT/100k/demo_ledger.xlsx"
+    echo "| pipeline, 100k-row ledger, file to file | wall s | peak RSS MB | ratio to ledgerlens |"
+    echo "|---|---|---|---|"
+    read -r _ ll_s ll_m < <(timed ll "$LL" score "$in" -o "$OUT/100k/ours.xlsx")
+    read -r _ pd_s pd_m < <(timed pd python3 bench/peer_pipeline.py "$in" "$OUT/100k/peer.xlsx" --header 3)
+    read -r _ pc_s pc_m < <(timed pc python3 bench/peer_pipeline.py "$in" "$OUT/100k/peer_calamine.xlsx" --header 3 --engine calamine)
+    printf "| ledgerlens score | %s | %s | 1.0× |\n" "$ll_s" "$ll_m"
+    printf "| pandas (default reader: openpyxl) + scikit-learn + openpyxl | %s | %s | %.1f× |\n" "$pd_s" "$pd_m" "$(awk "BEGIN{print $pd_s / $ll_s}")"
+    printf "| pandas (calamine reader) + scikit-learn + openpyxl | %s | %s | %.1f× |\n" "$pc_s" "$pc_m" "$(awk "BEGIN{print $pc_s / $ll_s}")"
+}
+
+million() {
+    "$LL" demo --rows 1000000 --seed 1 --out-dir "$OUT/1m" --generate-only > /dev/null
+    local in="$OUT/1m/demo_ledger.xlsx"
+    echo "| 1M-row ledger, file to file | wall s | peak RSS MB |"
+    echo "|---|---|---|"
+    read -r _ s m < <(timed ll "$LL" score "$in" -o "$OUT/1m/ours.xlsx")
+    printf "| ledgerlens score (%s) | %s | %s |\n" "$(du -h "$in" | cut -f1)" "$s" "$m"
+}
+
+case "$what" in
+    adbench) adbench ;;
+    pipeline) pipeline ;;
+    million) million ;;
+    all) adbench; echo; pipeline; echo; million ;;
+    *) echo "usage: $0 [adbench|pipeline|million|all]" >&2; exit 2 ;;
+esac
