@@ -257,3 +257,21 @@ fn bench_iforest_prints_documented_last_line() {
     assert!(auroc > 0.99, "{out}");
     assert_eq!(out.lines().filter(|l| l.starts_with("seed=")).count(), 3);
 }
+
+#[test]
+fn scoring_is_deterministic() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = demo_file(dir.path(), 4000, 5);
+    let run_once = |name: &str| {
+        let jsonl = dir.path().join(name);
+        let o = run(&[
+            "score",
+            input.to_str().unwrap(),
+            "--jsonl",
+            jsonl.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        std::fs::read_to_string(jsonl).unwrap()
+    };
+    assert_eq!(run_once("a.jsonl"), run_once("b.jsonl"));
+}

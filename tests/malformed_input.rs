@@ -210,3 +210,218 @@ fn unsupported_extension_and_missing_file() {
     assert_eq!(code, 1);
     assert!(err.contains("nope.xlsx"), "{err}");
 }
+
+/// Rewrites one entry of a zip (an xlsx) with new contents.
+fn rewrite_entry(src: &Path, dst: &Path, entry: &str, contents: &[u8]) {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(src).unwrap()).unwrap();
+    let mut out = zip::ZipWriter::new(std::fs::File::create(dst).unwrap());
+    let options = zip::write::SimpleFileOptions::default();
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        let name = file.name().unwrap().to_string();
+        let mut data = Vec::new();
+        file.read_to_end(&mut data).unwrap();
+        out.start_file(name.as_str(), options).unwrap();
+        out.write_all(if name == entry { contents } else { &data })
+            .unwrap();
+    }
+    out.finish().unwrap();
+}
+
+fn small_xlsx(dir: &Path) -> std::path::PathBuf {
+    let f = dir.join("base.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let sheet = wb.add_worksheet();
+    for (c, h) in ["집행일자", "계정과목", "집행금액"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    sheet.write_string(1, 0, "2024-01-02").unwrap();
+    sheet.write_string(1, 1, "여비").unwrap();
+    sheet.write_number(1, 2, 1000.0).unwrap();
+    wb.save(&f).unwrap();
+    f
+}
+
+#[test]
+fn giant_shared_string_count_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = small_xlsx(dir.path());
+    let hostile = dir.path().join("sst.xlsx");
+    let sst = br#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="4000000000" uniqueCount="1000000000000000000"><si><t>date</t></si></sst>"#;
+    rewrite_entry(&base, &hostile, "xl/sharedStrings.xml", sst);
+    let (code, err, _) = score(&hostile, &["--lang", "en"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("sst.xlsx") && err.contains("refused"), "{err}");
+}
+
+#[test]
+fn zip_bomb_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = small_xlsx(dir.path());
+    let bomb = dir.path().join("bomb.xlsx");
+    // 80 MB of one repeated row compresses about a thousandfold.
+    let mut sheet = String::from(
+        r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+    );
+    sheet.push_str(&" ".repeat(80 << 20));
+    sheet.push_str("</sheetData></worksheet>");
+    rewrite_entry(&base, &bomb, "xl/worksheets/sheet1.xml", sheet.as_bytes());
+    assert!(
+        std::fs::metadata(&bomb).unwrap().len() < 1 << 20,
+        "the bomb is small on disk"
+    );
+    let (code, err, _) = score(&bomb, &["--lang", "en"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("zip bomb"), "{err}");
+}
+
+#[test]
+fn far_apart_cells_do_not_blow_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("far.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let sheet = wb.add_worksheet();
+    for (c, h) in ["집행일자", "계정과목", "집행금액"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for r in 1..30u32 {
+        sheet.write_string(r, 0, "2024-01-02").unwrap();
+        sheet.write_string(r, 1, "여비").unwrap();
+        sheet.write_number(r, 2, 1000.0 + f64::from(r)).unwrap();
+    }
+    sheet.write_string(1_048_575, 16_383, "far away").unwrap();
+    wb.save(&f).unwrap();
+    let started = std::time::Instant::now();
+    let (code, err, jsonl) = score(&f, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(jsonl.unwrap().lines().count(), 29);
+    assert!(
+        started.elapsed().as_secs() < 30,
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn ods_input_is_read() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("ledger.ods");
+    let mut rows = String::new();
+    let cell = |v: &str| {
+        format!(
+            r#"<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>"#
+        )
+    };
+    for r in [["집행일자", "부서명", "계정과목", "집행금액"]]
+        .iter()
+        .map(|r| r.map(String::from))
+        .chain((1..=40).map(|i| {
+            [
+                format!("2024-02-{:02}", 1 + i % 28),
+                "총무과".into(),
+                "여비".into(),
+                format!("{}", 10_000 + i * 10),
+            ]
+        }))
+    {
+        rows.push_str("<table:table-row>");
+        for v in &r {
+            rows.push_str(&cell(v));
+        }
+        rows.push_str("</table:table-row>");
+    }
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="원장">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&f).unwrap());
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("mimetype", stored).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    zip.start_file("META-INF/manifest.xml", stored).unwrap();
+    zip.write_all(manifest.as_bytes()).unwrap();
+    zip.start_file("content.xml", stored).unwrap();
+    zip.write_all(content.as_bytes()).unwrap();
+    zip.finish().unwrap();
+    let (code, err, jsonl) = score(&f, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(jsonl.unwrap().lines().count(), 40);
+}
+
+#[test]
+fn csv_blank_lines_keep_row_numbers_and_yymmdd_dates_parse() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("gaps.csv");
+    write(
+        &f,
+        "집행일자,계정과목,거래처,집행금액\n240102,여비,코레일,23700\n\n\n240103,여비,코레일,-23700\n240104,여비,,15000\n",
+    );
+    let (code, err, jsonl) = score(&f, &[]);
+    assert_eq!(code, 0, "{err}");
+    let rows: Vec<u64> = jsonl
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["row"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(rows, vec![2, 5, 6], "rows as a spreadsheet shows them");
+}
+
+#[test]
+fn no_vendor_column_makes_no_vendor_claims() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("novendor.csv");
+    let mut rows = Vec::new();
+    for i in 0..60 {
+        rows.push(format!(
+            "2024-03-{:02},총무과,용역비,-,{}",
+            1 + i % 28,
+            15_000_000 + (i % 3) * 1_000_000
+        ));
+    }
+    let text = String::from("집행일자,부서명,계정과목,적요,집행금액\n") + &rows.join("\n");
+    write(&f, &text);
+    let (code, err, jsonl) = score(&f, &[]);
+    assert_eq!(code, 0, "{err}");
+    for line in jsonl.unwrap().lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        for r in v["reasons"].as_array().unwrap() {
+            let code = r["code"].as_str().unwrap();
+            assert!(
+                ![
+                    "duplicate",
+                    "split",
+                    "recurring_jump",
+                    "small_repeat",
+                    "rare_vendor",
+                    "benford"
+                ]
+                .contains(&code),
+                "vendor-based reason without a vendor: {v}"
+            );
+        }
+    }
+}
+
+#[test]
+fn no_rows_message_is_korean_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("allbad.csv");
+    write(
+        &f,
+        &ledger_csv(&["2024-01-02,총무과,여비,코레일,출장,abc", ",,,,,"]),
+    );
+    let (code, err, _) = score(&f, &[]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("금액이 숫자가 아님") && err.contains("빈 행"),
+        "{err}"
+    );
+}

@@ -21,7 +21,7 @@ use crate::report;
     about = "예산 집행 원장 이상 거래 탐지 · Anomaly scoring for budget-execution ledgers"
 )]
 pub struct Cli {
-    /// Language of messages, headers and reasons.
+    /// 메시지·머리글·사유의 언어 / Language of messages, headers and reasons.
     #[arg(long, global = true, value_enum, default_value_t = Lang::Ko)]
     pub lang: Lang,
     #[command(subcommand)]
@@ -30,29 +30,29 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Score a ledger file and write a scored workbook (input never modified).
+    /// 원장을 점수화해 새 통합문서로 저장 (원본은 수정하지 않음) / Score a ledger into a new workbook (input never modified).
     Score(ScoreArgs),
-    /// Generate a demo ledger with labelled anomalies, score it and report precision and recall.
+    /// 이상 거래가 섞인 데모 원장을 만들고 점수화해 정밀도·재현율 출력 / Generate a demo ledger with labelled anomalies, score it, report precision and recall.
     Demo(DemoArgs),
-    /// Benchmarks of single components.
+    /// 구성 요소 벤치마크 / Benchmarks of single components.
     #[command(subcommand)]
     Bench(BenchCommand),
 }
 
 #[derive(Args, Debug)]
 pub struct ScoreArgs {
-    /// Input ledger: .xlsx, .xlsm, .xls, .ods or .csv.
+    /// 입력 원장 / Input ledger: .xlsx, .xlsm, .xls, .ods, .csv.
     pub input: PathBuf,
-    /// Scored workbook to write (default: INPUT stem + ".scored.xlsx" beside it).
+    /// 결과 통합문서 (기본: 입력 옆 *.scored.xlsx) / Scored workbook to write (default: INPUT.scored.xlsx beside it).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
-    /// Also write one JSON object per row here.
+    /// 행마다 JSON 한 줄씩 기록 / Also write one JSON object per row here.
     #[arg(long)]
     pub jsonl: Option<PathBuf>,
-    /// Sheet to read (default: the first).
+    /// 읽을 시트 (기본: 첫 시트) / Sheet to read (default: the first).
     #[arg(long)]
     pub sheet: Option<String>,
-    /// Map a field to a header: FIELD=HEADER (date, department, account, vendor, description, amount, voucher, budget_item, payment_method).
+    /// 열 지정 / Map a field to a header: FIELD=HEADER (date, department, account, vendor, description, amount, voucher, budget_item, payment_method).
     #[arg(long = "map", value_name = "FIELD=HEADER")]
     pub map: Vec<String>,
     #[command(flatten)]
@@ -61,36 +61,36 @@ pub struct ScoreArgs {
 
 #[derive(Args, Debug)]
 pub struct ModelArgs {
-    /// TOML file with limits, weights and bands (see README).
+    /// 한도·가중치·등급 설정 TOML / TOML file with limits, weights and bands (see README).
     #[arg(long)]
     pub config: Option<PathBuf>,
-    /// Seed for the models (overrides the config).
+    /// 모델 시드 (설정보다 우선) / Seed for the models (overrides the config).
     #[arg(long)]
     pub seed: Option<u64>,
 }
 
 #[derive(Args, Debug)]
 pub struct DemoArgs {
-    /// Number of ledger rows to generate.
+    /// 생성할 행 수 / Number of ledger rows to generate.
     #[arg(long, default_value_t = 100_000)]
     pub rows: usize,
-    /// Seed of the generator (and of the models unless --config says otherwise).
+    /// 생성기와 모델의 시드 / Seed of the generator and the models.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Where to write the ledger, its labels and the scored workbook.
+    /// 원장·정답·결과 파일을 쓸 폴더 / Where to write the ledger, its labels and the scored workbook.
     #[arg(long, default_value = "ledgerlens-demo")]
     pub out_dir: PathBuf,
-    /// TOML file with limits, weights and bands (its seed is replaced by --seed).
+    /// 설정 TOML (시드는 --seed 가 우선) / TOML file with limits, weights and bands (--seed wins).
     #[arg(long)]
     pub config: Option<PathBuf>,
-    /// Only write the ledger and its labels; do not score (for benchmarks).
+    /// 원장과 정답만 쓰고 점수화는 생략 (벤치마크용) / Only write the ledger and its labels (for benchmarks).
     #[arg(long)]
     pub generate_only: bool,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum BenchCommand {
-    /// The Isolation Forest alone (100 trees, 256 samples) on a numeric CSV with a `label` column.
+    /// Isolation Forest 단독 (트리 100, 표본 256), `label` 열이 있는 숫자 CSV / The Isolation Forest alone (100 trees, 256 samples) on a numeric CSV with a `label` column.
     Iforest {
         file: PathBuf,
         #[arg(long, default_value_t = 5)]
@@ -124,7 +124,17 @@ pub fn main() -> i32 {
 fn load_config(args: &ModelArgs, lang: Lang) -> anyhow::Result<Config> {
     let mut config = match &args.config {
         Some(path) => {
-            let text = std::fs::read_to_string(path).with_context(|| path.display().to_string())?;
+            let text = std::fs::read_to_string(path).with_context(|| {
+                format!(
+                    "{}: {}",
+                    pick(
+                        lang,
+                        "설정 파일을 읽을 수 없습니다",
+                        "cannot read the configuration"
+                    ),
+                    path.display()
+                )
+            })?;
             Config::from_toml(&text)
                 .map_err(|t| anyhow::anyhow!("{}: {}", path.display(), t.get(lang)))?
         }
@@ -220,11 +230,22 @@ fn write_outputs(
 ) -> anyhow::Result<f64> {
     progress.stage("결과 통합문서 쓰는 중", "writing scored workbook");
     let t0 = Instant::now();
-    report::workbook::write(scored, lang, output).with_context(|| output.display().to_string())?;
+    let cannot_write = |path: &Path| {
+        format!(
+            "{}: {}",
+            pick(
+                lang,
+                "결과 파일을 쓸 수 없습니다",
+                "cannot write the output"
+            ),
+            path.display()
+        )
+    };
+    report::workbook::write(scored, lang, output).with_context(|| cannot_write(output))?;
     if let Some(path) = jsonl {
-        let file = std::fs::File::create(path).with_context(|| path.display().to_string())?;
+        let file = std::fs::File::create(path).with_context(|| cannot_write(path))?;
         report::jsonl::write(scored, lang, &mut std::io::BufWriter::new(file))
-            .with_context(|| path.display().to_string())?;
+            .with_context(|| cannot_write(path))?;
     }
     progress.done_stage();
     Ok(t0.elapsed().as_secs_f64())
@@ -267,6 +288,16 @@ fn score_command(args: ScoreArgs, lang: Lang) -> anyhow::Result<()> {
     ensure_not_input(&args.input, &output, lang)?;
     if let Some(j) = &args.jsonl {
         ensure_not_input(&args.input, j, lang)?;
+        if j == &output {
+            anyhow::bail!(
+                "{}",
+                pick(
+                    lang,
+                    "--jsonl 과 -o 가 같은 파일입니다",
+                    "--jsonl and -o name the same file"
+                )
+            );
+        }
     }
     let started = Instant::now();
     let progress = Progress::new(lang, 3);
@@ -275,8 +306,12 @@ fn score_command(args: ScoreArgs, lang: Lang) -> anyhow::Result<()> {
     progress.finish();
     print_summary(&scored, lang);
     let t = &scored.summary.timings;
+    let (read, features, model, write) = match lang {
+        Lang::Ko => ("읽기", "특성", "모델", "쓰기"),
+        Lang::En => ("read", "features", "model", "write"),
+    };
     eprintln!(
-        "{} {} ({:.2}s: read {:.2} · features {:.2} · model {:.2} · write {:.2})",
+        "{} {} ({:.2}s: {read} {:.2} · {features} {:.2} · {model} {:.2} · {write} {:.2})",
         pick(lang, "저장:", "wrote"),
         output.display(),
         started.elapsed().as_secs_f64(),
@@ -296,7 +331,13 @@ fn demo_command(args: DemoArgs, lang: Lang) -> anyhow::Result<()> {
         },
         lang,
     )?;
-    std::fs::create_dir_all(&args.out_dir).with_context(|| args.out_dir.display().to_string())?;
+    std::fs::create_dir_all(&args.out_dir).with_context(|| {
+        format!(
+            "{}: {}",
+            pick(lang, "폴더를 만들 수 없습니다", "cannot create the folder"),
+            args.out_dir.display()
+        )
+    })?;
     let ledger_path = args.out_dir.join("demo_ledger.xlsx");
     let labels_path = args.out_dir.join("demo_labels.csv");
     let scored_path = args.out_dir.join("demo_scored.xlsx");
@@ -304,10 +345,17 @@ fn demo_command(args: DemoArgs, lang: Lang) -> anyhow::Result<()> {
     let progress = Progress::new(lang, 4);
     progress.stage("데모 원장 생성 중", "generating demo ledger");
     let demo = demo::generate(args.rows, args.seed);
+    let cannot_write = |path: &Path| {
+        format!(
+            "{}: {}",
+            pick(lang, "파일을 쓸 수 없습니다", "cannot write"),
+            path.display()
+        )
+    };
     demo.write_xlsx(&ledger_path)
-        .with_context(|| ledger_path.display().to_string())?;
+        .with_context(|| cannot_write(&ledger_path))?;
     demo.write_labels(&labels_path)
-        .with_context(|| labels_path.display().to_string())?;
+        .with_context(|| cannot_write(&labels_path))?;
     progress.done_stage();
     if args.generate_only {
         progress.finish();

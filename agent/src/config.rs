@@ -184,6 +184,26 @@ macro_rules! overlay_weights {
     }};
 }
 
+impl Weights {
+    /// Every weight with its TOML name.
+    pub fn named(&self) -> [(&'static str, f64); 12] {
+        [
+            ("amount_outlier", self.amount_outlier),
+            ("account_outlier", self.account_outlier),
+            ("duplicate", self.duplicate),
+            ("split", self.split),
+            ("recurring_jump", self.recurring_jump),
+            ("small_repeat", self.small_repeat),
+            ("rare_vendor", self.rare_vendor),
+            ("non_working_day", self.non_working_day),
+            ("year_end", self.year_end),
+            ("round_amount", self.round_amount),
+            ("benford", self.benford),
+            ("isolation", self.isolation),
+        ]
+    }
+}
+
 impl PartialWeights {
     fn apply(&self, base: Weights) -> Weights {
         overlay_weights!(
@@ -227,27 +247,84 @@ impl Config {
     }
 
     pub fn validate(&self) -> Result<(), Text> {
-        let b = self.bands;
-        if !(0.0..=100.0).contains(&b.medium)
-            || !(0.0..=100.0).contains(&b.high)
-            || b.medium > b.high
-        {
-            return Err(Text::new(
-                "bands: 0 ≤ medium ≤ high ≤ 100 이어야 합니다",
-                "bands: need 0 ≤ medium ≤ high ≤ 100",
-            ));
+        let bad = |ko: String, en: String| Err(Text::new(ko, en));
+        let check_bands = |b: &Bands, at: &str| {
+            let ok = (0.0..=100.0).contains(&b.medium)
+                && (0.0..=100.0).contains(&b.high)
+                && b.medium <= b.high;
+            if ok {
+                Ok(())
+            } else {
+                bad(
+                    format!("{at}bands: 0 ≤ medium ≤ high ≤ 100 이어야 합니다"),
+                    format!("{at}bands: need 0 ≤ medium ≤ high ≤ 100"),
+                )
+            }
+        };
+        let check_limit = |v: f64, name: &str| {
+            if v.is_finite() && v > 0.0 {
+                Ok(())
+            } else {
+                bad(
+                    format!("{name}: 0보다 큰 수여야 합니다"),
+                    format!("{name}: must be a positive number"),
+                )
+            }
+        };
+        let check_weights = |w: &Weights, at: &str| {
+            for (name, v) in w.named() {
+                if !(v.is_finite() && (0.0..=1.0).contains(&v)) {
+                    return bad(
+                        format!("{at}weights.{name}: 0과 1 사이여야 합니다 ({v})"),
+                        format!("{at}weights.{name}: must be between 0 and 1 ({v})"),
+                    );
+                }
+            }
+            Ok(())
+        };
+        check_bands(&self.bands, "")?;
+        check_weights(&self.weights, "")?;
+        let l = &self.limits;
+        check_limit(l.approval_limit, "limits.approval_limit")?;
+        check_limit(l.small_payment_limit, "limits.small_payment_limit")?;
+        if l.duplicate_window_days < 0 || l.split_window_days < 0 {
+            return bad(
+                "limits: 기간(일)은 0 이상이어야 합니다".into(),
+                "limits: day windows must be 0 or more".into(),
+            );
         }
-        if self.limits.approval_limit <= 0.0 || self.limits.small_payment_limit <= 0.0 {
-            return Err(Text::new(
-                "limits: 한도는 0보다 커야 합니다",
-                "limits: limits must be positive",
-            ));
+        if !(0.0..1.0).contains(&l.split_min_share) {
+            return bad(
+                "limits.split_min_share: 0 이상 1 미만이어야 합니다".into(),
+                "limits.split_min_share: must be at least 0 and below 1".into(),
+            );
+        }
+        if l.small_repeat_min_count == 0 {
+            return bad(
+                "limits.small_repeat_min_count: 1 이상이어야 합니다".into(),
+                "limits.small_repeat_min_count: must be at least 1".into(),
+            );
         }
         if self.iforest.trees == 0 || self.iforest.max_samples < 2 {
-            return Err(Text::new(
-                "iforest: trees ≥ 1, max_samples ≥ 2 이어야 합니다",
-                "iforest: need trees ≥ 1 and max_samples ≥ 2",
-            ));
+            return bad(
+                "iforest: trees ≥ 1, max_samples ≥ 2 이어야 합니다".into(),
+                "iforest: need trees ≥ 1 and max_samples ≥ 2".into(),
+            );
+        }
+        for c in &self.categories {
+            let at = format!("category '{}': ", c.name);
+            if let Some(b) = &c.bands {
+                check_bands(b, &at)?;
+            }
+            if let Some(w) = &c.weights {
+                check_weights(&w.apply(self.weights), &at)?;
+            }
+            if let Some(v) = c.approval_limit {
+                check_limit(v, &format!("{at}approval_limit"))?;
+            }
+            if let Some(v) = c.small_payment_limit {
+                check_limit(v, &format!("{at}small_payment_limit"))?;
+            }
         }
         Ok(())
     }
@@ -315,6 +392,22 @@ mod tests {
         assert!(err.en.contains("medium"));
         let err = Config::from_toml("[limits]\napproval = 1\n").unwrap_err();
         assert!(err.en.contains("approval"), "{}", err.en);
+    }
+
+    #[test]
+    fn nonsense_values_are_refused() {
+        for text in [
+            "[limits]\nsplit_window_days = -1\n",
+            "[limits]\nsmall_repeat_min_count = 0\n",
+            "[limits]\napproval_limit = -5\n",
+            "[weights]\nsplit = 1.5\n",
+            "[[category]]\nname = \"x\"\naccounts = [\"x\"]\nweights = { split = -0.1 }\n",
+            "[[category]]\nname = \"x\"\naccounts = [\"x\"]\nbands = { high = 10, medium = 50 }\n",
+        ] {
+            let err = Config::from_toml(text).unwrap_err();
+            assert!(!err.ko.is_empty() && !err.en.is_empty(), "{text}");
+        }
+        assert!(Config::default().validate().is_ok());
     }
 
     #[test]

@@ -45,6 +45,11 @@ pub fn pick(lang: Lang, ko: &'static str, en: &'static str) -> &'static str {
 
 /// Formats a won amount with thousands separators: 1234000 -> "1,234,000".
 pub fn won(amount: f64) -> String {
+    thousands(amount)
+}
+
+/// Rounds to a whole number and groups thousands: 1234000.4 -> "1,234,000".
+pub fn thousands(amount: f64) -> String {
     let negative = amount < 0.0;
     let digits = format!("{:.0}", amount.abs());
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);

@@ -15,22 +15,19 @@ use crate::model::{self, Band, Reason};
 
 pub const MODEL_VERSION: &str = concat!("ledgerlens-", env!("CARGO_PKG_VERSION"), "/ensemble-1");
 
-/// One scored transaction, as the JSONL and API emit it.
-#[derive(Debug, Clone, Serialize)]
+/// One scored transaction; [`ScoredRow::to_out`] gives the JSONL and API
+/// shape in one language.
+#[derive(Debug, Clone)]
 pub struct ScoredRow {
     /// Index into `ledger.transactions`.
-    #[serde(skip)]
     pub index: usize,
     pub row: u32,
     pub key: String,
     pub score: f64,
     pub band: Band,
     pub cluster: u32,
-    #[serde(skip)]
     pub cluster_name: Text,
-    #[serde(skip)]
     pub reasons: Vec<Reason>,
-    #[serde(skip)]
     pub isolation: f64,
 }
 
@@ -142,9 +139,10 @@ impl ScoredLedger {
     }
 }
 
-/// Scores a ledger. Fails only if the feature engine fails, which on
-/// valid input it does not.
+/// Scores a ledger. Fails on an empty ledger (ingest never makes one) or
+/// if the feature engine fails, which on valid input it does not.
 pub fn score(ledger: Ledger, config: &Config) -> anyhow::Result<ScoredLedger> {
+    anyhow::ensure!(!ledger.is_empty(), "empty ledger: nothing to score");
     let t0 = Instant::now();
     let feats = features::build(&ledger, config)?;
     let features_s = t0.elapsed().as_secs_f64();

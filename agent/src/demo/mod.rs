@@ -9,7 +9,7 @@ pub mod inject;
 
 use std::path::Path;
 
-use chrono::NaiveDate;
+use crate::ingest::normalize::excel_serial;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 pub use evaluate::{evaluate, Evaluation};
@@ -98,10 +98,9 @@ impl DemoLedger {
         for (c, h) in HEADERS.iter().enumerate() {
             sheet.write_string_with_format(header_row, c as u16, *h, &bold)?;
         }
-        let epoch = NaiveDate::from_ymd_opt(1899, 12, 30).expect("valid");
         for (i, r) in self.rows.iter().enumerate() {
             let row = header_row + 1 + i as u32;
-            sheet.write_number_with_format(row, 0, (r.date - epoch).num_days() as f64, &date)?;
+            sheet.write_number_with_format(row, 0, excel_serial(r.date), &date)?;
             sheet.write_string(row, 1, r.department)?;
             sheet.write_string(row, 2, r.account)?;
             sheet.write_string(row, 3, r.budget_item)?;

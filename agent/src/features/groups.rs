@@ -20,10 +20,16 @@ pub fn key2(a: u32, b: u32) -> u64 {
     (u64::from(a) << 32) | u64::from(b)
 }
 
-/// `a` gets 32 bits, `b` and `c` 16 each: c is a month index or a year, b
-/// a department id (a ledger with more than 65,535 departments is not one).
-pub fn key3(a: u32, b: u32, c: u32) -> u64 {
-    (u64::from(a) << 32) | (u64::from(b & 0xFFFF) << 16) | u64::from(c & 0xFFFF)
+/// Dense ids 0, 1, 2, … for the distinct keys, in order of first
+/// appearance, so that a pair of ids can itself be packed with a third.
+pub fn dense_ids(keys: &[u64]) -> Vec<u32> {
+    let mut ids: HashMap<u64, u32> = HashMap::new();
+    keys.iter()
+        .map(|k| {
+            let next = ids.len() as u32;
+            *ids.entry(*k).or_insert(next)
+        })
+        .collect()
 }
 
 fn frame(keys: &[u64], values: &[f64]) -> PolarsResult<DataFrame> {
@@ -158,7 +164,10 @@ mod tests {
     #[test]
     fn keys_pack_without_collisions() {
         assert_ne!(key2(1, 2), key2(2, 1));
-        assert_ne!(key3(1, 2, 3), key3(1, 3, 2));
-        assert_eq!(key3(5, 0, 0) >> 32, 5);
+        assert_eq!(key2(u32::MAX, 0) >> 32, u64::from(u32::MAX));
+        assert_eq!(
+            dense_ids(&[key2(9, 70_000), 5, key2(9, 70_000), 7]),
+            vec![0, 1, 0, 2]
+        );
     }
 }

@@ -20,7 +20,7 @@ use crate::config::{Config, Resolved};
 use crate::ingest::Ledger;
 use benford::DigitCounts;
 use calendar::CalendarFacts;
-use groups::{key2, key3, RobustStats};
+use groups::{dense_ids, key2, RobustStats};
 pub use sequences::{Duplicate, Recurrence, Split};
 
 /// A row's amount against a group's typical amount.
@@ -80,6 +80,8 @@ pub struct Features {
     pub dept_account_count: Vec<u32>,
     pub account_count: Vec<u32>,
     pub recurrence: Vec<Option<Recurrence>>,
+    /// For every small payment (not only repeated ones): how its vendor and
+    /// department's month compares with their usual month.
     pub small_repeat: Vec<Option<SmallRepeat>>,
     pub duplicate: Vec<Option<Duplicate>>,
     pub split: Vec<Option<Split>>,
@@ -95,6 +97,10 @@ pub struct Features {
     pub benford_department: Vec<Option<BenfordStat>>,
     /// Vendor id of each row, to look up per-vendor statistics.
     pub vendor_of: Vec<u32>,
+    /// False when the row names no vendor.
+    pub vendor_known: Vec<bool>,
+    /// Department id of each row.
+    pub department_of: Vec<u32>,
     /// Settings in force for each account id.
     pub account_settings: Vec<Resolved>,
 }
@@ -112,7 +118,12 @@ const MIN_LOG_MAD: f64 = 0.1;
 impl Features {
     /// The Benford statistic of the row's vendor, if it has enough payments.
     pub fn benford_vendor_of_row(&self, i: usize) -> Option<BenfordStat> {
-        self.benford_vendor[self.vendor_of[i] as usize]
+        self.benford_vendor[self.vendor_of[i] as usize].filter(|_| self.vendor_known[i])
+    }
+
+    /// The Benford statistic of the row's department, if it has enough payments.
+    pub fn benford_department_of_row(&self, i: usize) -> Option<BenfordStat> {
+        self.benford_department[self.department_of[i] as usize]
     }
 }
 
@@ -177,19 +188,21 @@ fn digit_stats(
         .collect()
 }
 
-/// Number of calendar months from the first payment to the last.
-fn months_covered(tx: &[crate::ingest::Transaction]) -> f64 {
-    let first = tx
+/// For each dense group id, the number of calendar months from its first
+/// payment to its last (at least 1).
+fn month_spans(group: &[u32], month: &[u32]) -> Vec<u32> {
+    let groups = group.iter().max().map_or(0, |m| *m as usize + 1);
+    let mut first = vec![u32::MAX; groups];
+    let mut last = vec![0u32; groups];
+    for (&g, &m) in group.iter().zip(month) {
+        first[g as usize] = first[g as usize].min(m);
+        last[g as usize] = last[g as usize].max(m);
+    }
+    first
         .iter()
-        .map(|t| calendar::month_index(t.date))
-        .min()
-        .unwrap_or(0);
-    let last = tx
-        .iter()
-        .map(|t| calendar::month_index(t.date))
-        .max()
-        .unwrap_or(0);
-    f64::from(last - first + 1)
+        .zip(&last)
+        .map(|(f, l)| l.saturating_sub(*f) + 1)
+        .collect()
 }
 
 /// Computes every feature of a ledger.
@@ -242,13 +255,22 @@ pub fn build(ledger: &Ledger, config: &Config) -> PolarsResult<Features> {
 
     let calendar: Vec<CalendarFacts> = tx.iter().map(|t| calendar::facts(t.date)).collect();
 
+    // Rows whose vendor the ledger does not name (no vendor column, or a
+    // blank cell) are left out of every vendor-based pattern.
+    let vendor_known: Vec<bool> = tx
+        .iter()
+        .map(|t| !ledger.vendors.name(t.vendor).is_empty())
+        .collect();
+
     // Time-ordered patterns.
     let payments: Vec<sequences::Payment> = tx
         .iter()
-        .map(|t| sequences::Payment {
+        .zip(&vendor_known)
+        .map(|(t, &vendor_known)| sequences::Payment {
             day: i64::from(t.date.num_days_from_ce()),
             amount: t.amount,
             vendor: t.vendor,
+            vendor_known,
             department: t.department,
             account: t.account,
             voucher: &t.voucher,
@@ -264,56 +286,57 @@ pub fn build(ledger: &Ledger, config: &Config) -> PolarsResult<Features> {
         |p| account_settings[p.account as usize].approval_limit,
     );
     let recurrence = sequences::recurrences(&payments);
+    let month: Vec<u32> = tx.iter().map(|t| calendar::month_index(t.date)).collect();
 
-    // Small repeated payments per vendor, department and month.
-    let small: Vec<bool> = (0..n)
-        .map(|i| {
-            amount[i] > 0.0
+    // Small payments per vendor, department and month, against the pair's
+    // usual month.
+    let small_idx: Vec<usize> = (0..n)
+        .filter(|&i| {
+            vendor_known[i]
+                && amount[i] > 0.0
                 && amount[i] <= settings(i).small_payment_limit
                 && recurrence[i].is_none()
         })
         .collect();
-    let small_idx: Vec<usize> = (0..n).filter(|&i| small[i]).collect();
+    let vendor_dept = dense_ids(
+        &tx.iter()
+            .map(|t| key2(t.vendor, t.department))
+            .collect::<Vec<_>>(),
+    );
+    let vendor_dept_span = month_spans(&vendor_dept, &month);
     let k_vdm: Vec<u64> = small_idx
         .iter()
-        .map(|&i| {
-            key3(
-                tx[i].vendor,
-                tx[i].department,
-                calendar::month_index(tx[i].date),
-            )
-        })
+        .map(|&i| key2(vendor_dept[i], month[i]))
         .collect();
     let small_amounts: Vec<f64> = small_idx.iter().map(|&i| amount[i]).collect();
     let monthly = groups::count_and_sum(&k_vdm, &small_amounts)?;
-    // The usual monthly count of each vendor-department pair: its small
-    // payments in the other months, spread over every month the ledger
-    // covers (months without any count as zero). A median over only the
-    // months with payments would let one burst set its own baseline.
-    let (pair_keys, pair_counts): (Vec<u64>, Vec<f64>) = monthly
+    let pair_of_small: Vec<u64> = small_idx
         .iter()
-        .map(|(k, (c, _))| (k >> 16, f64::from(*c)))
-        .unzip();
-    let pair_totals_small = groups::count_and_sum(&pair_keys, &pair_counts)?;
-    let months_covered = months_covered(tx);
+        .map(|&i| u64::from(vendor_dept[i]))
+        .collect();
+    let small_per_pair = groups::counts(&pair_of_small)?;
     let mut small_repeat = vec![None; n];
     for (j, &i) in small_idx.iter().enumerate() {
         let (count, sum) = monthly[&k_vdm[j]];
-        let total = pair_totals_small
-            .get(&(k_vdm[j] >> 16))
-            .map_or(0.0, |t| t.1);
-        let usual = (total - f64::from(count)) / (months_covered - 1.0).max(1.0);
+        // The usual month: the pair's small payments in its other months,
+        // spread over every month from its first payment to its last
+        // (months without any count as zero). A median over only the
+        // months with payments would let one burst set its own baseline.
+        let total = small_per_pair[&pair_of_small[j]];
+        let other_months = f64::from(vendor_dept_span[vendor_dept[i] as usize]) - 1.0;
         small_repeat[i] = Some(SmallRepeat {
             count,
             sum,
-            usual_count: usual,
+            usual_count: f64::from(total - count) / other_months.max(1.0),
         });
     }
 
-    // Year-end concentration per department, account and fiscal year.
-    let k_day: Vec<u64> = tx
-        .iter()
-        .map(|t| key3(t.department, t.account, t.date.year() as u32))
+    // Year-end concentration per department, account and fiscal year,
+    // against the pair's own average half-month over its active span.
+    let dept_account_id = dense_ids(&k_da);
+    let dept_account_span = month_spans(&dept_account_id, &month);
+    let k_dept_account_year: Vec<u64> = (0..n)
+        .map(|i| key2(dept_account_id[i], tx[i].date.year() as u32))
         .collect();
     let late_amounts: Vec<f64> = (0..n)
         .map(|i| {
@@ -324,7 +347,7 @@ pub fn build(ledger: &Ledger, config: &Config) -> PolarsResult<Features> {
             }
         })
         .collect();
-    let late_sums = groups::count_and_sum(&k_day, &late_amounts)?;
+    let late_sums = groups::count_and_sum(&k_dept_account_year, &late_amounts)?;
     let positive: Vec<f64> = amount.iter().map(|a| a.max(0.0)).collect();
     let pair_totals = groups::count_and_sum(&k_da, &positive)?;
     let year_end: Vec<Option<YearEnd>> = (0..n)
@@ -332,8 +355,9 @@ pub fn build(ledger: &Ledger, config: &Config) -> PolarsResult<Features> {
             if !calendar[i].late_december {
                 return None;
             }
-            let late = late_sums[&k_day[i]].1;
-            let per_half_month = pair_totals[&k_da[i]].1 / (months_covered * 2.0);
+            let late = late_sums[&k_dept_account_year[i]].1;
+            let half_months = 2.0 * f64::from(dept_account_span[dept_account_id[i] as usize]);
+            let per_half_month = pair_totals[&k_da[i]].1 / half_months;
             (per_half_month > 0.0).then(|| YearEnd {
                 late_december_sum: late,
                 ratio: late / per_half_month,
@@ -382,6 +406,8 @@ pub fn build(ledger: &Ledger, config: &Config) -> PolarsResult<Features> {
         benford_vendor,
         benford_department,
         vendor_of: tx.iter().map(|t| t.vendor).collect(),
+        vendor_known,
+        department_of: tx.iter().map(|t| t.department).collect(),
         account_settings,
     })
 }

@@ -11,20 +11,24 @@ pub struct Payment<'a> {
     pub day: i64,
     pub amount: f64,
     pub vendor: u32,
+    /// False when the ledger names no vendor for the row: vendor-based
+    /// patterns (duplicates, splits, series) cannot be judged then.
+    pub vendor_known: bool,
     pub department: u32,
     pub account: u32,
     pub voucher: &'a str,
     pub description: &'a str,
 }
 
-/// Row indices grouped by `key`, each group sorted by day (then by row, so
-/// that ties keep file order and the scan is deterministic).
+/// Row indices of payments with a known vendor grouped by `key`, each group
+/// sorted by day (then by row, so that ties keep file order and the scan
+/// is deterministic).
 fn grouped_by<K: std::hash::Hash + Eq>(
     payments: &[Payment<'_>],
     key: impl Fn(&Payment<'_>) -> K,
 ) -> Vec<Vec<usize>> {
     let mut groups: HashMap<K, Vec<usize>> = HashMap::new();
-    for (i, p) in payments.iter().enumerate() {
+    for (i, p) in payments.iter().enumerate().filter(|(_, p)| p.vendor_known) {
         groups.entry(key(p)).or_default().push(i);
     }
     let mut out: Vec<Vec<usize>> = groups.into_values().collect();
@@ -236,6 +240,7 @@ mod tests {
             day,
             amount,
             vendor,
+            vendor_known: true,
             department: 0,
             account: 0,
             voucher,
@@ -259,6 +264,16 @@ mod tests {
         assert_eq!(d[2], None, "40 days later is not a duplicate");
         assert_eq!(d[3], None, "another vendor");
         assert_eq!(d[4], None);
+    }
+
+    #[test]
+    fn unknown_vendors_are_never_duplicates_or_splits() {
+        let mut p = [pay(0, 15_000_000.0, 0, "a"), pay(1, 15_000_000.0, 0, "b")];
+        for q in &mut p {
+            q.vendor_known = false;
+        }
+        assert_eq!(duplicates(&p, 5), vec![None, None]);
+        assert_eq!(splits(&p, 7, 0.25, |_| 20_000_000.0), vec![None, None]);
     }
 
     #[test]

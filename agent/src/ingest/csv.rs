@@ -67,13 +67,18 @@ fn count_outside_quotes(line: &str, delim: char) -> usize {
 
 /// A CSV field as a cell: plain numbers become numbers (so amounts and
 /// serials compare as numbers), everything else stays text for the
-/// normalisers. Codes with leading zeros ("00123") stay text.
+/// normalisers. Codes with leading zeros ("00123") and numbers too long
+/// for an f64 to hold exactly (voucher numbers) stay text.
 fn csv_cell(field: &str) -> Cell {
     let t = field.trim();
     if t.is_empty() {
         return Cell::Empty;
     }
+    let significant = t.chars().filter(char::is_ascii_digit).count();
     let leading_zero = t.len() > 1 && t.starts_with('0') && !t.starts_with("0.");
+    if significant > 15 {
+        return Cell::text(t);
+    }
     let plain = t
         .chars()
         .enumerate()
@@ -94,18 +99,41 @@ pub fn read_csv(bytes: &[u8], source: &str) -> Result<Grid, IngestError> {
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| IngestError::Corrupt {
-            file: source.into(),
-            detail: format!("CSV ({encoding}) line {}: {e}", i + 1),
-        })?;
-        if rows.len() >= MAX_ROWS {
+    // Rows are placed where a spreadsheet would show them: the csv reader
+    // skips blank lines, and a quoted field may span several lines. A
+    // record's start position counts the blank lines before it, so its line
+    // is worked out back from where it ended.
+    let bytes = text.as_bytes();
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    let mut record = csv::StringRecord::new();
+    // Line breaks inside earlier quoted fields: lines, but not rows.
+    let mut breaks_before = 0u64;
+    loop {
+        let more = reader
+            .read_record(&mut record)
+            .map_err(|e| IngestError::Corrupt {
+                file: source.into(),
+                detail: format!("CSV ({encoding}): {e}"),
+            })?;
+        if !more {
+            break;
+        }
+        let end = reader.position();
+        let terminated =
+            end.byte() > 0 && matches!(bytes.get(end.byte() as usize - 1), Some(b'\n' | b'\r'));
+        let inner_breaks: u64 = record.iter().map(|f| f.matches('\n').count() as u64).sum();
+        let line = end.line() - inner_breaks - u64::from(terminated);
+        let row = (line - breaks_before).saturating_sub(1) as usize;
+        breaks_before += inner_breaks;
+        if row >= MAX_ROWS {
             break;
         }
         let mut cells: Vec<Cell> = record.iter().take(MAX_COLUMNS).map(csv_cell).collect();
         while cells.last().is_some_and(Cell::is_empty) {
             cells.pop();
+        }
+        if rows.len() < row {
+            rows.resize_with(row, Vec::new);
         }
         rows.push(cells);
     }
@@ -153,5 +181,21 @@ mod tests {
         assert_eq!(csv_cell("00123"), Cell::Text("00123".into()));
         assert_eq!(csv_cell("1,000"), Cell::Text("1,000".into()));
         assert_eq!(csv_cell("  "), Cell::Empty);
+        assert_eq!(
+            csv_cell("2024012900000012345"),
+            Cell::Text("2024012900000012345".into())
+        );
+    }
+
+    #[test]
+    fn blank_lines_and_multiline_fields_keep_sheet_rows() {
+        let text = "a,b\n1,2\n\n\n\"x\ny\",3\n4,5";
+        let grid = read_csv(text.as_bytes(), "t.csv").unwrap();
+        let firsts: Vec<String> = grid
+            .rows
+            .iter()
+            .map(|r| r.first().map(Cell::display).unwrap_or_default())
+            .collect();
+        assert_eq!(firsts, vec!["a", "1", "", "", "x\ny", "4"]);
     }
 }

@@ -49,11 +49,16 @@ pub enum IngestError {
     },
     #[error("bad --map {given:?}")]
     BadMapping { given: String },
+    #[error("{file}: too large: {detail}")]
+    TooLarge { file: String, detail: String },
+    #[error("{file}: refused as hostile: {detail}")]
+    Hostile { file: String, detail: String },
     #[error("{file} [{sheet}]: no scorable rows")]
     NoRows {
         file: String,
         sheet: String,
-        skipped: Vec<String>,
+        /// What was skipped, and how often.
+        skipped: Vec<(Text, usize)>,
     },
 }
 
@@ -73,6 +78,8 @@ impl IngestError {
             IngestError::MappedHeaderNotFound { .. } => "mapped_header_not_found",
             IngestError::BadMapping { .. } => "bad_mapping",
             IngestError::NoRows { .. } => "no_rows",
+            IngestError::TooLarge { .. } => "too_large",
+            IngestError::Hostile { .. } => "hostile_workbook",
         }
     }
 
@@ -107,6 +114,14 @@ impl IngestError {
                 format!("{file}: '{sheet}' 시트가 없습니다. 있는 시트: {}", list(available)),
                 format!("{file}: no sheet named '{sheet}'. Sheets: {}", list(available)),
             ),
+            IngestError::TooLarge { file, detail } => Text::new(
+                format!("{file}: 파일이 너무 큽니다 ({detail})"),
+                format!("{file}: the file is too large ({detail})"),
+            ),
+            IngestError::Hostile { file, detail } => Text::new(
+                format!("{file}: 손상되었거나 악의적으로 만든 파일로 보여 열지 않았습니다 ({detail})"),
+                format!("{file}: refused: the file looks damaged or crafted to exhaust memory ({detail})"),
+            ),
             IngestError::EmptySheet { file, sheet } => Text::new(
                 format!("{file} [{sheet}]: 시트가 비어 있습니다"),
                 format!("{file} [{sheet}]: the sheet is empty"),
@@ -118,11 +133,11 @@ impl IngestError {
                 first_row,
             } => Text::new(
                 format!(
-                    "{file} [{sheet}]: 처음 {scanned}행에서 머리글 행을 찾지 못했습니다. 집행일자·부서명·계정과목·거래처·집행금액 중 두 개 이상이 있어야 합니다. 첫 행: {}. --map 으로 열을 지정할 수 있습니다 (예: --map amount=지급액)",
+                    "{file} [{sheet}]: 처음 {scanned}행에서 머리글 행을 찾지 못했습니다. 집행일자·부서명·계정과목·거래처·집행금액 같은 알려진 열 이름이 두 개 이상 있어야 합니다. 첫 행: {}. --map 으로 열을 지정할 수 있습니다 (예: --map amount=지급액)",
                     list(first_row)
                 ),
                 format!(
-                    "{file} [{sheet}]: no header row in the first {scanned} rows: it needs at least two of Date, Department, Account, Vendor, Amount. First row: {}. Name columns with --map (e.g. --map amount=Paid)",
+                    "{file} [{sheet}]: no header row in the first {scanned} rows: it needs at least two known column names such as Date, Department, Account, Vendor, Amount. First row: {}. Name columns with --map (e.g. --map amount=Paid)",
                     list(first_row)
                 ),
             ),
@@ -177,16 +192,25 @@ impl IngestError {
                 file,
                 sheet,
                 skipped,
-            } => Text::new(
-                format!(
-                    "{file} [{sheet}]: 점수를 매길 수 있는 행이 없습니다. 건너뛴 행: {}",
-                    list(skipped)
-                ),
-                format!(
-                    "{file} [{sheet}]: no rows could be scored. Skipped: {}",
-                    list(skipped)
-                ),
-            ),
+            } => {
+                let list = |lang: Lang| {
+                    skipped
+                        .iter()
+                        .map(|(t, n)| format!("{}: {n}", t.get(lang)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                Text::new(
+                    format!(
+                        "{file} [{sheet}]: 점수를 매길 수 있는 행이 없습니다. 건너뛴 행: {}",
+                        list(Lang::Ko)
+                    ),
+                    format!(
+                        "{file} [{sheet}]: no rows could be scored. Skipped: {}",
+                        list(Lang::En)
+                    ),
+                )
+            }
         }
     }
 

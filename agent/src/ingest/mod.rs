@@ -9,6 +9,7 @@ pub mod cell;
 pub mod csv;
 pub mod error;
 pub mod fields;
+pub mod guard;
 pub mod header;
 pub mod normalize;
 pub mod quality;
@@ -57,10 +58,6 @@ impl Dictionary {
 
     pub fn is_empty(&self) -> bool {
         self.names.is_empty()
-    }
-
-    pub fn id(&self, name: &str) -> Option<u32> {
-        self.index.get(name).copied()
     }
 }
 
@@ -136,10 +133,13 @@ pub fn read_path(path: &Path, options: &IngestOptions) -> Result<Ledger, IngestE
     let format = Format::from_name(&source).ok_or_else(|| IngestError::UnsupportedFormat {
         file: source.clone(),
     })?;
-    let bytes = std::fs::read(path).map_err(|e| IngestError::Io {
+    let io_error = |e: std::io::Error| IngestError::Io {
         file: source.clone(),
         detail: e.to_string(),
-    })?;
+    };
+    // Refuse an oversized file before reading it into memory.
+    guard::check_size(std::fs::metadata(path).map_err(io_error)?.len(), &source)?;
+    let bytes = std::fs::read(path).map_err(io_error)?;
     read_bytes(&bytes, &source, format, options)
 }
 
@@ -231,14 +231,14 @@ pub fn ledger_from_grid(
             quality.record(issue(IssueKind::BlankRow, None, String::new()));
             continue;
         }
-        if let Some(label) = total_label(&cells, &found.columns) {
+        let get = |c: usize| cells.get(c).unwrap_or(&Cell::Empty);
+        let date_cell = get(date_col);
+        let parsed_date = normalize::parse_date(date_cell, order, date1904);
+        if let Some(label) = total_label(&cells, &found.columns, parsed_date.is_none()) {
             quality.record(issue(IssueKind::SubtotalRow, None, label));
             continue;
         }
-        let get = |c: usize| cells.get(c).unwrap_or(&Cell::Empty);
-
-        let date_cell = get(date_col);
-        let date = match normalize::parse_date(date_cell, order, date1904) {
+        let date = match parsed_date {
             _ if date_cell.is_empty() => {
                 quality.record(issue(IssueKind::MissingDate, Some(date_col), String::new()));
                 continue;
@@ -339,7 +339,11 @@ pub fn ledger_from_grid(
         return Err(IngestError::NoRows {
             file: source.into(),
             sheet: ledger.sheet.clone(),
-            skipped: quality.summary_lines(crate::i18n::Lang::En),
+            skipped: quality
+                .counts
+                .iter()
+                .map(|(kind, n)| (kind.describe(), *n))
+                .collect(),
         });
     }
     ledger.quality = quality;
@@ -347,8 +351,26 @@ pub fn ledger_from_grid(
     Ok(ledger)
 }
 
-/// A subtotal label in one of the descriptive columns, if any.
-fn total_label(cells: &[Cell], columns: &BTreeMap<Field, usize>) -> Option<String> {
+/// A subtotal or total label, if the row is one. A row without a readable
+/// date is a total line when any descriptive column says so; a row with a
+/// date is a real payment unless an unmapped leading column (a "No." or
+/// "구분" column) says 합계 — a vendor called 소계산업 or a description
+/// "1분기 전기요금 합계" must not lose a payment.
+fn total_label(
+    cells: &[Cell],
+    columns: &BTreeMap<Field, usize>,
+    date_unreadable: bool,
+) -> Option<String> {
+    let is_label = |c: &usize| {
+        cells
+            .get(*c)?
+            .as_text()
+            .filter(|t| normalize::is_total_label(t))
+    };
+    let first_unmapped = (!columns.values().any(|&c| c == 0)).then_some(0usize);
+    if !date_unreadable {
+        return first_unmapped.iter().find_map(is_label).map(str::to_string);
+    }
     let descriptive = [
         Field::Date,
         Field::Department,
@@ -357,11 +379,10 @@ fn total_label(cells: &[Cell], columns: &BTreeMap<Field, usize>) -> Option<Strin
         Field::Description,
         Field::Voucher,
     ];
-    descriptive
+    first_unmapped
         .iter()
-        .filter_map(|f| columns.get(f))
-        .filter_map(|c| cells.get(*c)?.as_text())
-        .find(|t| normalize::is_total_label(t))
+        .chain(descriptive.iter().filter_map(|f| columns.get(f)))
+        .find_map(is_label)
         .map(str::to_string)
 }
 

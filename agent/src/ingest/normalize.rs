@@ -56,6 +56,17 @@ pub fn plausible(date: NaiveDate) -> bool {
     (1990..=2100).contains(&chrono::Datelike::year(&date))
 }
 
+/// Day 0 of the 1900 date system as Excel counts it (its phantom
+/// 29 February 1900 makes serials from 61 on count from here).
+pub fn excel_epoch_1900() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1899, 12, 30).expect("valid date")
+}
+
+/// The 1900-system serial number of a date (from 1 March 1900 on).
+pub fn excel_serial(date: NaiveDate) -> f64 {
+    (date - excel_epoch_1900()).num_days() as f64
+}
+
 /// Converts an Excel serial day number in either date system.
 pub fn excel_serial_to_date(serial: f64, date1904: bool) -> Option<NaiveDate> {
     if !serial.is_finite() || !(1.0..=2_958_465.0).contains(&serial) {
@@ -68,7 +79,7 @@ pub fn excel_serial_to_date(serial: f64, date1904: bool) -> Option<NaiveDate> {
     // The 1900 system counts a 29 February 1900 that never existed, so
     // serials from 61 on are one day ahead of a plain count from 1899-12-31.
     let epoch = if days >= 61 {
-        NaiveDate::from_ymd_opt(1899, 12, 30)?
+        excel_epoch_1900()
     } else {
         NaiveDate::from_ymd_opt(1899, 12, 31)?
     };
@@ -108,6 +119,11 @@ fn ymd(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
 /// Reads a date written as text. `order` decides two-digit and year-last forms.
 pub fn parse_date_text(text: &str, order: DateOrder, date1904: bool) -> Option<NaiveDate> {
     let runs = digit_runs(text.trim());
+    // No date part has more than four digits (eight for 20240315); longer
+    // runs are codes or garbage and would overflow the year arithmetic.
+    if runs.len() > 1 && runs.iter().take(3).any(|r| r.len() > 4) {
+        return None;
+    }
     let num = |s: &str| s.parse::<u32>().ok();
     match runs.as_slice() {
         [one] if one.len() == 8 => {
@@ -194,13 +210,20 @@ pub fn parse_date(cell: &Cell, order: DateOrder, date1904: bool) -> Option<Parse
         Cell::DateTime(dt) => Some(Parsed::Clean(dt.date())),
         Cell::Number(n) => {
             let whole = n.floor();
+            let repaired = |d: NaiveDate| Parsed::Repaired(d, Repair::DateFromText);
             // 20240315 typed as a number.
             if (19_000_101.0..=21_001_231.0).contains(&whole) {
                 let v = whole as u32;
-                return ymd((v / 10_000) as i32, v / 100 % 100, v % 100)
-                    .map(|d| Parsed::Repaired(d, Repair::DateFromText));
+                return ymd((v / 10_000) as i32, v / 100 % 100, v % 100).map(repaired);
             }
-            excel_serial_to_date(*n, date1904).map(|d| Parsed::Repaired(d, Repair::DateFromText))
+            // A serial number, unless that lands outside any plausible
+            // ledger year and the number reads as 240315 (YYMMDD).
+            let serial = excel_serial_to_date(*n, date1904).filter(|d| plausible(*d));
+            if serial.is_none() && (10_101.0..=991_231.0).contains(&whole) {
+                let v = whole as u32;
+                return ymd(two_digit_year(v / 10_000), v / 100 % 100, v % 100).map(repaired);
+            }
+            excel_serial_to_date(*n, date1904).map(repaired)
         }
         Cell::Text(s) => {
             parse_date_text(s, order, date1904).map(|d| Parsed::Repaired(d, Repair::DateFromText))
@@ -227,39 +250,42 @@ fn parse_amount_text(text: &str) -> Option<Parsed<f64>> {
         negative = true;
         parentheses = true;
     }
-    let mut digits = String::with_capacity(s.len());
-    let mut seen_digit = false;
-    for ch in s.chars() {
+    // Currency marks and a KRW code may stand before or after the number;
+    // a sign (or Korean accounting's △/▲) only at its start or end.
+    let s = s
+        .trim_start_matches(|c: char| matches!(c, '₩' | '￦' | '\\') || c.is_whitespace())
+        .trim_end_matches(|c: char| c == '원' || c.is_whitespace());
+    let s = s
+        .strip_prefix("KRW")
+        .or_else(|| s.strip_suffix("KRW"))
+        .unwrap_or(s)
+        .trim();
+    let is_sign = |c: char| matches!(c, '-' | '−' | '△' | '▲');
+    let body = match (s.chars().next(), s.chars().last()) {
+        (Some(c), _) if is_sign(c) => {
+            negative = !negative;
+            &s[c.len_utf8()..]
+        }
+        (_, Some(c)) if is_sign(c) && s.len() > c.len_utf8() => {
+            // A trailing minus, as some ERPs write "1,000-".
+            negative = !negative;
+            &s[..s.len() - c.len_utf8()]
+        }
+        _ => s,
+    };
+    let body = body.trim_start_matches(|c: char| matches!(c, '₩' | '￦') || c.is_whitespace());
+    let mut digits = String::with_capacity(body.len());
+    for ch in body.chars() {
         match ch {
-            '0'..='9' => {
-                digits.push(ch);
-                seen_digit = true;
-            }
-            '.' => digits.push('.'),
-            // Korean ledgers mark negatives with △ or ▲ as well as a sign.
-            '-' | '−' | '△' | '▲' => {
-                if seen_digit {
-                    // A trailing minus, as some ERPs write "1,000-".
-                    negative = !negative;
-                } else {
-                    negative = !negative;
-                }
-            }
-            '+' => {}
-            ',' | ' ' | '\u{a0}' | '₩' | '￦' | '\\' | '원' => {}
-            c if c.is_ascii_alphabetic() => {
-                // Only a currency code is allowed as letters.
-                if !s.to_ascii_uppercase().contains("KRW") {
-                    return None;
-                }
-            }
+            '0'..='9' | '.' => digits.push(ch),
+            ',' | ' ' | '\u{a0}' => {}
             _ => return None,
         }
     }
-    if !seen_digit || digits.matches('.').count() > 1 {
+    if !digits.chars().any(|c| c.is_ascii_digit()) || digits.matches('.').count() > 1 {
         return None;
     }
-    let value: f64 = digits.parse().ok()?;
+    let value: f64 = digits.parse().ok().filter(|v: &f64| v.is_finite())?;
     let value = if negative { -value } else { value };
     Some(if parentheses {
         Parsed::Repaired(value, Repair::ParenthesesNegative)
@@ -353,6 +379,17 @@ mod tests {
         );
         assert_eq!(parse_date_text("2024-02-30", o, false), None);
         assert_eq!(parse_date_text("내일", o, false), None);
+        assert_eq!(parse_date_text("2147483647.1.1", o, false), None);
+        assert_eq!(parse_date_text("1.1.2147483647", o, false), None);
+        // 240315 from a CSV arrives as a number; it is not serial 240315.
+        assert_eq!(
+            parse_date(&Cell::Number(240315.0), o, false).map(|p| p.value()),
+            Some(d(2024, 3, 15))
+        );
+        assert_eq!(
+            parse_date(&Cell::Number(45366.0), o, false).map(|p| p.value()),
+            Some(d(2024, 3, 15))
+        );
     }
 
     #[test]
@@ -382,6 +419,11 @@ mod tests {
         assert_eq!(v("abc"), None);
         assert_eq!(v("1.2.3"), None);
         assert_eq!(v("-"), None);
+        assert_eq!(v("1-2"), None);
+        assert_eq!(v("KRW12abc34"), None);
+        assert_eq!(v("1,000-"), Some(-1000.0));
+        assert_eq!(v("₩ -2,500"), Some(-2500.0));
+        assert_eq!(v(&format!("₩{}", "9".repeat(400))), None, "not finite");
         assert_eq!(
             parse_amount(&Cell::text("(1,000)")),
             Some(Parsed::Repaired(-1000.0, Repair::ParenthesesNegative))

@@ -11,12 +11,18 @@ use chrono::NaiveDateTime;
 
 use super::cell::{Cell, Grid};
 use super::error::IngestError;
+use super::guard;
 
 /// Cells beyond this column are ignored: no ledger is this wide, and a
 /// far-away cell must not widen every row.
 pub const MAX_COLUMNS: usize = 256;
 /// Rows beyond Excel's own limit cannot come from a real sheet.
 pub const MAX_ROWS: usize = 1_048_576;
+/// Non-empty cells one sheet may hold (a million rows of 40 columns).
+pub const MAX_CELLS: usize = 40_000_000;
+/// Total text one sheet may hold, counted per cell (shared strings are
+/// copied into each cell that uses them).
+pub const MAX_TEXT_BYTES: usize = 1 << 30;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -68,30 +74,34 @@ pub fn read_grid(
             file: source.into(),
         });
     }
-    match format {
-        Format::Csv => super::csv::read_csv(bytes, source),
-        Format::Xlsx | Format::Ods if bytes.starts_with(&CFB_MAGIC) => {
+    guard::check_size(bytes.len() as u64, source)?;
+    if format == Format::Csv {
+        return super::csv::read_csv(bytes, source);
+    }
+    // Route by what the bytes are, not only by the name: a legacy .xls
+    // renamed .xlsx is common, and so is the reverse.
+    if bytes.starts_with(&CFB_MAGIC) {
+        if guard::is_encrypted_package(bytes) {
             // An OOXML file saved with a password is an OLE container
             // holding an EncryptedPackage, not a zip.
-            Err(IngestError::Encrypted {
+            return Err(IngestError::Encrypted {
                 file: source.into(),
-            })
+            });
         }
-        Format::Xlsx | Format::Ods if !bytes.starts_with(&ZIP_MAGIC) => Err(IngestError::Corrupt {
+        return read_xls(bytes, source, sheet);
+    }
+    if !bytes.starts_with(&ZIP_MAGIC) {
+        let detail = match format {
+            Format::Xls => "not an Excel 97-2003 workbook",
+            _ => "not a zip archive (xlsx/ods files are zip archives)",
+        };
+        return Err(IngestError::Corrupt {
             file: source.into(),
-            detail: "not a zip archive (xlsx/ods files are zip archives)".into(),
-        }),
-        Format::Xlsx => read_xlsx(bytes, source, sheet),
-        Format::Xls => {
-            let mut wb: Xls<_> =
-                Xls::new(Cursor::new(bytes)).map_err(|e| workbook_error(source, e))?;
-            let date1904 = wb.has_1904_epoch();
-            let name = pick_sheet(source, wb.sheet_names(), sheet)?;
-            let range = wb
-                .worksheet_range(&name)
-                .map_err(|e| workbook_error(source, e))?;
-            Ok(grid_from_range(name, &range, date1904))
-        }
+            detail: detail.into(),
+        });
+    }
+    guard::check_zip(bytes, source)?;
+    match format {
         Format::Ods => {
             let mut wb: Ods<_> =
                 Ods::new(Cursor::new(bytes)).map_err(|e| workbook_error(source, e))?;
@@ -99,9 +109,20 @@ pub fn read_grid(
             let range = wb
                 .worksheet_range(&name)
                 .map_err(|e| workbook_error(source, e))?;
-            Ok(grid_from_range(name, &range, false))
+            grid_from_range(name, &range, false, source)
         }
+        _ => read_xlsx(bytes, source, sheet),
     }
+}
+
+fn read_xls(bytes: &[u8], source: &str, sheet: Option<&str>) -> Result<Grid, IngestError> {
+    let mut wb: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| workbook_error(source, e))?;
+    let date1904 = wb.has_1904_epoch();
+    let name = pick_sheet(source, wb.sheet_names(), sheet)?;
+    let range = wb
+        .worksheet_range(&name)
+        .map_err(|e| workbook_error(source, e))?;
+    grid_from_range(name, &range, date1904, source)
 }
 
 fn workbook_error(source: &str, err: impl std::fmt::Display) -> IngestError {
@@ -154,42 +175,73 @@ fn read_xlsx(bytes: &[u8], source: &str, sheet: Option<&str>) -> Result<Grid, In
     let mut reader = wb
         .worksheet_cells_reader(&name)
         .map_err(|e| workbook_error(source, e))?;
-    let mut builder = GridBuilder::default();
+    let mut builder = GridBuilder::new(source);
     while let Some(cell) = reader.next_cell().map_err(|e| workbook_error(source, e))? {
         let (row, col) = cell.get_position();
         if (row as usize) >= MAX_ROWS {
             break;
         }
-        builder.put(row as usize, col as usize, cell_from_ref(cell.get_value()));
+        if (col as usize) < MAX_COLUMNS {
+            builder.put(row as usize, col as usize, cell_from_ref(cell.get_value()))?;
+        }
     }
     Ok(builder.finish(name, date1904))
 }
 
-fn grid_from_range(name: String, range: &Range<Data>, date1904: bool) -> Grid {
-    let mut builder = GridBuilder::default();
+fn grid_from_range(
+    name: String,
+    range: &Range<Data>,
+    date1904: bool,
+    source: &str,
+) -> Result<Grid, IngestError> {
+    let mut builder = GridBuilder::new(source);
     let (row0, col0) = range.start().unwrap_or((0, 0));
+    let width = MAX_COLUMNS.saturating_sub(col0 as usize);
     for (r, row) in range.rows().enumerate() {
-        for (c, value) in row.iter().enumerate() {
+        for (c, value) in row.iter().take(width).enumerate() {
             let cell = cell_from_data(value);
             if !cell.is_empty() {
-                builder.put(row0 as usize + r, col0 as usize + c, cell);
+                builder.put(row0 as usize + r, col0 as usize + c, cell)?;
             }
         }
     }
-    builder.finish(name, date1904)
+    Ok(builder.finish(name, date1904))
 }
 
-/// Collects cells arriving in row order into rows, dropping empties and
-/// anything past [`MAX_COLUMNS`].
-#[derive(Default)]
-struct GridBuilder {
+/// Collects cells arriving in row order into rows, dropping empties, within
+/// the [`MAX_CELLS`] and [`MAX_TEXT_BYTES`] budgets.
+struct GridBuilder<'a> {
+    source: &'a str,
     rows: Vec<Vec<Cell>>,
+    cells: usize,
+    text_bytes: usize,
 }
 
-impl GridBuilder {
-    fn put(&mut self, row: usize, col: usize, cell: Cell) {
-        if cell.is_empty() || col >= MAX_COLUMNS {
-            return;
+impl<'a> GridBuilder<'a> {
+    fn new(source: &'a str) -> Self {
+        GridBuilder {
+            source,
+            rows: Vec::new(),
+            cells: 0,
+            text_bytes: 0,
+        }
+    }
+
+    fn put(&mut self, row: usize, col: usize, cell: Cell) -> Result<(), IngestError> {
+        if cell.is_empty() {
+            return Ok(());
+        }
+        self.cells += 1;
+        if let Cell::Text(t) = &cell {
+            self.text_bytes += t.len();
+        }
+        if self.cells > MAX_CELLS || self.text_bytes > MAX_TEXT_BYTES {
+            return Err(IngestError::TooLarge {
+                file: self.source.into(),
+                detail: format!(
+                    "more than {MAX_CELLS} cells or {MAX_TEXT_BYTES} bytes of text in one sheet"
+                ),
+            });
         }
         if self.rows.len() <= row {
             self.rows.resize_with(row + 1, Vec::new);
@@ -199,6 +251,7 @@ impl GridBuilder {
             cells.resize(col + 1, Cell::Empty);
         }
         cells[col] = cell;
+        Ok(())
     }
 
     fn finish(self, sheet: String, date1904: bool) -> Grid {
@@ -233,31 +286,29 @@ fn iso_datetime(s: &str) -> Cell {
     }
 }
 
+/// One conversion for calamine's two cell types, which differ only in how
+/// they hold strings.
+macro_rules! convert_cell {
+    ($value:expr, $ty:ident $(, $shared:ident)?) => {
+        match $value {
+            $ty::Int(i) => Cell::Number(*i as f64),
+            $ty::Float(f) => Cell::Number(*f),
+            $ty::String(s) => Cell::text(s),
+            $( $ty::$shared(s) => Cell::text(s), )?
+            $ty::Bool(b) => Cell::Bool(*b),
+            $ty::DateTime(dt) => datetime(dt),
+            $ty::DateTimeIso(s) => iso_datetime(s),
+            $ty::DurationIso(s) => Cell::text(s),
+            $ty::Error(e) => Cell::Error(e.to_string().into()),
+            $ty::Empty => Cell::Empty,
+        }
+    };
+}
+
 fn cell_from_ref(value: &DataRef<'_>) -> Cell {
-    match value {
-        DataRef::Int(i) => Cell::Number(*i as f64),
-        DataRef::Float(f) => Cell::Number(*f),
-        DataRef::String(s) => Cell::text(s),
-        DataRef::SharedString(s) => Cell::text(s),
-        DataRef::Bool(b) => Cell::Bool(*b),
-        DataRef::DateTime(dt) => datetime(dt),
-        DataRef::DateTimeIso(s) => iso_datetime(s),
-        DataRef::DurationIso(s) => Cell::text(s),
-        DataRef::Error(e) => Cell::Error(e.to_string().into()),
-        DataRef::Empty => Cell::Empty,
-    }
+    convert_cell!(value, DataRef, SharedString)
 }
 
 fn cell_from_data(value: &Data) -> Cell {
-    match value {
-        Data::Int(i) => Cell::Number(*i as f64),
-        Data::Float(f) => Cell::Number(*f),
-        Data::String(s) => Cell::text(s),
-        Data::Bool(b) => Cell::Bool(*b),
-        Data::DateTime(dt) => datetime(dt),
-        Data::DateTimeIso(s) => iso_datetime(s),
-        Data::DurationIso(s) => Cell::text(s),
-        Data::Error(e) => Cell::Error(e.to_string().into()),
-        Data::Empty => Cell::Empty,
-    }
+    convert_cell!(value, Data)
 }

@@ -31,8 +31,6 @@ pub struct Clusters {
     /// Cluster id of each row, 0-based, ordered by typical amount.
     pub labels: Vec<u32>,
     pub names: Vec<Text>,
-    /// Mean of each profile column per cluster, in original units.
-    pub profiles: Vec<[f64; 6]>,
     pub silhouette: f64,
 }
 
@@ -131,18 +129,17 @@ fn sample_rows(n: usize, size: usize, seed: u64) -> Vec<usize> {
 
 /// Clusters the rows and names the clusters.
 pub fn cluster(f: &Features, seed: u64, small_limit: f64) -> Clusters {
-    let raw = profile_matrix(f);
-    let x = standardise(&raw);
     let n = f.len;
     let single = || Clusters {
         labels: vec![0; n],
         names: vec![Text::new("일반 지출", "Routine spending")],
-        profiles: vec![mean_profile(&raw, &(0..n).collect::<Vec<_>>())],
         silhouette: 0.0,
     };
     if n < 20 {
         return single();
     }
+    let raw = profile_matrix(f);
+    let x = standardise(&raw);
 
     // Choose k by the silhouette on a small sample.
     let probe = rows_of(&x, &sample_rows(n, SILHOUETTE_SAMPLE, seed));
@@ -187,7 +184,6 @@ pub fn cluster(f: &Features, seed: u64, small_limit: f64) -> Clusters {
     Clusters {
         labels,
         names,
-        profiles,
         silhouette,
     }
 }
@@ -207,7 +203,7 @@ fn mean_profile(raw: &Array2<f64>, rows: &[usize]) -> [f64; 6] {
 
 /// Names each cluster by what sets its centroid apart from the whole.
 fn name_clusters(profiles: &[[f64; 6]], overall: &[f64; 6], small_limit: f64) -> Vec<Text> {
-    let mut names: Vec<Text> = profiles
+    let base: Vec<(&str, &str)> = profiles
         .iter()
         .map(|p| {
             let typical_amount = p[0].exp();
@@ -226,27 +222,19 @@ fn name_clusters(profiles: &[[f64; 6]], overall: &[f64; 6], small_limit: f64) ->
             } else {
                 ("일반 지출", "Routine spending")
             };
-            Text::new(ko, en)
+            (ko, en)
         })
         .collect();
-    // Two clusters with the same name get numbered.
-    for i in 0..names.len() {
-        let same = names[..i]
-            .iter()
-            .filter(|t| t.en.starts_with(names[i].en.as_str()))
-            .count();
-        if same > 0 {
-            names[i] = Text::new(
-                format!("{} {}", names[i].ko, same + 1),
-                format!("{} {}", names[i].en, same + 1),
-            );
-        }
-    }
-    names
-}
-
-pub fn profile_columns() -> &'static [&'static str] {
-    &PROFILE
+    // Two clusters with the same profile name get numbered.
+    base.iter()
+        .enumerate()
+        .map(
+            |(i, &(ko, en))| match base[..i].iter().filter(|b| **b == (ko, en)).count() {
+                0 => Text::new(ko, en),
+                same => Text::new(format!("{ko} {}", same + 1), format!("{en} {}", same + 1)),
+            },
+        )
+        .collect()
 }
 
 #[cfg(test)]

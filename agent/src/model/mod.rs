@@ -73,7 +73,7 @@ pub struct ModelOutput {
 }
 
 /// Names of the Isolation Forest's input columns, in order.
-pub const IFOREST_FEATURES: [&str; 16] = [
+pub const IFOREST_FEATURES: [&str; 17] = [
     "log_amount",
     "z_dept_account",
     "z_account",
@@ -90,6 +90,7 @@ pub const IFOREST_FEATURES: [&str; 16] = [
     "round_level",
     "account_round_share",
     "benford_vendor_mad",
+    "benford_department_mad",
 ];
 
 /// The Isolation Forest's view of each row.
@@ -116,6 +117,7 @@ pub fn iforest_matrix(f: &Features) -> Matrix {
             f64::from(f.round_level[i]),
             f.account_round_share[i],
             f.benford_vendor_of_row(i).map_or(0.0, |b| b.mad),
+            f.benford_department_of_row(i).map_or(0.0, |b| b.mad),
         ];
         data.extend(
             row.iter()

@@ -258,7 +258,7 @@ pub fn evaluate(
 
     let pair = f.vendor_account_count[i];
     let elsewhere = f.vendor_count[i].saturating_sub(pair);
-    if pair <= 2 && f.account_count[i] >= 50 && elsewhere >= 10 {
+    if f.vendor_known[i] && pair <= 2 && f.account_count[i] >= 50 && elsewhere >= 10 {
         push(
             SignalKind::RareVendor,
             if pair == 1 { 1.0 } else { 0.7 },
@@ -275,8 +275,14 @@ pub fn evaluate(
         );
     }
 
+    // Monthly bills and automatic transfers run on a fixed day whatever the
+    // weekday; a person paying on a holiday is what matters.
+    let automatic = t.payment_method.is_some_and(|m| {
+        let method = ledger.others.name(m).to_lowercase();
+        method.contains("자동") || method.contains("auto") || method.contains("direct debit")
+    });
     let cal = f.calendar[i];
-    if cal.non_working && f.recurrence[i].is_none() {
+    if cal.non_working && f.recurrence[i].is_none() && !automatic {
         let (ko, en) = cal.day_name.unwrap_or(("휴일", "holiday"));
         push(
             SignalKind::NonWorkingDay,

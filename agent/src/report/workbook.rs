@@ -4,13 +4,13 @@
 
 use std::path::Path;
 
-use chrono::NaiveDate;
 use rust_xlsxwriter::{
     Color, ConditionalFormat3ColorScale, ConditionalFormatCell, ConditionalFormatCellRule,
     DataValidation, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
-use crate::i18n::{pick, won, Lang};
+use crate::i18n::{pick, thousands, Lang};
+use crate::ingest::normalize::excel_serial;
 use crate::ingest::{Cell, Field};
 use crate::model::Band;
 use crate::pipeline::ScoredLedger;
@@ -52,12 +52,6 @@ fn cell_text(s: &str) -> &str {
     &s[..end]
 }
 
-/// Days since 1899-12-30: the 1900 date system's serial number.
-fn excel_serial(date: NaiveDate) -> f64 {
-    let epoch = NaiveDate::from_ymd_opt(1899, 12, 30).expect("valid");
-    (date - epoch).num_days() as f64
-}
-
 struct Formats {
     header: Format,
     added_header: Format,
@@ -65,7 +59,6 @@ struct Formats {
     datetime: Format,
     amount: Format,
     score: Format,
-    wrap: Format,
     title: Format,
 }
 
@@ -84,7 +77,6 @@ impl Formats {
             datetime: Format::new().set_num_format("yyyy-mm-dd hh:mm"),
             amount: Format::new().set_num_format("#,##0"),
             score: Format::new().set_num_format("0.0").set_bold(),
-            wrap: Format::new().set_text_wrap(),
             title: Format::new().set_bold().set_font_size(14),
         }
     }
@@ -252,7 +244,6 @@ fn write_scored_sheet(
             "Choose Confirmed anomaly, Normal or Needs evidence",
         ))?;
     sheet.add_data_validation(1, c_review, last, c_review, &dv)?;
-    let _ = &fmt.wrap;
     Ok(())
 }
 
@@ -344,9 +335,9 @@ fn write_summary_sheet(
         sheet.write_number(r, 0, f64::from(row.row))?;
         sheet.write_number_with_format(r, 1, row.score, &fmt.score)?;
         sheet.write_number_with_format(r, 2, excel_serial(t.date), &fmt.date)?;
-        sheet.write_string(r, 3, ledger.departments.name(t.department))?;
-        sheet.write_string(r, 4, ledger.accounts.name(t.account))?;
-        sheet.write_string(r, 5, ledger.vendors.name(t.vendor))?;
+        sheet.write_string(r, 3, cell_text(ledger.departments.name(t.department)))?;
+        sheet.write_string(r, 4, cell_text(ledger.accounts.name(t.account)))?;
+        sheet.write_string(r, 5, cell_text(ledger.vendors.name(t.vendor)))?;
         sheet.write_number_with_format(r, 6, t.amount, &fmt.amount)?;
         let reasons: Vec<&str> = row.reasons.iter().map(|x| x.text.get(lang)).collect();
         sheet.write_string(r, 7, cell_text(&reasons.join(" · ")))?;
@@ -427,14 +418,17 @@ fn write_quality_sheet(
             pick(lang, "머리글 행", "Header row"),
             q.header_row.to_string(),
         ),
-        (pick(lang, "읽은 행", "Rows read"), won(q.rows_read as f64)),
+        (
+            pick(lang, "읽은 행", "Rows read"),
+            thousands(q.rows_read as f64),
+        ),
         (
             pick(lang, "점수 매긴 행", "Rows scored"),
-            won(q.rows_kept as f64),
+            thousands(q.rows_kept as f64),
         ),
         (
             pick(lang, "건너뛴 행", "Rows skipped"),
-            won(q.rows_skipped() as f64),
+            thousands(q.rows_skipped() as f64),
         ),
         (
             pick(lang, "날짜 순서", "Date order"),
