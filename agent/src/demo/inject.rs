@@ -144,9 +144,22 @@ fn push(
     amount: f64,
     kind: AnomalyKind,
 ) {
+    let vendor = inj.vendor_name(account, vendor).to_string();
+    push_named(inj, date, dept, account, vendor, amount, kind);
+}
+
+/// Adds a labelled row paid to a vendor given by name.
+fn push_named(
+    inj: &mut Injector<'_>,
+    date: NaiveDate,
+    dept: usize,
+    account: usize,
+    vendor: String,
+    amount: f64,
+    kind: AnomalyKind,
+) {
     let spec = &ACCOUNTS[account];
     let description = spec.items.choose(inj.rng).expect("items").to_string();
-    let vendor = inj.vendor_name(account, vendor).to_string();
     inj.rows.push(DemoRow {
         date,
         department: DEPARTMENTS[dept].0,
@@ -222,20 +235,7 @@ fn rare_vendors(inj: &mut Injector<'_>, n: usize) {
         let vendor = inj.vendor_name(from, vendor_index).to_string();
         let amount = round_to(inj.typical(to, dept, 0) * inj.rng.gen_range(1.0..2.5), 10.0);
         let date = inj.random_business_day();
-        let spec = &ACCOUNTS[to];
-        let description = spec.items.choose(inj.rng).expect("items").to_string();
-        inj.rows.push(DemoRow {
-            date,
-            department: DEPARTMENTS[dept].0,
-            account: spec.name,
-            vendor,
-            description,
-            amount,
-            voucher: String::new(),
-            budget_item: spec.budget_item,
-            payment_method: "법인카드",
-            label: Some(AnomalyKind::RareVendor),
-        });
+        push_named(inj, date, dept, to, vendor, amount, AnomalyKind::RareVendor);
     }
 }
 
@@ -351,20 +351,15 @@ fn benford(inj: &mut Injector<'_>, n: usize) {
                 .expect("magnitudes");
             let amount = round_to((lead + inj.rng.gen_range(0.0..0.99)) * magnitude, 1000.0);
             let date = inj.random_business_day();
-            let spec = &ACCOUNTS[account];
-            let description = spec.items.choose(inj.rng).expect("items").to_string();
-            inj.rows.push(DemoRow {
+            push_named(
+                inj,
                 date,
-                department: DEPARTMENTS[dept].0,
-                account: spec.name,
-                vendor: name.clone(),
-                description,
+                dept,
+                account,
+                name.clone(),
                 amount,
-                voucher: String::new(),
-                budget_item: spec.budget_item,
-                payment_method: "계좌이체",
-                label: Some(AnomalyKind::Benford),
-            });
+                AnomalyKind::Benford,
+            );
         }
         made += k;
     }

@@ -311,7 +311,7 @@ pub fn ledger_from_grid(
             ));
         }
 
-        let text = |f: Field| col(f).map(|c| get(c).display()).unwrap_or_default();
+        let text = |f: Field| col(f).map_or(std::borrow::Cow::Borrowed(""), |c| get(c).as_str());
         let department = ledger.departments.intern(&text(Field::Department));
         let account = ledger.accounts.intern(&text(Field::Account));
         let vendor = ledger.vendors.intern(&text(Field::Vendor));
@@ -326,8 +326,8 @@ pub fn ledger_from_grid(
             department,
             account,
             vendor,
-            description: text(Field::Description).into(),
-            voucher: text(Field::Voucher).into(),
+            description: text(Field::Description).as_ref().into(),
+            voucher: text(Field::Voucher).as_ref().into(),
             amount: amount.value(),
             budget_item,
             payment_method,
