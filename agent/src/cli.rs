@@ -399,6 +399,12 @@ fn kind_label(kind: demo::AnomalyKind, lang: Lang) -> String {
     )
 }
 
+/// Pads to a terminal width, counting Hangul as two columns.
+fn pad(text: &str, width: usize) -> String {
+    let used = unicode_width::UnicodeWidthStr::width(text);
+    format!("{text}{}", " ".repeat(width.saturating_sub(used)))
+}
+
 fn print_evaluation(e: &demo::Evaluation, lang: Lang) {
     println!(
         "{}: {} · {}: {} · {} {}",
@@ -430,17 +436,22 @@ fn print_evaluation(e: &demo::Evaluation, lang: Lang) {
         e.flagged_precision,
         e.flagged_recall
     );
+    const LABEL: usize = 34;
+    let right = |text: &str, width: usize| {
+        let used = unicode_width::UnicodeWidthStr::width(text);
+        format!("{}{text}", " ".repeat(width.saturating_sub(used)))
+    };
     println!(
-        "{:<28} {:>6} {:>8} {:>10}",
-        pick(lang, "유형", "kind"),
-        pick(lang, "주입", "rows"),
-        pick(lang, "상위2%", "in top 2%"),
-        pick(lang, "재현율", "recall")
+        "{} {} {} {}",
+        pad(pick(lang, "유형", "kind"), LABEL),
+        right(pick(lang, "주입", "rows"), 6),
+        right(pick(lang, "상위 2%", "in top 2%"), 10),
+        right(pick(lang, "재현율", "recall"), 8)
     );
     for k in &e.kinds {
         println!(
-            "{:<28} {:>6} {:>8} {:>10.3}",
-            kind_label(k.kind, lang),
+            "{} {:>6} {:>10} {:>8.3}",
+            pad(&kind_label(k.kind, lang), LABEL),
             k.injected,
             k.in_top,
             k.recall_top()
