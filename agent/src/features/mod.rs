@@ -78,6 +78,14 @@ pub struct Features {
     pub vendor_account_count: Vec<u32>,
     /// Payments from this department and account.
     pub dept_account_count: Vec<u32>,
+    /// This vendor's share of the department's payments.
+    pub vendor_dept_share: Vec<f64>,
+    /// For small payments: the department's small payments this month
+    /// against its usual month (0 for other rows).
+    pub dept_small_month_ratio: Vec<f64>,
+    /// Share of the department's spending this month paid in the month's
+    /// last three days.
+    pub month_end_share: Vec<f64>,
     pub account_count: Vec<u32>,
     pub recurrence: Vec<Option<Recurrence>>,
     /// For every small payment (not only repeated ones): how its vendor and
@@ -331,6 +339,67 @@ pub fn build(ledger: &Ledger, config: &Config) -> PolarsResult<Features> {
         });
     }
 
+    // The same pattern for a whole department: its small payments this
+    // month against its usual month.
+    let dept_ids: Vec<u32> = tx.iter().map(|t| t.department).collect();
+    let dept_span = month_spans(&dept_ids, &month);
+    let k_dept_month_small: Vec<u64> = small_idx
+        .iter()
+        .map(|&i| key2(dept_ids[i], month[i]))
+        .collect();
+    let dept_monthly_small = groups::counts(&k_dept_month_small)?;
+    let dept_small_total = groups::counts(
+        &small_idx
+            .iter()
+            .map(|&i| u64::from(dept_ids[i]))
+            .collect::<Vec<_>>(),
+    )?;
+    let mut dept_small_month_ratio = vec![0.0; n];
+    for &i in &small_idx {
+        // As for vendors: the usual month is the other months' average.
+        let this_month = f64::from(dept_monthly_small[&key2(dept_ids[i], month[i])]);
+        let total = f64::from(dept_small_total[&u64::from(dept_ids[i])]);
+        let other_months = f64::from(dept_span[dept_ids[i] as usize]) - 1.0;
+        let usual = (total - this_month) / other_months.max(1.0);
+        dept_small_month_ratio[i] = this_month / usual.max(1.0);
+    }
+
+    // How rare the vendor is for this department: its share of the
+    // department's payments.
+    let vendor_dept_counts = groups::counts(
+        &vendor_dept
+            .iter()
+            .map(|&v| u64::from(v))
+            .collect::<Vec<_>>(),
+    )?;
+    let dept_counts = groups::counts(&dept_ids.iter().map(|&d| u64::from(d)).collect::<Vec<_>>())?;
+    let vendor_dept_share: Vec<f64> = (0..n)
+        .map(|i| {
+            f64::from(vendor_dept_counts[&u64::from(vendor_dept[i])])
+                / f64::from(dept_counts[&u64::from(dept_ids[i])])
+        })
+        .collect();
+
+    // Month-end concentration: the share of a department's spending in a
+    // month that fell in its last three days.
+    let k_dept_month: Vec<u64> = (0..n).map(|i| key2(dept_ids[i], month[i])).collect();
+    let month_end_amounts: Vec<f64> = (0..n)
+        .map(|i| {
+            if calendar[i].month_end {
+                amount[i].max(0.0)
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let month_end_sums = groups::count_and_sum(&k_dept_month, &month_end_amounts)?;
+    let positive_amounts: Vec<f64> = amount.iter().map(|a| a.max(0.0)).collect();
+    let month_sums = groups::count_and_sum(&k_dept_month, &positive_amounts)?;
+    let month_end_share: Vec<f64> = k_dept_month
+        .iter()
+        .map(|k| month_end_sums[k].1 / month_sums[k].1.max(1.0))
+        .collect();
+
     // Year-end concentration per department, account and fiscal year,
     // against the pair's own average half-month over its active span.
     let dept_account_id = dense_ids(&k_da);
@@ -348,8 +417,7 @@ pub fn build(ledger: &Ledger, config: &Config) -> PolarsResult<Features> {
         })
         .collect();
     let late_sums = groups::count_and_sum(&k_dept_account_year, &late_amounts)?;
-    let positive: Vec<f64> = amount.iter().map(|a| a.max(0.0)).collect();
-    let pair_totals = groups::count_and_sum(&k_da, &positive)?;
+    let pair_totals = groups::count_and_sum(&k_da, &positive_amounts)?;
     let year_end: Vec<Option<YearEnd>> = (0..n)
         .map(|i| {
             if !calendar[i].late_december {
@@ -388,6 +456,9 @@ pub fn build(ledger: &Ledger, config: &Config) -> PolarsResult<Features> {
         vendor_count: k_v.iter().map(|&k| lookup(&v_counts, k)).collect(),
         vendor_account_count: k_va.iter().map(|&k| lookup(&va_counts, k)).collect(),
         dept_account_count: dept_account.iter().map(|d| d.group_size).collect(),
+        vendor_dept_share,
+        dept_small_month_ratio,
+        month_end_share,
         account_count: account.iter().map(|d| d.group_size).collect(),
         account_round_share: k_a
             .iter()
@@ -410,4 +481,85 @@ pub fn build(ledger: &Ledger, config: &Config) -> PolarsResult<Features> {
         department_of: tx.iter().map(|t| t.department).collect(),
         account_settings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{ledger_from_grid, Cell, Grid, IngestOptions};
+
+    /// A ledger from (date, department, account, vendor, amount) rows.
+    fn ledger(rows: &[(&str, &str, &str, &str, f64)]) -> crate::ingest::Ledger {
+        let mut cells = vec![["집행일자", "부서명", "계정과목", "거래처", "집행금액"]
+            .iter()
+            .map(|h| Cell::text(h))
+            .collect::<Vec<_>>()];
+        for (d, dept, acct, vendor, amount) in rows {
+            cells.push(vec![
+                Cell::text(d),
+                Cell::text(dept),
+                Cell::text(acct),
+                Cell::text(vendor),
+                Cell::Number(*amount),
+            ]);
+        }
+        let grid = Grid {
+            sheet: "t".into(),
+            first_row: 1,
+            rows: cells,
+            date1904: false,
+        };
+        ledger_from_grid(grid, "t.csv", &IngestOptions::default()).unwrap()
+    }
+
+    #[test]
+    fn a_burst_of_small_payments_does_not_set_its_own_baseline() {
+        let mut rows = Vec::new();
+        // One payment a month for a year, then twenty in one month.
+        let dates: Vec<String> = (1..=12).map(|m| format!("2023-{m:02}-10")).collect();
+        for d in &dates {
+            rows.push((d.as_str(), "총무과", "소모품비", "상사", 100_000.0));
+        }
+        let burst: Vec<String> = (1..=20).map(|d| format!("2024-01-{d:02}")).collect();
+        for d in &burst {
+            rows.push((d.as_str(), "총무과", "소모품비", "상사", 300_000.0));
+        }
+        let l = ledger(&rows);
+        let f = build(&l, &Config::default()).unwrap();
+        let last = f.small_repeat[l.len() - 1].unwrap();
+        assert_eq!(last.count, 20);
+        assert!(last.usual_count <= 1.0, "{last:?}");
+        assert!(f.dept_small_month_ratio[l.len() - 1] > 10.0);
+    }
+
+    #[test]
+    fn vendor_share_and_month_end_share() {
+        let l = ledger(&[
+            ("2024-03-05", "총무과", "여비", "코레일", 100.0),
+            ("2024-03-06", "총무과", "여비", "코레일", 100.0),
+            ("2024-03-07", "총무과", "여비", "코레일", 100.0),
+            ("2024-03-30", "총무과", "여비", "버스", 300.0),
+        ]);
+        let f = build(&l, &Config::default()).unwrap();
+        assert_eq!(f.vendor_dept_share[0], 0.75);
+        assert_eq!(f.vendor_dept_share[3], 0.25);
+        assert!(
+            (f.month_end_share[0] - 0.5).abs() < 1e-9,
+            "{}",
+            f.month_end_share[0]
+        );
+        assert!(f.calendar[3].month_end && !f.calendar[0].month_end);
+    }
+
+    #[test]
+    fn blank_vendors_are_not_a_vendor() {
+        let l = ledger(&[
+            ("2024-03-05", "총무과", "용역비", "", 15_000_000.0),
+            ("2024-03-06", "총무과", "용역비", "", 15_000_000.0),
+        ]);
+        let f = build(&l, &Config::default()).unwrap();
+        assert!(f.duplicate.iter().all(Option::is_none));
+        assert!(f.split.iter().all(Option::is_none));
+        assert!(!f.vendor_known[0]);
+    }
 }

@@ -73,18 +73,21 @@ pub struct ModelOutput {
 }
 
 /// Names of the Isolation Forest's input columns, in order.
-pub const IFOREST_FEATURES: [&str; 17] = [
+pub const IFOREST_FEATURES: [&str; 20] = [
     "log_amount",
     "z_dept_account",
     "z_account",
     "log_vendor_count",
     "vendor_account_share",
+    "vendor_department_share",
     "duplicate",
     "split",
     "log_recurring_ratio",
     "small_repeat_ratio",
+    "department_small_month_ratio",
     "non_working_day",
     "month_end",
+    "month_end_share",
     "late_december",
     "log_year_end_ratio",
     "round_level",
@@ -100,18 +103,23 @@ pub fn iforest_matrix(f: &Features) -> Matrix {
     for i in 0..f.len {
         let pair_share =
             f64::from(f.vendor_account_count[i]) / f64::from(f.account_count[i].max(1));
-        let row = [
+        // Typed by the names list, so a column added to one and not the
+        // other fails to compile.
+        let row: [f64; IFOREST_FEATURES.len()] = [
             f.log_amount[i],
             f.dept_account[i].z,
             f.account[i].z,
             f64::from(f.vendor_count[i].max(1)).ln(),
             pair_share,
+            f.vendor_dept_share[i],
             f.duplicate[i].map_or(0.0, |d| if d.exact { 1.0 } else { 0.5 }),
             f64::from(f.split[i].is_some()),
             f.recurrence[i].map_or(0.0, |r| r.ratio.max(1e-3).ln()),
             f.small_repeat[i].map_or(0.0, |s| f64::from(s.count) / s.usual_count.max(1.0)),
+            f.dept_small_month_ratio[i],
             f64::from(f.calendar[i].non_working),
             f64::from(f.calendar[i].month_end),
+            f.month_end_share[i],
             f64::from(f.calendar[i].late_december),
             f.year_end[i].map_or(0.0, |y| y.ratio.max(1e-3).ln()),
             f64::from(f.round_level[i]),
