@@ -4,8 +4,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use anyhow::{bail, Context};
-
+use crate::i18n::Localized;
 use crate::model::iforest::{auroc, IsolationForest, Matrix, Params};
 
 /// A numeric data set: features and binary labels.
@@ -14,28 +13,47 @@ pub struct LabelledData {
     pub labels: Vec<bool>,
 }
 
-pub fn read_labelled_csv(path: &Path) -> anyhow::Result<LabelledData> {
-    let mut reader = csv::Reader::from_path(path).with_context(|| format!("{}", path.display()))?;
-    let headers = reader.headers()?.clone();
+pub fn read_labelled_csv(path: &Path) -> Result<LabelledData, Localized> {
+    let file = path.display();
+    let mut reader = csv::Reader::from_path(path).map_err(|e| {
+        Localized::new(
+            format!("{file}: 읽을 수 없습니다 ({e})"),
+            format!("{file}: cannot read ({e})"),
+        )
+    })?;
+    let headers = reader
+        .headers()
+        .map_err(|e| {
+            Localized::new(
+                format!("{file}: 머리글 오류 ({e})"),
+                format!("{file}: bad header ({e})"),
+            )
+        })?
+        .clone();
     let Some(label_col) = headers.iter().position(|h| h.trim() == "label") else {
-        bail!(
-            "{}: no 'label' column (headers: {})",
-            path.display(),
-            headers.iter().collect::<Vec<_>>().join(", ")
-        );
+        let found = headers.iter().collect::<Vec<_>>().join(", ");
+        return Err(Localized::new(
+            format!("{file}: 'label' 열이 없습니다 (머리글: {found})"),
+            format!("{file}: no 'label' column (headers: {found})"),
+        ));
     };
     let cols = headers.len() - 1;
     let mut data = Vec::new();
     let mut labels = Vec::new();
     for (i, record) in reader.records().enumerate() {
-        let record = record.with_context(|| format!("{} line {}", path.display(), i + 2))?;
+        let line = i + 2;
+        let record = record.map_err(|e| {
+            Localized::new(
+                format!("{file} {line}행: {e}"),
+                format!("{file} line {line}: {e}"),
+            )
+        })?;
         for (c, field) in record.iter().enumerate() {
-            let v: f64 = field.trim().parse().with_context(|| {
-                format!(
-                    "{} line {} column {}: not a number: {field:?}",
-                    path.display(),
-                    i + 2,
-                    headers.get(c).unwrap_or("?")
+            let column = headers.get(c).unwrap_or("?");
+            let v: f64 = field.trim().parse().map_err(|_| {
+                Localized::new(
+                    format!("{file} {line}행 {column} 열: 숫자가 아닙니다: {field:?}"),
+                    format!("{file} line {line} column {column}: not a number: {field:?}"),
                 )
             })?;
             if c == label_col {
@@ -46,7 +64,16 @@ pub fn read_labelled_csv(path: &Path) -> anyhow::Result<LabelledData> {
         }
     }
     if labels.is_empty() {
-        bail!("{}: no data rows", path.display());
+        return Err(Localized::new(
+            format!("{file}: 데이터 행이 없습니다"),
+            format!("{file}: no data rows"),
+        ));
+    }
+    if data.len() != labels.len() * cols {
+        return Err(Localized::new(
+            format!("{file}: 행마다 열 수가 다릅니다"),
+            format!("{file}: rows have different numbers of columns"),
+        ));
     }
     Ok(LabelledData {
         x: Matrix::new(labels.len(), cols, data),

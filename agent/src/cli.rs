@@ -110,11 +110,13 @@ pub fn main() -> i32 {
     match result {
         Ok(()) => 0,
         Err(err) => {
-            match err.downcast_ref::<IngestError>() {
-                Some(ingest) => {
-                    eprintln!("{}: {}", pick(lang, "오류", "error"), ingest.render(lang))
-                }
-                None => eprintln!("{}: {err:#}", pick(lang, "오류", "error")),
+            let label = pick(lang, "오류", "error");
+            if let Some(ingest) = err.downcast_ref::<IngestError>() {
+                eprintln!("{label}: {}", ingest.render(lang));
+            } else if let Some(localized) = err.downcast_ref::<crate::i18n::Localized>() {
+                eprintln!("{label}: {}", localized.0.get(lang));
+            } else {
+                eprintln!("{label}: {err:#}");
             }
             1
         }

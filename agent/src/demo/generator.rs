@@ -240,10 +240,15 @@ impl Gen {
     /// Monthly bills for every department, paid by automatic transfer on a
     /// fixed day whatever day of the week it is. Returns the series as
     /// row-index lists for the recurring-jump injection.
-    fn recurring(&mut self) -> Vec<Vec<usize>> {
+    fn recurring(&mut self, scale: f64) -> Vec<Vec<usize>> {
         let mut series = Vec::new();
         for (dept, _) in DEPARTMENTS.iter().enumerate() {
             for spec in &RECURRING {
+                // A small demo keeps a share of the series (at least the
+                // first two, so recurring jumps can still be injected).
+                if scale < 1.0 && series.len() >= 2 && !self.rng.gen_bool(scale.max(0.01)) {
+                    continue;
+                }
                 // Not every department rents or has its own meter.
                 if spec.account == "임차료" && !self.rng.gen_bool(0.4) {
                     continue;
@@ -356,8 +361,8 @@ pub fn generate(rows: usize, seed: u64) -> DemoLedger {
         dept_price,
         rows: Vec::with_capacity(rows + rows / 50),
     };
-    let series = g.recurring();
     let scale = rows as f64 / 100_000.0;
+    let series = g.recurring(scale);
     // Amount outliers and recurring jumps alter existing rows; the other
     // kinds add rows, so leave room for them.
     let injected_target: usize = AnomalyKind::ALL

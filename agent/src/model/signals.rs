@@ -240,13 +240,13 @@ pub fn evaluate(
                 ramp(c / min, 0.8, 1.6),
                 Text::new(
                     format!(
-                        "같은 거래처에 한 달간 소액 {}건, 합계 {}원 (평소 월 {:.0}건)",
+                        "같은 거래처에 한 달간 소액 {}건, 합계 {}원 (평소 월 {:.1}건)",
                         s.count,
                         won(s.sum),
                         s.usual_count
                     ),
                     format!(
-                        "{} small payments to this vendor in one month, {} KRW in total (usually {:.0} a month)",
+                        "{} small payments to this vendor in one month, {} KRW in total (usually {:.1} a month)",
                         s.count,
                         won(s.sum),
                         s.usual_count

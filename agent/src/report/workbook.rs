@@ -217,6 +217,8 @@ fn write_scored_sheet(
     let last_col = c_key;
     sheet.set_freeze_panes(1, 0)?;
     sheet.autofilter(0, 0, last.max(1), last_col)?;
+    print_setup(sheet);
+    sheet.set_repeat_rows(0, 0)?;
     if last == 0 {
         return Ok(());
     }
@@ -251,6 +253,13 @@ fn write_scored_sheet(
         ))?;
     sheet.add_data_validation(1, c_review, last, c_review, &dv)?;
     Ok(())
+}
+
+/// Sheets are printed and filed as audit evidence: landscape, every column
+/// on one page width.
+fn print_setup(sheet: &mut Worksheet) {
+    sheet.set_landscape();
+    sheet.set_print_fit_to_pages(1, 0);
 }
 
 fn write_row(
@@ -394,7 +403,10 @@ fn write_summary_sheet(
         sheet.write_string(r, 0, c.name.get(lang))?;
         sheet.write_number(r, 1, c.rows as f64)?;
     }
+    print_setup(sheet);
     sheet.set_column_width(0, 16)?;
+    sheet.set_column_width(1, 10)?;
+    sheet.set_column_width(2, 12)?;
     sheet.set_column_width(3, 14)?;
     sheet.set_column_width(4, 14)?;
     sheet.set_column_width(5, 18)?;
@@ -504,6 +516,7 @@ fn write_quality_sheet(
         sheet.write_string(r, 3, cell_text(&issue.value))?;
         sheet.write_string(r, 4, issue.kind.describe().get(lang))?;
     }
+    print_setup(sheet);
     sheet.set_column_width(0, 22)?;
     sheet.set_column_width(1, 40)?;
     sheet.set_column_width(2, 20)?;
