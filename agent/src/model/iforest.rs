@@ -12,15 +12,17 @@
 //!   `2^(-E[h(x)] / c(max_samples))`, between 0 and 1, higher = stranger.
 //!   (`score_samples` in scikit-learn is the negative of this.)
 //!
-//! Values are held as f32, as scikit-learn's trees do. Trees are built and
-//! rows scored in parallel with rayon; each tree draws from its own
-//! generator seeded from (seed, tree index), so results do not depend on
+//! More than the semantics: the random streams are scikit-learn's too (see
+//! [`super::sklearn_random`]), so for a given seed the forest is the one
+//! `IsolationForest(n_estimators, max_samples, random_state=seed)` grows,
+//! tree for tree. Values are held as f32 and thresholds as f64, as
+//! scikit-learn's trees do. Trees are built and rows scored in parallel with
+//! rayon; each tree's plan is drawn up front, so results do not depend on
 //! the number of threads.
 
-use rand::seq::index::sample;
-use rand::{Rng, SeedableRng};
-use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
+
+use super::sklearn_random::{forest_plans, RandR};
 
 /// Average path length of an unsuccessful binary-search-tree search among
 /// `n` points: the normaliser c(n) of the paper.
@@ -64,7 +66,7 @@ impl Matrix {
 enum Node {
     Split {
         feature: u32,
-        threshold: f32,
+        threshold: f64,
         left: u32,
         right: u32,
     },
@@ -89,7 +91,7 @@ impl Tree {
                     left,
                     right,
                 } => {
-                    at = if x[feature as usize] <= threshold {
+                    at = if f64::from(x[feature as usize]) <= threshold {
                         left as usize
                     } else {
                         right as usize
@@ -111,6 +113,7 @@ pub struct IsolationForest {
 pub struct Params {
     pub trees: usize,
     pub max_samples: usize,
+    /// numpy seeds are 32-bit; higher bits are ignored.
     pub seed: u64,
 }
 
@@ -126,110 +129,168 @@ impl Default for Params {
 
 /// Below this spread a feature counts as constant in a node (scikit-learn's
 /// FEATURE_THRESHOLD).
-const FEATURE_THRESHOLD: f32 = 1e-7;
+const FEATURE_THRESHOLD: f64 = 1e-7;
 
-struct Builder<'a> {
-    x: &'a Matrix,
-    max_depth: usize,
-    rng: Xoshiro256PlusPlus,
-    nodes: Vec<Node>,
+/// A node waiting on the builder's stack.
+struct Pending {
+    start: usize,
+    end: usize,
+    depth: usize,
+    n_constant: usize,
+    /// (parent node, is left child).
+    parent: Option<(usize, bool)>,
 }
 
-impl Builder<'_> {
-    /// Grows the subtree over `rows` and returns its node index.
-    fn grow(&mut self, rows: &mut [u32], depth: usize) -> u32 {
-        let index = self.nodes.len() as u32;
-        self.nodes.push(Node::Leaf { path: 0.0 });
-        let leaf = |depth: usize, n: usize| Node::Leaf {
-            path: (depth as f64 + average_path_length(n)) as f32,
-        };
-        if depth >= self.max_depth || rows.len() <= 1 {
-            self.nodes[index as usize] = leaf(depth, rows.len());
-            return index;
-        }
-        // Draw features without replacement until one varies in this node.
-        let cols = self.x.cols;
-        let mut candidates: Vec<u32> = (0..cols as u32).collect();
-        let mut chosen = None;
-        while !candidates.is_empty() {
-            let pick = self.rng.gen_range(0..candidates.len());
-            let f = candidates.swap_remove(pick) as usize;
-            let (mut lo, mut hi) = (f32::INFINITY, f32::NEG_INFINITY);
-            for &r in rows.iter() {
-                let v = self.x.get(r as usize, f);
-                lo = lo.min(v);
-                hi = hi.max(v);
+/// scikit-learn's DepthFirstTreeBuilder with its random splitter and
+/// `max_features=1`: a stack (right child pushed first, so left is grown
+/// first), one `features` array permuted in place across the whole tree,
+/// and known-constant features carried to the children.
+fn grow_tree(x: &Matrix, mut rows: Vec<u32>, rand_r_state: u32, max_depth: usize) -> Tree {
+    let mut rng = RandR::new(rand_r_state);
+    let n_features = x.cols;
+    let mut features: Vec<usize> = (0..n_features).collect();
+    let mut constant_features: Vec<usize> = vec![0; n_features];
+    let mut nodes: Vec<Node> = Vec::with_capacity(2 * rows.len());
+    let mut stack = vec![Pending {
+        start: 0,
+        end: rows.len(),
+        depth: 0,
+        n_constant: 0,
+        parent: None,
+    }];
+    while let Some(node) = stack.pop() {
+        let Pending {
+            start,
+            end,
+            depth,
+            n_constant,
+            parent,
+        } = node;
+        let n = end - start;
+        let mut split: Option<(usize, f64, usize)> = None;
+        let mut n_total_constants = n_constant;
+        if depth < max_depth && n >= 2 {
+            // node_split_random
+            let n_known_constants = n_constant;
+            let mut f_i = n_features;
+            let (mut n_visited, mut n_found, mut n_drawn) = (0usize, 0usize, 0usize);
+            while f_i > n_total_constants && (n_visited < 1 || n_visited <= n_found + n_drawn) {
+                n_visited += 1;
+                let mut f_j = rng.int(n_drawn, f_i - n_found);
+                if f_j < n_known_constants {
+                    features.swap(n_drawn, f_j);
+                    n_drawn += 1;
+                    continue;
+                }
+                f_j += n_found;
+                let feature = features[f_j];
+                let (mut lo, mut hi) = (f32::INFINITY, f32::NEG_INFINITY);
+                for &r in &rows[start..end] {
+                    let v = x.get(r as usize, feature);
+                    lo = lo.min(v);
+                    hi = hi.max(v);
+                }
+                if f64::from(hi) <= f64::from(lo) + FEATURE_THRESHOLD {
+                    features.swap(f_j, n_total_constants);
+                    n_found += 1;
+                    n_total_constants += 1;
+                    continue;
+                }
+                f_i -= 1;
+                features.swap(f_i, f_j);
+                let mut threshold = rng.uniform(f64::from(lo), f64::from(hi));
+                if threshold == f64::from(hi) {
+                    threshold = f64::from(lo);
+                }
+                // Partition: rows <= threshold first.
+                let mut p = start;
+                for i in start..end {
+                    if f64::from(x.get(rows[i] as usize, feature)) <= threshold {
+                        rows.swap(i, p);
+                        p += 1;
+                    }
+                }
+                if p > start && p < end {
+                    split = Some((feature, threshold, p));
+                }
             }
-            if hi - lo > FEATURE_THRESHOLD {
-                chosen = Some((f, lo, hi));
-                break;
+            // Keep the known constants in front, in their order, for the
+            // siblings; record the new ones for the children.
+            features[..n_known_constants].copy_from_slice(&constant_features[..n_known_constants]);
+            constant_features[n_known_constants..n_known_constants + n_found]
+                .copy_from_slice(&features[n_known_constants..n_known_constants + n_found]);
+        }
+        let id = nodes.len();
+        nodes.push(match split {
+            Some((feature, threshold, _)) => Node::Split {
+                feature: feature as u32,
+                threshold,
+                left: 0,
+                right: 0,
+            },
+            None => Node::Leaf {
+                path: (depth as f64 + average_path_length(n)) as f32,
+            },
+        });
+        if let Some((parent, is_left)) = parent {
+            if let Node::Split { left, right, .. } = &mut nodes[parent] {
+                if is_left {
+                    *left = id as u32;
+                } else {
+                    *right = id as u32;
+                }
             }
         }
-        let Some((feature, lo, hi)) = chosen else {
-            self.nodes[index as usize] = leaf(depth, rows.len());
-            return index;
-        };
-        let mut threshold = lo + (hi - lo) * self.rng.gen::<f32>();
-        if threshold >= hi {
-            threshold = lo;
+        if let Some((_, _, pos)) = split {
+            let child = |start, end, left| Pending {
+                start,
+                end,
+                depth: depth + 1,
+                n_constant: n_total_constants,
+                parent: Some((id, left)),
+            };
+            stack.push(child(pos, end, false));
+            stack.push(child(start, pos, true));
         }
-        // Partition in place: rows <= threshold first.
-        let mut split = 0;
-        for i in 0..rows.len() {
-            if self.x.get(rows[i] as usize, feature) <= threshold {
-                rows.swap(i, split);
-                split += 1;
-            }
-        }
-        let (left_rows, right_rows) = rows.split_at_mut(split);
-        let left = self.grow(left_rows, depth + 1);
-        let right = self.grow(right_rows, depth + 1);
-        self.nodes[index as usize] = Node::Split {
-            feature: feature as u32,
-            threshold,
-            left,
-            right,
-        };
-        index
     }
-}
-
-fn tree_rng(seed: u64, tree: usize) -> Xoshiro256PlusPlus {
-    // SplitMix-style mixing so neighbouring seeds and trees diverge.
-    let mut z = seed ^ (tree as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    Xoshiro256PlusPlus::seed_from_u64(z ^ (z >> 31))
+    Tree { nodes }
 }
 
 impl IsolationForest {
     pub fn fit(x: &Matrix, params: Params) -> IsolationForest {
         let sample_size = params.max_samples.min(x.rows).max(1);
         let max_depth = (sample_size.max(2) as f64).log2().ceil() as usize;
-        let trees = (0..params.trees)
+        let plans = forest_plans(
+            (params.seed & 0xFFFF_FFFF) as u32,
+            params.trees,
+            x.rows,
+            x.cols,
+            sample_size,
+        );
+        let trees = plans
             .into_par_iter()
-            .map(|t| {
-                let mut rng = tree_rng(params.seed, t);
-                let mut rows: Vec<u32> = sample(&mut rng, x.rows, sample_size)
-                    .into_iter()
-                    .map(|i| i as u32)
-                    .collect();
-                let mut builder = Builder {
-                    x,
-                    max_depth,
-                    rng,
-                    nodes: Vec::with_capacity(2 * sample_size),
-                };
-                builder.grow(&mut rows, 0);
-                Tree {
-                    nodes: builder.nodes,
-                }
-            })
+            .map(|plan| grow_tree(x, plan.rows, plan.rand_r_state, max_depth))
             .collect();
         IsolationForest {
             trees,
             normaliser: average_path_length(sample_size),
         }
+    }
+
+    /// The nodes of one tree in scikit-learn's order (depth first, left
+    /// first): `Some((feature, threshold))` for a split, `None` for a leaf.
+    /// For comparing a tree with `estimators_[tree].tree_`.
+    pub fn tree_nodes(&self, tree: usize) -> Vec<Option<(u32, f64)>> {
+        self.trees[tree]
+            .nodes
+            .iter()
+            .map(|n| match *n {
+                Node::Split {
+                    feature, threshold, ..
+                } => Some((feature, threshold)),
+                Node::Leaf { .. } => None,
+            })
+            .collect()
     }
 
     /// Anomaly score of each row of `x`, in (0, 1]: higher is more anomalous.
@@ -304,10 +365,9 @@ mod tests {
     #[test]
     fn isolated_point_scores_highest_and_is_deterministic() {
         let mut data = Vec::new();
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
-        for _ in 0..999 {
-            data.push(rng.gen::<f32>());
-            data.push(rng.gen::<f32>());
+        for i in 0..999u32 {
+            data.push((i % 37) as f32 / 37.0);
+            data.push((i % 23) as f32 / 23.0);
         }
         data.extend([8.0, 8.0]);
         let x = Matrix::new(1000, 2, data);

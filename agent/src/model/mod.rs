@@ -5,6 +5,7 @@
 pub mod clusters;
 pub mod iforest;
 pub mod signals;
+pub mod sklearn_random;
 
 use serde::Serialize;
 
