@@ -4,7 +4,7 @@
 # the Python peers:
 #   cargo build --release
 #   pip install -r bench/requirements.txt
-#   bench/run.sh [adbench|adbench-seeds|pipeline|million|all]
+#   bench/run.sh [adbench|pipeline|million|all]
 # Prints Markdown table rows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,23 +28,6 @@ adbench() {
         tt=$(echo "$theirs" | awk '{split($2,a,"=");split($3,b,"=");print a[2]+b[2]}')
         rows=$(($(wc -l < "$f") - 1))
         printf "| %s | %s | %s | %s | %.4f | %.4f | %.1f× |\n" "$name" "$rows" "$oa" "$ta" "$ot" "$tt" "$(awk "BEGIN{print $tt / $ot}")"
-    done
-}
-
-# The same comparison over more seeds: 5-seed means move by more than 0.01
-# between blocks of seeds (for both implementations), 30-seed means do not.
-adbench_seeds() {
-    local n=${SEEDS:-30}
-    echo "| set | ledgerlens AUROC ($n seeds) | sklearn AUROC ($n seeds) | difference | sklearn seeds 0-4 | sklearn seeds 5-9 |"
-    echo "|---|---|---|---|---|---|"
-    for f in "$DATA"/*.csv; do
-        name=$(basename "$f" .csv)
-        oa=$("$LL" bench iforest "$f" --seeds "$n" | tail -1 | field auroc_mean)
-        sk=$(python3 bench/sklearn_iforest.py "$f" --seeds "$n" 2>/dev/null)
-        ta=$(echo "$sk" | tail -1 | field auroc_mean)
-        blocks=$(echo "$sk" | grep '^seed=' | sed -n 's/.*auroc=\([0-9.]*\).*/\1/p' |
-            awk 'NR<=5{a+=$1} NR>5&&NR<=10{b+=$1} END{printf "%.4f %.4f", a/5, b/5}')
-        printf "| %s | %s | %s | %+.4f | %s | %s |\n" "$name" "$oa" "$ta" "$(awk "BEGIN{print $oa - $ta}")" $blocks
     done
 }
 
@@ -79,9 +62,8 @@ million() {
 
 case "$what" in
     adbench) adbench ;;
-    adbench-seeds) adbench_seeds ;;
     pipeline) pipeline ;;
     million) million ;;
     all) adbench; echo; pipeline; echo; million ;;
-    *) echo "usage: $0 [adbench|adbench-seeds|pipeline|million|all]" >&2; exit 2 ;;
+    *) echo "usage: $0 [adbench|pipeline|million|all]" >&2; exit 2 ;;
 esac

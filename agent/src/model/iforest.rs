@@ -22,7 +22,7 @@
 
 use rayon::prelude::*;
 
-use super::sklearn_random::{forest_plans, RandR};
+use super::sklearn_random::{forest_seeds, tree_plan, RandR};
 
 /// Average path length of an unsuccessful binary-search-tree search among
 /// `n` points: the normaliser c(n) of the paper.
@@ -66,7 +66,12 @@ impl Matrix {
 enum Node {
     Split {
         feature: u32,
+        /// scikit-learn's threshold, a double.
         threshold: f64,
+        /// The largest f32 not above `threshold`: for an f32 value x,
+        /// `x <= threshold_f32` exactly when `x as f64 <= threshold`, so
+        /// scoring compares in f32 and stays exact.
+        threshold_f32: f32,
         left: u32,
         right: u32,
     },
@@ -87,11 +92,12 @@ impl Tree {
                 Node::Leaf { path } => return path,
                 Node::Split {
                     feature,
-                    threshold,
+                    threshold_f32,
                     left,
                     right,
+                    ..
                 } => {
-                    at = if f64::from(x[feature as usize]) <= threshold {
+                    at = if x[feature as usize] <= threshold_f32 {
                         left as usize
                     } else {
                         right as usize
@@ -130,6 +136,16 @@ impl Default for Params {
 /// Below this spread a feature counts as constant in a node (scikit-learn's
 /// FEATURE_THRESHOLD).
 const FEATURE_THRESHOLD: f64 = 1e-7;
+
+/// The largest f32 that is not above `t`.
+fn f32_at_or_below(t: f64) -> f32 {
+    let near = t as f32;
+    if f64::from(near) > t {
+        near.next_down()
+    } else {
+        near
+    }
+}
 
 /// A node waiting on the builder's stack.
 struct Pending {
@@ -225,6 +241,7 @@ fn grow_tree(x: &Matrix, mut rows: Vec<u32>, rand_r_state: u32, max_depth: usize
             Some((feature, threshold, _)) => Node::Split {
                 feature: feature as u32,
                 threshold,
+                threshold_f32: f32_at_or_below(threshold),
                 left: 0,
                 right: 0,
             },
@@ -260,16 +277,12 @@ impl IsolationForest {
     pub fn fit(x: &Matrix, params: Params) -> IsolationForest {
         let sample_size = params.max_samples.min(x.rows).max(1);
         let max_depth = (sample_size.max(2) as f64).log2().ceil() as usize;
-        let plans = forest_plans(
-            (params.seed & 0xFFFF_FFFF) as u32,
-            params.trees,
-            x.rows,
-            x.cols,
-            sample_size,
-        );
-        let trees = plans
+        let trees = forest_seeds((params.seed & 0xFFFF_FFFF) as u32, params.trees)
             .into_par_iter()
-            .map(|plan| grow_tree(x, plan.rows, plan.rand_r_state, max_depth))
+            .map(|seed| {
+                let plan = tree_plan(seed, x.rows, x.cols, sample_size);
+                grow_tree(x, plan.rows, plan.rand_r_state, max_depth)
+            })
             .collect();
         IsolationForest {
             trees,
@@ -382,6 +395,16 @@ mod tests {
         assert!(s[999] > 0.7, "{}", s[999]);
         let again = IsolationForest::fit(&x, params).score(&x);
         assert_eq!(s, again);
+    }
+
+    #[test]
+    fn f32_thresholds_keep_double_comparisons() {
+        for t in [0.1f64, -0.1, 1.0, 1e-30, -3.3333333333, 0.0] {
+            let t32 = f32_at_or_below(t);
+            assert!(f64::from(t32) <= t);
+            let above = t32.next_up();
+            assert!(f64::from(above) > t, "{t}");
+        }
     }
 
     #[test]

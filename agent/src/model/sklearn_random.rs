@@ -162,36 +162,29 @@ pub struct TreePlan {
     pub rand_r_state: u32,
 }
 
-/// The per-tree plans of a forest: `BaseBagging._fit` draws one seed per
-/// tree from `RandomState(seed)`; each seed gives the tree's own
+/// The per-tree seeds of a forest: `BaseBagging._fit` draws one per tree
+/// from `RandomState(seed)`.
+pub fn forest_seeds(seed: u32, trees: usize) -> Vec<u32> {
+    let mut forest = RandomState::new(seed);
+    (0..trees)
+        .map(|_| forest.randint(MAX_INT32) as u32)
+        .collect()
+}
+
+/// One tree's plan from its seed: the seed gives the tree its own
 /// `random_state` (its first draw) and, from a fresh generator, the bagged
 /// features (all of them, no draw) and rows.
-pub fn forest_plans(
-    seed: u32,
-    trees: usize,
-    n_rows: usize,
-    n_features: usize,
-    max_samples: usize,
-) -> Vec<TreePlan> {
-    let mut forest = RandomState::new(seed);
-    let seeds: Vec<u32> = (0..trees)
-        .map(|_| forest.randint(MAX_INT32) as u32)
-        .collect();
-    seeds
+pub fn tree_plan(tree_seed: u32, n_rows: usize, n_features: usize, max_samples: usize) -> TreePlan {
+    let own_seed = RandomState::new(tree_seed).randint(MAX_INT32) as u32;
+    let rand_r_state = RandomState::new(own_seed).randint(u64::from(RAND_R_MAX)) as u32;
+    let mut bagging = RandomState::new(tree_seed);
+    let _features = sample_without_replacement(n_features, n_features, &mut bagging);
+    let mut rows: Vec<u32> = sample_without_replacement(n_rows, max_samples, &mut bagging)
         .into_iter()
-        .map(|s| {
-            let tree_seed = RandomState::new(s).randint(MAX_INT32) as u32;
-            let rand_r_state = RandomState::new(tree_seed).randint(u64::from(RAND_R_MAX)) as u32;
-            let mut bagging = RandomState::new(s);
-            let _features = sample_without_replacement(n_features, n_features, &mut bagging);
-            let mut rows: Vec<u32> = sample_without_replacement(n_rows, max_samples, &mut bagging)
-                .into_iter()
-                .map(|r| r as u32)
-                .collect();
-            rows.sort_unstable();
-            TreePlan { rows, rand_r_state }
-        })
-        .collect()
+        .map(|r| r as u32)
+        .collect();
+    rows.sort_unstable();
+    TreePlan { rows, rand_r_state }
 }
 
 #[cfg(test)]
@@ -218,11 +211,10 @@ mod tests {
     #[test]
     fn first_tree_rows_match_sklearn() {
         // cardio.csv: 1831 rows, 21 features.
-        let plans = forest_plans(0, 3, 1831, 21, 256);
-        assert_eq!(
-            &plans[0].rows[..10],
-            &[7, 10, 15, 17, 18, 28, 34, 42, 44, 50]
-        );
-        assert_eq!(plans[0].rows.len(), 256);
+        let seeds = forest_seeds(0, 3);
+        assert_eq!(seeds, vec![209652396, 398764591, 924231285]);
+        let plan = tree_plan(seeds[0], 1831, 21, 256);
+        assert_eq!(&plan.rows[..10], &[7, 10, 15, 17, 18, 28, 34, 42, 44, 50]);
+        assert_eq!(plan.rows.len(), 256);
     }
 }
