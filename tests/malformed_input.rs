@@ -425,3 +425,22 @@ fn no_rows_message_is_korean_by_default() {
         "{err}"
     );
 }
+
+#[test]
+fn dated_subtotal_lines_are_skipped_but_look_alike_vendors_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("subtotals.csv");
+    write(
+        &f,
+        &ledger_csv(&[
+            "2024-03-05,총무과,사무용품비,소계산업,복사지,10000",
+            "2024-03-06,총무과,사무용품비,문구사,1분기 전기요금 합계,20000",
+            "2024-03-31,총무과,소계,,,30000",
+            "2024-03-31,총무과,월계,,,30000",
+        ]),
+    );
+    let (code, err, jsonl) = score(&f, &["--lang", "en"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(jsonl.unwrap().lines().count(), 2, "two payments kept");
+    assert!(err.contains("Subtotal or total row (skipped): 2"), "{err}");
+}

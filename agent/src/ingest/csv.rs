@@ -93,6 +93,13 @@ fn csv_cell(field: &str) -> Cell {
 
 pub fn read_csv(bytes: &[u8], source: &str) -> Result<Grid, IngestError> {
     let (text, encoding) = decode(bytes);
+    // Old Mac exports end lines with a lone \r, which neither the
+    // delimiter sniffer nor the line counter sees as a line break.
+    let text = if text.contains('\r') && !text.contains('\n') {
+        text.replace('\r', "\n")
+    } else {
+        text
+    };
     let delimiter = sniff_delimiter(&text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -119,8 +126,9 @@ pub fn read_csv(bytes: &[u8], source: &str) -> Result<Grid, IngestError> {
             break;
         }
         let end = reader.position();
-        let terminated =
-            end.byte() > 0 && matches!(bytes.get(end.byte() as usize - 1), Some(b'\n' | b'\r'));
+        // Only a consumed \n counts as a line: with CRLF the reader stops
+        // after the \r and takes the \n with the next record.
+        let terminated = end.byte() > 0 && bytes.get(end.byte() as usize - 1) == Some(&b'\n');
         let inner_breaks: u64 = record.iter().map(|f| f.matches('\n').count() as u64).sum();
         let line = end.line() - inner_breaks - u64::from(terminated);
         let row = (line - breaks_before).saturating_sub(1) as usize;
@@ -185,6 +193,20 @@ mod tests {
             csv_cell("2024012900000012345"),
             Cell::Text("2024012900000012345".into())
         );
+    }
+
+    #[test]
+    fn crlf_and_cr_only_files_keep_sheet_rows() {
+        for text in ["a;b\r\n1;2\r\n\r\n3;4\r\n", "a;b\r1;2\r\r3;4\r"] {
+            let grid = read_csv(text.as_bytes(), "t.csv").unwrap();
+            let firsts: Vec<String> = grid
+                .rows
+                .iter()
+                .map(|r| r.first().map(Cell::display).unwrap_or_default())
+                .collect();
+            assert_eq!(firsts, vec!["a", "1", "", "3"], "{text:?}");
+            assert_eq!(grid.rows[1].len(), 2, "split on semicolons");
+        }
     }
 
     #[test]

@@ -45,7 +45,7 @@ pub fn check_zip(bytes: &[u8], file: &str) -> Result<(), IngestError> {
             detail: e.to_string(),
         })?;
     let mut total: u64 = 0;
-    let mut shared_strings = None;
+    let mut shared_strings = Vec::new();
     for i in 0..archive.len() {
         let entry = archive.by_index_raw(i).map_err(|e| IngestError::Corrupt {
             file: file.into(),
@@ -63,8 +63,10 @@ pub fn check_zip(bytes: &[u8], file: &str) -> Result<(), IngestError> {
                 ),
             ));
         }
-        if name.eq_ignore_ascii_case("xl/sharedStrings.xml") {
-            shared_strings = Some((i, size));
+        // calamine finds the workbook folder through _rels/.rels, so the
+        // part need not live under xl/: check any shared-strings part.
+        if name.to_ascii_lowercase().ends_with("sharedstrings.xml") {
+            shared_strings.push((i, size));
         }
     }
     if total > MAX_UNCOMPRESSED_BYTES {
@@ -73,48 +75,88 @@ pub fn check_zip(bytes: &[u8], file: &str) -> Result<(), IngestError> {
             format!("{total} bytes uncompressed; the limit is {MAX_UNCOMPRESSED_BYTES}"),
         ));
     }
-    if let Some((index, size)) = shared_strings {
-        let mut head = Vec::with_capacity(4096);
+    for (index, size) in shared_strings {
+        let mut head = Vec::with_capacity(SST_HEAD_BYTES);
         archive
             .by_index(index)
             .map_err(|e| IngestError::Corrupt {
                 file: file.into(),
                 detail: e.to_string(),
             })?
-            .take(4096)
+            .take(SST_HEAD_BYTES as u64)
             .read_to_end(&mut head)
             .map_err(|e| IngestError::Corrupt {
                 file: file.into(),
                 detail: e.to_string(),
             })?;
         let head = String::from_utf8_lossy(&head);
+        let Some(tag) = sst_start_tag(&head) else {
+            if size == 0 {
+                continue;
+            }
+            return Err(hostile(
+                file,
+                format!("the shared strings do not open with <sst> in their first {SST_HEAD_BYTES} bytes"),
+            ));
+        };
         // Each string takes at least "<si><t/></si>", 12 bytes.
-        for attribute in ["uniqueCount", "count"] {
-            if let Some(declared) = declared_count(&head, attribute) {
-                if attribute == "uniqueCount" && declared > size / 12 + 1 {
-                    return Err(hostile(
-                        file,
-                        format!("declares {declared} shared strings in {size} bytes"),
-                    ));
-                }
+        if let Some(declared) = declared_count(tag, "uniqueCount") {
+            if declared > size / 12 + 1 {
+                return Err(hostile(
+                    file,
+                    format!("declares {declared} shared strings in {size} bytes"),
+                ));
             }
         }
     }
     Ok(())
 }
 
-/// The number in `name="123"` inside the `<sst ...>` tag, if present.
-fn declared_count(head: &str, name: &str) -> Option<u64> {
-    let tag_start = head.find("<sst")?;
-    let tag = &head[tag_start
-        ..head[tag_start..]
-            .find('>')
-            .map_or(head.len(), |e| tag_start + e)];
-    let needle = format!(" {name}=\"");
-    let at = tag.find(&needle)? + needle.len();
-    let digits: String = tag[at..].chars().take_while(char::is_ascii_digit).collect();
-    // More digits than a u64 holds is itself absurd.
-    Some(digits.parse().unwrap_or(u64::MAX))
+/// How far into the shared-strings part its opening tag is looked for.
+const SST_HEAD_BYTES: usize = 64 * 1024;
+
+/// The `<sst ...>` start tag (any namespace prefix) in `head`, if there.
+fn sst_start_tag(head: &str) -> Option<&str> {
+    let mut from = 0;
+    while let Some(lt) = head[from..].find('<').map(|p| from + p) {
+        let rest = &head[lt + 1..];
+        let name_end = rest
+            .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+            .unwrap_or(rest.len());
+        let name = &rest[..name_end];
+        let local = name.rsplit(':').next().unwrap_or(name);
+        if local == "sst" {
+            let end = rest.find('>').map_or(head.len(), |e| lt + 1 + e);
+            return Some(&head[lt..end]);
+        }
+        from = lt + 1;
+    }
+    None
+}
+
+/// The number in `name="123"` (either quote, spaces around `=`) inside a
+/// start tag, if present.
+fn declared_count(tag: &str, name: &str) -> Option<u64> {
+    let mut from = 0;
+    while let Some(at) = tag[from..].find(name).map(|p| from + p) {
+        from = at + name.len();
+        let before = tag[..at].chars().next_back();
+        if !before.is_some_and(char::is_whitespace) {
+            continue;
+        }
+        let rest = tag[from..].trim_start();
+        let Some(rest) = rest.strip_prefix('=') else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let Some(rest) = rest.strip_prefix(['"', '\'']) else {
+            continue;
+        };
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        // More digits than a u64 holds is itself absurd.
+        return Some(digits.parse().unwrap_or(u64::MAX));
+    }
+    None
 }
 
 /// What an OLE compound file holds: an encrypted OOXML package (a
@@ -132,8 +174,14 @@ mod tests {
     #[test]
     fn declared_counts_are_read_from_the_sst_tag() {
         let head = r#"<?xml version="1.0"?><sst xmlns="x" count="10" uniqueCount="7"><si>"#;
-        assert_eq!(declared_count(head, "uniqueCount"), Some(7));
-        assert_eq!(declared_count(head, "count"), Some(10));
+        let tag = sst_start_tag(head).unwrap();
+        assert_eq!(declared_count(tag, "uniqueCount"), Some(7));
+        assert_eq!(declared_count(tag, "count"), Some(10));
+        let prefixed = "<!-- x --><x:sst xmlns:x=\"m\"\n\tuniqueCount = '4000000000'>";
+        assert_eq!(
+            declared_count(sst_start_tag(prefixed).unwrap(), "uniqueCount"),
+            Some(4_000_000_000)
+        );
         assert_eq!(
             declared_count(
                 "<sst uniqueCount=\"99999999999999999999999\">",
@@ -141,6 +189,6 @@ mod tests {
             ),
             Some(u64::MAX)
         );
-        assert_eq!(declared_count("<other/>", "count"), None);
+        assert_eq!(sst_start_tag("<other/><sstx/>"), None);
     }
 }

@@ -361,16 +361,6 @@ fn total_label(
     columns: &BTreeMap<Field, usize>,
     date_unreadable: bool,
 ) -> Option<String> {
-    let is_label = |c: &usize| {
-        cells
-            .get(*c)?
-            .as_text()
-            .filter(|t| normalize::is_total_label(t))
-    };
-    let first_unmapped = (!columns.values().any(|&c| c == 0)).then_some(0usize);
-    if !date_unreadable {
-        return first_unmapped.iter().find_map(is_label).map(str::to_string);
-    }
     let descriptive = [
         Field::Date,
         Field::Department,
@@ -379,10 +369,28 @@ fn total_label(
         Field::Description,
         Field::Voucher,
     ];
+    let text_at = |c: &usize| cells.get(*c)?.as_text();
+    let first_unmapped = (!columns.values().any(|&c| c == 0)).then_some(0usize);
+    let descriptive_cells = descriptive.iter().filter_map(|f| columns.get(f));
+    if !date_unreadable {
+        // A dated row is a payment unless a cell says nothing but 소계 or
+        // Total, or an unmapped leading column labels it.
+        return first_unmapped
+            .iter()
+            .filter_map(text_at)
+            .find(|t| normalize::is_total_label(t))
+            .or_else(|| {
+                descriptive_cells
+                    .filter_map(text_at)
+                    .find(|t| normalize::is_bare_total_word(t))
+            })
+            .map(str::to_string);
+    }
     first_unmapped
         .iter()
-        .chain(descriptive.iter().filter_map(|f| columns.get(f)))
-        .find_map(is_label)
+        .chain(descriptive_cells)
+        .filter_map(text_at)
+        .find(|t| normalize::is_total_label(t))
         .map(str::to_string)
 }
 

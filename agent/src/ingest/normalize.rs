@@ -118,6 +118,18 @@ fn ymd(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
 
 /// Reads a date written as text. `order` decides two-digit and year-last forms.
 pub fn parse_date_text(text: &str, order: DateOrder, date1904: bool) -> Option<NaiveDate> {
+    parse_date_text_as(text, order, date1904, true)
+}
+
+/// As [`parse_date_text`]; without `fallback`, a year-last date under the
+/// year-first order is not guessed day-first, so that order inference sees
+/// which order really fits.
+fn parse_date_text_as(
+    text: &str,
+    order: DateOrder,
+    date1904: bool,
+    fallback: bool,
+) -> Option<NaiveDate> {
     let runs = digit_runs(text.trim());
     // No date part has more than four digits (eight for 20240315); longer
     // runs are codes or garbage and would overflow the year arithmetic.
@@ -155,6 +167,9 @@ pub fn parse_date_text(text: &str, order: DateOrder, date1904: bool) -> Option<N
                 }
             };
             if c.len() == 4 && order == DateOrder::Ymd {
+                if !fallback {
+                    return None;
+                }
                 // A year-last form can't be year-first; default to day-first
                 // unless that is impossible.
                 return ymd(c_n as i32, b_n, a_n).or_else(|| ymd(c_n as i32, a_n, b_n));
@@ -188,7 +203,7 @@ pub fn infer_date_order<'a>(samples: impl IntoIterator<Item = &'a str>) -> DateO
     for order in [DateOrder::Ymd, DateOrder::Dmy, DateOrder::Mdy] {
         let years: Vec<i32> = samples
             .iter()
-            .filter_map(|s| parse_date_text(s, order, false))
+            .filter_map(|s| parse_date_text_as(s, order, false, false))
             .filter(|d| plausible(*d))
             .map(|d| chrono::Datelike::year(&d))
             .collect();
@@ -261,6 +276,7 @@ fn parse_amount_text(text: &str) -> Option<Parsed<f64>> {
         .unwrap_or(s)
         .trim();
     let is_sign = |c: char| matches!(c, '-' | '−' | '△' | '▲');
+    let s = s.strip_prefix('+').unwrap_or(s);
     let body = match (s.chars().next(), s.chars().last()) {
         (Some(c), _) if is_sign(c) => {
             negative = !negative;
@@ -295,8 +311,19 @@ fn parse_amount_text(text: &str) -> Option<Parsed<f64>> {
 }
 
 /// Words that mark a subtotal or total line rather than a transaction.
-const TOTAL_WORDS: [&str; 6] = ["소계", "합계", "총계", "누계", "총합계", "계"];
+pub const TOTAL_WORDS: [&str; 7] = ["소계", "합계", "총계", "누계", "총합계", "월계", "계"];
 const TOTAL_WORDS_EN: [&str; 4] = ["total", "subtotal", "sum", "totals"];
+
+/// True when the whole cell is a total word ("소계", "Total"): a row with a
+/// date is still a total line when a descriptive cell says only this.
+pub fn is_bare_total_word(text: &str) -> bool {
+    let compact: String = text
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(|c| c.to_lowercase())
+        .collect();
+    TOTAL_WORDS.contains(&compact.as_str()) || TOTAL_WORDS_EN.contains(&compact.as_str())
+}
 
 /// True when a text cell says the row is a subtotal or total line.
 pub fn is_total_label(text: &str) -> bool {
@@ -402,6 +429,10 @@ mod tests {
         assert_eq!(infer_date_order(ymd), DateOrder::Ymd);
         let mdy = ["12/31/22", "01/15/23", "06/30/23"];
         assert_eq!(infer_date_order(mdy), DateOrder::Mdy);
+        let mdy_long = ["12/31/2022", "01/15/2023", "06/05/2023"];
+        assert_eq!(infer_date_order(mdy_long), DateOrder::Mdy);
+        let dmy_long = ["31/12/2022", "15/01/2023", "05/06/2023"];
+        assert_eq!(infer_date_order(dmy_long), DateOrder::Dmy);
     }
 
     #[test]
@@ -422,6 +453,7 @@ mod tests {
         assert_eq!(v("1-2"), None);
         assert_eq!(v("KRW12abc34"), None);
         assert_eq!(v("1,000-"), Some(-1000.0));
+        assert_eq!(v("+1,000"), Some(1000.0));
         assert_eq!(v("₩ -2,500"), Some(-2500.0));
         assert_eq!(v(&format!("₩{}", "9".repeat(400))), None, "not finite");
         assert_eq!(
