@@ -116,8 +116,9 @@ pub fn evaluate(
         }
     };
 
-    // Amount against the department-account norm, and the account norm
-    // when the department's own history is too thin to judge.
+    // Amount against the department-account norm, and against the
+    // account-wide norm (which also judges departments whose own history is
+    // too thin for the first).
     let da = f.dept_account[i];
     if da.group_size >= crate::features::MIN_GROUP && da.ratio >= 3.0 {
         push(
