@@ -14,14 +14,18 @@ use crate::features::Features;
 use crate::i18n::Text;
 
 /// Columns of the profile, in this order.
-const PROFILE: [&str; 6] = [
+const PROFILE: [&str; 7] = [
     "log_amount",
     "log_vendor_count",
     "recurring",
     "small",
     "non_working",
     "late_december",
+    "small_repeat_intensity",
 ];
+/// A cluster whose small payments run at this many times their vendor's
+/// usual month is "repeated small payments", not just "small payments".
+const REPEAT_INTENSITY: f64 = 3.0;
 const K_RANGE: std::ops::RangeInclusive<usize> = 3..=7;
 const SILHOUETTE_SAMPLE: usize = 1500;
 const FIT_SAMPLE: usize = 20_000;
@@ -46,6 +50,7 @@ fn profile_matrix(f: &Features) -> Array2<f64> {
             f64::from(small),
             f64::from(f.calendar[i].non_working),
             f64::from(f.calendar[i].late_december),
+            f.small_repeat[i].map_or(0.0, |s| f64::from(s.count) / s.usual_count.max(1.0)),
         ];
         for (j, v) in row.into_iter().enumerate() {
             m[[i, j]] = v;
@@ -171,14 +176,14 @@ pub fn cluster(f: &Features, seed: u64, small_limit: f64) -> Clusters {
         members[l].push(i);
     }
     let mut order: Vec<usize> = (0..k).filter(|&c| !members[c].is_empty()).collect();
-    let profiles_raw: Vec<[f64; 6]> = (0..k).map(|c| mean_profile(&raw, &members[c])).collect();
+    let profiles_raw: Vec<[f64; 7]> = (0..k).map(|c| mean_profile(&raw, &members[c])).collect();
     order.sort_by(|&a, &b| profiles_raw[a][0].total_cmp(&profiles_raw[b][0]));
     let mut new_id = vec![0u32; k];
     for (new, &old) in order.iter().enumerate() {
         new_id[old] = new as u32;
     }
     let labels = raw_labels.iter().map(|&l| new_id[l]).collect();
-    let profiles: Vec<[f64; 6]> = order.iter().map(|&c| profiles_raw[c]).collect();
+    let profiles: Vec<[f64; 7]> = order.iter().map(|&c| profiles_raw[c]).collect();
     let overall = mean_profile(&raw, &(0..n).collect::<Vec<_>>());
     let names = name_clusters(&profiles, &overall, small_limit);
     Clusters {
@@ -188,8 +193,8 @@ pub fn cluster(f: &Features, seed: u64, small_limit: f64) -> Clusters {
     }
 }
 
-fn mean_profile(raw: &Array2<f64>, rows: &[usize]) -> [f64; 6] {
-    let mut out = [0.0; 6];
+fn mean_profile(raw: &Array2<f64>, rows: &[usize]) -> [f64; 7] {
+    let mut out = [0.0; 7];
     if rows.is_empty() {
         return out;
     }
@@ -202,7 +207,7 @@ fn mean_profile(raw: &Array2<f64>, rows: &[usize]) -> [f64; 6] {
 }
 
 /// Names each cluster by what sets its centroid apart from the whole.
-fn name_clusters(profiles: &[[f64; 6]], overall: &[f64; 6], small_limit: f64) -> Vec<Text> {
+fn name_clusters(profiles: &[[f64; 7]], overall: &[f64; 7], small_limit: f64) -> Vec<Text> {
     let base: Vec<(&str, &str)> = profiles
         .iter()
         .map(|p| {
@@ -213,8 +218,10 @@ fn name_clusters(profiles: &[[f64; 6]], overall: &[f64; 6], small_limit: f64) ->
                 ("휴일 지출", "Holiday and weekend spending")
             } else if p[5] > 0.5 {
                 ("연말 지출", "Year-end spending")
-            } else if p[3] > 0.5 && typical_amount <= small_limit {
+            } else if p[3] > 0.5 && typical_amount <= small_limit && p[6] >= REPEAT_INTENSITY {
                 ("소액 반복 지출", "Small repeated payments")
+            } else if p[3] > 0.5 && typical_amount <= small_limit {
+                ("소액 지출", "Small payments")
             } else if p[0] > overall[0] + 1.0 {
                 ("고액 지출", "High-value payments")
             } else if p[1] < overall[1] - 1.0 {
@@ -225,15 +232,26 @@ fn name_clusters(profiles: &[[f64; 6]], overall: &[f64; 6], small_limit: f64) ->
             (ko, en)
         })
         .collect();
-    // Two clusters with the same profile name get numbered.
+    // Clusters sharing a profile name are told apart by their typical
+    // amount (ids are already ordered by it): "정기 지출 (소액)" and
+    // "정기 지출 (고액)"; beyond three, numbered in that order.
     base.iter()
         .enumerate()
-        .map(
-            |(i, &(ko, en))| match base[..i].iter().filter(|b| **b == (ko, en)).count() {
-                0 => Text::new(ko, en),
-                same => Text::new(format!("{ko} {}", same + 1), format!("{en} {}", same + 1)),
-            },
-        )
+        .map(|(i, &(ko, en))| {
+            let same: Vec<usize> = (0..base.len()).filter(|&j| base[j] == (ko, en)).collect();
+            let rank = same.iter().position(|&j| j == i).unwrap_or(0);
+            let qualifier = match (same.len(), rank) {
+                (1, _) => None,
+                (2, 0) | (3, 0) => Some(("소액", "smaller")),
+                (2, _) | (3, 2) => Some(("고액", "larger")),
+                (3, _) => Some(("중간", "mid-sized")),
+                (_, r) => return Text::new(format!("{ko} {}", r + 1), format!("{en} {}", r + 1)),
+            };
+            match qualifier {
+                None => Text::new(ko, en),
+                Some((qk, qe)) => Text::new(format!("{ko} ({qk})"), format!("{en} ({qe})")),
+            }
+        })
         .collect()
 }
 
@@ -243,14 +261,15 @@ mod tests {
 
     #[test]
     fn names_follow_profiles_and_are_unique() {
-        let overall = [12.0, 3.0, 0.1, 0.3, 0.01, 0.05];
+        let overall = [12.0, 3.0, 0.1, 0.3, 0.01, 0.05, 1.0];
         let names = name_clusters(
             &[
-                [11.0, 4.0, 0.0, 0.9, 0.0, 0.0],
-                [12.0, 3.0, 0.9, 0.0, 0.0, 0.0],
-                [14.5, 3.0, 0.0, 0.0, 0.0, 0.0],
-                [12.0, 3.0, 0.0, 0.0, 0.0, 0.0],
-                [12.1, 3.0, 0.0, 0.0, 0.0, 0.0],
+                [11.0, 4.0, 0.0, 0.9, 0.0, 0.0, 6.0],
+                [12.0, 3.0, 0.9, 0.0, 0.0, 0.0, 0.0],
+                [14.5, 3.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+                [12.0, 3.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+                [12.1, 3.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+                [11.5, 4.0, 0.0, 0.9, 0.0, 0.0, 1.1],
             ],
             &overall,
             500_000.0,
@@ -258,7 +277,9 @@ mod tests {
         assert_eq!(names[0].ko, "소액 반복 지출");
         assert_eq!(names[1].en, "Recurring bills");
         assert_eq!(names[2].ko, "고액 지출");
-        assert_eq!(names[3].ko, "일반 지출");
-        assert_eq!(names[4].ko, "일반 지출 2");
+        assert_eq!(names[3].ko, "일반 지출 (소액)");
+        assert_eq!(names[4].ko, "일반 지출 (고액)");
+        assert_eq!(names[4].en, "Routine spending (larger)");
+        assert_eq!(names[5].ko, "소액 지출");
     }
 }
