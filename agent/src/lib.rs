@@ -1,7 +1,7 @@
 //! ledgerlens: local, private anomaly scoring for budget-execution ledgers.
 //!
 //! The data flows one way: [`ingest`] -> [`features`] -> [`model`] ->
-//! ([`report`], the CLI). [`pipeline::score`] is the one entry point both
+//! ([`report`], [`store`], the CLI). [`pipeline::score`] is the one entry point both
 //! the CLI and the agent call.
 
 pub mod bench;
@@ -14,3 +14,4 @@ pub mod ingest;
 pub mod model;
 pub mod pipeline;
 pub mod report;
+pub mod store;
