@@ -37,6 +37,27 @@ pub enum Command {
     /// 구성 요소 벤치마크 / Benchmarks of single components.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// 이력 데이터베이스 점검·백업 / Check or back up the history database.
+    #[command(subcommand)]
+    History(HistoryCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum HistoryCommand {
+    /// 무결성 검사와 감사 기록 해시 체인 확인 / Integrity check and audit hash-chain verification.
+    Verify {
+        /// 데이터 폴더 / Data directory (default: LEDGERLENS_DATA_DIR or the per-user data folder).
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+    },
+    /// 데이터베이스의 일관된 사본 저장 (VACUUM INTO) / Write a consistent copy of the database.
+    Backup {
+        /// 백업 파일 / Backup file to write (must not exist).
+        file: PathBuf,
+        /// 데이터 폴더 / Data directory.
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -106,6 +127,12 @@ pub fn main() -> i32 {
         Command::Score(args) => score_command(args, lang),
         Command::Demo(args) => demo_command(args, lang),
         Command::Bench(BenchCommand::Iforest { file, seeds }) => bench_iforest(&file, seeds),
+        Command::History(HistoryCommand::Verify { data_dir }) => {
+            history_verify(data_dir.as_deref(), lang)
+        }
+        Command::History(HistoryCommand::Backup { file, data_dir }) => {
+            history_backup(&file, data_dir.as_deref(), lang)
+        }
     };
     match result {
         Ok(()) => 0,
@@ -459,6 +486,81 @@ fn print_evaluation(e: &demo::Evaluation, lang: Lang) {
             k.recall_top()
         );
     }
+}
+
+/// Opens the existing database of a data directory (never creates one).
+fn open_existing_store(data_dir: Option<&Path>) -> anyhow::Result<crate::store::Store> {
+    let path = crate::store::data_dir(data_dir).join(crate::store::DATABASE_FILE);
+    if !path.is_file() {
+        return Err(crate::i18n::Localized::new(
+            format!(
+                "{}: 데이터베이스가 없습니다 (--data-dir 로 폴더를 지정하세요)",
+                path.display()
+            ),
+            format!(
+                "{}: no database here (name the folder with --data-dir)",
+                path.display()
+            ),
+        )
+        .into());
+    }
+    crate::store::Store::open(&path).map_err(|e| crate::i18n::Localized(e.message()).into())
+}
+
+fn history_verify(data_dir: Option<&Path>, lang: Lang) -> anyhow::Result<()> {
+    let store = open_existing_store(data_dir)?;
+    let localized = |e: crate::store::StoreError| crate::i18n::Localized(e.message());
+    let integrity = store.integrity_check().map_err(localized)?;
+    let audit = store.verify_audit().map_err(localized)?;
+    println!("integrity_check: {integrity}");
+    match audit.broken_at {
+        None if integrity == "ok" => {
+            println!(
+                "{}",
+                match lang {
+                    Lang::Ko => format!("감사 기록 {}건, 해시 체인 정상", audit.events),
+                    Lang::En => format!("{} audit events, hash chain intact", audit.events),
+                }
+            );
+            Ok(())
+        }
+        None => Err(crate::i18n::Localized::new(
+            format!("데이터베이스 무결성 검사 실패: {integrity}"),
+            format!("database integrity check failed: {integrity}"),
+        )
+        .into()),
+        Some(id) => Err(crate::i18n::Localized::new(
+            format!("감사 기록이 변조되었습니다: {id}번 기록부터 해시 체인이 맞지 않습니다"),
+            format!("the audit trail was tampered with: the hash chain breaks at event {id}"),
+        )
+        .into()),
+    }
+}
+
+fn history_backup(file: &Path, data_dir: Option<&Path>, lang: Lang) -> anyhow::Result<()> {
+    if file.exists() {
+        return Err(crate::i18n::Localized::new(
+            format!(
+                "{}: 이미 있는 파일입니다. 덮어쓰지 않습니다",
+                file.display()
+            ),
+            format!(
+                "{}: the file exists; backups never overwrite",
+                file.display()
+            ),
+        )
+        .into());
+    }
+    let store = open_existing_store(data_dir)?;
+    store
+        .backup(file)
+        .map_err(|e| crate::i18n::Localized(e.message()))?;
+    println!(
+        "{} {}",
+        pick(lang, "백업 저장:", "backup written:"),
+        file.display()
+    );
+    Ok(())
 }
 
 fn bench_iforest(file: &Path, seeds: u64) -> anyhow::Result<()> {

@@ -95,6 +95,25 @@ impl StoreError {
     }
 }
 
+/// The database file inside a data directory.
+pub const DATABASE_FILE: &str = "ledgerlens.sqlite";
+
+/// The data directory: `--data-dir` if given, else `LEDGERLENS_DATA_DIR`,
+/// else the platform's per-user data folder (`%LOCALAPPDATA%`,
+/// `~/Library/Application Support`, `$XDG_DATA_HOME` or
+/// `~/.local/share`) + `ledgerlens`.
+pub fn data_dir(explicit: Option<&Path>) -> std::path::PathBuf {
+    if let Some(dir) = explicit {
+        return dir.to_path_buf();
+    }
+    if let Some(dir) = std::env::var_os("LEDGERLENS_DATA_DIR").filter(|d| !d.is_empty()) {
+        return dir.into();
+    }
+    dirs::data_local_dir()
+        .unwrap_or_else(|| std::path::PathBuf::from("."))
+        .join("ledgerlens")
+}
+
 /// Review statuses, as the API and the sheet's dropdown name them.
 pub const REVIEW_STATUSES: [&str; 3] = ["confirmed", "normal", "needs_evidence"];
 
