@@ -305,10 +305,11 @@ impl Config {
                 "limits.small_repeat_min_count: must be at least 1".into(),
             );
         }
-        if self.iforest.trees == 0 || self.iforest.max_samples < 2 {
+        let f = &self.iforest;
+        if !(1..=10_000).contains(&f.trees) || !(2..=1_000_000).contains(&f.max_samples) {
             return bad(
-                "iforest: trees ≥ 1, max_samples ≥ 2 이어야 합니다".into(),
-                "iforest: need trees ≥ 1 and max_samples ≥ 2".into(),
+                "iforest: trees는 1–10,000, max_samples는 2–1,000,000 이어야 합니다".into(),
+                "iforest: need 1 ≤ trees ≤ 10,000 and 2 ≤ max_samples ≤ 1,000,000".into(),
             );
         }
         for c in &self.categories {
@@ -398,6 +399,7 @@ mod tests {
     fn nonsense_values_are_refused() {
         for text in [
             "[limits]\nsplit_window_days = -1\n",
+            "[iforest]\ntrees = 1000000000\n",
             "[limits]\nsmall_repeat_min_count = 0\n",
             "[limits]\napproval_limit = -5\n",
             "[weights]\nsplit = 1.5\n",
