@@ -195,16 +195,19 @@ mod tests {
         );
     }
 
+    /// The first cell of every row, "" for empty rows.
+    fn first_cells(grid: &Grid) -> Vec<String> {
+        grid.rows
+            .iter()
+            .map(|r| r.first().map(Cell::display).unwrap_or_default())
+            .collect()
+    }
+
     #[test]
     fn crlf_and_cr_only_files_keep_sheet_rows() {
         for text in ["a;b\r\n1;2\r\n\r\n3;4\r\n", "a;b\r1;2\r\r3;4\r"] {
             let grid = read_csv(text.as_bytes(), "t.csv").unwrap();
-            let firsts: Vec<String> = grid
-                .rows
-                .iter()
-                .map(|r| r.first().map(Cell::display).unwrap_or_default())
-                .collect();
-            assert_eq!(firsts, vec!["a", "1", "", "3"], "{text:?}");
+            assert_eq!(first_cells(&grid), vec!["a", "1", "", "3"], "{text:?}");
             assert_eq!(grid.rows[1].len(), 2, "split on semicolons");
         }
     }
@@ -213,11 +216,6 @@ mod tests {
     fn blank_lines_and_multiline_fields_keep_sheet_rows() {
         let text = "a,b\n1,2\n\n\n\"x\ny\",3\n4,5";
         let grid = read_csv(text.as_bytes(), "t.csv").unwrap();
-        let firsts: Vec<String> = grid
-            .rows
-            .iter()
-            .map(|r| r.first().map(Cell::display).unwrap_or_default())
-            .collect();
-        assert_eq!(firsts, vec!["a", "1", "", "", "x\ny", "4"]);
+        assert_eq!(first_cells(&grid), vec!["a", "1", "", "", "x\ny", "4"]);
     }
 }
