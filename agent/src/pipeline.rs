@@ -19,8 +19,6 @@ pub const MODEL_VERSION: &str = concat!("ledgerlens-", env!("CARGO_PKG_VERSION")
 /// shape in one language.
 #[derive(Debug, Clone)]
 pub struct ScoredRow {
-    /// Index into `ledger.transactions`.
-    pub index: usize,
     pub row: u32,
     pub key: String,
     pub score: f64,
@@ -172,7 +170,6 @@ pub fn score(ledger: Ledger, config: &Config) -> anyhow::Result<ScoredLedger> {
             }
             cluster_rows[v.cluster as usize] += 1;
             ScoredRow {
-                index: i,
                 row: t.sheet_row,
                 key: t.key.clone(),
                 score: v.score,

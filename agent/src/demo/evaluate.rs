@@ -14,8 +14,6 @@ pub struct KindResult {
     pub injected: usize,
     /// Of those, how many rank in the top 2% of scores.
     pub in_top: usize,
-    /// Of those, how many are in the high or medium band.
-    pub flagged: usize,
 }
 
 impl KindResult {
@@ -68,14 +66,10 @@ pub fn evaluate(scored: &ScoredLedger, labels: &[(u32, AnomalyKind)]) -> Evaluat
                 kind: k,
                 injected: 0,
                 in_top: 0,
-                flagged: 0,
             });
             e.injected += 1;
             if pos < top_n {
                 e.in_top += 1;
-            }
-            if scored.rows[i].band != Band::Low {
-                e.flagged += 1;
             }
         }
     }

@@ -76,8 +76,6 @@ pub struct Features {
     pub vendor_count: Vec<u32>,
     /// Payments to this vendor from this account.
     pub vendor_account_count: Vec<u32>,
-    /// Payments from this department and account.
-    pub dept_account_count: Vec<u32>,
     /// This vendor's share of the department's payments.
     pub vendor_dept_share: Vec<f64>,
     /// For small payments: the department's small payments this month
@@ -193,6 +191,15 @@ fn digit_stats(
                 excess_digit: c.most_excess_digit(&expected),
             })
         })
+        .collect()
+}
+
+/// Each row's spending (refunds count as nothing) where `keep` holds, else 0.
+fn spent_where(amount: &[f64], keep: impl Fn(usize) -> bool) -> Vec<f64> {
+    amount
+        .iter()
+        .enumerate()
+        .map(|(i, a)| if keep(i) { a.max(0.0) } else { 0.0 })
         .collect()
 }
 
@@ -383,17 +390,9 @@ pub fn build(ledger: &Ledger, config: &Config) -> PolarsResult<Features> {
     // Month-end concentration: the share of a department's spending in a
     // month that fell in its last three days.
     let k_dept_month: Vec<u64> = (0..n).map(|i| key2(dept_ids[i], month[i])).collect();
-    let month_end_amounts: Vec<f64> = (0..n)
-        .map(|i| {
-            if calendar[i].month_end {
-                amount[i].max(0.0)
-            } else {
-                0.0
-            }
-        })
-        .collect();
+    let month_end_amounts = spent_where(&amount, |i| calendar[i].month_end);
     let month_end_sums = groups::count_and_sum(&k_dept_month, &month_end_amounts)?;
-    let positive_amounts: Vec<f64> = amount.iter().map(|a| a.max(0.0)).collect();
+    let positive_amounts = spent_where(&amount, |_| true);
     let month_sums = groups::count_and_sum(&k_dept_month, &positive_amounts)?;
     let month_end_share: Vec<f64> = k_dept_month
         .iter()
@@ -407,15 +406,7 @@ pub fn build(ledger: &Ledger, config: &Config) -> PolarsResult<Features> {
     let k_dept_account_year: Vec<u64> = (0..n)
         .map(|i| key2(dept_account_id[i], tx[i].date.year() as u32))
         .collect();
-    let late_amounts: Vec<f64> = (0..n)
-        .map(|i| {
-            if calendar[i].late_december {
-                amount[i].max(0.0)
-            } else {
-                0.0
-            }
-        })
-        .collect();
+    let late_amounts = spent_where(&amount, |i| calendar[i].late_december);
     let late_sums = groups::count_and_sum(&k_dept_account_year, &late_amounts)?;
     let pair_totals = groups::count_and_sum(&k_da, &positive_amounts)?;
     let year_end: Vec<Option<YearEnd>> = (0..n)
@@ -455,7 +446,6 @@ pub fn build(ledger: &Ledger, config: &Config) -> PolarsResult<Features> {
         len: n,
         vendor_count: k_v.iter().map(|&k| lookup(&v_counts, k)).collect(),
         vendor_account_count: k_va.iter().map(|&k| lookup(&va_counts, k)).collect(),
-        dept_account_count: dept_account.iter().map(|d| d.group_size).collect(),
         vendor_dept_share,
         dept_small_month_ratio,
         month_end_share,

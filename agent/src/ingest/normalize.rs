@@ -317,12 +317,16 @@ const TOTAL_WORDS_EN: [&str; 4] = ["total", "subtotal", "sum", "totals"];
 /// True when the whole cell is a total word ("소계", "Total"): a row with a
 /// date is still a total line when a descriptive cell says only this.
 pub fn is_bare_total_word(text: &str) -> bool {
-    let compact: String = text
-        .chars()
+    let compact = compact(text);
+    TOTAL_WORDS.contains(&compact.as_str()) || TOTAL_WORDS_EN.contains(&compact.as_str())
+}
+
+/// Lower-case letters and digits only: "합 계", "[소계]" -> "합계", "소계".
+fn compact(text: &str) -> String {
+    text.chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(|c| c.to_lowercase())
-        .collect();
-    TOTAL_WORDS.contains(&compact.as_str()) || TOTAL_WORDS_EN.contains(&compact.as_str())
+        .collect()
 }
 
 /// True when a text cell says the row is a subtotal or total line.
@@ -339,7 +343,7 @@ pub fn is_total_label(text: &str) -> bool {
             return true;
         }
     }
-    let compact: String = lower.chars().filter(|c| c.is_alphanumeric()).collect();
+    let compact = compact(&lower);
     if TOTAL_WORDS.contains(&compact.as_str()) {
         return true;
     }

@@ -44,19 +44,6 @@ impl Format {
             _ => None,
         }
     }
-
-    /// From an HTTP content type.
-    pub fn from_content_type(content_type: &str) -> Option<Format> {
-        let ct = content_type.split(';').next()?.trim().to_ascii_lowercase();
-        match ct.as_str() {
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            | "application/vnd.ms-excel.sheet.macroenabled.12" => Some(Format::Xlsx),
-            "application/vnd.ms-excel" => Some(Format::Xls),
-            "application/vnd.oasis.opendocument.spreadsheet" => Some(Format::Ods),
-            "text/csv" | "text/tab-separated-values" | "text/plain" => Some(Format::Csv),
-            _ => None,
-        }
-    }
 }
 
 const CFB_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];

@@ -62,8 +62,6 @@ pub struct RowVerdict {
     pub cluster: u32,
     pub isolation: f64,
     pub reasons: Vec<Reason>,
-    /// Every signal that fired, strongest contribution first (reasons are the top three).
-    pub signals: Vec<SignalKind>,
 }
 
 #[derive(Debug, Clone)]
@@ -209,10 +207,6 @@ pub fn run(ledger: &Ledger, f: &Features, config: &Config) -> ModelOutput {
                 cluster: clusters.labels[i],
                 isolation: isolation[i],
                 reasons,
-                signals: contributions
-                    .iter()
-                    .map(|&(_, j)| signals[j].kind)
-                    .collect(),
             }
         })
         .collect();
