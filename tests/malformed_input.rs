@@ -277,7 +277,7 @@ fn zip_bomb_is_refused() {
 }
 
 #[test]
-fn far_apart_cells_do_not_blow_up() {
+fn far_apart_cells_are_refused_naming_the_cell() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("far.xlsx");
     let mut wb = rust_xlsxwriter::Workbook::new();
@@ -293,9 +293,12 @@ fn far_apart_cells_do_not_blow_up() {
     sheet.write_string(1_048_575, 16_383, "far away").unwrap();
     wb.save(&f).unwrap();
     let started = std::time::Instant::now();
-    let (code, err, jsonl) = score(&f, &[]);
-    assert_eq!(code, 0, "{err}");
-    assert_eq!(jsonl.unwrap().lines().count(), 29);
+    let (code, err, _) = score(&f, &["--lang", "en"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("far.xlsx [Sheet1] cell XFD1048576") && err.contains("256 columns"),
+        "{err}"
+    );
     assert!(
         started.elapsed().as_secs() < 30,
         "took {:?}",

@@ -53,6 +53,13 @@ pub enum IngestError {
     TooLarge { file: String, detail: String },
     #[error("{file}: refused as hostile: {detail}")]
     Hostile { file: String, detail: String },
+    #[error("{file} [{sheet}] cell {cell}: beyond the {max_columns} columns a ledger may use")]
+    FarCell {
+        file: String,
+        sheet: String,
+        cell: String,
+        max_columns: usize,
+    },
     #[error("{file} [{sheet}]: no scorable rows")]
     NoRows {
         file: String,
@@ -80,6 +87,7 @@ impl IngestError {
             IngestError::NoRows { .. } => "no_rows",
             IngestError::TooLarge { .. } => "too_large",
             IngestError::Hostile { .. } => "hostile_workbook",
+            IngestError::FarCell { .. } => "far_cell",
         }
     }
 
@@ -121,6 +129,10 @@ impl IngestError {
             IngestError::Hostile { file, detail } => Text::new(
                 format!("{file}: 손상되었거나 악의적으로 만든 파일로 보여 열지 않았습니다 ({detail})"),
                 format!("{file}: refused: the file looks damaged or crafted to exhaust memory ({detail})"),
+            ),
+            IngestError::FarCell { file, sheet, cell, max_columns } => Text::new(
+                format!("{file} [{sheet}] {cell} 셀: 원장은 {max_columns}열까지만 읽습니다. 멀리 떨어진 셀을 지우고(Ctrl+End로 찾기) 다시 시도하세요"),
+                format!("{file} [{sheet}] cell {cell}: a ledger may use at most {max_columns} columns; delete the far-away cells (Ctrl+End finds them) and try again"),
             ),
             IngestError::EmptySheet { file, sheet } => Text::new(
                 format!("{file} [{sheet}]: 시트가 비어 있습니다"),

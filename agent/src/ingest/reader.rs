@@ -44,6 +44,19 @@ impl Format {
             _ => None,
         }
     }
+
+    /// From an HTTP content type (parameters such as `charset` ignored).
+    pub fn from_content_type(content_type: &str) -> Option<Format> {
+        let essence = content_type.split(';').next()?.trim().to_ascii_lowercase();
+        match essence.as_str() {
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            | "application/vnd.ms-excel.sheet.macroenabled.12" => Some(Format::Xlsx),
+            "application/vnd.ms-excel" => Some(Format::Xls),
+            "application/vnd.oasis.opendocument.spreadsheet" => Some(Format::Ods),
+            "text/csv" | "text/tab-separated-values" => Some(Format::Csv),
+            _ => None,
+        }
+    }
 }
 
 const CFB_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
@@ -162,17 +175,12 @@ fn read_xlsx(bytes: &[u8], source: &str, sheet: Option<&str>) -> Result<Grid, In
     let mut reader = wb
         .worksheet_cells_reader(&name)
         .map_err(|e| workbook_error(source, e))?;
-    let mut builder = GridBuilder::new(source);
+    let mut builder = GridBuilder::new(source, &name);
     while let Some(cell) = reader.next_cell().map_err(|e| workbook_error(source, e))? {
         let (row, col) = cell.get_position();
-        if (row as usize) >= MAX_ROWS {
-            break;
-        }
-        if (col as usize) < MAX_COLUMNS {
-            builder.put(row as usize, col as usize, cell_from_ref(cell.get_value()))?;
-        }
+        builder.put(row as usize, col as usize, cell_from_ref(cell.get_value()))?;
     }
-    Ok(builder.finish(name, date1904))
+    Ok(builder.finish(date1904))
 }
 
 fn grid_from_range(
@@ -181,33 +189,36 @@ fn grid_from_range(
     date1904: bool,
     source: &str,
 ) -> Result<Grid, IngestError> {
-    let mut builder = GridBuilder::new(source);
+    let mut builder = GridBuilder::new(source, &name);
     let (row0, col0) = range.start().unwrap_or((0, 0));
-    let width = MAX_COLUMNS.saturating_sub(col0 as usize);
     for (r, row) in range.rows().enumerate() {
-        for (c, value) in row.iter().take(width).enumerate() {
+        for (c, value) in row.iter().enumerate() {
             let cell = cell_from_data(value);
             if !cell.is_empty() {
                 builder.put(row0 as usize + r, col0 as usize + c, cell)?;
             }
         }
     }
-    Ok(builder.finish(name, date1904))
+    Ok(builder.finish(date1904))
 }
 
 /// Collects cells arriving in row order into rows, dropping empties, within
-/// the [`MAX_CELLS`] and [`MAX_TEXT_BYTES`] budgets.
+/// the [`MAX_CELLS`] and [`MAX_TEXT_BYTES`] budgets. A value beyond
+/// [`MAX_COLUMNS`] or [`MAX_ROWS`] is refused, naming its cell, rather than
+/// dropped unseen: far-apart cells are how hostile files inflate a sheet.
 struct GridBuilder<'a> {
     source: &'a str,
+    sheet: &'a str,
     rows: Vec<Vec<Cell>>,
     cells: usize,
     text_bytes: usize,
 }
 
 impl<'a> GridBuilder<'a> {
-    fn new(source: &'a str) -> Self {
+    fn new(source: &'a str, sheet: &'a str) -> Self {
         GridBuilder {
             source,
+            sheet,
             rows: Vec::new(),
             cells: 0,
             text_bytes: 0,
@@ -217,6 +228,14 @@ impl<'a> GridBuilder<'a> {
     fn put(&mut self, row: usize, col: usize, cell: Cell) -> Result<(), IngestError> {
         if cell.is_empty() {
             return Ok(());
+        }
+        if col >= MAX_COLUMNS || row >= MAX_ROWS {
+            return Err(IngestError::FarCell {
+                file: self.source.into(),
+                sheet: self.sheet.into(),
+                cell: format!("{}{}", super::quality::column_letter(col), row + 1),
+                max_columns: MAX_COLUMNS,
+            });
         }
         self.cells += 1;
         if let Cell::Text(t) = &cell {
@@ -241,9 +260,9 @@ impl<'a> GridBuilder<'a> {
         Ok(())
     }
 
-    fn finish(self, sheet: String, date1904: bool) -> Grid {
+    fn finish(self, date1904: bool) -> Grid {
         Grid {
-            sheet,
+            sheet: self.sheet.to_string(),
             first_row: 1,
             rows: self.rows,
             date1904,
