@@ -24,12 +24,15 @@ pub struct Cli {
     /// 메시지·머리글·사유의 언어 / Language of messages, headers and reasons.
     #[arg(long, global = true, value_enum, default_value_t = Lang::Ko)]
     pub lang: Lang,
+    /// 없으면 `serve` / Without a command, `serve`.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// 엑셀 추가 기능용 로컬 에이전트 (HTTPS, 127.0.0.1) / The local agent for the Excel add-in (HTTPS on 127.0.0.1).
+    Serve(ServeArgs),
     /// 원장을 점수화해 새 통합문서로 저장 (원본은 수정하지 않음) / Score a ledger into a new workbook (input never modified).
     Score(ScoreArgs),
     /// 이상 거래가 섞인 데모 원장을 만들고 점수화해 정밀도·재현율 출력 / Generate a demo ledger with labelled anomalies, score it, report precision and recall.
@@ -40,6 +43,43 @@ pub enum Command {
     /// 이력 데이터베이스 점검·백업 / Check or back up the history database.
     #[command(subcommand)]
     History(HistoryCommand),
+    /// 감독자용 이력 통합문서 생성 / Write the supervisors' history workbook.
+    Report {
+        /// 저장할 통합문서 (.xlsx, 기존 파일은 덮어쓰지 않음) / Workbook to write (.xlsx; never overwrites).
+        #[arg(short, long)]
+        output: PathBuf,
+        /// 데이터 폴더 / Data directory.
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+    },
+    /// 에이전트의 로컬 인증서 / The agent's local certificate.
+    #[command(subcommand)]
+    Cert(CertCommand),
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// 포트 (0이면 빈 포트) / Port (0 picks a free one).
+    #[arg(long, default_value_t = crate::server::DEFAULT_PORT)]
+    pub port: u16,
+    /// 데이터 폴더: 데이터베이스, 인증서, 토큰 / Data directory: database, certificates, token.
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    /// 트레이 아이콘 없이 실행 / Run without the tray icon (headless).
+    #[arg(long)]
+    pub no_tray: bool,
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CertCommand {
+    /// 현재 사용자가 에이전트의 CA를 신뢰하도록 등록 / Trust the agent's CA for the current user.
+    Install {
+        /// 데이터 폴더 / Data directory.
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -123,7 +163,25 @@ pub enum BenchCommand {
 pub fn main() -> i32 {
     let cli = Cli::parse();
     let lang = cli.lang;
-    let result = match cli.command {
+    let command = cli.command.unwrap_or(Command::Serve(ServeArgs {
+        port: crate::server::DEFAULT_PORT,
+        data_dir: None,
+        no_tray: false,
+        model: ModelArgs {
+            config: None,
+            seed: None,
+        },
+    }));
+    let result = match command {
+        Command::Serve(args) => serve_command(args, lang),
+        Command::Report { output, data_dir } => report_command(&output, data_dir.as_deref(), lang),
+        Command::Cert(CertCommand::Install { data_dir }) => {
+            let dir = crate::store::data_dir(data_dir.as_deref());
+            std::fs::create_dir_all(&dir)
+                .map_err(anyhow::Error::from)
+                .and_then(|()| crate::server::tls::ensure(&dir))
+                .and_then(|files| crate::server::trust::install(&files.ca, lang))
+        }
         Command::Score(args) => score_command(args, lang),
         Command::Demo(args) => demo_command(args, lang),
         Command::Bench(BenchCommand::Iforest { file, seeds }) => bench_iforest(&file, seeds),
@@ -559,6 +617,58 @@ fn history_backup(file: &Path, data_dir: Option<&Path>, lang: Lang) -> anyhow::R
         "{} {}",
         pick(lang, "백업 저장:", "backup written:"),
         file.display()
+    );
+    Ok(())
+}
+
+fn serve_command(args: ServeArgs, lang: Lang) -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+    let config = load_config(&args.model, lang)?;
+    crate::server::run(
+        crate::server::ServeOptions {
+            port: args.port,
+            data_dir: crate::store::data_dir(args.data_dir.as_deref()),
+            config,
+            tray: !args.no_tray,
+        },
+        lang,
+    )
+}
+
+fn report_command(output: &Path, data_dir: Option<&Path>, lang: Lang) -> anyhow::Result<()> {
+    if output.exists() {
+        return Err(crate::i18n::Localized::new(
+            format!(
+                "{}: 이미 있는 파일입니다. 덮어쓰지 않습니다",
+                output.display()
+            ),
+            format!(
+                "{}: the file exists; reports never overwrite",
+                output.display()
+            ),
+        )
+        .into());
+    }
+    let store = open_existing_store(data_dir)?;
+    let history = store
+        .history()
+        .map_err(|e| crate::i18n::Localized(e.message()))?;
+    let bytes = report::history::write(&history, lang)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", output.display()))?;
+    std::fs::write(output, bytes).with_context(|| output.display().to_string())?;
+    println!(
+        "{} {} ({} {})",
+        pick(lang, "이력 통합문서 저장:", "history workbook written:"),
+        output.display(),
+        history.runs.len(),
+        pick(lang, "회 실행", "runs")
     );
     Ok(())
 }

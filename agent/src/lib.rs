@@ -14,4 +14,7 @@ pub mod ingest;
 pub mod model;
 pub mod pipeline;
 pub mod report;
+pub mod server;
 pub mod store;
+#[cfg(feature = "tray")]
+pub mod tray;

@@ -36,3 +36,5 @@ pub fn shared_datasets() -> PathBuf {
 pub fn write(path: &Path, text: &str) {
     std::fs::write(path, text).expect("write test file");
 }
+
+pub mod agent;

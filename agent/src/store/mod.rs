@@ -18,6 +18,11 @@ use sha2::{Digest, Sha256};
 use crate::i18n::Text;
 use crate::pipeline::ScoredLedger;
 
+mod history;
+pub use history::{
+    FlaggedRow, History, Outcomes, RepeatFlag, RunDetail, RunRecord, TransactionRecord,
+};
+
 /// Schema migrations, applied in order; `PRAGMA user_version` records how
 /// many have run.
 const MIGRATIONS: &[&str] = &[r#"
@@ -31,7 +36,9 @@ CREATE TABLE runs (
     rows          INTEGER NOT NULL,
     config_json   TEXT NOT NULL,
     model_version TEXT NOT NULL,
-    summary_json  TEXT NOT NULL
+    summary_json  TEXT NOT NULL,
+    ingest_s      REAL NOT NULL,
+    score_s       REAL NOT NULL
 );
 CREATE TABLE scored_rows (
     run_id        TEXT NOT NULL REFERENCES runs(id),
@@ -41,6 +48,13 @@ CREATE TABLE scored_rows (
     band          TEXT NOT NULL,
     cluster       INTEGER NOT NULL,
     reasons_json  TEXT NOT NULL,
+    -- What a supervisor's history sheets show of the transaction itself.
+    date          TEXT NOT NULL,
+    department    TEXT NOT NULL,
+    account       TEXT NOT NULL,
+    vendor        TEXT NOT NULL,
+    description   TEXT NOT NULL,
+    amount        REAL NOT NULL,
     PRIMARY KEY (run_id, key)
 );
 CREATE INDEX scored_rows_key ON scored_rows(key);
@@ -141,6 +155,8 @@ pub struct RunMeta {
     pub workbook: String,
     pub input_sha256: String,
     pub config_json: String,
+    /// Seconds spent reading the input into a ledger.
+    pub ingest_s: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -253,8 +269,8 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
-            "INSERT INTO runs (id, started_at, actor, workbook, sheet, input_sha256, rows, config_json, model_version, summary_json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            "INSERT INTO runs (id, started_at, actor, workbook, sheet, input_sha256, rows, config_json, model_version, summary_json, ingest_s, score_s)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             params![
                 id,
                 started_at,
@@ -265,14 +281,18 @@ impl Store {
                 scored.rows.len() as i64,
                 meta.config_json,
                 scored.summary.model_version,
-                summary
+                summary,
+                meta.ingest_s,
+                scored.summary.timings.features_s + scored.summary.timings.model_s
             ],
         )?;
         {
             let mut insert = tx.prepare(
-                "INSERT INTO scored_rows (run_id, key, row, score, band, cluster, reasons_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO scored_rows (run_id, key, row, score, band, cluster, reasons_json, date, department, account, vendor, description, amount)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             )?;
-            for r in &scored.rows {
+            let ledger = &scored.ledger;
+            for (r, t) in scored.rows.iter().zip(&ledger.transactions) {
                 let reasons = serde_json::to_string(&r.reasons).unwrap_or_default();
                 insert.execute(params![
                     id,
@@ -281,7 +301,13 @@ impl Store {
                     r.score,
                     r.band.code(),
                     r.cluster,
-                    reasons
+                    reasons,
+                    t.date.format("%Y-%m-%d").to_string(),
+                    ledger.departments.name(t.department),
+                    ledger.accounts.name(t.account),
+                    ledger.vendors.name(t.vendor),
+                    &*t.description,
+                    t.amount
                 ])?;
             }
         }
@@ -422,6 +448,7 @@ mod tests {
             workbook: "demo.xlsx".into(),
             input_sha256: "abc".into(),
             config_json: "{}".into(),
+            ingest_s: 0.1,
         }
     }
 

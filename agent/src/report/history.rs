@@ -1,0 +1,399 @@
+//! The supervisors' history workbook (umya-spreadsheet): runs over time,
+//! flags by department × month as a heat map, review outcomes, each month's
+//! ten highest risks, and transactions flagged again in later runs.
+//!
+//! Every text cell from a ledger is written as a string value, never parsed:
+//! a vendor called `=HYPERLINK(...)` stays text.
+
+use umya_spreadsheet::{Spreadsheet, Worksheet};
+
+use crate::i18n::{pick, Lang};
+use crate::store::{History, Outcomes, TransactionRecord, REVIEW_STATUSES};
+
+use super::workbook::review_choices;
+
+/// A review status code as the sheet shows it ("" when not reviewed).
+pub fn review_label(status: Option<&str>, lang: Lang) -> &'static str {
+    match status.and_then(|s| REVIEW_STATUSES.iter().position(|&c| c == s)) {
+        Some(i) => review_choices(lang)[i],
+        None => pick(lang, "미검토", "Open"),
+    }
+}
+
+fn band_label(band: &str, lang: Lang) -> &'static str {
+    match band {
+        "high" => pick(lang, "높음", "High"),
+        "medium" => pick(lang, "중간", "Medium"),
+        _ => pick(lang, "낮음", "Low"),
+    }
+}
+
+/// The reasons of a stored row, one per line, in the chosen language.
+fn reasons_text(reasons: &serde_json::Value, lang: Lang) -> String {
+    let key = match lang {
+        Lang::Ko => "ko",
+        Lang::En => "en",
+    };
+    reasons
+        .as_array()
+        .map(|all| {
+            all.iter()
+                .filter_map(|r| r.get("text")?.get(key)?.as_str())
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_default()
+}
+
+const HEADER_FILL: &str = "FFDDEBF7";
+const AMOUNT_FORMAT: &str = "#,##0";
+
+/// One sheet being filled row by row.
+struct SheetWriter<'a> {
+    sheet: &'a mut Worksheet,
+    row: u32,
+}
+
+enum Value<'v> {
+    Text(&'v str),
+    Number(f64),
+    Amount(f64),
+}
+
+impl<'a> SheetWriter<'a> {
+    fn new(sheet: &'a mut Worksheet) -> Self {
+        SheetWriter { sheet, row: 0 }
+    }
+
+    fn header(&mut self, headers: &[&str], widths: &[f64]) {
+        self.row += 1;
+        for (i, h) in headers.iter().enumerate() {
+            let col = i as u32 + 1;
+            self.sheet
+                .get_cell_mut((col, self.row))
+                .set_value_string(*h);
+            let style = self.sheet.get_style_mut((col, self.row));
+            style.set_background_color(HEADER_FILL);
+            style.get_font_mut().set_bold(true);
+        }
+        for (i, w) in widths.iter().enumerate() {
+            let letter =
+                umya_spreadsheet::helper::coordinate::string_from_column_index(&(i as u32 + 1));
+            self.sheet.get_column_dimension_mut(&letter).set_width(*w);
+        }
+    }
+
+    fn values(&mut self, values: &[Value<'_>]) {
+        self.row += 1;
+        for (i, v) in values.iter().enumerate() {
+            let at = (i as u32 + 1, self.row);
+            match v {
+                Value::Text(t) => {
+                    self.sheet.get_cell_mut(at).set_value_string(*t);
+                }
+                Value::Number(n) => {
+                    self.sheet.get_cell_mut(at).set_value_number(*n);
+                }
+                Value::Amount(n) => {
+                    self.sheet.get_cell_mut(at).set_value_number(*n);
+                    self.sheet
+                        .get_style_mut(at)
+                        .get_number_format_mut()
+                        .set_format_code(AMOUNT_FORMAT);
+                }
+            }
+        }
+    }
+
+    fn blank(&mut self) {
+        self.row += 1;
+    }
+
+    /// Filters on the header row over `columns` columns.
+    fn filter(&mut self, columns: u32) {
+        if self.row > 1 {
+            let last = umya_spreadsheet::helper::coordinate::string_from_column_index(&columns);
+            self.sheet.set_auto_filter(format!("A1:{last}{}", self.row));
+        }
+    }
+}
+
+/// Heat colour from white (0) to deep red (the maximum).
+fn heat_colour(count: u64, max: u64) -> String {
+    let t = if max == 0 {
+        0.0
+    } else {
+        count as f64 / max as f64
+    };
+    let fade = |full: f64| (255.0 - (255.0 - full) * t).round() as u8;
+    format!(
+        "FF{:02X}{:02X}{:02X}",
+        fade(0xF8 as f64),
+        fade(0x69 as f64),
+        fade(0x6B as f64)
+    )
+}
+
+fn new_sheet<'b>(book: &'b mut Spreadsheet, name: &str) -> &'b mut Worksheet {
+    book.new_sheet(name)
+        .expect("sheet names are fixed and distinct")
+}
+
+/// Builds the history workbook and returns its xlsx bytes.
+pub fn write(history: &History, lang: Lang) -> Result<Vec<u8>, umya_spreadsheet::XlsxError> {
+    let mut book = umya_spreadsheet::new_file_empty_worksheet();
+    runs_sheet(
+        new_sheet(&mut book, pick(lang, "실행 이력", "Runs")),
+        history,
+        lang,
+    );
+    heat_sheet(
+        new_sheet(
+            &mut book,
+            pick(lang, "부서×월 플래그", "Flags by dept x month"),
+        ),
+        history,
+        lang,
+    );
+    outcomes_sheet(
+        new_sheet(&mut book, pick(lang, "검토 결과", "Review outcomes")),
+        history,
+        lang,
+    );
+    top_sheet(
+        new_sheet(&mut book, pick(lang, "월별 상위 10", "Top 10 by month")),
+        history,
+        lang,
+    );
+    repeats_sheet(
+        new_sheet(&mut book, pick(lang, "반복 플래그", "Flagged again")),
+        history,
+        lang,
+    );
+    book.set_active_sheet(0);
+    let mut bytes = Vec::new();
+    umya_spreadsheet::writer::xlsx::write_writer(&book, std::io::Cursor::new(&mut bytes))?;
+    Ok(bytes)
+}
+
+fn runs_sheet(sheet: &mut Worksheet, history: &History, lang: Lang) {
+    let mut w = SheetWriter::new(sheet);
+    w.header(
+        &[
+            pick(lang, "시작 시각(UTC)", "Started (UTC)"),
+            pick(lang, "실행자", "By"),
+            pick(lang, "통합문서", "Workbook"),
+            pick(lang, "시트", "Sheet"),
+            pick(lang, "행 수", "Rows"),
+            pick(lang, "높음", "High"),
+            pick(lang, "중간", "Medium"),
+            pick(lang, "낮음", "Low"),
+            pick(lang, "읽기(초)", "Read (s)"),
+            pick(lang, "점수화(초)", "Scoring (s)"),
+            pick(lang, "모델 버전", "Model version"),
+            pick(lang, "입력 SHA-256", "Input SHA-256"),
+            pick(lang, "실행 ID", "Run id"),
+        ],
+        &[
+            22.0, 12.0, 28.0, 14.0, 10.0, 8.0, 8.0, 10.0, 9.0, 10.0, 28.0, 20.0, 26.0,
+        ],
+    );
+    for r in &history.runs {
+        w.values(&[
+            Value::Text(&r.started_at),
+            Value::Text(&r.actor),
+            Value::Text(&r.workbook),
+            Value::Text(&r.sheet),
+            Value::Amount(r.rows as f64),
+            Value::Amount(r.high as f64),
+            Value::Amount(r.medium as f64),
+            Value::Amount(r.low as f64),
+            Value::Number((r.ingest_s * 100.0).round() / 100.0),
+            Value::Number((r.score_s * 100.0).round() / 100.0),
+            Value::Text(&r.model_version),
+            Value::Text(&r.input_sha256),
+            Value::Text(&r.id),
+        ]);
+    }
+    w.filter(13);
+}
+
+fn heat_sheet(sheet: &mut Worksheet, history: &History, lang: Lang) {
+    let mut months: Vec<&str> = history
+        .flags_by_department_month
+        .iter()
+        .map(|(_, m, _)| m.as_str())
+        .collect();
+    months.sort_unstable();
+    months.dedup();
+    let mut departments: Vec<&str> = history
+        .flags_by_department_month
+        .iter()
+        .map(|(d, _, _)| d.as_str())
+        .collect();
+    departments.dedup(); // the query orders by department
+    let max = history
+        .flags_by_department_month
+        .iter()
+        .map(|(_, _, n)| *n)
+        .max()
+        .unwrap_or(0);
+
+    let mut headers = vec![pick(lang, "부서", "Department")];
+    headers.extend(months.iter().copied());
+    headers.push(pick(lang, "합계", "Total"));
+    let mut widths = vec![20.0];
+    widths.extend(std::iter::repeat_n(9.0, months.len() + 1));
+    let mut w = SheetWriter::new(sheet);
+    w.header(&headers, &widths);
+    for dept in &departments {
+        let counts: Vec<u64> = months
+            .iter()
+            .map(|m| {
+                history
+                    .flags_by_department_month
+                    .iter()
+                    .find(|(d, mm, _)| d == dept && mm == m)
+                    .map_or(0, |(_, _, n)| *n)
+            })
+            .collect();
+        let mut values = vec![Value::Text(dept)];
+        values.extend(counts.iter().map(|&n| Value::Number(n as f64)));
+        values.push(Value::Number(counts.iter().sum::<u64>() as f64));
+        w.values(&values);
+        for (i, &n) in counts.iter().enumerate() {
+            w.sheet
+                .get_style_mut((i as u32 + 2, w.row))
+                .set_background_color(heat_colour(n, max));
+        }
+    }
+    if departments.is_empty() {
+        w.values(&[Value::Text(pick(
+            lang,
+            "아직 플래그된 거래가 없습니다",
+            "No flagged transactions yet",
+        ))]);
+    }
+}
+
+fn outcomes_sheet(sheet: &mut Worksheet, history: &History, lang: Lang) {
+    let choices = review_choices(lang);
+    let mut w = SheetWriter::new(sheet);
+    let section = |w: &mut SheetWriter<'_>, title: &str, rows: &[Outcomes], with_open: bool| {
+        let mut headers = vec![title, choices[0], choices[1], choices[2]];
+        if with_open {
+            headers.push(pick(lang, "미검토", "Open"));
+        }
+        headers.push(pick(lang, "합계", "Total"));
+        w.header(&headers, &[20.0, 16.0, 10.0, 12.0, 10.0, 10.0]);
+        for o in rows {
+            let mut values = vec![
+                Value::Text(&o.group),
+                Value::Number(o.confirmed as f64),
+                Value::Number(o.normal as f64),
+                Value::Number(o.needs_evidence as f64),
+            ];
+            if with_open {
+                values.push(Value::Number(o.open as f64));
+            }
+            let total = o.confirmed + o.normal + o.needs_evidence + o.open;
+            values.push(Value::Number(total as f64));
+            w.values(&values);
+        }
+    };
+    section(
+        &mut w,
+        pick(lang, "부서", "Department"),
+        &history.outcomes_by_department,
+        true,
+    );
+    w.blank();
+    section(
+        &mut w,
+        pick(lang, "검토자", "Reviewer"),
+        &history.outcomes_by_reviewer,
+        false,
+    );
+}
+
+/// Columns shared by the top-risk and flagged-again sheets.
+fn record_headers(lang: Lang) -> [&'static str; 11] {
+    [
+        pick(lang, "위험점수", "Risk score"),
+        pick(lang, "위험등급", "Risk band"),
+        pick(lang, "집행일자", "Date"),
+        pick(lang, "부서명", "Department"),
+        pick(lang, "계정과목", "Account"),
+        pick(lang, "거래처", "Vendor"),
+        pick(lang, "적요", "Description"),
+        pick(lang, "집행금액", "Amount"),
+        pick(lang, "사유", "Reasons"),
+        pick(lang, "검토 결과", "Review"),
+        pick(lang, "행 키", "Row key"),
+    ]
+}
+
+const RECORD_WIDTHS: [f64; 11] = [
+    10.0, 9.0, 11.0, 14.0, 14.0, 18.0, 24.0, 14.0, 60.0, 14.0, 18.0,
+];
+
+fn record_values<'r>(r: &'r TransactionRecord, reasons: &'r str, lang: Lang) -> Vec<Value<'r>> {
+    vec![
+        Value::Number((r.score * 10.0).round() / 10.0),
+        Value::Text(band_label(&r.band, lang)),
+        Value::Text(&r.date),
+        Value::Text(&r.department),
+        Value::Text(&r.account),
+        Value::Text(&r.vendor),
+        Value::Text(&r.description),
+        Value::Amount(r.amount),
+        Value::Text(reasons),
+        Value::Text(review_label(r.review.as_deref(), lang)),
+        Value::Text(&r.key),
+    ]
+}
+
+fn top_sheet(sheet: &mut Worksheet, history: &History, lang: Lang) {
+    let mut headers = vec![pick(lang, "월", "Month"), pick(lang, "순위", "Rank")];
+    headers.extend(record_headers(lang));
+    let mut widths = vec![9.0, 6.0];
+    widths.extend(RECORD_WIDTHS);
+    let mut w = SheetWriter::new(sheet);
+    w.header(&headers, &widths);
+    for (month, rows) in &history.top_by_month {
+        for (rank, r) in rows.iter().enumerate() {
+            let reasons = reasons_text(&r.reasons, lang);
+            let rank = (rank + 1) as f64;
+            let mut values = vec![Value::Text(month), Value::Number(rank)];
+            values.extend(record_values(r, &reasons, lang));
+            w.values(&values);
+        }
+    }
+    w.filter(headers.len() as u32);
+}
+
+fn repeats_sheet(sheet: &mut Worksheet, history: &History, lang: Lang) {
+    let mut headers = vec![
+        pick(lang, "플래그된 실행 수", "Runs flagged"),
+        pick(lang, "나타난 실행 수", "Runs seen"),
+        pick(lang, "처음 플래그(UTC)", "First flagged (UTC)"),
+        pick(lang, "마지막 실행(UTC)", "Last seen (UTC)"),
+    ];
+    headers.extend(record_headers(lang));
+    let mut widths = vec![12.0, 12.0, 22.0, 22.0];
+    widths.extend(RECORD_WIDTHS);
+    let mut w = SheetWriter::new(sheet);
+    w.header(&headers, &widths);
+    for r in &history.repeats {
+        let reasons = reasons_text(&r.record.reasons, lang);
+        let mut values = vec![
+            Value::Number(r.runs_flagged as f64),
+            Value::Number(r.runs_seen as f64),
+            Value::Text(&r.first_flagged),
+            Value::Text(&r.last_seen),
+        ];
+        values.extend(record_values(&r.record, &reasons, lang));
+        w.values(&values);
+    }
+    w.filter(headers.len() as u32);
+}

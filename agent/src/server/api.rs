@@ -1,0 +1,482 @@
+//! The JSON API under `/api/v1` (see `openapi.json` beside this file).
+//! Handlers only translate: the work is the pipeline's and the store's,
+//! run on the blocking pool so the async workers keep answering.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::errors::{request_lang, ApiError, Refusal};
+use super::rows::{self, ScoreRequest};
+use super::AppState;
+use crate::i18n::{Lang, Text};
+use crate::ingest::{self, Format, Grid, IngestOptions};
+use crate::pipeline::{self, RowOut, Summary};
+use crate::store::{NewReview, RunMeta};
+
+/// Largest `POST score` body: a 200k-row sheet as JSON is 40–60 MB.
+pub const MAX_SCORE_BODY: u64 = 256 * 1024 * 1024;
+/// Largest `POST reviews` body.
+pub const MAX_REVIEWS_BODY: u64 = 32 * 1024 * 1024;
+const MAX_NOTE_CHARS: usize = 10_000;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/api/v1")
+            .route("/health", web::get().to(health))
+            .route("/score", web::post().to(score))
+            .route("/reviews", web::post().to(post_reviews))
+            .route("/reviews", web::get().to(get_reviews))
+            .route("/runs", web::get().to(runs))
+            .route("/runs/{id}", web::get().to(run))
+            .route("/history.xlsx", web::get().to(history_xlsx))
+            .route("/openapi.json", web::get().to(openapi))
+            .default_service(web::to(not_found)),
+    );
+}
+
+type Reply = Result<HttpResponse, Refusal>;
+
+fn refuse(lang: Lang) -> impl Fn(ApiError) -> Refusal {
+    move |e| Refusal(e, lang)
+}
+
+/// Runs blocking work (parsing, scoring, SQLite) off the async workers.
+async fn blocking<T: Send + 'static>(
+    lang: Lang,
+    work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, Refusal> {
+    web::block(work)
+        .await
+        .map_err(ApiError::internal)
+        .and_then(|r| r)
+        .map_err(refuse(lang))
+}
+
+fn too_large(limit: u64) -> ApiError {
+    let mb = limit / (1024 * 1024);
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body_too_large",
+        Text::new(
+            format!("요청 본문이 {mb} MB 한도를 넘습니다. 시트를 나누어 보내세요"),
+            format!("the request body exceeds the {mb} MB limit; send the sheet in parts"),
+        ),
+    )
+}
+
+/// Reads a body up to `limit` bytes. A declared length over the limit is
+/// refused before a byte of the body is read.
+async fn read_body(
+    req: &HttpRequest,
+    payload: web::Payload,
+    limit: u64,
+) -> Result<web::Bytes, ApiError> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > limit) {
+        return Err(too_large(limit));
+    }
+    match payload.to_bytes_limited(limit as usize).await {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(e)) => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_body",
+            Text::new(
+                format!("요청 본문을 읽지 못했습니다: {e}"),
+                format!("could not read the request body: {e}"),
+            ),
+        )),
+        Err(_) => Err(too_large(limit)),
+    }
+}
+
+/// JSON bytes, made on the blocking pool (responses themselves are not `Send`).
+fn json_bytes<T: Serialize>(value: &T) -> Result<Vec<u8>, ApiError> {
+    serde_json::to_vec(value).map_err(ApiError::internal)
+}
+
+fn json_ok(body: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(body)
+}
+
+#[derive(Serialize)]
+struct Health {
+    status: &'static str,
+    version: &'static str,
+    paused: bool,
+}
+
+async fn health(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok().json(Health {
+        status: "ok",
+        version: env!("CARGO_PKG_VERSION"),
+        paused: state.is_paused(),
+    })
+}
+
+async fn not_found(req: HttpRequest) -> HttpResponse {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        Text::new(
+            format!("없는 API 경로입니다: {}", req.path()),
+            format!("no such API route: {}", req.path()),
+        ),
+    )
+    .to_response(request_lang(&req))
+}
+
+/// What a score request carries once its body is read.
+enum ScoreInput {
+    Json(web::Bytes),
+    Workbook { bytes: web::Bytes, format: Format },
+}
+
+#[derive(Deserialize)]
+struct ScoreQuery {
+    workbook: Option<String>,
+    sheet: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ScoreResponse<'a> {
+    run_id: String,
+    results: Vec<RowOut<'a>>,
+    summary: &'a Summary,
+    quality: &'a ingest::QualityReport,
+}
+
+async fn score(
+    req: HttpRequest,
+    payload: web::Payload,
+    query: web::Query<ScoreQuery>,
+    state: web::Data<AppState>,
+) -> Reply {
+    let lang = request_lang(&req);
+    let started = Instant::now();
+    if state.is_paused() {
+        return Err(Refusal(
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "paused",
+                Text::new(
+                    "에이전트가 일시 중지되어 있습니다. 트레이 메뉴에서 재개하세요",
+                    "the agent is paused; resume it from the tray menu",
+                ),
+            ),
+            lang,
+        ));
+    }
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let is_json = content_type
+        .split(';')
+        .next()
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"));
+    let format = Format::from_content_type(&content_type);
+    if !is_json && format.is_none() {
+        return Err(Refusal(
+            ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                Text::new(
+                    format!("지원하지 않는 Content-Type입니다: {content_type:?} (JSON, xlsx, xls, ods, csv)"),
+                    format!("unsupported Content-Type {content_type:?} (use JSON, xlsx, xls, ods or csv)"),
+                ),
+            ),
+            lang,
+        ));
+    }
+    // Scoring is bounded (a couple of jobs at a time) before the body is
+    // read, so concurrent uploads cannot multiply the memory in use.
+    let state = state.into_inner();
+    let _permit = state
+        .scoring
+        .acquire()
+        .await
+        .map_err(|e| Refusal(ApiError::internal(e), lang))?;
+    let bytes = read_body(&req, payload, MAX_SCORE_BODY)
+        .await
+        .map_err(refuse(lang))?;
+    let input = match format {
+        Some(format) if !is_json => ScoreInput::Workbook { bytes, format },
+        _ => ScoreInput::Json(bytes),
+    };
+    let query = query.into_inner();
+    let job = state.clone();
+    let body = blocking(lang, move || score_blocking(&job, input, query, lang)).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .insert_header((
+            "Server-Timing",
+            format!("total;dur={:.1}", started.elapsed().as_secs_f64() * 1000.0),
+        ))
+        .body(body))
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn score_blocking(
+    state: &Arc<AppState>,
+    input: ScoreInput,
+    query: ScoreQuery,
+    lang: Lang,
+) -> Result<Vec<u8>, ApiError> {
+    let t0 = Instant::now();
+    let (ledger, workbook, sha) = match input {
+        ScoreInput::Json(bytes) => {
+            let request: ScoreRequest = serde_json::from_slice(&bytes).map_err(|e| bad_json(&e))?;
+            let sha = sha256_hex(&bytes);
+            drop(bytes);
+            let workbook = query.workbook.unwrap_or(request.workbook);
+            let workbook = if workbook.trim().is_empty() {
+                "workbook".to_string()
+            } else {
+                workbook
+            };
+            let mut options = IngestOptions::default();
+            for (field, header) in &request.map {
+                options
+                    .overrides
+                    .push(ingest::parse_override(&format!("{field}={header}"))?);
+            }
+            let grid = Grid {
+                sheet: query.sheet.unwrap_or(request.sheet),
+                first_row: 1,
+                rows: request.rows.0,
+                date1904: request.date1904,
+            };
+            (
+                ingest::ledger_from_grid(grid, &workbook, &options)?,
+                workbook,
+                sha,
+            )
+        }
+        ScoreInput::Workbook { bytes, format } => {
+            let workbook = query.workbook.unwrap_or_else(|| "upload".to_string());
+            let options = IngestOptions {
+                sheet: query.sheet,
+                ..Default::default()
+            };
+            let ledger = ingest::read_bytes(&bytes, &workbook, format, &options)?;
+            (ledger, workbook, sha256_hex(&bytes))
+        }
+    };
+    let ingest_s = t0.elapsed().as_secs_f64();
+    let scored = pipeline::score(ledger, &state.config).map_err(ApiError::internal)?;
+    let meta = RunMeta {
+        actor: super::os_user(),
+        workbook,
+        input_sha256: sha,
+        config_json: serde_json::to_string(&state.config).unwrap_or_default(),
+        ingest_s,
+    };
+    let run_id = state.store()?.record_run(&meta, &scored)?;
+    state.note_run(&run_id, scored.rows.len());
+    let response = ScoreResponse {
+        run_id,
+        results: scored.rows.iter().map(|r| r.to_out(lang)).collect(),
+        summary: &scored.summary,
+        quality: &scored.ledger.quality,
+    };
+    serde_json::to_vec(&response).map_err(ApiError::internal)
+}
+
+fn bad_json(e: &serde_json::Error) -> ApiError {
+    match rows::limit_hit(e) {
+        Some(limit) => ApiError::unprocessable(
+            "too_many_cells",
+            Text::new(
+                format!(
+                    "시트가 너무 큽니다 ({limit} 한도: 행 {}개, 열 {}개, 셀 {}개). 나누어 보내세요",
+                    rows::MAX_ROWS,
+                    rows::MAX_COLUMNS,
+                    rows::MAX_CELLS
+                ),
+                format!(
+                    "the sheet is too large ({limit} limit: {} rows, {} columns, {} cells); send it in parts",
+                    rows::MAX_ROWS,
+                    rows::MAX_COLUMNS,
+                    rows::MAX_CELLS
+                ),
+            ),
+        ),
+        None => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_json",
+            Text::new(format!("JSON 본문이 올바르지 않습니다: {e}"), format!("the JSON body is not valid: {e}")),
+        ),
+    }
+}
+
+#[derive(Deserialize)]
+struct ReviewsRequest {
+    reviews: Vec<ReviewIn>,
+}
+
+#[derive(Deserialize)]
+struct ReviewIn {
+    key: String,
+    status: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    reviewer: String,
+}
+
+#[derive(Serialize)]
+struct ReviewsSaved {
+    saved: usize,
+    /// Keys no run has scored: saved all the same, and reported.
+    unknown_keys: Vec<String>,
+}
+
+async fn post_reviews(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Reply {
+    let lang = request_lang(&req);
+    let bytes = read_body(&req, payload, MAX_REVIEWS_BODY)
+        .await
+        .map_err(refuse(lang))?;
+    let state = state.into_inner();
+    let body = blocking(lang, move || {
+        let request: ReviewsRequest = serde_json::from_slice(&bytes).map_err(|e| bad_json(&e))?;
+        let mut reviews = Vec::with_capacity(request.reviews.len());
+        for (i, r) in request.reviews.into_iter().enumerate() {
+            if r.key.trim().is_empty() {
+                return Err(ApiError::unprocessable(
+                    "missing_key",
+                    Text::new(
+                        format!("{}번째 검토에 행 키가 없습니다", i + 1),
+                        format!("review {} has no row key", i + 1),
+                    ),
+                ));
+            }
+            if r.note.chars().count() > MAX_NOTE_CHARS {
+                return Err(ApiError::unprocessable(
+                    "note_too_long",
+                    Text::new(
+                        format!("{}번째 검토의 메모가 {MAX_NOTE_CHARS}자를 넘습니다", i + 1),
+                        format!(
+                            "review {}'s note is over {MAX_NOTE_CHARS} characters",
+                            i + 1
+                        ),
+                    ),
+                ));
+            }
+            let reviewer = if r.reviewer.trim().is_empty() {
+                super::os_user()
+            } else {
+                r.reviewer
+            };
+            reviews.push(NewReview {
+                key: r.key,
+                status: r.status,
+                note: r.note,
+                reviewer,
+            });
+        }
+        let mut store = state.store()?;
+        // add_reviews returns once the transaction is on disk (WAL, synchronous=FULL).
+        let saved = store.add_reviews(&reviews)?;
+        let unknown_keys = store.unknown_keys(reviews.iter().map(|r| r.key.as_str()))?;
+        json_bytes(&ReviewsSaved {
+            saved,
+            unknown_keys,
+        })
+    })
+    .await?;
+    Ok(json_ok(body))
+}
+
+async fn get_reviews(req: HttpRequest, state: web::Data<AppState>) -> Reply {
+    let lang = request_lang(&req);
+    let state = state.into_inner();
+    blocking(lang, move || {
+        let reviews = state.store()?.latest_reviews()?;
+        json_bytes(&serde_json::json!({ "reviews": reviews }))
+    })
+    .await
+    .map(json_ok)
+}
+
+async fn runs(req: HttpRequest, state: web::Data<AppState>) -> Reply {
+    let lang = request_lang(&req);
+    let state = state.into_inner();
+    blocking(lang, move || {
+        let runs = state.store()?.runs()?;
+        json_bytes(&serde_json::json!({ "runs": runs }))
+    })
+    .await
+    .map(json_ok)
+}
+
+async fn run(req: HttpRequest, id: web::Path<String>, state: web::Data<AppState>) -> Reply {
+    let lang = request_lang(&req);
+    let state = state.into_inner();
+    let id = id.into_inner();
+    blocking(lang, move || match state.store()?.run(&id)? {
+        Some(detail) => json_bytes(&detail),
+        None => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "no_such_run",
+            Text::new(
+                format!("실행 {id}이(가) 없습니다"),
+                format!("there is no run {id}"),
+            ),
+        )),
+    })
+    .await
+    .map(json_ok)
+}
+
+async fn history_xlsx(req: HttpRequest, state: web::Data<AppState>) -> Reply {
+    let lang = request_lang(&req);
+    let state = state.into_inner();
+    let bytes = blocking(lang, move || {
+        let history = state.store()?.history()?;
+        crate::report::history::write(&history, lang).map_err(ApiError::internal)
+    })
+    .await?;
+    let name = format!(
+        "ledgerlens-history-{}.xlsx",
+        chrono::Local::now().format("%Y%m%d")
+    );
+    Ok(HttpResponse::Ok()
+        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .body(bytes))
+}
+
+/// The OpenAPI document, kept beside the routes it describes.
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+async fn openapi() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(OPENAPI)
+}

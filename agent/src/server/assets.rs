@@ -1,0 +1,69 @@
+//! The task pane (`addin/`) and the manifest folder (`manifest/`), served
+//! from the agent itself so the pane and the API share one origin. Release
+//! builds carry the files inside the binary; debug builds read them from
+//! the source tree so a page edit needs no rebuild.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use rust_embed::RustEmbed;
+
+use super::errors::{request_lang, ApiError};
+use crate::i18n::Text;
+
+#[derive(RustEmbed)]
+#[folder = "../addin/"]
+#[exclude = "node_modules/*"]
+#[exclude = "test/*"]
+#[exclude = "*.md"]
+struct Addin;
+
+#[derive(RustEmbed)]
+#[folder = "../manifest/"]
+#[exclude = "*.md"]
+struct Manifest;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/addin/{path:.*}", web::get().to(addin))
+        .route("/manifest/{path:.*}", web::get().to(manifest));
+}
+
+fn serve(req: &HttpRequest, path: &str, file: Option<rust_embed::EmbeddedFile>) -> HttpResponse {
+    match file {
+        Some(file) => HttpResponse::Ok()
+            .content_type(file.metadata.mimetype())
+            // The pane must never run stale code against a newer agent.
+            .insert_header((header::CACHE_CONTROL, "no-cache"))
+            .insert_header(("X-Content-Type-Options", "nosniff"))
+            .body(file.data.into_owned()),
+        None => ApiError::new(
+            actix_web::http::StatusCode::NOT_FOUND,
+            "not_found",
+            Text::new(
+                format!("파일이 없습니다: {path}"),
+                format!("no such file: {path}"),
+            ),
+        )
+        .to_response(request_lang(req)),
+    }
+}
+
+/// Paths under `addin/`, for tests and for the manifest's URL check.
+pub fn addin_files() -> impl Iterator<Item = String> {
+    Addin::iter().map(|p| p.into_owned())
+}
+
+pub fn manifest_files() -> impl Iterator<Item = String> {
+    Manifest::iter().map(|p| p.into_owned())
+}
+
+async fn addin(req: HttpRequest, path: web::Path<String>) -> HttpResponse {
+    let path = match path.as_str() {
+        "" => "index.html",
+        p => p,
+    };
+    serve(&req, path, Addin::get(path))
+}
+
+async fn manifest(req: HttpRequest, path: web::Path<String>) -> HttpResponse {
+    serve(&req, &path, Manifest::get(&path))
+}

@@ -1,0 +1,177 @@
+//! The JSON body of `POST score`: `rows` exactly as Office.js
+//! `range.values` gives them (header first), read straight into cells with
+//! limits enforced while parsing, so a hostile body cannot make the agent
+//! allocate more than the limits allow.
+
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+use crate::ingest::Cell;
+
+/// Excel's own sheet height.
+pub const MAX_ROWS: usize = 1_048_576;
+/// As for files (see `ingest::reader`).
+pub const MAX_COLUMNS: usize = 256;
+/// About 200k rows × 60 columns; at 24 bytes a cell, under 300 MB.
+pub const MAX_CELLS: usize = 12_000_000;
+
+/// Marks the parse errors that are limits rather than bad JSON.
+pub const LIMIT_MARK: &str = "ledgerlens-limit:";
+
+#[derive(Debug, Deserialize)]
+pub struct ScoreRequest {
+    #[serde(default)]
+    pub workbook: String,
+    #[serde(default)]
+    pub sheet: String,
+    pub rows: SheetRows,
+    /// Field → header overrides, as `--map` on the command line.
+    #[serde(default)]
+    pub map: BTreeMap<String, String>,
+    /// True when the workbook counts dates from 1904 (Excel for Mac's old default).
+    #[serde(default)]
+    pub date1904: bool,
+}
+
+#[derive(Debug)]
+pub struct SheetRows(pub Vec<Vec<Cell>>);
+
+struct JsonCell(Cell);
+
+impl<'de> Deserialize<'de> for JsonCell {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct CellVisitor;
+        impl<'de> Visitor<'de> for CellVisitor {
+            type Value = JsonCell;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a cell value: number, text, true/false or null")
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<JsonCell, E> {
+                Ok(JsonCell(Cell::Number(v)))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<JsonCell, E> {
+                Ok(JsonCell(Cell::Number(v as f64)))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<JsonCell, E> {
+                Ok(JsonCell(Cell::Number(v as f64)))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<JsonCell, E> {
+                Ok(JsonCell(Cell::Bool(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<JsonCell, E> {
+                // Office.js gives error values as their text.
+                const ERRORS: [&str; 8] = [
+                    "#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!",
+                ];
+                Ok(JsonCell(if ERRORS.contains(&v) {
+                    Cell::Error(v.into())
+                } else {
+                    Cell::text(v)
+                }))
+            }
+            fn visit_unit<E>(self) -> Result<JsonCell, E> {
+                Ok(JsonCell(Cell::Empty))
+            }
+        }
+        d.deserialize_any(CellVisitor)
+    }
+}
+
+struct JsonRow(Vec<Cell>);
+
+impl<'de> Deserialize<'de> for JsonRow {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct RowVisitor;
+        impl<'de> Visitor<'de> for RowVisitor {
+            type Value = JsonRow;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a row: an array of cell values")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<JsonRow, A::Error> {
+                let mut cells = Vec::with_capacity(seq.size_hint().unwrap_or(8).min(MAX_COLUMNS));
+                while let Some(JsonCell(cell)) = seq.next_element()? {
+                    if cells.len() == MAX_COLUMNS {
+                        return Err(de::Error::custom(format!("{LIMIT_MARK}columns")));
+                    }
+                    cells.push(cell);
+                }
+                // Trailing empty cells carry nothing and cost memory.
+                while cells.last().is_some_and(Cell::is_empty) {
+                    cells.pop();
+                }
+                Ok(JsonRow(cells))
+            }
+        }
+        d.deserialize_seq(RowVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for SheetRows {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct RowsVisitor;
+        impl<'de> Visitor<'de> for RowsVisitor {
+            type Value = SheetRows;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("rows: an array of rows, header first")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<SheetRows, A::Error> {
+                let mut rows = Vec::new();
+                let mut cells = 0usize;
+                while let Some(JsonRow(row)) = seq.next_element()? {
+                    cells += row.len();
+                    if rows.len() == MAX_ROWS {
+                        return Err(de::Error::custom(format!("{LIMIT_MARK}rows")));
+                    }
+                    if cells > MAX_CELLS {
+                        return Err(de::Error::custom(format!("{LIMIT_MARK}cells")));
+                    }
+                    rows.push(row);
+                }
+                Ok(SheetRows(rows))
+            }
+        }
+        d.deserialize_seq(RowsVisitor)
+    }
+}
+
+/// Which limit a parse error reports, if it is one.
+pub fn limit_hit(error: &serde_json::Error) -> Option<&'static str> {
+    let text = error.to_string();
+    let rest = &text[text.find(LIMIT_MARK)? + LIMIT_MARK.len()..];
+    ["rows", "columns", "cells"]
+        .into_iter()
+        .find(|l| rest.starts_with(l))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn office_values_become_cells() {
+        let body = r##"{"workbook":"a.xlsx","sheet":"원장","rows":[["집행일자","집행금액",""],[45292,1500000.5,""],["2024-01-02","#N/A",true],[null]]}"##;
+        let req: ScoreRequest = serde_json::from_str(body).unwrap();
+        let rows = req.rows.0;
+        assert_eq!(
+            rows[0],
+            vec![Cell::text("집행일자"), Cell::text("집행금액")]
+        );
+        assert_eq!(
+            rows[1],
+            vec![Cell::Number(45292.0), Cell::Number(1500000.5)]
+        );
+        assert_eq!(rows[2][1], Cell::Error("#N/A".into()));
+        assert_eq!(rows[2][2], Cell::Bool(true));
+        assert!(rows[3].is_empty());
+    }
+
+    #[test]
+    fn limits_are_enforced_while_parsing() {
+        let wide = format!(r#"{{"rows":[[{}]]}}"#, vec!["1"; MAX_COLUMNS + 1].join(","));
+        let err = serde_json::from_str::<ScoreRequest>(&wide).unwrap_err();
+        assert_eq!(limit_hit(&err), Some("columns"));
+        let bad = serde_json::from_str::<ScoreRequest>(r#"{"rows":[[{}]]}"#).unwrap_err();
+        assert_eq!(limit_hit(&bad), None);
+    }
+}

@@ -1,0 +1,317 @@
+//! The queries behind the supervisors' history sheets and the run list.
+//!
+//! A transaction scored in several runs counts once, as it stood in its
+//! latest run: scoring the same ledger three times must not triple the
+//! flags. "Flagged" means the high or medium band.
+
+use rusqlite::params;
+use serde::Serialize;
+
+use super::{Store, StoreError};
+
+/// One run as listed by `GET runs` and the history sheet.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunRecord {
+    pub id: String,
+    pub started_at: String,
+    pub actor: String,
+    pub workbook: String,
+    pub sheet: String,
+    pub input_sha256: String,
+    pub rows: u64,
+    pub high: u64,
+    pub medium: u64,
+    pub low: u64,
+    pub model_version: String,
+    pub ingest_s: f64,
+    pub score_s: f64,
+}
+
+/// A run with its summary, configuration and flagged rows (`GET runs/{id}`).
+#[derive(Debug, Clone, Serialize)]
+pub struct RunDetail {
+    #[serde(flatten)]
+    pub run: RunRecord,
+    pub summary: serde_json::Value,
+    pub config: serde_json::Value,
+    pub flagged: Vec<FlaggedRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FlaggedRow {
+    pub key: String,
+    pub row: u32,
+    pub score: f64,
+    pub band: String,
+    pub reasons: serde_json::Value,
+}
+
+/// Review outcomes of the flagged transactions of one department or reviewer.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Outcomes {
+    pub group: String,
+    pub confirmed: u64,
+    pub normal: u64,
+    pub needs_evidence: u64,
+    /// Flagged and not reviewed yet (only in the by-department view).
+    pub open: u64,
+}
+
+/// A transaction as it stood in its latest run.
+#[derive(Debug, Clone, Serialize)]
+pub struct TransactionRecord {
+    pub key: String,
+    pub date: String,
+    pub department: String,
+    pub account: String,
+    pub vendor: String,
+    pub description: String,
+    pub amount: f64,
+    pub score: f64,
+    pub band: String,
+    pub reasons: serde_json::Value,
+    /// The latest review's status, if any.
+    pub review: Option<String>,
+}
+
+/// A transaction flagged in an earlier run that appeared again later.
+#[derive(Debug, Clone, Serialize)]
+pub struct RepeatFlag {
+    pub record: TransactionRecord,
+    pub runs_seen: u64,
+    pub runs_flagged: u64,
+    pub first_flagged: String,
+    pub last_seen: String,
+}
+
+/// Everything the history workbook shows.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct History {
+    pub runs: Vec<RunRecord>,
+    /// (department, month "YYYY-MM", flagged transactions)
+    pub flags_by_department_month: Vec<(String, String, u64)>,
+    pub outcomes_by_department: Vec<Outcomes>,
+    pub outcomes_by_reviewer: Vec<Outcomes>,
+    /// (month, its ten highest-risk transactions, highest first)
+    pub top_by_month: Vec<(String, Vec<TransactionRecord>)>,
+    pub repeats: Vec<RepeatFlag>,
+}
+
+/// Each key's row from its latest run, with that key's latest review.
+const LATEST: &str = "
+WITH ranked AS (
+    SELECT s.*, r.started_at,
+           ROW_NUMBER() OVER (PARTITION BY s.key ORDER BY r.started_at DESC, r.id DESC) AS rn
+    FROM scored_rows s JOIN runs r ON r.id = s.run_id
+),
+latest AS (SELECT * FROM ranked WHERE rn = 1),
+review AS (
+    SELECT key, status, reviewer FROM reviews
+    WHERE id IN (SELECT MAX(id) FROM reviews GROUP BY key)
+)";
+
+const RUN_COLUMNS: &str = "id, started_at, actor, workbook, sheet, input_sha256, rows, model_version, ingest_s, score_s, summary_json";
+
+fn run_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<(RunRecord, String)> {
+    let summary: String = r.get(10)?;
+    let bands = serde_json::from_str::<serde_json::Value>(&summary)
+        .ok()
+        .and_then(|v| v.get("bands").cloned())
+        .unwrap_or_default();
+    let band = |name: &str| bands.get(name).and_then(|v| v.as_u64()).unwrap_or(0);
+    Ok((
+        RunRecord {
+            id: r.get(0)?,
+            started_at: r.get(1)?,
+            actor: r.get(2)?,
+            workbook: r.get(3)?,
+            sheet: r.get(4)?,
+            input_sha256: r.get(5)?,
+            rows: r.get::<_, i64>(6)? as u64,
+            high: band("high"),
+            medium: band("medium"),
+            low: band("low"),
+            model_version: r.get(7)?,
+            ingest_s: r.get(8)?,
+            score_s: r.get(9)?,
+        },
+        summary,
+    ))
+}
+
+fn transaction_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<TransactionRecord> {
+    let reasons: String = r.get(9)?;
+    Ok(TransactionRecord {
+        key: r.get(0)?,
+        date: r.get(1)?,
+        department: r.get(2)?,
+        account: r.get(3)?,
+        vendor: r.get(4)?,
+        description: r.get(5)?,
+        amount: r.get(6)?,
+        score: r.get(7)?,
+        band: r.get(8)?,
+        reasons: serde_json::from_str(&reasons).unwrap_or_default(),
+        review: r.get(10)?,
+    })
+}
+
+const RECORD_COLUMNS: &str = "l.key, l.date, l.department, l.account, l.vendor, l.description, l.amount, l.score, l.band, l.reasons_json, v.status";
+
+impl Store {
+    /// Every run, newest first.
+    pub fn runs(&self) -> Result<Vec<RunRecord>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {RUN_COLUMNS} FROM runs ORDER BY started_at DESC, id DESC"
+        ))?;
+        let rows = stmt.query_map([], |r| run_record(r).map(|(run, _)| run))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One run with its summary, configuration and flagged rows.
+    pub fn run(&self, id: &str) -> Result<Option<RunDetail>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {RUN_COLUMNS}, config_json FROM runs WHERE id = ?1"
+        ))?;
+        let mut rows = stmt.query(params![id])?;
+        let Some(r) = rows.next()? else {
+            return Ok(None);
+        };
+        let (run, summary) = run_record(r)?;
+        let config: String = r.get(11)?;
+        let mut flagged = self.conn.prepare(
+            "SELECT key, row, score, band, reasons_json FROM scored_rows
+             WHERE run_id = ?1 AND band IN ('high', 'medium') ORDER BY score DESC, row",
+        )?;
+        let flagged = flagged
+            .query_map(params![id], |r| {
+                let reasons: String = r.get(4)?;
+                Ok(FlaggedRow {
+                    key: r.get(0)?,
+                    row: r.get(1)?,
+                    score: r.get(2)?,
+                    band: r.get(3)?,
+                    reasons: serde_json::from_str(&reasons).unwrap_or_default(),
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(Some(RunDetail {
+            run,
+            summary: serde_json::from_str(&summary).unwrap_or_default(),
+            config: serde_json::from_str(&config).unwrap_or_default(),
+            flagged,
+        }))
+    }
+
+    /// Which of these keys were ever scored; reviews of others are reported back.
+    pub fn unknown_keys<'a>(
+        &self,
+        keys: impl Iterator<Item = &'a str>,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT 1 FROM scored_rows WHERE key = ?1 LIMIT 1")?;
+        let mut unknown = Vec::new();
+        for key in keys {
+            if !stmt.exists(params![key])? {
+                unknown.push(key.to_string());
+            }
+        }
+        Ok(unknown)
+    }
+
+    /// Everything the supervisors' history workbook shows.
+    pub fn history(&self) -> Result<History, StoreError> {
+        let runs = {
+            let mut all = self.runs()?;
+            all.reverse(); // oldest first: a time series
+            all
+        };
+
+        let mut stmt = self.conn.prepare(&format!(
+            "{LATEST} SELECT department, substr(date, 1, 7) AS month, COUNT(*) FROM latest
+             WHERE band IN ('high', 'medium') GROUP BY department, month ORDER BY department, month"
+        ))?;
+        let flags_by_department_month = stmt
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as u64))
+            })?
+            .collect::<Result<_, _>>()?;
+
+        let outcomes = |group: &str, filter: &str| -> Result<Vec<Outcomes>, StoreError> {
+            let mut stmt = self.conn.prepare(&format!(
+                "{LATEST} SELECT {group},
+                    SUM(v.status = 'confirmed'), SUM(v.status = 'normal'),
+                    SUM(v.status = 'needs_evidence'), SUM(v.status IS NULL)
+                 FROM latest l LEFT JOIN review v ON v.key = l.key
+                 WHERE l.band IN ('high', 'medium') {filter}
+                 GROUP BY 1 ORDER BY 1"
+            ))?;
+            let rows = stmt.query_map([], |r| {
+                let n = |i: usize| r.get::<_, Option<i64>>(i).map(|v| v.unwrap_or(0) as u64);
+                Ok(Outcomes {
+                    group: r.get(0)?,
+                    confirmed: n(1)?,
+                    normal: n(2)?,
+                    needs_evidence: n(3)?,
+                    open: n(4)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        };
+        let outcomes_by_department = outcomes("l.department", "")?;
+        let outcomes_by_reviewer = outcomes("v.reviewer", "AND v.status IS NOT NULL")?;
+
+        let mut stmt = self.conn.prepare(&format!(
+            "{LATEST}, ranked_month AS (
+                SELECT l.*, ROW_NUMBER() OVER (PARTITION BY substr(l.date, 1, 7) ORDER BY l.score DESC, l.key) AS month_rank
+                FROM latest l
+             )
+             SELECT {RECORD_COLUMNS} FROM ranked_month l LEFT JOIN review v ON v.key = l.key
+             WHERE l.month_rank <= 10 ORDER BY substr(l.date, 1, 7), l.month_rank"
+        ))?;
+        let mut top_by_month: Vec<(String, Vec<TransactionRecord>)> = Vec::new();
+        for record in stmt.query_map([], transaction_record)? {
+            let record = record?;
+            let month = record.date.get(..7).unwrap_or_default().to_string();
+            match top_by_month.last_mut() {
+                Some((m, rows)) if *m == month => rows.push(record),
+                _ => top_by_month.push((month, vec![record])),
+            }
+        }
+
+        let mut stmt = self.conn.prepare(&format!(
+            "{LATEST}, seen AS (
+                SELECT s.key, COUNT(*) AS runs_seen,
+                       SUM(s.band IN ('high', 'medium')) AS runs_flagged,
+                       MIN(CASE WHEN s.band IN ('high', 'medium') THEN r.started_at END) AS first_flagged,
+                       MAX(r.started_at) AS last_seen
+                FROM scored_rows s JOIN runs r ON r.id = s.run_id GROUP BY s.key
+             )
+             SELECT {RECORD_COLUMNS}, seen.runs_seen, seen.runs_flagged, seen.first_flagged, seen.last_seen
+             FROM latest l JOIN seen ON seen.key = l.key LEFT JOIN review v ON v.key = l.key
+             WHERE seen.first_flagged IS NOT NULL AND seen.first_flagged < seen.last_seen
+             ORDER BY seen.runs_flagged DESC, l.score DESC, l.key"
+        ))?;
+        let repeats = stmt
+            .query_map([], |r| {
+                Ok(RepeatFlag {
+                    record: transaction_record(r)?,
+                    runs_seen: r.get::<_, i64>(11)? as u64,
+                    runs_flagged: r.get::<_, i64>(12)? as u64,
+                    first_flagged: r.get(13)?,
+                    last_seen: r.get(14)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+
+        Ok(History {
+            runs,
+            flags_by_department_month,
+            outcomes_by_department,
+            outcomes_by_reviewer,
+            top_by_month,
+            repeats,
+        })
+    }
+}

@@ -1,0 +1,338 @@
+//! The real agent over real HTTPS: score, review, restart, read back, and
+//! fetch the history workbook. The client trusts only the CA the agent
+//! generated in its temporary data folder.
+
+mod common;
+
+use std::io::Cursor;
+
+use calamine::{Reader, Xlsx};
+use common::agent::{demo_score_request, Agent};
+use serde_json::json;
+
+#[test]
+fn score_review_restart_and_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let agent = Agent::start(dir.path());
+
+    let health = agent.get("/api/v1/health");
+    assert_eq!(health.status, 200);
+    assert_eq!(health.json()["status"], "ok");
+
+    // Score a demo sheet exactly as the add-in sends it.
+    let request = demo_score_request(3000, 7);
+    let data_rows = request["rows"].as_array().unwrap().len();
+    let scored = agent.post_json("/api/v1/score", &request);
+    assert_eq!(
+        scored.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&scored.body)
+    );
+    assert!(scored
+        .header("Server-Timing")
+        .unwrap()
+        .starts_with("total;dur="));
+    let body = scored.json();
+    let run_id = body["run_id"].as_str().unwrap().to_string();
+    let results = body["results"].as_array().unwrap();
+    assert!(
+        results.len() > 2900 && results.len() < data_rows,
+        "{}",
+        results.len()
+    );
+    let first = &results[0];
+    for field in [
+        "row",
+        "key",
+        "score",
+        "band",
+        "cluster",
+        "cluster_name",
+        "reasons",
+    ] {
+        assert!(first.get(field).is_some(), "result has {field}: {first}");
+    }
+    assert_eq!(
+        body["summary"]["rows"].as_u64().unwrap() as usize,
+        results.len()
+    );
+    assert!(body["quality"]["mapping"].is_array());
+    let mut flagged: Vec<&serde_json::Value> =
+        results.iter().filter(|r| r["band"] == "high").collect();
+    flagged.sort_by(|a, b| {
+        b["score"]
+            .as_f64()
+            .partial_cmp(&a["score"].as_f64())
+            .unwrap()
+    });
+    assert!(flagged.len() >= 3, "some rows are flagged high");
+    // Reasons arrive in Korean by default.
+    let reason = flagged[0]["reasons"][0]["text"].as_str().unwrap();
+    assert!(
+        reason.chars().any(|c| ('가'..='힣').contains(&c)),
+        "{reason}"
+    );
+
+    // Reviews: three flagged rows and one key no run has seen.
+    let keys: Vec<String> = flagged[..3]
+        .iter()
+        .map(|r| r["key"].as_str().unwrap().to_string())
+        .collect();
+    let saved = agent.post_json(
+        "/api/v1/reviews",
+        &json!({ "reviews": [
+            { "key": keys[0], "status": "confirmed", "note": "중복 지급 확인", "reviewer": "김검토" },
+            { "key": keys[1], "status": "needs_evidence", "note": "계약서 요청", "reviewer": "김검토" },
+            { "key": keys[2], "status": "normal", "note": "", "reviewer": "이감사" },
+            { "key": "no-such-row", "status": "normal", "note": "", "reviewer": "이감사" }
+        ]}),
+    );
+    assert_eq!(
+        saved.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&saved.body)
+    );
+    assert_eq!(saved.json()["saved"], 4);
+    assert_eq!(saved.json()["unknown_keys"], json!(["no-such-row"]));
+    // A later review of the same row becomes the current one.
+    let again = agent.post_json(
+        "/api/v1/reviews",
+        &json!({ "reviews": [{ "key": keys[1], "status": "confirmed", "note": "계약서 없음", "reviewer": "김검토" }]}),
+    );
+    assert_eq!(again.status, 200);
+
+    // A bad status is refused whole, with a JSON error.
+    let bad = agent.post_json(
+        "/api/v1/reviews",
+        &json!({ "reviews": [{ "key": keys[0], "status": "maybe" }]}),
+    );
+    assert_eq!(bad.status, 422);
+    assert_eq!(bad.error_code(), "bad_status");
+
+    // Restart on the same folder: everything is read back.
+    agent.kill();
+    let agent = Agent::start(dir.path());
+    let reviews = agent.get("/api/v1/reviews").json();
+    let reviews = reviews["reviews"].as_array().unwrap();
+    assert_eq!(reviews.len(), 4);
+    let of = |key: &str| reviews.iter().find(|r| r["key"] == key).unwrap().clone();
+    assert_eq!(of(&keys[0])["status"], "confirmed");
+    assert_eq!(of(&keys[1])["status"], "confirmed");
+    assert_eq!(of(&keys[1])["note"], "계약서 없음");
+    assert_eq!(of(&keys[2])["reviewer"], "이감사");
+    assert!(of(&keys[0])["at"].as_str().unwrap().starts_with("20"));
+
+    // The same ledger again, as a workbook file this time: the rows keep
+    // their keys, so earlier flags are found again in the history.
+    let xlsx = dir.path().join("demo.xlsx");
+    let out = common::run(&[
+        "demo",
+        "--rows",
+        "3000",
+        "--seed",
+        "7",
+        "--generate-only",
+        "--out-dir",
+        dir.path().join("demo").to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let generated = std::fs::read_dir(dir.path().join("demo"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "xlsx"))
+        .expect("demo wrote an xlsx ledger");
+    std::fs::copy(&generated, &xlsx).unwrap();
+    let bytes = std::fs::read(&xlsx).unwrap();
+    let second = agent.post(
+        "/api/v1/score?workbook=demo.xlsx&lang=en",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &bytes,
+    );
+    assert_eq!(
+        second.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&second.body)
+    );
+    let second = second.json();
+    let second_keys: std::collections::HashSet<&str> = second["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["key"].as_str().unwrap())
+        .collect();
+    assert!(
+        keys.iter().all(|k| second_keys.contains(k.as_str())),
+        "keys are stable"
+    );
+    assert_eq!(
+        std::fs::read(&xlsx).unwrap(),
+        bytes,
+        "the input is never modified"
+    );
+
+    let runs = agent.get("/api/v1/runs").json();
+    let runs = runs["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 2);
+    assert_eq!(runs[1]["id"], run_id.as_str(), "newest first");
+    let run = agent.get(&format!("/api/v1/runs/{run_id}"));
+    assert_eq!(run.status, 200);
+    let run = run.json();
+    assert_eq!(run["workbook"], "demo.xlsx");
+    assert_eq!(run["input_sha256"].as_str().unwrap().len(), 64);
+    assert!(!run["flagged"].as_array().unwrap().is_empty());
+    let missing = agent.get("/api/v1/runs/nope");
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.error_code(), "no_such_run");
+
+    // The supervisors' workbook opens, Korean first.
+    let history = agent.get("/api/v1/history.xlsx");
+    assert_eq!(history.status, 200);
+    assert!(history
+        .header("Content-Type")
+        .unwrap()
+        .contains("spreadsheetml"));
+    let mut book = Xlsx::new(Cursor::new(history.body.clone())).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        [
+            "실행 이력",
+            "부서×월 플래그",
+            "검토 결과",
+            "월별 상위 10",
+            "반복 플래그"
+        ]
+    );
+    let runs_sheet = book.worksheet_range("실행 이력").unwrap();
+    assert_eq!(runs_sheet.height(), 3, "header and two runs");
+    let top = book.worksheet_range("월별 상위 10").unwrap();
+    assert!(top.height() > 10);
+    let outcomes = book.worksheet_range("검토 결과").unwrap();
+    let text: Vec<String> = outcomes.rows().flatten().map(|c| c.to_string()).collect();
+    assert!(text.iter().any(|t| t == "김검토") && text.iter().any(|t| t == "이감사"));
+    let repeats = book.worksheet_range("반복 플래그").unwrap();
+    assert!(
+        repeats.height() > 3,
+        "rows flagged in the first run appear again"
+    );
+    let heat = book.worksheet_range("부서×월 플래그").unwrap();
+    assert!(heat.width() > 3 && heat.height() > 2);
+
+    let english = agent.get("/api/v1/history.xlsx?lang=en");
+    let book = Xlsx::new(Cursor::new(english.body)).unwrap();
+    assert_eq!(book.sheet_names()[0], "Runs");
+
+    // The same workbook from the command line.
+    drop(agent);
+    let report = dir.path().join("history.xlsx");
+    let out = common::run(&[
+        "report",
+        "-o",
+        report.to_str().unwrap(),
+        "--data-dir",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let mut book: Xlsx<_> = calamine::open_workbook(&report).unwrap();
+    assert_eq!(book.worksheet_range("실행 이력").unwrap().height(), 3);
+    let again = common::run(&[
+        "report",
+        "-o",
+        report.to_str().unwrap(),
+        "--data-dir",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(!again.status.success(), "a report never overwrites");
+}
+
+#[test]
+fn one_agent_per_data_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let agent = Agent::start(dir.path());
+    let second = common::ledgerlens()
+        .args([
+            "serve",
+            "--port",
+            "0",
+            "--no-tray",
+            "--lang",
+            "en",
+            "--data-dir",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!second.status.success());
+    let err = common::stderr(&second);
+    assert!(
+        err.contains(&format!(
+            "already running at https://localhost:{}/",
+            agent.port
+        )),
+        "{err}"
+    );
+    // The first keeps serving.
+    assert_eq!(agent.get("/api/v1/health").status, 200);
+}
+
+#[test]
+fn data_folder_holds_ca_and_a_private_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let agent = Agent::start(dir.path());
+    assert!(dir.path().join("ca.pem").is_file());
+    assert!(dir.path().join("ledgerlens.sqlite").is_file());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("token"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "token readable by the user only: {mode:o}");
+    }
+    assert_eq!(agent.token.len(), 64);
+    // The OpenAPI document describes the API.
+    let doc = agent.get("/api/v1/openapi.json").json();
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert!(doc["paths"]["/score"]["post"].is_object());
+}
+
+#[test]
+fn concurrent_requests_are_all_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let agent = std::sync::Arc::new(Agent::start(dir.path()));
+    let small = std::sync::Arc::new(demo_score_request(300, 3));
+    let handles: Vec<_> = (0..8)
+        .map(|i| {
+            let agent = agent.clone();
+            let small = small.clone();
+            std::thread::spawn(move || {
+                for j in 0..6 {
+                    let reply = if (i + j) % 3 == 0 {
+                        agent.post_json("/api/v1/score", &small)
+                    } else {
+                        agent.get("/api/v1/health")
+                    };
+                    assert_eq!(
+                        reply.status,
+                        200,
+                        "{}",
+                        String::from_utf8_lossy(&reply.body)
+                    );
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    assert_eq!(
+        agent.get("/api/v1/runs").json()["runs"]
+            .as_array()
+            .unwrap()
+            .len(),
+        16
+    );
+}
