@@ -306,9 +306,65 @@ fn far_apart_cells_are_refused_naming_the_cell() {
     );
 }
 
+/// Writes an ods workbook with one sheet made of the given table rows.
+fn write_ods(path: &Path, sheet: &str, rows: &str) {
+    use std::io::Write;
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="{sheet}">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("mimetype", stored).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    zip.start_file("META-INF/manifest.xml", stored).unwrap();
+    zip.write_all(manifest.as_bytes()).unwrap();
+    zip.start_file("content.xml", stored).unwrap();
+    zip.write_all(content.as_bytes()).unwrap();
+    zip.finish().unwrap();
+}
+
+/// An ods sheet can declare one value repeated over thousands of rows and
+/// columns in a few bytes; read densely it would take gigabytes.
+#[test]
+fn ods_repeated_cells_are_measured_before_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = r#"<table:table-row><table:table-cell office:value-type="string"><text:p>집행일자</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>집행금액</text:p></table:table-cell></table:table-row>"#;
+    let wide = dir.path().join("wide.ods");
+    write_ods(
+        &wide,
+        "원장",
+        &format!(
+            r#"{header}<table:table-row table:number-rows-repeated="6000"><table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="16000"><text:p>1</text:p></table:table-cell></table:table-row>"#
+        ),
+    );
+    let started = std::time::Instant::now();
+    let (code, err, _) = score(&wide, &["--lang", "en"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("wide.ods [원장] cell IW2"), "{err}");
+    assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+
+    // Within 256 columns, but a corner value makes the extent 256 × 200,001.
+    let tall = dir.path().join("tall.ods");
+    write_ods(
+        &tall,
+        "원장",
+        &format!(
+            r#"{header}<table:table-row table:number-rows-repeated="200000"><table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell><table:table-cell table:number-columns-repeated="254"/><table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>"#
+        ),
+    );
+    let (code, err, _) = score(&tall, &["--lang", "en"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("tall.ods") && err.contains("200001 rows × 256 columns"),
+        "{err}"
+    );
+}
+
 #[test]
 fn ods_input_is_read() {
-    use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("ledger.ods");
     let mut rows = String::new();
@@ -335,21 +391,7 @@ fn ods_input_is_read() {
         }
         rows.push_str("</table:table-row>");
     }
-    let content = format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="원장">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
-    );
-    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
-    let mut zip = zip::ZipWriter::new(std::fs::File::create(&f).unwrap());
-    let stored =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    zip.start_file("mimetype", stored).unwrap();
-    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
-        .unwrap();
-    zip.start_file("META-INF/manifest.xml", stored).unwrap();
-    zip.write_all(manifest.as_bytes()).unwrap();
-    zip.start_file("content.xml", stored).unwrap();
-    zip.write_all(content.as_bytes()).unwrap();
-    zip.finish().unwrap();
+    write_ods(&f, "원장", &rows);
     let (code, err, jsonl) = score(&f, &[]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(jsonl.unwrap().lines().count(), 40);

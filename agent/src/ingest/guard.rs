@@ -167,6 +167,138 @@ pub fn is_encrypted_package(bytes: &[u8]) -> bool {
         .unwrap_or(false)
 }
 
+/// The extent an ods sheet's valued cells span once `number-rows-repeated`
+/// and `number-columns-repeated` are expanded. calamine reads an ods sheet
+/// into one dense range of that extent, so a few bytes declaring a value
+/// repeated across 16,000 columns and thousands of rows would take
+/// gigabytes; this streams `content.xml` first and refuses such a sheet.
+pub fn check_ods_extent(
+    bytes: &[u8],
+    file: &str,
+    sheet: Option<&str>,
+    max_columns: usize,
+    max_rows: usize,
+    max_cells: usize,
+) -> Result<(), IngestError> {
+    use quick_xml::events::{BytesStart, Event};
+
+    let corrupt = |detail: String| IngestError::Corrupt {
+        file: file.into(),
+        detail,
+    };
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(e.to_string()))?;
+    let content = archive
+        .by_name("content.xml")
+        .map_err(|e| corrupt(format!("content.xml: {e}")))?;
+    let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(content));
+
+    fn attribute(e: &BytesStart<'_>, name: &str) -> Option<String> {
+        e.attributes()
+            .flatten()
+            .find(|a| a.key.local_name().as_ref() == name)
+            .map(|a| {
+                a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                    .map(|v| v.into_owned())
+                    .unwrap_or_default()
+            })
+    }
+    fn repeat(e: &BytesStart<'_>, name: &str) -> u64 {
+        attribute(e, name)
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .unwrap_or(1)
+            .max(1)
+    }
+
+    let mut buf = Vec::new();
+    let (mut in_sheet, mut seen_table, mut name) = (false, false, String::new());
+    let (mut row, mut col, mut row_repeat) = (0u64, 0u64, 1u64);
+    let (mut last_row, mut last_col) = (0u64, 0u64);
+    loop {
+        let event = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| corrupt(format!("content.xml: {e}")))?;
+        let (start, empty) = match &event {
+            Event::Start(e) => (Some(e.clone()), false),
+            Event::Empty(e) => (Some(e.clone()), true),
+            Event::End(e) => {
+                match e.local_name().as_ref() {
+                    "table" if in_sheet => break,
+                    "table-row" if in_sheet => row = row.saturating_add(row_repeat),
+                    _ => {}
+                }
+                buf.clear();
+                continue;
+            }
+            Event::Eof => break,
+            _ => {
+                buf.clear();
+                continue;
+            }
+        };
+        let Some(e) = start else { continue };
+        match e.local_name().as_ref() {
+            "table" if !seen_table || !in_sheet => {
+                let table = attribute(&e, "name").unwrap_or_default();
+                // The named sheet (matched as the reader does), else the first.
+                let wanted = match sheet {
+                    Some(w) => table == w || table.trim().eq_ignore_ascii_case(w.trim()),
+                    None => !seen_table,
+                };
+                seen_table = true;
+                if wanted {
+                    in_sheet = true;
+                    name = table;
+                }
+            }
+            "table-row" if in_sheet => {
+                row_repeat = repeat(&e, "number-rows-repeated");
+                col = 0;
+                if empty {
+                    row = row.saturating_add(row_repeat);
+                }
+            }
+            "table-cell" | "covered-table-cell" if in_sheet => {
+                let span = repeat(&e, "number-columns-repeated");
+                if attribute(&e, "value-type").is_some() {
+                    let end_col = col.saturating_add(span - 1);
+                    let end_row = row.saturating_add(row_repeat - 1);
+                    if end_col >= max_columns as u64 || end_row >= max_rows as u64 {
+                        let (r, c) = if end_col >= max_columns as u64 {
+                            (row, col.max(max_columns as u64))
+                        } else {
+                            (row.max(max_rows as u64), col)
+                        };
+                        return Err(IngestError::FarCell {
+                            file: file.into(),
+                            sheet: name,
+                            cell: format!("{}{}", super::quality::column_letter(c as usize), r + 1),
+                            max_columns,
+                        });
+                    }
+                    last_row = last_row.max(end_row);
+                    last_col = last_col.max(end_col);
+                }
+                col = col.saturating_add(span);
+            }
+            _ => {}
+        }
+        buf.clear();
+    }
+    let extent = (last_row + 1).saturating_mul(last_col + 1);
+    if extent > max_cells as u64 {
+        return Err(hostile(
+            file,
+            format!(
+                "sheet {name:?} spans {} rows × {} columns ({extent} cells); the limit is {max_cells}",
+                last_row + 1,
+                last_col + 1
+            ),
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -103,6 +103,7 @@ pub fn read_grid(
     guard::check_zip(bytes, source)?;
     match format {
         Format::Ods => {
+            guard::check_ods_extent(bytes, source, sheet, MAX_COLUMNS, MAX_ROWS, MAX_CELLS)?;
             let mut wb: Ods<_> =
                 Ods::new(Cursor::new(bytes)).map_err(|e| workbook_error(source, e))?;
             let name = pick_sheet(source, wb.sheet_names(), sheet)?;
