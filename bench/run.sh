@@ -4,7 +4,8 @@
 # the Python peers:
 #   cargo build --release
 #   pip install -r bench/requirements.txt
-#   bench/run.sh [adbench|pipeline|million|all]
+#   bench/run.sh [adbench|pipeline|million|agent|all]
+# The agent section also needs curl and wrk (Debian packages).
 # Prints Markdown table rows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,10 +61,54 @@ million() {
     printf "| ledgerlens score (%s) | %s | %s |\n" "$(du -h "$in" | cut -f1)" "$s" "$m"
 }
 
+# The agent: POST score with the JSON body the add-in sends (100k and 200k
+# rows, three runs each; server time from the Server-Timing header), the
+# agent's peak memory, then many concurrent small requests with wrk.
+agent() {
+    local n dir port token pid body headers
+    for n in 100000 200000; do
+        "$LL" demo --rows "$n" --seed 1 --out-dir "$OUT/agent$n" --generate-only > /dev/null
+        python3 bench/office_json.py "$OUT/agent$n/demo_ledger.xlsx" > "$OUT/agent$n/body.json"
+    done
+    dir=$(mktemp -d)
+    "$LL" serve --port 0 --no-tray --data-dir "$dir" > "$dir/stdout" 2> "$dir/stderr" &
+    pid=$!
+    until [ -s "$dir/agent.json" ]; do sleep 0.2; done
+    port=$(python3 -c "import json,sys;print(json.load(open(sys.argv[1]))['port'])" "$dir/agent.json")
+    token=$(cat "$dir/token")
+    echo "| POST /api/v1/score, JSON body | body MB | status | server s (Server-Timing) | client wall s |"
+    echo "|---|---|---|---|---|"
+    for n in 100000 200000; do
+        body="$OUT/agent$n/body.json"
+        for run in 1 2 3; do
+            headers="$dir/headers"
+            read -r code wall < <(curl -s -o /dev/null -D "$headers" -w '%{http_code} %{time_total}\n' \
+                --cacert "$dir/ca.pem" -H "Authorization: Bearer $token" \
+                -H 'Content-Type: application/json' --data-binary "@$body" \
+                "https://localhost:$port/api/v1/score")
+            server_ms=$(sed -n 's/.*[Ss]erver-[Tt]iming: total;dur=\([0-9.]*\).*/\1/p' "$headers")
+            printf "| %s rows, run %s | %.1f | %s | %.2f | %.2f |\n" "$n" "$run" \
+                "$(awk "BEGIN{print $(stat -c %s "$body") / 1048576}")" "$code" \
+                "$(awk "BEGIN{print $server_ms / 1000}")" "$wall"
+        done
+    done
+    echo
+    echo "agent peak RSS after the six runs: $(awk '/VmHWM/{printf "%.0f MB", $2/1024}' "/proc/$pid/status")"
+    echo
+    echo "wrk, GET /api/v1/health and GET /api/v1/runs, 64 connections, 2 threads, 10 s each:"
+    for path in health runs; do
+        wrk -t2 -c64 -d10s --latency -H "Authorization: Bearer $token" \
+            "https://localhost:$port/api/v1/$path" | grep -E "Requests/sec|Non-2xx|Socket errors|requests in|99%"
+    done
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+    rm -rf "$dir"
+}
+
 case "$what" in
     adbench) adbench ;;
     pipeline) pipeline ;;
     million) million ;;
-    all) adbench; echo; pipeline; echo; million ;;
-    *) echo "usage: $0 [adbench|pipeline|million|all]" >&2; exit 2 ;;
+    agent) agent ;;
+    all) adbench; echo; pipeline; echo; million; echo; agent ;;
+    *) echo "usage: $0 [adbench|pipeline|million|agent|all]" >&2; exit 2 ;;
 esac

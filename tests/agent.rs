@@ -23,12 +23,7 @@ fn score_review_restart_and_history() {
     let request = demo_score_request(3000, 7);
     let data_rows = request["rows"].as_array().unwrap().len();
     let scored = agent.post_json("/api/v1/score", &request);
-    assert_eq!(
-        scored.status,
-        200,
-        "{}",
-        String::from_utf8_lossy(&scored.body)
-    );
+    scored.expect(200);
     assert!(scored
         .header("Server-Timing")
         .unwrap()
@@ -88,12 +83,7 @@ fn score_review_restart_and_history() {
             { "key": "no-such-row", "status": "normal", "note": "", "reviewer": "이감사" }
         ]}),
     );
-    assert_eq!(
-        saved.status,
-        200,
-        "{}",
-        String::from_utf8_lossy(&saved.body)
-    );
+    saved.expect(200);
     assert_eq!(saved.json()["saved"], 4);
     assert_eq!(saved.json()["unknown_keys"], json!(["no-such-row"]));
     // A later review of the same row becomes the current one.
@@ -150,12 +140,7 @@ fn score_review_restart_and_history() {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         &bytes,
     );
-    assert_eq!(
-        second.status,
-        200,
-        "{}",
-        String::from_utf8_lossy(&second.body)
-    );
+    second.expect(200);
     let second = second.json();
     let second_keys: std::collections::HashSet<&str> = second["results"]
         .as_array()
@@ -315,12 +300,7 @@ fn concurrent_requests_are_all_served() {
                     } else {
                         agent.get("/api/v1/health")
                     };
-                    assert_eq!(
-                        reply.status,
-                        200,
-                        "{}",
-                        String::from_utf8_lossy(&reply.body)
-                    );
+                    reply.expect(200);
                 }
             })
         })

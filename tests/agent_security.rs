@@ -4,7 +4,6 @@
 
 mod common;
 
-use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
 use common::agent::Agent;
@@ -165,62 +164,19 @@ fn oversized_bodies_and_sheets_are_refused() {
         "/api/v1/score",
         &json!({ "rows": [["가", "나"], ["1", "2"]] }),
     );
-    assert_eq!(
-        reply.status,
-        422,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    reply.expect(422);
     assert_eq!(agent.get("/api/v1/health").status, 200);
-}
-
-/// Rewrites one entry of an xlsx.
-fn rewrite_entry(src: &[u8], entry: &str, contents: &[u8]) -> Vec<u8> {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(src)).unwrap();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default();
-    for i in 0..archive.len() {
-        let mut file = archive.by_index(i).unwrap();
-        let name = file.name().unwrap().to_string();
-        let mut data = Vec::new();
-        file.read_to_end(&mut data).unwrap();
-        out.start_file(name.as_str(), options).unwrap();
-        out.write_all(if name == entry { contents } else { &data })
-            .unwrap();
-    }
-    out.finish().unwrap().into_inner()
-}
-
-fn small_ledger(far_cell: bool) -> Vec<u8> {
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let sheet = wb.add_worksheet();
-    for (c, h) in ["집행일자", "계정과목", "집행금액"].iter().enumerate() {
-        sheet.write_string(0, c as u16, *h).unwrap();
-    }
-    for r in 1..30u32 {
-        sheet.write_string(r, 0, "2024-01-02").unwrap();
-        sheet.write_string(r, 1, "여비").unwrap();
-        sheet.write_number(r, 2, 1000.0 + f64::from(r)).unwrap();
-    }
-    if far_cell {
-        sheet.write_string(1_048_575, 16_383, "far away").unwrap();
-    }
-    wb.save_to_buffer().unwrap()
 }
 
 #[test]
 fn hostile_workbooks_get_a_clear_4xx_and_the_agent_keeps_serving() {
     let dir = tempfile::tempdir().unwrap();
     let agent = Agent::start(dir.path());
-    let base = small_ledger(false);
+    let base = common::small_ledger_xlsx(false);
 
     // A zip bomb: 200 MB of one repeated byte, under 1 MB on the wire.
-    let mut sheet = String::from(
-        r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
-    );
-    sheet.push_str(&" ".repeat(200 << 20));
-    sheet.push_str("</sheetData></worksheet>");
-    let bomb = rewrite_entry(&base, "xl/worksheets/sheet1.xml", sheet.as_bytes());
+    let sheet = common::bomb_sheet_xml(200);
+    let bomb = common::rewrite_entry(&base, "xl/worksheets/sheet1.xml", &sheet);
     drop(sheet);
     assert!(bomb.len() < 1 << 20);
     let reply = agent.post("/api/v1/score?workbook=bomb.xlsx&lang=en", XLSX, &bomb);
@@ -235,7 +191,7 @@ fn hostile_workbooks_get_a_clear_4xx_and_the_agent_keeps_serving() {
     let reply = agent.post(
         "/api/v1/score?workbook=far.xlsx&lang=en",
         XLSX,
-        &small_ledger(true),
+        &common::small_ledger_xlsx(true),
     );
     assert_eq!(reply.status, 422);
     assert_eq!(reply.error_code(), "far_cell");
@@ -249,20 +205,14 @@ fn hostile_workbooks_get_a_clear_4xx_and_the_agent_keeps_serving() {
     );
 
     // A shared-string table declaring 10^18 entries.
-    let sst = br#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="4000000000" uniqueCount="1000000000000000000"><si><t>date</t></si></sst>"#;
-    let strings = rewrite_entry(&base, "xl/sharedStrings.xml", sst);
+    let strings = common::rewrite_entry(&base, "xl/sharedStrings.xml", common::GIANT_SST);
     let reply = agent.post("/api/v1/score?workbook=sst.xlsx", XLSX, &strings);
-    assert_eq!(
-        reply.status,
-        422,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
+    reply.expect(422);
 
     // The agent keeps answering, and its memory stayed bounded.
     assert_eq!(agent.get("/api/v1/health").status, 200);
     let ok = agent.post("/api/v1/score?workbook=ok.xlsx", XLSX, &base);
-    assert_eq!(ok.status, 200, "{}", String::from_utf8_lossy(&ok.body));
+    ok.expect(200);
     if let Some(peak) = agent.peak_rss_mb() {
         assert!(peak < 512.0, "peak resident memory {peak:.0} MB");
     }
@@ -275,12 +225,14 @@ fn acknowledged_reviews_survive_sigkill() {
     use std::sync::{Arc, Mutex};
 
     let dir = tempfile::tempdir().unwrap();
-    let agent = Arc::new(Agent::start(dir.path()));
+    let agent = Agent::start(dir.path());
     let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
     let stop = Arc::new(AtomicBool::new(false));
     let writers: Vec<_> = (0..4)
         .map(|w| {
-            let (agent, acknowledged, stop) = (agent.clone(), acknowledged.clone(), stop.clone());
+            let (acknowledged, stop) = (acknowledged.clone(), stop.clone());
+            let (http, url) = (agent.http.clone(), agent.url("/api/v1/reviews"));
+            let auth = format!("Bearer {}", agent.token);
             std::thread::spawn(move || {
                 let mut n = 0;
                 while !stop.load(Ordering::Relaxed) {
@@ -289,10 +241,9 @@ fn acknowledged_reviews_survive_sigkill() {
                         { "key": key, "status": "needs_evidence", "note": format!("메모 {n}"), "reviewer": "검토자" }
                     ]});
                     // Once the agent is killed the request fails: not acknowledged.
-                    let Ok(response) = agent
-                        .http
-                        .post(agent.url("/api/v1/reviews"))
-                        .header("Authorization", format!("Bearer {}", agent.token))
+                    let Ok(response) = http
+                        .post(&url)
+                        .header("Authorization", &auth)
                         .send_json(&body)
                     else {
                         break;
@@ -307,18 +258,11 @@ fn acknowledged_reviews_survive_sigkill() {
         .collect();
     // Let the stream run, then kill the agent in the middle of it.
     std::thread::sleep(Duration::from_millis(1500));
-    let pid = agent.child.id();
-    let status = std::process::Command::new("kill")
-        .args(["-KILL", &pid.to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    std::thread::sleep(Duration::from_millis(200));
+    agent.kill();
     stop.store(true, Ordering::Relaxed);
     for w in writers {
         w.join().unwrap();
     }
-    drop(agent);
     let acknowledged = acknowledged.lock().unwrap().clone();
     assert!(
         acknowledged.len() > 20,

@@ -211,36 +211,16 @@ fn unsupported_extension_and_missing_file() {
     assert!(err.contains("nope.xlsx"), "{err}");
 }
 
-/// Rewrites one entry of a zip (an xlsx) with new contents.
-fn rewrite_entry(src: &Path, dst: &Path, entry: &str, contents: &[u8]) {
-    use std::io::{Read, Write};
-    let mut archive = zip::ZipArchive::new(std::fs::File::open(src).unwrap()).unwrap();
-    let mut out = zip::ZipWriter::new(std::fs::File::create(dst).unwrap());
-    let options = zip::write::SimpleFileOptions::default();
-    for i in 0..archive.len() {
-        let mut file = archive.by_index(i).unwrap();
-        let name = file.name().unwrap().to_string();
-        let mut data = Vec::new();
-        file.read_to_end(&mut data).unwrap();
-        out.start_file(name.as_str(), options).unwrap();
-        out.write_all(if name == entry { contents } else { &data })
-            .unwrap();
-    }
-    out.finish().unwrap();
-}
-
 fn small_xlsx(dir: &Path) -> std::path::PathBuf {
     let f = dir.join("base.xlsx");
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let sheet = wb.add_worksheet();
-    for (c, h) in ["집행일자", "계정과목", "집행금액"].iter().enumerate() {
-        sheet.write_string(0, c as u16, *h).unwrap();
-    }
-    sheet.write_string(1, 0, "2024-01-02").unwrap();
-    sheet.write_string(1, 1, "여비").unwrap();
-    sheet.write_number(1, 2, 1000.0).unwrap();
-    wb.save(&f).unwrap();
+    std::fs::write(&f, common::small_ledger_xlsx(false)).unwrap();
     f
+}
+
+/// Writes `base` with one entry replaced, as a new file.
+fn rewrite_entry(base: &Path, dst: &Path, entry: &str, contents: &[u8]) {
+    let bytes = common::rewrite_entry(&std::fs::read(base).unwrap(), entry, contents);
+    std::fs::write(dst, bytes).unwrap();
 }
 
 #[test]
@@ -248,8 +228,7 @@ fn giant_shared_string_count_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let base = small_xlsx(dir.path());
     let hostile = dir.path().join("sst.xlsx");
-    let sst = br#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="4000000000" uniqueCount="1000000000000000000"><si><t>date</t></si></sst>"#;
-    rewrite_entry(&base, &hostile, "xl/sharedStrings.xml", sst);
+    rewrite_entry(&base, &hostile, "xl/sharedStrings.xml", common::GIANT_SST);
     let (code, err, _) = score(&hostile, &["--lang", "en"]);
     assert_eq!(code, 1);
     assert!(err.contains("sst.xlsx") && err.contains("refused"), "{err}");
@@ -260,13 +239,9 @@ fn zip_bomb_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let base = small_xlsx(dir.path());
     let bomb = dir.path().join("bomb.xlsx");
-    // 80 MB of one repeated row compresses about a thousandfold.
-    let mut sheet = String::from(
-        r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
-    );
-    sheet.push_str(&" ".repeat(80 << 20));
-    sheet.push_str("</sheetData></worksheet>");
-    rewrite_entry(&base, &bomb, "xl/worksheets/sheet1.xml", sheet.as_bytes());
+    // 80 MB of one repeated byte compresses about a thousandfold.
+    let sheet = common::bomb_sheet_xml(80);
+    rewrite_entry(&base, &bomb, "xl/worksheets/sheet1.xml", &sheet);
     assert!(
         std::fs::metadata(&bomb).unwrap().len() < 1 << 20,
         "the bomb is small on disk"
@@ -280,18 +255,7 @@ fn zip_bomb_is_refused() {
 fn far_apart_cells_are_refused_naming_the_cell() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("far.xlsx");
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let sheet = wb.add_worksheet();
-    for (c, h) in ["집행일자", "계정과목", "집행금액"].iter().enumerate() {
-        sheet.write_string(0, c as u16, *h).unwrap();
-    }
-    for r in 1..30u32 {
-        sheet.write_string(r, 0, "2024-01-02").unwrap();
-        sheet.write_string(r, 1, "여비").unwrap();
-        sheet.write_number(r, 2, 1000.0 + f64::from(r)).unwrap();
-    }
-    sheet.write_string(1_048_575, 16_383, "far away").unwrap();
-    wb.save(&f).unwrap();
+    std::fs::write(&f, common::small_ledger_xlsx(true)).unwrap();
     let started = std::time::Instant::now();
     let (code, err, _) = score(&f, &["--lang", "en"]);
     assert_eq!(code, 1);

@@ -546,6 +546,24 @@ fn print_evaluation(e: &demo::Evaluation, lang: Lang) {
     }
 }
 
+/// Backups and reports are new files: an existing one is never overwritten.
+fn refuse_existing(file: &Path) -> anyhow::Result<()> {
+    if file.exists() {
+        return Err(crate::i18n::Localized::new(
+            format!(
+                "{}: 이미 있는 파일입니다. 덮어쓰지 않습니다",
+                file.display()
+            ),
+            format!(
+                "{}: the file exists; backups and reports never overwrite",
+                file.display()
+            ),
+        )
+        .into());
+    }
+    Ok(())
+}
+
 /// Opens the existing database of a data directory (never creates one).
 fn open_existing_store(data_dir: Option<&Path>) -> anyhow::Result<crate::store::Store> {
     let path = crate::store::data_dir(data_dir).join(crate::store::DATABASE_FILE);
@@ -596,19 +614,7 @@ fn history_verify(data_dir: Option<&Path>, lang: Lang) -> anyhow::Result<()> {
 }
 
 fn history_backup(file: &Path, data_dir: Option<&Path>, lang: Lang) -> anyhow::Result<()> {
-    if file.exists() {
-        return Err(crate::i18n::Localized::new(
-            format!(
-                "{}: 이미 있는 파일입니다. 덮어쓰지 않습니다",
-                file.display()
-            ),
-            format!(
-                "{}: the file exists; backups never overwrite",
-                file.display()
-            ),
-        )
-        .into());
-    }
+    refuse_existing(file)?;
     let store = open_existing_store(data_dir)?;
     store
         .backup(file)
@@ -643,19 +649,7 @@ fn serve_command(args: ServeArgs, lang: Lang) -> anyhow::Result<()> {
 }
 
 fn report_command(output: &Path, data_dir: Option<&Path>, lang: Lang) -> anyhow::Result<()> {
-    if output.exists() {
-        return Err(crate::i18n::Localized::new(
-            format!(
-                "{}: 이미 있는 파일입니다. 덮어쓰지 않습니다",
-                output.display()
-            ),
-            format!(
-                "{}: the file exists; reports never overwrite",
-                output.display()
-            ),
-        )
-        .into());
-    }
+    refuse_existing(output)?;
     let store = open_existing_store(data_dir)?;
     let history = store
         .history()

@@ -42,6 +42,17 @@ impl Reply {
             .map(|(_, v)| v.as_str())
     }
 
+    /// Asserts the status, showing the body when it differs.
+    pub fn expect(&self, status: u16) -> &Self {
+        assert_eq!(
+            self.status,
+            status,
+            "{}",
+            String::from_utf8_lossy(&self.body[..self.body.len().min(2000)])
+        );
+        self
+    }
+
     /// The error code of a JSON error body.
     pub fn error_code(&self) -> String {
         self.json()["error"]["code"]

@@ -397,3 +397,77 @@ fn repeats_sheet(sheet: &mut Worksheet, history: &History, lang: Lang) {
     }
     w.filter(headers.len() as u32);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::RunRecord;
+    use calamine::{Data, Reader, Xlsx};
+
+    fn record(vendor: &str) -> TransactionRecord {
+        TransactionRecord {
+            key: "k1".into(),
+            date: "2024-03-05".into(),
+            department: "총무과".into(),
+            account: "여비".into(),
+            vendor: vendor.into(),
+            description: "@SUM(A1)".into(),
+            amount: 1_500_000.0,
+            score: 91.2,
+            band: "high".into(),
+            reasons: serde_json::json!([{ "code": "amount_outlier", "text": { "ko": "금액이 중앙값의 14.2배", "en": "14.2× the median" } }]),
+            review: Some("needs_evidence".into()),
+        }
+    }
+
+    #[test]
+    fn ledger_text_is_written_as_text_never_as_a_formula() {
+        let history = History {
+            runs: vec![RunRecord {
+                id: "r1".into(),
+                started_at: "2026-01-01T00:00:00Z".into(),
+                actor: "=cmd|'/c calc'!A1".into(),
+                workbook: "a.xlsx".into(),
+                sheet: "원장".into(),
+                input_sha256: "00".into(),
+                rows: 1,
+                high: 1,
+                medium: 0,
+                low: 0,
+                model_version: "m".into(),
+                ingest_s: 0.1,
+                score_s: 0.2,
+            }],
+            flags_by_department_month: vec![("총무과".into(), "2024-03".into(), 1)],
+            top_by_month: vec![("2024-03".into(), vec![record("=HYPERLINK(\"http://x\")")])],
+            ..Default::default()
+        };
+        let bytes = write(&history, Lang::Ko).unwrap();
+        let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let top = book.worksheet_range("월별 상위 10").unwrap();
+        assert_eq!(
+            top.get_value((1, 7)),
+            Some(&Data::String("=HYPERLINK(\"http://x\")".into()))
+        );
+        assert_eq!(
+            top.get_value((1, 10)),
+            Some(&Data::String("금액이 중앙값의 14.2배".into()))
+        );
+        assert_eq!(
+            top.get_value((1, 11)),
+            Some(&Data::String("증빙 필요".into()))
+        );
+        for sheet in book.sheet_names() {
+            let formulas = book.worksheet_formula(&sheet).unwrap();
+            assert!(
+                formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+                "{sheet} has formulas"
+            );
+        }
+        let runs = book.worksheet_range("실행 이력").unwrap();
+        assert_eq!(
+            runs.get_value((1, 1)),
+            Some(&Data::String("=cmd|'/c calc'!A1".into()))
+        );
+    }
+}

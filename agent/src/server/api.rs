@@ -69,6 +69,19 @@ fn too_large(limit: u64) -> ApiError {
     )
 }
 
+/// Refuses a body whose declared length is over `limit`, before reading it.
+fn check_declared_length(req: &HttpRequest, limit: u64) -> Result<(), ApiError> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    match declared {
+        Some(len) if len > limit => Err(too_large(limit)),
+        _ => Ok(()),
+    }
+}
+
 /// Reads a body up to `limit` bytes. A declared length over the limit is
 /// refused before a byte of the body is read.
 async fn read_body(
@@ -76,14 +89,7 @@ async fn read_body(
     payload: web::Payload,
     limit: u64,
 ) -> Result<web::Bytes, ApiError> {
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|len| len > limit) {
-        return Err(too_large(limit));
-    }
+    check_declared_length(req, limit)?;
     match payload.to_bytes_limited(limit as usize).await {
         Ok(Ok(bytes)) => Ok(bytes),
         Ok(Err(e)) => Err(ApiError::new(
@@ -201,6 +207,8 @@ async fn score(
             lang,
         ));
     }
+    // An oversized body is refused at once, even while other jobs run.
+    check_declared_length(&req, MAX_SCORE_BODY).map_err(refuse(lang))?;
     // Scoring is bounded (a couple of jobs at a time) before the body is
     // read, so concurrent uploads cannot multiply the memory in use.
     let state = state.into_inner();
@@ -282,7 +290,9 @@ fn score_blocking(
         }
     };
     let ingest_s = t0.elapsed().as_secs_f64();
+    let t1 = Instant::now();
     let scored = pipeline::score(ledger, &state.config).map_err(ApiError::internal)?;
+    let score_s = t1.elapsed().as_secs_f64();
     let meta = RunMeta {
         actor: super::os_user(),
         workbook,
@@ -290,7 +300,9 @@ fn score_blocking(
         config_json: serde_json::to_string(&state.config).unwrap_or_default(),
         ingest_s,
     };
+    let t2 = Instant::now();
     let run_id = state.store()?.record_run(&meta, &scored)?;
+    let store_s = t2.elapsed().as_secs_f64();
     state.note_run(&run_id, scored.rows.len());
     let response = ScoreResponse {
         run_id,
@@ -298,7 +310,17 @@ fn score_blocking(
         summary: &scored.summary,
         quality: &scored.ledger.quality,
     };
-    serde_json::to_vec(&response).map_err(ApiError::internal)
+    let t3 = Instant::now();
+    let body = serde_json::to_vec(&response).map_err(ApiError::internal)?;
+    tracing::info!(
+        rows = response.results.len(),
+        ingest_s,
+        score_s,
+        store_s,
+        respond_s = t3.elapsed().as_secs_f64(),
+        "scored"
+    );
+    Ok(body)
 }
 
 fn bad_json(e: &serde_json::Error) -> ApiError {

@@ -293,7 +293,13 @@ impl Store {
             )?;
             let ledger = &scored.ledger;
             for (r, t) in scored.rows.iter().zip(&ledger.transactions) {
-                let reasons = serde_json::to_string(&r.reasons).unwrap_or_default();
+                // Reasons are what a reviewer reads of a flagged row; a low
+                // row's are kept out of the history to keep runs fast to record.
+                let reasons = if r.band == crate::model::Band::Low {
+                    String::from("[]")
+                } else {
+                    serde_json::to_string(&r.reasons).unwrap_or_default()
+                };
                 insert.execute(params![
                     id,
                     r.key,
