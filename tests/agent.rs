@@ -161,6 +161,7 @@ fn score_review_restart_and_history() {
     let runs = agent.get("/api/v1/runs").json();
     let runs = runs["runs"].as_array().unwrap();
     assert_eq!(runs.len(), 2);
+    assert!(runs.iter().all(|r| r["complete"] == true), "{runs:?}");
     assert_eq!(runs[1]["id"], run_id.as_str(), "newest first");
     let run = agent.get(&format!("/api/v1/runs/{run_id}"));
     assert_eq!(run.status, 200);

@@ -317,6 +317,14 @@ const TOTAL_WORDS_EN: [&str; 4] = ["total", "subtotal", "sum", "totals"];
 /// True when the whole cell is a total word ("소계", "Total"): a row with a
 /// date is still a total line when a descriptive cell says only this.
 pub fn is_bare_total_word(text: &str) -> bool {
+    // Asked of every descriptive cell of every row, so the common answer is
+    // found without Unicode tables: a total word is at most eight letters
+    // (a cell of more than 40 bytes is never one, whatever brackets and
+    // spaces surround it), every Korean one contains 계, and the English ones
+    // are ASCII letters.
+    if text.len() > 40 || !(text.contains('계') || text.bytes().any(|b| b.is_ascii_alphabetic())) {
+        return false;
+    }
     let compact = compact(text);
     TOTAL_WORDS.contains(&compact.as_str()) || TOTAL_WORDS_EN.contains(&compact.as_str())
 }

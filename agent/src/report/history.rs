@@ -437,6 +437,7 @@ mod tests {
                 model_version: "m".into(),
                 ingest_s: 0.1,
                 score_s: 0.2,
+                complete: true,
             }],
             flags_by_department_month: vec![("총무과".into(), "2024-03".into(), 1)],
             top_by_month: vec![("2024-03".into(), vec![record("=HYPERLINK(\"http://x\")")])],

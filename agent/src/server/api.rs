@@ -226,7 +226,16 @@ async fn score(
     };
     let query = query.into_inner();
     let job = state.clone();
-    let body = blocking(lang, move || score_blocking(&job, input, query, lang)).await?;
+    // The job answers through `answer` as soon as the run is recorded and
+    // the response is built, then writes the scored rows while still holding
+    // the store, so every later request sees the run whole.
+    let (answer, answered) = tokio::sync::oneshot::channel();
+    actix_web::rt::task::spawn_blocking(move || score_blocking(&job, input, query, lang, answer));
+    let body = answered
+        .await
+        .map_err(ApiError::internal)
+        .and_then(|r| r)
+        .map_err(refuse(lang))?;
     Ok(HttpResponse::Ok()
         .content_type("application/json")
         .insert_header((
@@ -243,12 +252,34 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
+type Answer = tokio::sync::oneshot::Sender<Result<Vec<u8>, ApiError>>;
+
 fn score_blocking(
     state: &Arc<AppState>,
     input: ScoreInput,
     query: ScoreQuery,
     lang: Lang,
-) -> Result<Vec<u8>, ApiError> {
+    answer: Answer,
+) {
+    let mut answer = Some(answer);
+    let mut reply = |result: Result<Vec<u8>, ApiError>| {
+        if let Some(answer) = answer.take() {
+            // The caller may have gone; the run is recorded all the same.
+            let _ = answer.send(result);
+        }
+    };
+    if let Err(e) = score_and_record(state, input, query, lang, &mut reply) {
+        reply(Err(e));
+    }
+}
+
+fn score_and_record(
+    state: &Arc<AppState>,
+    input: ScoreInput,
+    query: ScoreQuery,
+    lang: Lang,
+    reply: &mut impl FnMut(Result<Vec<u8>, ApiError>),
+) -> Result<(), ApiError> {
     let t0 = Instant::now();
     let (ledger, workbook, sha) = match input {
         ScoreInput::Json(bytes) => {
@@ -301,26 +332,40 @@ fn score_blocking(
         ingest_s,
     };
     let t2 = Instant::now();
-    let run_id = state.store()?.record_run(&meta, &scored)?;
-    let store_s = t2.elapsed().as_secs_f64();
-    state.note_run(&run_id, scored.rows.len());
+    let mut store = state.store()?;
+    let run_id = store.record_run_header(&meta, &scored)?;
+    let header_s = t2.elapsed().as_secs_f64();
+    let t3 = Instant::now();
     let response = ScoreResponse {
         run_id,
         results: scored.rows.iter().map(|r| r.to_out(lang)).collect(),
         summary: &scored.summary,
         quality: &scored.ledger.quality,
     };
-    let t3 = Instant::now();
-    let body = serde_json::to_vec(&response).map_err(ApiError::internal)?;
+    reply(serde_json::to_vec(&response).map_err(ApiError::internal));
+    let respond_s = t3.elapsed().as_secs_f64();
+    let t4 = Instant::now();
+    // The caller has its answer; a failure now can only be logged, and the
+    // run stays marked incomplete.
+    if let Err(e) = store.record_scored_rows(&response.run_id, &scored) {
+        tracing::error!(
+            "run {}: scored rows not recorded: {}",
+            response.run_id,
+            e.message().en
+        );
+        return Ok(());
+    }
+    state.note_run(&response.run_id, scored.rows.len());
     tracing::info!(
         rows = response.results.len(),
         ingest_s,
         score_s,
-        store_s,
-        respond_s = t3.elapsed().as_secs_f64(),
+        header_s,
+        respond_s,
+        rows_s = t4.elapsed().as_secs_f64(),
         "scored"
     );
-    Ok(body)
+    Ok(())
 }
 
 fn bad_json(e: &serde_json::Error) -> ApiError {

@@ -25,6 +25,8 @@ pub struct RunRecord {
     pub model_version: String,
     pub ingest_s: f64,
     pub score_s: f64,
+    /// False while (or if a crash stopped) its scored rows being written.
+    pub complete: bool,
 }
 
 /// A run with its summary, configuration and flagged rows (`GET runs/{id}`).
@@ -110,7 +112,7 @@ review AS (
     WHERE id IN (SELECT MAX(id) FROM reviews GROUP BY key)
 )";
 
-const RUN_COLUMNS: &str = "id, started_at, actor, workbook, sheet, input_sha256, rows, model_version, ingest_s, score_s, summary_json";
+const RUN_COLUMNS: &str = "id, started_at, actor, workbook, sheet, input_sha256, rows, model_version, ingest_s, score_s, summary_json, rows_recorded";
 
 fn run_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<(RunRecord, String)> {
     let summary: String = r.get(10)?;
@@ -134,6 +136,7 @@ fn run_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<(RunRecord, String)> {
             model_version: r.get(7)?,
             ingest_s: r.get(8)?,
             score_s: r.get(9)?,
+            complete: r.get::<_, i64>(11)? == 1,
         },
         summary,
     ))
@@ -178,7 +181,7 @@ impl Store {
             return Ok(None);
         };
         let (run, summary) = run_record(r)?;
-        let config: String = r.get(11)?;
+        let config: String = r.get(12)?;
         let mut flagged = self.conn.prepare(
             "SELECT key, row, score, band, reasons_json FROM scored_rows
              WHERE run_id = ?1 AND band IN ('high', 'medium') ORDER BY score DESC, row",
