@@ -83,11 +83,19 @@ fn client(ca_pem: &[u8]) -> ureq::Agent {
 }
 
 impl Agent {
-    /// Starts `ledgerlens serve --port 0` on `data_dir` and waits until it listens.
+    /// Starts `ledgerlens serve --port 0 --no-tray` on `data_dir` and waits until it listens.
     pub fn start(data_dir: &Path) -> Agent {
+        Self::start_with(data_dir, &["--no-tray"], &[])
+    }
+
+    /// Starts the agent with extra arguments and environment.
+    pub fn start_with(data_dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Agent {
         let mut child = super::ledgerlens()
-            .args(["serve", "--port", "0", "--no-tray", "--data-dir"])
+            .args(["serve", "--port", "0"])
+            .args(args)
+            .arg("--data-dir")
             .arg(data_dir)
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
