@@ -110,6 +110,12 @@ fn hosts_tokens_and_origins() {
             "{text}"
         );
     }
+    // Unknown paths get a JSON 404, inside the API and out.
+    for path in ["/api/v1/nope", "/nope"] {
+        let (status, text) = agent.raw(&request("GET", path, Some(&own), &auth), wait);
+        assert_eq!(status, 404, "{text}");
+        assert!(text.contains("\"code\":\"not_found\""), "{text}");
+    }
     // The agent's own origin (the task pane) is served.
     let headers = format!("{auth}Origin: https://localhost:{}\r\n", agent.port);
     let (status, text) = agent.raw(

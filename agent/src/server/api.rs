@@ -130,13 +130,14 @@ async fn health(state: web::Data<AppState>) -> HttpResponse {
     })
 }
 
-async fn not_found(req: HttpRequest) -> HttpResponse {
+/// 404 as a JSON error, for the API and for any other unknown path.
+pub async fn not_found(req: HttpRequest) -> HttpResponse {
     ApiError::new(
         StatusCode::NOT_FOUND,
         "not_found",
         Text::new(
-            format!("없는 API 경로입니다: {}", req.path()),
-            format!("no such API route: {}", req.path()),
+            format!("없는 경로입니다: {}", req.path()),
+            format!("no such path: {}", req.path()),
         ),
     )
     .to_response(request_lang(&req))

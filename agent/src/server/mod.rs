@@ -189,6 +189,7 @@ pub fn run(options: ServeOptions, lang: Lang) -> anyhow::Result<()> {
                             .finish()
                     }),
                 )
+                .default_service(web::to(api::not_found))
         })
         // Scoring a big sheet takes seconds; keep the connection open.
         .client_request_timeout(std::time::Duration::from_secs(30));
