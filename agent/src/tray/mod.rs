@@ -143,10 +143,10 @@ fn pump_messages() {
     use windows_sys::Win32::UI::WindowsAndMessaging::{
         DispatchMessageW, PeekMessageW, TranslateMessage, MSG, PM_REMOVE,
     };
-    // SAFETY: MSG is plain data; these calls only read and dispatch this
-    // thread's own queue, which holds the tray's hidden window.
+    let mut msg = MSG::default();
+    // SAFETY: `msg` is a valid MSG to fill; these calls only read and
+    // dispatch this thread's own queue, which holds the tray's hidden window.
     unsafe {
-        let mut msg: MSG = std::mem::zeroed();
         while PeekMessageW(&mut msg, std::ptr::null_mut(), 0, 0, PM_REMOVE) != 0 {
             TranslateMessage(&msg);
             DispatchMessageW(&msg);
