@@ -14,7 +14,7 @@ pub mod security;
 pub mod tls;
 pub mod trust;
 
-use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -86,18 +86,12 @@ pub fn os_user() -> String {
         .unwrap_or_else(|| "unknown".to_string())
 }
 
-/// Binds 127.0.0.1 (port 0 picks a free one) and the same port on ::1 when
-/// the machine has IPv6: browsers may resolve `localhost` to either.
-fn bind_loopback(port: u16) -> anyhow::Result<Vec<TcpListener>> {
-    let v4 = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
-        .with_context(|| format!("binding 127.0.0.1:{port}"))?;
-    let port = v4.local_addr()?.port();
-    let mut listeners = vec![v4];
-    match TcpListener::bind(SocketAddr::from((Ipv6Addr::LOCALHOST, port))) {
-        Ok(v6) => listeners.push(v6),
-        Err(e) => tracing::info!("not listening on [::1]:{port}: {e}"),
-    }
-    Ok(listeners)
+/// Binds 127.0.0.1 only (port 0 picks a free one), as the design asks.
+/// Browsers that try `localhost` on ::1 first fall back to 127.0.0.1; the
+/// leaf certificate still names ::1 so a later IPv6 listener needs no new one.
+fn bind_loopback(port: u16) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
+        .with_context(|| format!("binding 127.0.0.1:{port}"))
 }
 
 pub fn run(options: ServeOptions, lang: Lang) -> anyhow::Result<()> {
@@ -154,8 +148,8 @@ pub fn run(options: ServeOptions, lang: Lang) -> anyhow::Result<()> {
     let store = Store::open(&dir.join(DATABASE_FILE))
         .map_err(|e| anyhow::anyhow!(e.message().get(lang).to_string()))?;
 
-    let listeners = bind_loopback(options.port)?;
-    let port = listeners[0].local_addr()?.port();
+    let listener = bind_loopback(options.port)?;
+    let port = listener.local_addr()?.port();
     let url = format!("https://localhost:{port}/");
     let state = web::Data::new(AppState {
         store: Mutex::new(store),
@@ -169,7 +163,7 @@ pub fn run(options: ServeOptions, lang: Lang) -> anyhow::Result<()> {
     let system = actix_web::rt::System::new();
     let server = {
         let state = state.clone();
-        let mut server = HttpServer::new(move || {
+        HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
                 .app_data(guard.clone())
@@ -192,11 +186,9 @@ pub fn run(options: ServeOptions, lang: Lang) -> anyhow::Result<()> {
                 .default_service(web::to(api::not_found))
         })
         // Scoring a big sheet takes seconds; keep the connection open.
-        .client_request_timeout(std::time::Duration::from_secs(30));
-        for listener in listeners {
-            server = server.listen_rustls_0_23(listener, tls_config.clone())?;
-        }
-        server.run()
+        .client_request_timeout(std::time::Duration::from_secs(30))
+        .listen_rustls_0_23(listener, tls_config)?
+        .run()
     };
     instance::announce(
         dir,
