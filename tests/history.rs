@@ -32,13 +32,18 @@ fn verify_finds_tampering_and_backup_copies() {
     assert!(stdout(&o).contains("감사 기록 5건"), "{}", stdout(&o));
 
     let backup = dir.path().join("backup.sqlite");
-    let o = run(&[
-        "history",
-        "backup",
-        backup.to_str().unwrap(),
-        "--data-dir",
-        data,
-    ]);
+    let backup_in = |lang: &str| {
+        run(&[
+            "history",
+            "backup",
+            backup.to_str().unwrap(),
+            "--data-dir",
+            data,
+            "--lang",
+            lang,
+        ])
+    };
+    let o = backup_in("ko");
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
         Store::open(&backup)
@@ -48,15 +53,7 @@ fn verify_finds_tampering_and_backup_copies() {
             .len(),
         5
     );
-    let o = run(&[
-        "history",
-        "backup",
-        backup.to_str().unwrap(),
-        "--data-dir",
-        data,
-        "--lang",
-        "en",
-    ]);
+    let o = backup_in("en");
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("never overwrite"), "{}", stderr(&o));
 

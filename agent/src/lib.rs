@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod features;
+pub mod hex;
 pub mod i18n;
 pub mod ingest;
 pub mod model;

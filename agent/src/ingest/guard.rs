@@ -203,6 +203,11 @@ pub fn check_ods_extent(
                     .unwrap_or_default()
             })
     }
+    fn has_attribute(e: &BytesStart<'_>, name: &str) -> bool {
+        e.attributes()
+            .flatten()
+            .any(|a| a.key.local_name().as_ref() == name)
+    }
     fn repeat(e: &BytesStart<'_>, name: &str) -> u64 {
         attribute(e, name)
             .and_then(|v| v.trim().parse::<u64>().ok())
@@ -260,7 +265,7 @@ pub fn check_ods_extent(
             }
             "table-cell" | "covered-table-cell" if in_sheet => {
                 let span = repeat(&e, "number-columns-repeated");
-                if attribute(&e, "value-type").is_some() {
+                if has_attribute(&e, "value-type") {
                     let end_col = col.saturating_add(span - 1);
                     let end_row = row.saturating_add(row_repeat - 1);
                     if end_col >= max_columns as u64 || end_row >= max_rows as u64 {

@@ -418,7 +418,7 @@ fn assign_row_keys(ledger: &mut Ledger) {
         let digest: [u8; 32] = h.finalize().into();
         let n = seen.entry(digest).or_insert(0);
         *n += 1;
-        let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+        let hex = crate::hex::hex(&digest[..8]);
         ledger.transactions[i].key = if *n == 1 { hex } else { format!("{hex}-{n}") };
     }
 }

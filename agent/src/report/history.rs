@@ -246,16 +246,15 @@ fn heat_sheet(sheet: &mut Worksheet, history: &History, lang: Lang) {
     widths.extend(std::iter::repeat_n(9.0, months.len() + 1));
     let mut w = SheetWriter::new(sheet);
     w.header(&headers, &widths);
-    for dept in &departments {
+    let flags: std::collections::HashMap<(&str, &str), u64> = history
+        .flags_by_department_month
+        .iter()
+        .map(|(d, m, n)| ((d.as_str(), m.as_str()), *n))
+        .collect();
+    for &dept in &departments {
         let counts: Vec<u64> = months
             .iter()
-            .map(|m| {
-                history
-                    .flags_by_department_month
-                    .iter()
-                    .find(|(d, mm, _)| d == dept && mm == m)
-                    .map_or(0, |(_, _, n)| *n)
-            })
+            .map(|&m| flags.get(&(dept, m)).copied().unwrap_or(0))
             .collect();
         let mut values = vec![Value::Text(dept)];
         values.extend(counts.iter().map(|&n| Value::Number(n as f64)));

@@ -247,10 +247,7 @@ async fn score(
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::hex::hex(&Sha256::digest(bytes))
 }
 
 type Answer = tokio::sync::oneshot::Sender<Result<Vec<u8>, ApiError>>;

@@ -47,15 +47,6 @@ fn serve(req: &HttpRequest, path: &str, file: Option<rust_embed::EmbeddedFile>) 
     }
 }
 
-/// Paths under `addin/`, for tests and for the manifest's URL check.
-pub fn addin_files() -> impl Iterator<Item = String> {
-    Addin::iter().map(|p| p.into_owned())
-}
-
-pub fn manifest_files() -> impl Iterator<Item = String> {
-    Manifest::iter().map(|p| p.into_owned())
-}
-
 async fn addin(req: HttpRequest, path: web::Path<String>) -> HttpResponse {
     let path = match path.as_str() {
         "" => "index.html",

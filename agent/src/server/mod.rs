@@ -86,6 +86,27 @@ pub fn os_user() -> String {
         .unwrap_or_else(|| "unknown".to_string())
 }
 
+/// Writes a file readable by the user only (private keys, the token).
+pub fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    // An existing file keeps its old mode on open; tighten it as well.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    file.write_all(contents)?;
+    file.sync_all()
+}
+
 /// Binds 127.0.0.1 only (port 0 picks a free one), as the design asks.
 /// Browsers that try `localhost` on ::1 first fall back to 127.0.0.1; the
 /// leaf certificate still names ::1 so a later IPv6 listener needs no new one.
@@ -145,8 +166,7 @@ pub fn run(options: ServeOptions, lang: Lang) -> anyhow::Result<()> {
     }
     let tls_config = tls::server_config(&certificates)?;
     let token = security::load_or_create_token(dir)?;
-    let store = Store::open(&dir.join(DATABASE_FILE))
-        .map_err(|e| anyhow::anyhow!(e.message().get(lang).to_string()))?;
+    let store = Store::open(&dir.join(DATABASE_FILE)).map_err(|e| Localized(e.message()))?;
 
     let listener = bind_loopback(options.port)?;
     let port = listener.local_addr()?.port();
@@ -216,9 +236,4 @@ pub fn run(options: ServeOptions, lang: Lang) -> anyhow::Result<()> {
 
     system.block_on(server)?;
     Ok(())
-}
-
-/// The data folder as the agent will use it.
-pub fn resolve_data_dir(explicit: Option<&Path>) -> PathBuf {
-    crate::store::data_dir(explicit)
 }

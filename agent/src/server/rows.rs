@@ -90,7 +90,11 @@ impl<'de> Deserialize<'de> for JsonRow {
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<JsonRow, A::Error> {
                 let mut cells = Vec::with_capacity(seq.size_hint().unwrap_or(8).min(MAX_COLUMNS));
-                while let Some(JsonCell(cell)) = seq.next_element()? {
+                // Errors name the sheet column the bad value sits in.
+                while let Some(JsonCell(cell)) = seq.next_element().map_err(|e| {
+                    let column = crate::ingest::quality::column_letter(cells.len());
+                    de::Error::custom(format!("column {column}: {e}"))
+                })? {
                     if cells.len() == MAX_COLUMNS {
                         return Err(de::Error::custom(format!("{LIMIT_MARK}columns")));
                     }
@@ -118,7 +122,11 @@ impl<'de> Deserialize<'de> for SheetRows {
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<SheetRows, A::Error> {
                 let mut rows = Vec::new();
                 let mut cells = 0usize;
-                while let Some(JsonRow(row)) = seq.next_element()? {
+                // Errors name the sheet row (rows[0] is sheet row 1).
+                while let Some(JsonRow(row)) = seq
+                    .next_element()
+                    .map_err(|e| de::Error::custom(format!("row {}, {e}", rows.len() + 1)))?
+                {
                     cells += row.len();
                     if rows.len() == MAX_ROWS {
                         return Err(de::Error::custom(format!("{LIMIT_MARK}rows")));
@@ -173,5 +181,14 @@ mod tests {
         assert_eq!(limit_hit(&err), Some("columns"));
         let bad = serde_json::from_str::<ScoreRequest>(r#"{"rows":[[{}]]}"#).unwrap_err();
         assert_eq!(limit_hit(&bad), None);
+    }
+
+    #[test]
+    fn a_bad_cell_is_named_by_sheet_row_and_column() {
+        let body = r#"{"rows":[["집행일자","집행금액"],["2024-01-02",{"x":1}]]}"#;
+        let err = serde_json::from_str::<ScoreRequest>(body)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("row 2, column B: invalid type: map"), "{err}");
     }
 }

@@ -12,7 +12,7 @@ use actix_web::middleware::Next;
 use actix_web::web;
 
 use super::errors::ApiError;
-use super::tls::write_private;
+use super::write_private;
 use crate::i18n::Text;
 
 pub const TOKEN_FILE: &str = "token";
@@ -34,7 +34,7 @@ pub fn load_or_create_token(dir: &Path) -> anyhow::Result<String> {
     }
     let mut bytes = [0u8; 32];
     rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
-    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let token = crate::hex::hex(&bytes);
     write_private(&path, token.as_bytes())?;
     Ok(token)
 }

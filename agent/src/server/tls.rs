@@ -20,6 +20,8 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use time::{Duration, OffsetDateTime};
 
+use super::write_private;
+
 pub const CA_FILE: &str = "ca.pem";
 const CA_KEY_FILE: &str = "ca-key.pem";
 const LEAF_FILE: &str = "localhost.pem";
@@ -88,27 +90,6 @@ fn leaf_params(now: OffsetDateTime) -> anyhow::Result<CertificateParams> {
     params.not_before = now - Duration::days(1);
     params.not_after = now + Duration::days(LEAF_DAYS);
     Ok(params)
-}
-
-/// Writes a file readable by the user only (private keys, the token).
-pub fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    // An existing file keeps its old mode on open; tighten it as well.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    }
-    file.write_all(contents)?;
-    file.sync_all()
 }
 
 fn read(path: &Path) -> anyhow::Result<String> {

@@ -15,6 +15,7 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::hex::hex;
 use crate::i18n::Text;
 use crate::pipeline::ScoredLedger;
 
@@ -177,10 +178,6 @@ pub struct Store {
 
 fn now() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn event_hash(prev: &str, at: &str, actor: &str, kind: &str, detail: &str) -> String {
