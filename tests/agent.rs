@@ -317,3 +317,169 @@ fn concurrent_requests_are_all_served() {
         16
     );
 }
+
+/// The endpoints the add-in and the dashboard build on: the column
+/// preview, the sheet layout, a run's rows with filters, and the history
+/// as data and as laid-out sheets.
+#[test]
+fn add_in_endpoints() {
+    let dir = tempfile::tempdir().unwrap();
+    let agent = Agent::start(dir.path());
+
+    let layout = agent.get("/api/v1/layout");
+    layout.expect(200);
+    let layout = layout.json();
+    assert_eq!(layout["ko"]["columns"]["score"], "위험점수");
+    assert_eq!(layout["en"]["columns"]["key"], "Row key");
+    assert_eq!(layout["ko"]["reviews"][2], "증빙 필요");
+    assert_eq!(
+        layout["review_codes"],
+        json!(["confirmed", "normal", "needs_evidence"])
+    );
+    assert_eq!(layout["band_colours"]["high"]["fill"], "#FFC7CE");
+
+    // The column preview: the header below the title rows, every field found.
+    let request = demo_score_request(3000, 11);
+    let top: Vec<serde_json::Value> = request["rows"].as_array().unwrap()[..40].to_vec();
+    let preview = agent.post_json("/api/v1/columns", &json!({ "rows": top }));
+    preview.expect(200);
+    let preview = preview.json();
+    assert_eq!(preview["found"], true);
+    assert_eq!(preview["header_row"], 4);
+    assert_eq!(preview["missing"], json!([]));
+    let amount = preview["mapping"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["field"] == "amount")
+        .unwrap();
+    assert_eq!(amount["header"], "집행금액");
+    // An unusual amount header is reported missing, until the user maps it.
+    let mut renamed = top.clone();
+    let header = renamed[3].as_array_mut().unwrap();
+    let at = header.iter().position(|h| h == "집행금액").unwrap();
+    header[at] = json!("결재값");
+    let unmapped = agent
+        .post_json("/api/v1/columns", &json!({ "rows": renamed }))
+        .json();
+    assert_eq!(unmapped["missing"], json!(["amount"]));
+    let mapped = agent
+        .post_json(
+            "/api/v1/columns",
+            &json!({ "rows": renamed, "map": { "amount": "결재값" } }),
+        )
+        .json();
+    assert_eq!(mapped["missing"], json!([]));
+    let nothing = agent
+        .post_json("/api/v1/columns", &json!({ "rows": [["a", "b"], [1, 2]] }))
+        .json();
+    assert_eq!(nothing["found"], false);
+
+    // A run's rows: highest first, filtered by band, department and text.
+    let scored = agent.post_json("/api/v1/score", &request);
+    scored.expect(200);
+    let scored = scored.json();
+    let run_id = scored["run_id"].as_str().unwrap();
+    let high = scored["summary"]["bands"]["high"].as_u64().unwrap();
+    let page = agent
+        .get(&format!("/api/v1/runs/{run_id}/rows?band=high&limit=5"))
+        .json();
+    assert_eq!(page["total"].as_u64().unwrap(), high);
+    let rows = page["rows"].as_array().unwrap();
+    assert_eq!(rows.len() as u64, high.min(5));
+    assert!(rows.iter().all(|r| r["band"] == "high"));
+    let scores: Vec<f64> = rows.iter().map(|r| r["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    assert!(rows[0]["department"].as_str().unwrap().len() > 1);
+    let departments = page["departments"].as_array().unwrap();
+    let dept = departments[0].as_str().unwrap();
+    let by_dept = agent
+        .get(&format!(
+            "/api/v1/runs/{run_id}/rows?department={}&limit=1000",
+            urlencode(dept)
+        ))
+        .json();
+    assert!(by_dept["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["department"] == dept));
+    let all = agent.get(&format!("/api/v1/runs/{run_id}/rows")).json();
+    assert_eq!(
+        all["total"].as_u64().unwrap() as usize,
+        scored["results"].as_array().unwrap().len()
+    );
+    assert_eq!(all["rows"].as_array().unwrap().len(), 100);
+    let vendor = all["rows"][0]["vendor"].as_str().unwrap().to_string();
+    let by_text = agent
+        .get(&format!(
+            "/api/v1/runs/{run_id}/rows?q={}",
+            urlencode(&vendor)
+        ))
+        .json();
+    assert!(by_text["total"].as_u64().unwrap() >= 1);
+    assert!(by_text["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["vendor"].as_str().unwrap().contains(&vendor)
+            || r["description"].as_str().unwrap().contains(&vendor)
+            || r["account"].as_str().unwrap().contains(&vendor)));
+
+    // Only reviewed rows, with their review.
+    let key = all["rows"][3]["key"].as_str().unwrap();
+    agent
+        .post_json(
+            "/api/v1/reviews",
+            &json!({ "reviews": [{ "key": key, "status": "confirmed", "reviewer": "kim" }] }),
+        )
+        .expect(200);
+    let reviewed = agent
+        .get(&format!("/api/v1/runs/{run_id}/rows?reviewed=true"))
+        .json();
+    assert_eq!(reviewed["total"], 1);
+    assert_eq!(reviewed["rows"][0]["key"], key);
+    assert_eq!(reviewed["rows"][0]["review"], "confirmed");
+    assert_eq!(
+        agent.get("/api/v1/runs/nope/rows").error_code(),
+        "no_such_run"
+    );
+
+    // The history as data and as the five sheets the workbook holds.
+    let history = agent.get("/api/v1/history").json();
+    assert_eq!(history["history"]["runs"].as_array().unwrap().len(), 1);
+    assert!(!history["history"]["flags_by_department_month"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    let names: Vec<&str> = history["sheets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "실행 이력",
+            "부서×월 플래그",
+            "검토 결과",
+            "월별 상위 10",
+            "반복 플래그"
+        ]
+    );
+    let first = &history["sheets"][0]["rows"][0];
+    assert_eq!(first["header"], true);
+    assert_eq!(first["cells"][0]["value"], "시작 시각(UTC)");
+    let english = agent.get("/api/v1/history?lang=en").json();
+    assert_eq!(english["sheets"][0]["name"], "Runs");
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

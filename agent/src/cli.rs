@@ -55,6 +55,18 @@ pub enum Command {
     /// 에이전트의 로컬 인증서 / The agent's local certificate.
     #[command(subcommand)]
     Cert(CertCommand),
+    /// 엑셀 추가 기능 매니페스트 작성 (에이전트 키 포함, 비공개로 보관) / Write the Excel add-in manifest (carries the agent's key: keep it private).
+    Manifest {
+        /// 에이전트 포트 / The agent's port.
+        #[arg(long, default_value_t = crate::server::DEFAULT_PORT)]
+        port: u16,
+        /// 저장할 파일 (없으면 표준 출력) / File to write (standard output if omitted).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// 데이터 폴더 / Data directory.
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -147,6 +159,9 @@ pub struct DemoArgs {
     /// 원장과 정답만 쓰고 점수화는 생략 (벤치마크용) / Only write the ledger and its labels (for benchmarks).
     #[arg(long)]
     pub generate_only: bool,
+    /// 원장을 Office.js range.values 형식 JSON으로도 저장 (추가 기능 테스트용) / Also write the ledger as Office.js range values JSON (for the add-in's tests).
+    #[arg(long)]
+    pub office_json: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -182,6 +197,11 @@ pub fn main() -> i32 {
                 .and_then(|()| crate::server::tls::ensure(&dir))
                 .and_then(|files| crate::server::trust::install(&files.ca, lang))
         }
+        Command::Manifest {
+            port,
+            output,
+            data_dir,
+        } => manifest_command(port, output.as_deref(), data_dir.as_deref(), lang),
         Command::Score(args) => score_command(args, lang),
         Command::Demo(args) => demo_command(args, lang),
         Command::Bench(BenchCommand::Iforest { file, seeds }) => bench_iforest(&file, seeds),
@@ -443,6 +463,11 @@ fn demo_command(args: DemoArgs, lang: Lang) -> anyhow::Result<()> {
         .with_context(|| cannot_write(&ledger_path))?;
     demo.write_labels(&labels_path)
         .with_context(|| cannot_write(&labels_path))?;
+    if args.office_json {
+        let json_path = args.out_dir.join("demo_ledger.office.json");
+        demo.write_office_json(&json_path)
+            .with_context(|| cannot_write(&json_path))?;
+    }
     progress.done_stage();
     if args.generate_only {
         progress.finish();
@@ -663,6 +688,46 @@ fn report_command(output: &Path, data_dir: Option<&Path>, lang: Lang) -> anyhow:
         output.display(),
         history.runs.len(),
         pick(lang, "회 실행", "runs")
+    );
+    Ok(())
+}
+
+fn manifest_command(
+    port: u16,
+    output: Option<&Path>,
+    data_dir: Option<&Path>,
+    lang: Lang,
+) -> anyhow::Result<()> {
+    let dir = crate::store::data_dir(data_dir);
+    crate::server::prepare_data_dir(&dir)?;
+    let token = crate::server::security::load_or_create_token(&dir)?;
+    let xml = crate::server::manifest::for_port(port, Some(&token));
+    let Some(output) = output else {
+        print!("{xml}");
+        return Ok(());
+    };
+    // Rewriting a manifest is normal (a new port); anything else is not ours.
+    if output.exists()
+        && output
+            .extension()
+            .is_none_or(|e| !e.eq_ignore_ascii_case("xml"))
+    {
+        refuse_existing(output)?;
+    }
+    crate::server::write_private(output, xml.as_bytes())
+        .with_context(|| output.display().to_string())?;
+    println!(
+        "{} {} (https://localhost:{port}/)",
+        pick(lang, "매니페스트 저장:", "manifest written:"),
+        output.display()
+    );
+    println!(
+        "{}",
+        pick(
+            lang,
+            "  이 파일에는 에이전트 키가 들어 있습니다. 다른 사람과 공유하지 마세요.",
+            "  The file carries the agent's key: do not share it."
+        )
     );
     Ok(())
 }

@@ -117,6 +117,38 @@ impl DemoLedger {
         wb.save(path)
     }
 
+    /// The sheet as Office.js `range.values` gives a used range: a
+    /// rectangle from A1, dates as serial numbers, blanks as "". The
+    /// add-in's browser tests load it into their stand-in workbook.
+    pub fn write_office_json(&self, path: &Path) -> std::io::Result<()> {
+        let width = HEADERS.len();
+        let padded = |first: serde_json::Value| {
+            let mut row = vec![serde_json::Value::from(""); width];
+            row[0] = first;
+            row
+        };
+        let mut rows: Vec<Vec<serde_json::Value>> = Vec::with_capacity(self.rows.len() + 4);
+        rows.push(padded(self.title().into()));
+        rows.push(padded("출력일: 2025-01-06 · 단위: 원".into()));
+        rows.push(padded("".into()));
+        rows.push(HEADERS.iter().map(|h| (*h).into()).collect());
+        for r in &self.rows {
+            rows.push(vec![
+                excel_serial(r.date).into(),
+                r.department.into(),
+                r.account.into(),
+                r.budget_item.into(),
+                r.vendor.as_str().into(),
+                r.description.as_str().into(),
+                r.amount.into(),
+                r.payment_method.into(),
+                r.voucher.as_str().into(),
+            ]);
+        }
+        let file = std::io::BufWriter::new(std::fs::File::create(path)?);
+        serde_json::to_writer(file, &rows).map_err(std::io::Error::other)
+    }
+
     /// `row,voucher,kind` for every injected row.
     pub fn write_labels(&self, path: &Path) -> std::io::Result<()> {
         let mut out = String::from("row,voucher,kind\n");

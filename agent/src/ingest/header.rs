@@ -26,16 +26,7 @@ pub fn find_header(
     overrides: &[(Field, String)],
 ) -> Result<FoundHeader, IngestError> {
     let scan = grid.rows.len().min(HEADER_SCAN_ROWS);
-    let mut best: Option<(usize, u32)> = None;
-    for (i, row) in grid.rows[..scan].iter().enumerate() {
-        let headers: Vec<String> = row.iter().map(Cell::display).collect();
-        let mapping = map_columns(&headers, overrides);
-        let strength: u32 = mapping.values().map(|(_, s)| u32::from(*s)).sum();
-        if mapping.len() >= 2 && best.is_none_or(|(_, s)| strength > s) {
-            best = Some((i, strength));
-        }
-    }
-    let Some((row_index, _)) = best else {
+    let Some(row_index) = best_header_row(grid, overrides) else {
         let first_row = grid
             .rows
             .iter()
@@ -89,6 +80,39 @@ pub fn find_header(
         row_index,
         headers,
         columns: mapping.into_iter().map(|(f, (c, _))| (f, c)).collect(),
+    })
+}
+
+/// The row within the first [`HEADER_SCAN_ROWS`] that names the most
+/// distinct fields (at least two), strongest matches winning.
+fn best_header_row(grid: &Grid, overrides: &[(Field, String)]) -> Option<usize> {
+    let scan = grid.rows.len().min(HEADER_SCAN_ROWS);
+    let mut best: Option<(usize, u32)> = None;
+    for (i, row) in grid.rows[..scan].iter().enumerate() {
+        let headers: Vec<String> = row.iter().map(Cell::display).collect();
+        let mapping = map_columns(&headers, overrides);
+        let strength: u32 = mapping.values().map(|(_, s)| u32::from(*s)).sum();
+        if mapping.len() >= 2 && best.is_none_or(|(_, s)| strength > s) {
+            best = Some((i, strength));
+        }
+    }
+    best.map(|(i, _)| i)
+}
+
+/// The header row and column mapping as found, before any field is
+/// required: the add-in previews this and lets the user change it.
+/// `None` when no row names two fields.
+pub fn detect_columns(grid: &Grid, overrides: &[(Field, String)]) -> Option<FoundHeader> {
+    let row_index = best_header_row(grid, overrides)?;
+    let headers: Vec<String> = grid.rows[row_index].iter().map(Cell::display).collect();
+    let columns = map_columns(&headers, overrides)
+        .into_iter()
+        .map(|(f, (c, _))| (f, c))
+        .collect();
+    Some(FoundHeader {
+        row_index,
+        headers,
+        columns,
     })
 }
 

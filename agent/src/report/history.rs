@@ -5,7 +5,8 @@
 //! Every text cell from a ledger is written as a string value, never parsed:
 //! a vendor called `=HYPERLINK(...)` stays text.
 
-use umya_spreadsheet::{Spreadsheet, Worksheet};
+use serde::Serialize;
+use umya_spreadsheet::Worksheet;
 
 use crate::i18n::{pick, Lang};
 use crate::store::{History, Outcomes, TransactionRecord, REVIEW_STATUSES};
@@ -45,80 +46,139 @@ fn reasons_text(reasons: &serde_json::Value, lang: Lang) -> String {
         .unwrap_or_default()
 }
 
-const HEADER_FILL: &str = "FFDDEBF7";
+const HEADER_FILL: &str = "DDEBF7";
 const AMOUNT_FORMAT: &str = "#,##0";
 
-/// One sheet being filled row by row.
-struct SheetWriter<'a> {
-    sheet: &'a mut Worksheet,
-    row: u32,
+/// One history sheet, laid out once and then either written as xlsx
+/// (umya) or sent as JSON for the add-in to write through the range API
+/// where `insertWorksheetsFromBase64` is missing.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistorySheet {
+    pub name: String,
+    /// Column widths in characters.
+    pub widths: Vec<f64>,
+    pub rows: Vec<SheetRow>,
+    /// A filter over the first row and this many columns, if any.
+    pub filter_columns: Option<u32>,
 }
 
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SheetRow {
+    /// Bold on the header fill.
+    pub header: bool,
+    pub cells: Vec<SheetCell>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SheetCell {
+    pub value: CellValue,
+    /// Background "RRGGBB".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fill: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number_format: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum CellValue {
+    Text(String),
+    Number(f64),
+}
+
+/// Values as the sheet functions hand them over.
 enum Value<'v> {
     Text(&'v str),
     Number(f64),
     Amount(f64),
 }
 
-impl<'a> SheetWriter<'a> {
-    fn new(sheet: &'a mut Worksheet) -> Self {
-        SheetWriter { sheet, row: 0 }
+/// One sheet being laid out row by row.
+struct SheetBuilder {
+    sheet: HistorySheet,
+}
+
+impl SheetBuilder {
+    fn new(name: &str) -> Self {
+        SheetBuilder {
+            sheet: HistorySheet {
+                name: name.into(),
+                widths: Vec::new(),
+                rows: Vec::new(),
+                filter_columns: None,
+            },
+        }
     }
 
     fn header(&mut self, headers: &[&str], widths: &[f64]) {
-        self.row += 1;
-        for (i, h) in headers.iter().enumerate() {
-            let col = i as u32 + 1;
-            self.sheet
-                .get_cell_mut((col, self.row))
-                .set_value_string(*h);
-            let style = self.sheet.get_style_mut((col, self.row));
-            style.set_background_color(HEADER_FILL);
-            style.get_font_mut().set_bold(true);
-        }
-        for (i, w) in widths.iter().enumerate() {
-            let letter =
-                umya_spreadsheet::helper::coordinate::string_from_column_index(&(i as u32 + 1));
-            self.sheet.get_column_dimension_mut(&letter).set_width(*w);
+        let cells = headers
+            .iter()
+            .map(|h| SheetCell {
+                value: CellValue::Text((*h).into()),
+                fill: Some(HEADER_FILL.into()),
+                number_format: None,
+            })
+            .collect();
+        self.sheet.rows.push(SheetRow {
+            header: true,
+            cells,
+        });
+        if widths.len() > self.sheet.widths.len() {
+            self.sheet.widths = widths.to_vec();
         }
     }
 
     fn values(&mut self, values: &[Value<'_>]) {
-        self.row += 1;
-        for (i, v) in values.iter().enumerate() {
-            let at = (i as u32 + 1, self.row);
-            match v {
-                Value::Text(t) => {
-                    self.sheet.get_cell_mut(at).set_value_string(*t);
+        let cells = values
+            .iter()
+            .map(|v| {
+                let (value, number_format) = match v {
+                    Value::Text(t) => (CellValue::Text((*t).into()), None),
+                    Value::Number(n) => (CellValue::Number(*n), None),
+                    Value::Amount(n) => (CellValue::Number(*n), Some(AMOUNT_FORMAT)),
+                };
+                SheetCell {
+                    value,
+                    fill: None,
+                    number_format,
                 }
-                Value::Number(n) => {
-                    self.sheet.get_cell_mut(at).set_value_number(*n);
-                }
-                Value::Amount(n) => {
-                    self.sheet.get_cell_mut(at).set_value_number(*n);
-                    self.sheet
-                        .get_style_mut(at)
-                        .get_number_format_mut()
-                        .set_format_code(AMOUNT_FORMAT);
-                }
-            }
+            })
+            .collect();
+        self.sheet.rows.push(SheetRow {
+            header: false,
+            cells,
+        });
+    }
+
+    /// Fills one cell of the last row.
+    fn fill(&mut self, column: usize, colour: String) {
+        if let Some(cell) = self
+            .sheet
+            .rows
+            .last_mut()
+            .and_then(|r| r.cells.get_mut(column))
+        {
+            cell.fill = Some(colour);
         }
     }
 
     fn blank(&mut self) {
-        self.row += 1;
+        self.sheet.rows.push(SheetRow::default());
     }
 
     /// Filters on the header row over `columns` columns.
     fn filter(&mut self, columns: u32) {
-        if self.row > 1 {
-            let last = umya_spreadsheet::helper::coordinate::string_from_column_index(&columns);
-            self.sheet.set_auto_filter(format!("A1:{last}{}", self.row));
+        if self.sheet.rows.len() > 1 {
+            self.sheet.filter_columns = Some(columns);
         }
+    }
+
+    fn finish(self) -> HistorySheet {
+        self.sheet
     }
 }
 
-/// Heat colour from white (0) to deep red (the maximum).
+/// Heat colour ("RRGGBB") from white (0) to deep red (the maximum).
 fn heat_colour(count: u64, max: u64) -> String {
     let t = if max == 0 {
         0.0
@@ -127,57 +187,84 @@ fn heat_colour(count: u64, max: u64) -> String {
     };
     let fade = |full: f64| (255.0 - (255.0 - full) * t).round() as u8;
     format!(
-        "FF{:02X}{:02X}{:02X}",
+        "{:02X}{:02X}{:02X}",
         fade(0xF8 as f64),
         fade(0x69 as f64),
         fade(0x6B as f64)
     )
 }
 
-fn new_sheet<'b>(book: &'b mut Spreadsheet, name: &str) -> &'b mut Worksheet {
-    book.new_sheet(name)
-        .expect("sheet names are fixed and distinct")
+/// The five history sheets, laid out in the chosen language.
+pub fn sheets(history: &History, lang: Lang) -> Vec<HistorySheet> {
+    vec![
+        runs_sheet(pick(lang, "실행 이력", "Runs"), history, lang),
+        heat_sheet(
+            pick(lang, "부서×월 플래그", "Flags by dept x month"),
+            history,
+            lang,
+        ),
+        outcomes_sheet(pick(lang, "검토 결과", "Review outcomes"), history, lang),
+        top_sheet(pick(lang, "월별 상위 10", "Top 10 by month"), history, lang),
+        repeats_sheet(pick(lang, "반복 플래그", "Flagged again"), history, lang),
+    ]
 }
 
 /// Builds the history workbook and returns its xlsx bytes.
 pub fn write(history: &History, lang: Lang) -> Result<Vec<u8>, umya_spreadsheet::XlsxError> {
     let mut book = umya_spreadsheet::new_file_empty_worksheet();
-    runs_sheet(
-        new_sheet(&mut book, pick(lang, "실행 이력", "Runs")),
-        history,
-        lang,
-    );
-    heat_sheet(
-        new_sheet(
-            &mut book,
-            pick(lang, "부서×월 플래그", "Flags by dept x month"),
-        ),
-        history,
-        lang,
-    );
-    outcomes_sheet(
-        new_sheet(&mut book, pick(lang, "검토 결과", "Review outcomes")),
-        history,
-        lang,
-    );
-    top_sheet(
-        new_sheet(&mut book, pick(lang, "월별 상위 10", "Top 10 by month")),
-        history,
-        lang,
-    );
-    repeats_sheet(
-        new_sheet(&mut book, pick(lang, "반복 플래그", "Flagged again")),
-        history,
-        lang,
-    );
+    for laid_out in sheets(history, lang) {
+        let sheet = book
+            .new_sheet(&laid_out.name)
+            .expect("sheet names are fixed and distinct");
+        write_sheet(sheet, &laid_out);
+    }
     book.set_active_sheet(0);
     let mut bytes = Vec::new();
     umya_spreadsheet::writer::xlsx::write_writer(&book, std::io::Cursor::new(&mut bytes))?;
     Ok(bytes)
 }
 
-fn runs_sheet(sheet: &mut Worksheet, history: &History, lang: Lang) {
-    let mut w = SheetWriter::new(sheet);
+fn write_sheet(sheet: &mut Worksheet, laid_out: &HistorySheet) {
+    use umya_spreadsheet::helper::coordinate::string_from_column_index;
+    for (r, row) in laid_out.rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, cell) in row.cells.iter().enumerate() {
+            let at = (c as u32 + 1, r);
+            match &cell.value {
+                CellValue::Text(t) => {
+                    sheet.get_cell_mut(at).set_value_string(t);
+                }
+                CellValue::Number(n) => {
+                    sheet.get_cell_mut(at).set_value_number(*n);
+                }
+            }
+            if cell.fill.is_none() && cell.number_format.is_none() && !row.header {
+                continue;
+            }
+            let style = sheet.get_style_mut(at);
+            if let Some(fill) = &cell.fill {
+                style.set_background_color(format!("FF{fill}"));
+            }
+            if let Some(code) = cell.number_format {
+                style.get_number_format_mut().set_format_code(code);
+            }
+            if row.header {
+                style.get_font_mut().set_bold(true);
+            }
+        }
+    }
+    for (i, w) in laid_out.widths.iter().enumerate() {
+        let letter = string_from_column_index(&(i as u32 + 1));
+        sheet.get_column_dimension_mut(&letter).set_width(*w);
+    }
+    if let Some(columns) = laid_out.filter_columns {
+        let last = string_from_column_index(&columns);
+        sheet.set_auto_filter(format!("A1:{last}{}", laid_out.rows.len()));
+    }
+}
+
+fn runs_sheet(name: &str, history: &History, lang: Lang) -> HistorySheet {
+    let mut w = SheetBuilder::new(name);
     w.header(
         &[
             pick(lang, "시작 시각(UTC)", "Started (UTC)"),
@@ -216,9 +303,10 @@ fn runs_sheet(sheet: &mut Worksheet, history: &History, lang: Lang) {
         ]);
     }
     w.filter(13);
+    w.finish()
 }
 
-fn heat_sheet(sheet: &mut Worksheet, history: &History, lang: Lang) {
+fn heat_sheet(name: &str, history: &History, lang: Lang) -> HistorySheet {
     let mut months: Vec<&str> = history
         .flags_by_department_month
         .iter()
@@ -244,7 +332,7 @@ fn heat_sheet(sheet: &mut Worksheet, history: &History, lang: Lang) {
     headers.push(pick(lang, "합계", "Total"));
     let mut widths = vec![20.0];
     widths.extend(std::iter::repeat_n(9.0, months.len() + 1));
-    let mut w = SheetWriter::new(sheet);
+    let mut w = SheetBuilder::new(name);
     w.header(&headers, &widths);
     let flags: std::collections::HashMap<(&str, &str), u64> = history
         .flags_by_department_month
@@ -261,9 +349,7 @@ fn heat_sheet(sheet: &mut Worksheet, history: &History, lang: Lang) {
         values.push(Value::Number(counts.iter().sum::<u64>() as f64));
         w.values(&values);
         for (i, &n) in counts.iter().enumerate() {
-            w.sheet
-                .get_style_mut((i as u32 + 2, w.row))
-                .set_background_color(heat_colour(n, max));
+            w.fill(i + 1, heat_colour(n, max));
         }
     }
     if departments.is_empty() {
@@ -273,12 +359,13 @@ fn heat_sheet(sheet: &mut Worksheet, history: &History, lang: Lang) {
             "No flagged transactions yet",
         ))]);
     }
+    w.finish()
 }
 
-fn outcomes_sheet(sheet: &mut Worksheet, history: &History, lang: Lang) {
+fn outcomes_sheet(name: &str, history: &History, lang: Lang) -> HistorySheet {
     let choices = review_choices(lang);
-    let mut w = SheetWriter::new(sheet);
-    let section = |w: &mut SheetWriter<'_>, title: &str, rows: &[Outcomes], with_open: bool| {
+    let mut w = SheetBuilder::new(name);
+    let section = |w: &mut SheetBuilder, title: &str, rows: &[Outcomes], with_open: bool| {
         let mut headers = vec![title, choices[0], choices[1], choices[2]];
         if with_open {
             headers.push(pick(lang, "미검토", "Open"));
@@ -313,6 +400,7 @@ fn outcomes_sheet(sheet: &mut Worksheet, history: &History, lang: Lang) {
         &history.outcomes_by_reviewer,
         false,
     );
+    w.finish()
 }
 
 /// Columns shared by the top-risk and flagged-again sheets.
@@ -352,12 +440,12 @@ fn record_values<'r>(r: &'r TransactionRecord, reasons: &'r str, lang: Lang) -> 
     ]
 }
 
-fn top_sheet(sheet: &mut Worksheet, history: &History, lang: Lang) {
+fn top_sheet(name: &str, history: &History, lang: Lang) -> HistorySheet {
     let mut headers = vec![pick(lang, "월", "Month"), pick(lang, "순위", "Rank")];
     headers.extend(record_headers(lang));
     let mut widths = vec![9.0, 6.0];
     widths.extend(RECORD_WIDTHS);
-    let mut w = SheetWriter::new(sheet);
+    let mut w = SheetBuilder::new(name);
     w.header(&headers, &widths);
     for (month, rows) in &history.top_by_month {
         for (rank, r) in rows.iter().enumerate() {
@@ -369,9 +457,10 @@ fn top_sheet(sheet: &mut Worksheet, history: &History, lang: Lang) {
         }
     }
     w.filter(headers.len() as u32);
+    w.finish()
 }
 
-fn repeats_sheet(sheet: &mut Worksheet, history: &History, lang: Lang) {
+fn repeats_sheet(name: &str, history: &History, lang: Lang) -> HistorySheet {
     let mut headers = vec![
         pick(lang, "플래그된 실행 수", "Runs flagged"),
         pick(lang, "나타난 실행 수", "Runs seen"),
@@ -381,7 +470,7 @@ fn repeats_sheet(sheet: &mut Worksheet, history: &History, lang: Lang) {
     headers.extend(record_headers(lang));
     let mut widths = vec![12.0, 12.0, 22.0, 22.0];
     widths.extend(RECORD_WIDTHS);
-    let mut w = SheetWriter::new(sheet);
+    let mut w = SheetBuilder::new(name);
     w.header(&headers, &widths);
     for r in &history.repeats {
         let reasons = reasons_text(&r.record.reasons, lang);
@@ -395,6 +484,7 @@ fn repeats_sheet(sheet: &mut Worksheet, history: &History, lang: Lang) {
         w.values(&values);
     }
     w.filter(headers.len() as u32);
+    w.finish()
 }
 
 #[cfg(test)]

@@ -38,6 +38,47 @@ pub fn added_headers(lang: Lang) -> [&'static str; 8] {
     ]
 }
 
+/// The words and colours of the added columns, in both languages, as
+/// `GET layout` serves them to the add-in: one definition for the command
+/// line's workbook and the add-in's sheet.
+pub fn layout() -> serde_json::Value {
+    let words = |lang: Lang| {
+        let headers = added_headers(lang);
+        serde_json::json!({
+            "columns": {
+                "score": headers[1],
+                "band": headers[2],
+                "cluster": headers[3],
+                "reasons": headers[4],
+                "review": headers[5],
+                "note": headers[6],
+                "key": headers[7],
+            },
+            "bands": {
+                "high": Band::High.label().get(lang),
+                "medium": Band::Medium.label().get(lang),
+                "low": Band::Low.label().get(lang),
+            },
+            "reviews": review_choices(lang),
+        })
+    };
+    let band_colours = |band: Band| {
+        let (fill, font) = band_colours(band);
+        serde_json::json!({ "fill": format!("#{fill:06X}"), "font": format!("#{font:06X}") })
+    };
+    serde_json::json!({
+        "ko": words(Lang::Ko),
+        "en": words(Lang::En),
+        "review_codes": crate::store::REVIEW_STATUSES,
+        "band_colours": {
+            "high": band_colours(Band::High),
+            "medium": band_colours(Band::Medium),
+            "low": band_colours(Band::Low),
+        },
+        "cluster_palette": CLUSTER_PALETTE.iter().map(|c| format!("#{c:06X}")).collect::<Vec<_>>(),
+    })
+}
+
 /// Excel's cell text limit; longer text is cut rather than failing the file.
 const MAX_CELL_TEXT: usize = 32_000;
 
@@ -82,12 +123,17 @@ impl Formats {
     }
 }
 
-fn band_format(band: Band) -> Format {
-    let (bg, fg) = match band {
+/// (fill, font) of a band, Excel's own good/neutral/bad styles.
+fn band_colours(band: Band) -> (u32, u32) {
+    match band {
         Band::High => (0xFFC7CE, 0x9C0006),
         Band::Medium => (0xFFEB9C, 0x9C5700),
         Band::Low => (0xC6EFCE, 0x006100),
-    };
+    }
+}
+
+fn band_format(band: Band) -> Format {
+    let (bg, fg) = band_colours(band);
     Format::new()
         .set_background_color(Color::RGB(bg))
         .set_font_color(Color::RGB(fg))

@@ -14,13 +14,13 @@ use super::errors::{request_lang, ApiError, Refusal};
 use super::rows::{self, ScoreRequest};
 use super::AppState;
 use crate::i18n::{Lang, Text};
-use crate::ingest::{self, Format, Grid, IngestOptions};
+use crate::ingest::{self, Field, Format, Grid, IngestOptions};
 use crate::pipeline::{self, RowOut, Summary};
-use crate::store::{NewReview, RunMeta};
+use crate::store::{NewReview, RowFilter, RunMeta};
 
 /// Largest `POST score` body: a 200k-row sheet as JSON is 40–60 MB.
 pub const MAX_SCORE_BODY: u64 = 256 * 1024 * 1024;
-/// Largest `POST reviews` body.
+/// Largest `POST reviews` (and `POST columns`) body.
 pub const MAX_REVIEWS_BODY: u64 = 32 * 1024 * 1024;
 const MAX_NOTE_CHARS: usize = 10_000;
 
@@ -33,7 +33,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/reviews", web::get().to(get_reviews))
             .route("/runs", web::get().to(runs))
             .route("/runs/{id}", web::get().to(run))
+            .route("/runs/{id}/rows", web::get().to(run_rows))
+            .route("/history", web::get().to(history_json))
             .route("/history.xlsx", web::get().to(history_xlsx))
+            .route("/columns", web::post().to(columns))
+            .route("/layout", web::get().to(layout))
             .route("/openapi.json", web::get().to(openapi))
             .default_service(web::to(not_found)),
     );
@@ -503,17 +507,177 @@ async fn run(req: HttpRequest, id: web::Path<String>, state: web::Data<AppState>
     let id = id.into_inner();
     blocking(lang, move || match state.store()?.run(&id)? {
         Some(detail) => json_bytes(&detail),
-        None => Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "no_such_run",
-            Text::new(
-                format!("실행 {id}이(가) 없습니다"),
-                format!("there is no run {id}"),
-            ),
-        )),
+        None => Err(no_such_run(&id)),
     })
     .await
     .map(json_ok)
+}
+
+fn no_such_run(id: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "no_such_run",
+        Text::new(
+            format!("실행 {id}이(가) 없습니다"),
+            format!("there is no run {id}"),
+        ),
+    )
+}
+
+#[derive(Deserialize)]
+struct RowsQuery {
+    /// Comma-separated bands.
+    #[serde(default)]
+    band: String,
+    department: Option<String>,
+    q: Option<String>,
+    #[serde(default)]
+    reviewed: bool,
+    #[serde(default)]
+    offset: u64,
+    #[serde(default = "default_page")]
+    limit: u64,
+}
+
+fn default_page() -> u64 {
+    100
+}
+
+async fn run_rows(
+    req: HttpRequest,
+    id: web::Path<String>,
+    query: web::Query<RowsQuery>,
+    state: web::Data<AppState>,
+) -> Reply {
+    let lang = request_lang(&req);
+    let state = state.into_inner();
+    let id = id.into_inner();
+    let query = query.into_inner();
+    let filter = RowFilter {
+        bands: query
+            .band
+            .split(',')
+            .map(|b| b.trim().to_string())
+            .filter(|b| !b.is_empty())
+            .collect(),
+        department: query.department,
+        text: query.q,
+        reviewed: query.reviewed,
+        offset: query.offset,
+        limit: query.limit,
+    };
+    blocking(lang, move || {
+        match state.store()?.run_rows(&id, &filter)? {
+            Some(rows) => json_bytes(&rows),
+            None => Err(no_such_run(&id)),
+        }
+    })
+    .await
+    .map(json_ok)
+}
+
+/// The history as data (for the dashboard) and laid out as sheets (for
+/// the add-in where `insertWorksheetsFromBase64` is missing).
+async fn history_json(req: HttpRequest, state: web::Data<AppState>) -> Reply {
+    let lang = request_lang(&req);
+    let state = state.into_inner();
+    blocking(lang, move || {
+        let history = state.store()?.history()?;
+        let sheets = crate::report::history::sheets(&history, lang);
+        json_bytes(&serde_json::json!({ "history": history, "sheets": sheets }))
+    })
+    .await
+    .map(json_ok)
+}
+
+#[derive(Serialize)]
+struct DetectedColumn {
+    field: Field,
+    /// 0-based column within the rows sent.
+    index: usize,
+    header: String,
+}
+
+#[derive(Serialize)]
+struct FieldInfo {
+    key: &'static str,
+    label: Text,
+    required: bool,
+}
+
+/// `POST columns`: the header row and mapping the pipeline would use for
+/// these rows (the first few dozen of a sheet suffice), for the add-in's
+/// mapping preview. Nothing is scored or recorded.
+async fn columns(req: HttpRequest, payload: web::Payload) -> Reply {
+    let lang = request_lang(&req);
+    let bytes = read_body(&req, payload, MAX_REVIEWS_BODY)
+        .await
+        .map_err(refuse(lang))?;
+    let body = blocking(lang, move || {
+        let request: ScoreRequest = serde_json::from_slice(&bytes).map_err(|e| bad_json(&e))?;
+        let mut overrides = Vec::new();
+        for (field, header) in &request.map {
+            overrides.push(ingest::parse_override(&format!("{field}={header}"))?);
+        }
+        let grid = Grid {
+            sheet: request.sheet,
+            first_row: 1,
+            rows: request.rows.0,
+            date1904: request.date1904,
+        };
+        let found = ingest::header::detect_columns(&grid, &overrides);
+        let fields: Vec<FieldInfo> = Field::ALL
+            .iter()
+            .map(|f| FieldInfo {
+                key: f.key(),
+                label: f.label(),
+                required: Field::REQUIRED.contains(f),
+            })
+            .collect();
+        let value = match found {
+            Some(found) => {
+                let mapping: Vec<DetectedColumn> = found
+                    .columns
+                    .iter()
+                    .map(|(field, &index)| DetectedColumn {
+                        field: *field,
+                        index,
+                        header: found.headers.get(index).cloned().unwrap_or_default(),
+                    })
+                    .collect();
+                let missing: Vec<&str> = Field::REQUIRED
+                    .iter()
+                    .filter(|f| !found.columns.contains_key(f))
+                    .map(|f| f.key())
+                    .collect();
+                serde_json::json!({
+                    "found": true,
+                    "header_row": grid.sheet_row(found.row_index),
+                    "header_index": found.row_index,
+                    "headers": found.headers,
+                    "mapping": mapping,
+                    "missing": missing,
+                    "fields": fields,
+                })
+            }
+            None => serde_json::json!({
+                "found": false,
+                "fields": fields,
+                "missing": Field::REQUIRED.iter().map(|f| f.key()).collect::<Vec<_>>(),
+            }),
+        };
+        json_bytes(&value)
+    })
+    .await?;
+    Ok(json_ok(body))
+}
+
+/// `GET layout`: the words and colours of the columns ledgerlens adds to a
+/// sheet, in both languages, so the add-in writes what the command line's
+/// workbook writes and recognises its own columns whichever language wrote
+/// them.
+async fn layout() -> HttpResponse {
+    json_ok(serde_json::to_vec(&crate::report::workbook::layout()).expect("the layout serialises"))
 }
 
 async fn history_xlsx(req: HttpRequest, state: web::Data<AppState>) -> Reply {

@@ -8,6 +8,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use rust_embed::RustEmbed;
 
 use super::errors::{request_lang, ApiError};
+use super::security::Guard;
 use crate::i18n::Text;
 
 #[derive(RustEmbed)]
@@ -15,11 +16,13 @@ use crate::i18n::Text;
 #[exclude = "node_modules/*"]
 #[exclude = "test/*"]
 #[exclude = "*.md"]
+#[exclude = "package.json"]
 struct Addin;
 
 #[derive(RustEmbed)]
 #[folder = "../manifest/"]
 #[exclude = "*.md"]
+#[exclude = "*.py"]
 struct Manifest;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -56,5 +59,28 @@ async fn addin(req: HttpRequest, path: web::Path<String>) -> HttpResponse {
 }
 
 async fn manifest(req: HttpRequest, path: web::Path<String>) -> HttpResponse {
+    if path.as_str() == "manifest.xml" {
+        // Written for the port this agent listens on; without the token,
+        // which only `ledgerlens manifest` writes into a private file.
+        let port = req
+            .app_data::<web::Data<Guard>>()
+            .map_or(super::DEFAULT_PORT, |g| g.port);
+        return HttpResponse::Ok()
+            .content_type("application/xml; charset=utf-8")
+            .insert_header((header::CACHE_CONTROL, "no-cache"))
+            .body(super::manifest::for_port(port, None));
+    }
     serve(&req, &path, Manifest::get(&path))
+}
+
+/// `/` is the browser dashboard; the query (the tray passes the token in
+/// it) goes along.
+pub async fn to_dashboard(req: HttpRequest) -> HttpResponse {
+    let location = match req.query_string() {
+        "" => "/addin/".to_string(),
+        query => format!("/addin/?{query}"),
+    };
+    HttpResponse::Found()
+        .insert_header((header::LOCATION, location))
+        .finish()
 }

@@ -9,6 +9,7 @@ pub mod api;
 pub mod assets;
 pub mod errors;
 pub mod instance;
+pub mod manifest;
 pub mod rows;
 pub mod security;
 pub mod tls;
@@ -19,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
-use actix_web::{middleware, web, App, HttpResponse, HttpServer};
+use actix_web::{middleware, web, App, HttpServer};
 use anyhow::Context;
 
 use crate::config::Config;
@@ -115,16 +116,22 @@ fn bind_loopback(port: u16) -> anyhow::Result<TcpListener> {
         .with_context(|| format!("binding 127.0.0.1:{port}"))
 }
 
-pub fn run(options: ServeOptions, lang: Lang) -> anyhow::Result<()> {
-    let dir = &options.data_dir;
+/// Creates the data folder if needed, readable by the user only: it holds
+/// ledger data, keys and the token.
+pub fn prepare_data_dir(dir: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    // The folder holds ledger data, keys and the token: the user's only.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
             .with_context(|| format!("restricting {}", dir.display()))?;
     }
+    Ok(())
+}
+
+pub fn run(options: ServeOptions, lang: Lang) -> anyhow::Result<()> {
+    let dir = &options.data_dir;
+    prepare_data_dir(dir)?;
     let _lock = match instance::claim(dir)? {
         instance::Claim::Claimed(lock) => lock,
         instance::Claim::Taken(running) => {
@@ -178,6 +185,9 @@ pub fn run(options: ServeOptions, lang: Lang) -> anyhow::Result<()> {
         paused: AtomicBool::new(false),
         last_run: Mutex::new(None),
     });
+    // The tray's Open dashboard hands the token to the page in its address.
+    #[cfg(feature = "tray")]
+    let dashboard = format!("https://localhost:{port}/?token={token}");
     let guard = web::Data::new(security::Guard { port, token });
 
     let system = actix_web::rt::System::new();
@@ -195,14 +205,7 @@ pub fn run(options: ServeOptions, lang: Lang) -> anyhow::Result<()> {
                 )
                 .configure(api::routes)
                 .configure(assets::routes)
-                .route(
-                    "/",
-                    web::get().to(|| async {
-                        HttpResponse::Found()
-                            .insert_header(("Location", "/addin/"))
-                            .finish()
-                    }),
-                )
+                .route("/", web::get().to(assets::to_dashboard))
                 .default_service(web::to(api::not_found))
         })
         // Scoring a big sheet takes seconds; keep the connection open.
@@ -229,7 +232,15 @@ pub fn run(options: ServeOptions, lang: Lang) -> anyhow::Result<()> {
     #[cfg(feature = "tray")]
     let _tray = options
         .tray
-        .then(|| crate::tray::start(port, dir, state.clone().into_inner(), server.handle()))
+        .then(|| {
+            crate::tray::start(
+                port,
+                dashboard,
+                dir,
+                state.clone().into_inner(),
+                server.handle(),
+            )
+        })
         .flatten();
     #[cfg(not(feature = "tray"))]
     let _ = options.tray;

@@ -86,6 +86,40 @@ pub struct RepeatFlag {
     pub last_seen: String,
 }
 
+/// Which of a run's rows `GET runs/{id}/rows` returns.
+#[derive(Debug, Clone, Default)]
+pub struct RowFilter {
+    /// Bands to keep ("high", "medium", "low"); empty keeps all.
+    pub bands: Vec<String>,
+    pub department: Option<String>,
+    /// Text looked for in account, vendor and description.
+    pub text: Option<String>,
+    /// Only rows whose key has a review (the add-in's check for reviews
+    /// of rows that have left the sheet).
+    pub reviewed: bool,
+    pub offset: u64,
+    pub limit: u64,
+}
+
+/// One scored row of a run, with its transaction and latest review.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunRow {
+    pub row: u32,
+    pub cluster: u32,
+    #[serde(flatten)]
+    pub record: TransactionRecord,
+}
+
+/// A page of a run's rows, highest risk first.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunRows {
+    /// Rows matching the filter, over all pages.
+    pub total: u64,
+    /// Every department of the run, for a filter list.
+    pub departments: Vec<String>,
+    pub rows: Vec<RunRow>,
+}
+
 /// Everything the history workbook shows.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct History {
@@ -203,6 +237,82 @@ impl Store {
             summary: serde_json::from_str(&summary).unwrap_or_default(),
             config: serde_json::from_str(&config).unwrap_or_default(),
             flagged,
+        }))
+    }
+
+    /// A page of one run's rows, highest risk first; `None` for an unknown run.
+    pub fn run_rows(&self, id: &str, filter: &RowFilter) -> Result<Option<RunRows>, StoreError> {
+        let known = self
+            .conn
+            .prepare_cached("SELECT 1 FROM runs WHERE id = ?1")?
+            .exists(params![id])?;
+        if !known {
+            return Ok(None);
+        }
+        // The filter is built from fixed clauses; every value is a parameter.
+        let mut clauses = vec!["s.run_id = ?".to_string()];
+        let mut values: Vec<rusqlite::types::Value> = vec![id.to_string().into()];
+        let bands: Vec<&String> = filter
+            .bands
+            .iter()
+            .filter(|b| ["high", "medium", "low"].contains(&b.as_str()))
+            .collect();
+        if !bands.is_empty() {
+            clauses.push(format!("s.band IN ({})", vec!["?"; bands.len()].join(", ")));
+            values.extend(bands.into_iter().map(|b| b.clone().into()));
+        }
+        if let Some(department) = filter.department.as_ref().filter(|d| !d.is_empty()) {
+            clauses.push("s.department = ?".into());
+            values.push(department.clone().into());
+        }
+        if let Some(text) = filter.text.as_ref().filter(|t| !t.trim().is_empty()) {
+            clauses.push(
+                "(instr(s.account, ?) > 0 OR instr(s.vendor, ?) > 0 OR instr(s.description, ?) > 0)"
+                    .into(),
+            );
+            let text = text.trim().to_string();
+            values.extend(std::iter::repeat_n(text.into(), 3));
+        }
+        if filter.reviewed {
+            clauses.push("EXISTS (SELECT 1 FROM reviews WHERE key = s.key)".into());
+        }
+        let filter_sql = clauses.join(" AND ");
+        let total: i64 = self.conn.query_row(
+            &format!("SELECT COUNT(*) FROM scored_rows s WHERE {filter_sql}"),
+            rusqlite::params_from_iter(values.iter()),
+            |r| r.get(0),
+        )?;
+        let mut page_values = values.clone();
+        page_values.push((filter.limit.min(1000) as i64).into());
+        page_values.push((filter.offset as i64).into());
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT s.key, s.date, s.department, s.account, s.vendor, s.description, s.amount,
+                    s.score, s.band, s.reasons_json,
+                    (SELECT status FROM reviews WHERE key = s.key ORDER BY id DESC LIMIT 1),
+                    s.row, s.cluster
+             FROM scored_rows s WHERE {filter_sql}
+             ORDER BY s.score DESC, s.row LIMIT ? OFFSET ?"
+        ))?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(page_values.iter()), |r| {
+                Ok(RunRow {
+                    record: transaction_record(r)?,
+                    row: r.get(11)?,
+                    cluster: r.get(12)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        let departments = self
+            .conn
+            .prepare_cached(
+                "SELECT DISTINCT department FROM scored_rows WHERE run_id = ?1 ORDER BY department",
+            )?
+            .query_map(params![id], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(Some(RunRows {
+            total: total as u64,
+            departments,
+            rows,
         }))
     }
 

@@ -21,7 +21,8 @@ use crate::pipeline::ScoredLedger;
 
 mod history;
 pub use history::{
-    FlaggedRow, History, Outcomes, RepeatFlag, RunDetail, RunRecord, TransactionRecord,
+    FlaggedRow, History, Outcomes, RepeatFlag, RowFilter, RunDetail, RunRecord, RunRow, RunRows,
+    TransactionRecord,
 };
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how

@@ -26,6 +26,7 @@ pub struct Tray {
 /// desktop offers no tray, such as a headless session.
 pub fn start(
     port: u16,
+    dashboard: String,
     data_dir: &Path,
     state: Arc<AppState>,
     server: ServerHandle,
@@ -38,7 +39,7 @@ pub fn start(
     let thread = std::thread::Builder::new()
         .name("tray".into())
         .spawn(move || {
-            if let Err(e) = run(port, data_dir, state, server) {
+            if let Err(e) = run(port, &dashboard, data_dir, state, server) {
                 tracing::warn!("no tray icon: {e}");
             }
         })
@@ -92,6 +93,7 @@ fn tooltip(port: u16, state: &AppState) -> String {
 
 fn run(
     port: u16,
+    dashboard: &str,
     data_dir: PathBuf,
     state: Arc<AppState>,
     server: ServerHandle,
@@ -107,13 +109,12 @@ fn run(
         .with_tooltip(tooltip(port, &state))
         .with_icon(icon())
         .build()?;
-    let url = format!("https://localhost:{port}/");
     let mut shown = String::new();
     loop {
         pump_messages();
         if let Ok(event) = MenuEvent::receiver().recv_timeout(Duration::from_millis(200)) {
             if event.id == open.id() {
-                open_in_desktop(&url);
+                open_in_desktop(dashboard);
             } else if event.id == folder.id() {
                 open_in_desktop(&data_dir.display().to_string());
             } else if event.id == pause.id() {

@@ -1,0 +1,250 @@
+// The browser dashboard (https://localhost:PORT/, the tray's Open
+// dashboard): upload a file, browse runs and their scored rows with
+// filters, the department × month heat map, and the history workbook.
+// For supervisors and anyone without the add-in; no Office.js here.
+
+import { initLang, lang, setLang, t } from "./i18n.js";
+import { AgentError, call, getJson, hasToken, initToken } from "./api.js";
+import { bandCounts, el, fill, formatNumber, heatMap, hideMessage, progressBar, showError, showMessage, topList } from "./ui.js";
+
+const $ = (id) => document.getElementById(id);
+const PAGE = 50;
+const CONTENT_TYPES = {
+  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  xlsm: "application/vnd.ms-excel.sheet.macroEnabled.12",
+  xls: "application/vnd.ms-excel",
+  ods: "application/vnd.oasis.opendocument.spreadsheet",
+  csv: "text/csv",
+};
+
+const state = { runs: [], run: null, offset: 0, total: 0, departments: [], history: null };
+
+function reasons(record) {
+  return (record.reasons ?? []).map((r) => r.text?.[lang()] ?? r.text ?? "").join(" · ");
+}
+
+function bandText(band) {
+  return t(band);
+}
+
+// ---------------------------------------------------------------- render
+
+function renderLabels() {
+  document.documentElement.lang = lang();
+  for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+  $("lang").textContent = t("lang_switch");
+  $("filter-text").placeholder = t("dash_filter_text");
+  renderRuns();
+  renderFilters();
+  if (state.history) fill($("heatmap"), heatMap(state.history.flags_by_department_month));
+}
+
+function renderRuns() {
+  if (!state.runs.length) {
+    fill($("runs"), el("p", { class: "muted", text: t("dash_no_runs") }));
+    return;
+  }
+  const head = el("tr", {}, [t("dash_started"), t("dash_workbook"), t("sheet"), t("dash_rows_n"), t("high"), t("medium")].map((h) => el("th", { text: h })));
+  const rows = state.runs.map((run) =>
+    el(
+      "tr",
+      { class: run.id === state.run?.id ? "selected" : null, "data-run": run.id, tabindex: "0", onclick: () => openRun(run), onkeydown: (e) => e.key === "Enter" && openRun(run) },
+      el("td", { text: run.started_at.replace("T", " ").slice(0, 19) }),
+      el("td", { text: run.workbook }),
+      el("td", { text: run.sheet }),
+      el("td", { class: "num", text: formatNumber(run.rows) }),
+      el("td", { class: "num", text: formatNumber(run.high) }),
+      el("td", { class: "num", text: formatNumber(run.medium) }),
+    ),
+  );
+  fill($("runs"), el("table", { class: "runs" }, el("thead", {}, head), el("tbody", {}, rows)));
+}
+
+function renderFilters() {
+  const band = $("filter-band");
+  const chosenBand = band.value;
+  fill(band, el("option", { value: "", text: t("dash_all") }), ["high", "medium", "low"].map((b) => el("option", { value: b, text: bandText(b) })));
+  band.value = chosenBand;
+  const dept = $("filter-dept");
+  const chosenDept = dept.value;
+  fill(dept, el("option", { value: "", text: t("dash_all") }), state.departments.map((d) => el("option", { value: d, text: d })));
+  dept.value = chosenDept;
+}
+
+function renderTable(rows) {
+  const columns = ["col_score", "col_band", "col_row", "col_date", "col_dept", "col_account", "col_vendor", "col_desc", "col_amount", "col_reasons"];
+  const head = el("tr", {}, columns.map((c) => el("th", { scope: "col", text: t(c) })));
+  const body = rows.map((r) =>
+    el(
+      "tr",
+      { "data-band": r.band },
+      el("td", { class: `num band-${r.band}`, text: r.score.toFixed(1) }),
+      el("td", { text: bandText(r.band) }),
+      el("td", { class: "num", text: String(r.row) }),
+      el("td", { text: r.date }),
+      el("td", { text: r.department }),
+      el("td", { text: r.account }),
+      el("td", { text: r.vendor }),
+      el("td", { text: r.description }),
+      el("td", { class: "num", text: formatNumber(r.amount) }),
+      el("td", { class: "reasons", text: reasons(r) }),
+    ),
+  );
+  fill($("table"), el("table", { class: "data" }, el("thead", {}, head), el("tbody", {}, body)));
+  const to = Math.min(state.offset + rows.length, state.total);
+  $("page-label").textContent = t("dash_page", { from: state.total ? state.offset + 1 : 0, to, total: formatNumber(state.total) });
+  $("prev").disabled = state.offset === 0;
+  $("next").disabled = to >= state.total;
+}
+
+// ---------------------------------------------------------------- data
+
+async function guarded(work) {
+  hideMessage($("banner"));
+  try {
+    await work();
+  } catch (error) {
+    showError($("banner"), error, () => start());
+    console.error(error);
+  }
+}
+
+async function loadRuns() {
+  state.runs = (await getJson("runs")).runs;
+  renderRuns();
+}
+
+async function loadHistory() {
+  state.history = (await getJson("history")).history;
+  fill($("heatmap"), heatMap(state.history.flags_by_department_month));
+}
+
+async function openRun(run) {
+  state.run = run;
+  state.offset = 0;
+  $("filter-band").value = "";
+  $("filter-dept").value = "";
+  $("filter-text").value = "";
+  renderRuns();
+  $("run-card").hidden = false;
+  $("run-title").textContent = `${t("dash_table")} · ${run.workbook} · ${run.sheet}`;
+  const top = await getJson(`runs/${encodeURIComponent(run.id)}/rows?limit=10`);
+  state.departments = top.departments;
+  renderFilters();
+  fill(
+    $("run-summary"),
+    bandCounts({ high: run.high, medium: run.medium, low: run.low }),
+    el("h3", { text: t("top10") }),
+    topList(
+      top.rows.map((r) => ({ row: r.row, score: r.score, band: r.band, title: `${r.department} · ${r.vendor}`, detail: `${t("row", { row: r.row })} · ${r.date} · ${formatNumber(r.amount)}`, reasons: reasons(r) })),
+      null,
+    ),
+  );
+  await loadPage();
+}
+
+async function loadPage() {
+  const params = new URLSearchParams({ offset: String(state.offset), limit: String(PAGE) });
+  if ($("filter-band").value) params.set("band", $("filter-band").value);
+  if ($("filter-dept").value) params.set("department", $("filter-dept").value);
+  if ($("filter-text").value.trim()) params.set("q", $("filter-text").value.trim());
+  const page = await getJson(`runs/${encodeURIComponent(state.run.id)}/rows?${params}`);
+  state.total = page.total;
+  renderTable(page.rows);
+}
+
+async function upload(file) {
+  const extension = file.name.split(".").pop().toLowerCase();
+  const contentType = CONTENT_TYPES[extension];
+  if (!contentType) {
+    showMessage($("banner"), "error", t("error", { message: file.name }), [t("dash_upload_hint")]);
+    return;
+  }
+  const bar = progressBar();
+  fill($("upload-progress"), bar.node);
+  bar.set(1, 2, t("dash_uploading", { name: file.name }));
+  try {
+    const response = await call(`score?workbook=${encodeURIComponent(file.name)}`, { method: "POST", body: file, contentType });
+    const result = await response.json();
+    await loadRuns();
+    await loadHistory();
+    const run = state.runs.find((r) => r.id === result.run_id);
+    if (run) await openRun(run);
+    showMessage($("banner"), "success", t("dash_scored", { name: file.name, rows: formatNumber(result.results.length) }));
+  } finally {
+    fill($("upload-progress"));
+  }
+}
+
+async function download() {
+  const response = await call("history.xlsx");
+  const blob = await response.blob();
+  const name = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") ?? "")?.[1] ?? "ledgerlens-history.xlsx";
+  const link = el("a", { href: URL.createObjectURL(blob), download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+}
+
+// ---------------------------------------------------------------- start
+
+async function start() {
+  await guarded(async () => {
+    if (!hasToken()) throw new AgentError("token");
+    await loadRuns();
+    await loadHistory();
+    if (state.runs.length && !state.run) await openRun(state.runs[0]);
+  });
+}
+
+function wire() {
+  $("lang").addEventListener("click", () => {
+    setLang(lang() === "ko" ? "en" : "ko");
+    renderLabels();
+    if (state.run) guarded(() => openRun(state.run));
+  });
+  $("file").addEventListener("change", (e) => {
+    const file = e.target.files?.[0];
+    if (file) guarded(() => upload(file));
+    e.target.value = "";
+  });
+  const zone = $("dropzone");
+  zone.addEventListener("dragover", (e) => {
+    e.preventDefault();
+    zone.classList.add("over");
+  });
+  zone.addEventListener("dragleave", () => zone.classList.remove("over"));
+  zone.addEventListener("drop", (e) => {
+    e.preventDefault();
+    zone.classList.remove("over");
+    const file = e.dataTransfer?.files?.[0];
+    if (file) guarded(() => upload(file));
+  });
+  const refilter = () => {
+    state.offset = 0;
+    guarded(loadPage);
+  };
+  $("filter-band").addEventListener("change", refilter);
+  $("filter-dept").addEventListener("change", refilter);
+  let typing;
+  $("filter-text").addEventListener("input", () => {
+    clearTimeout(typing);
+    typing = setTimeout(refilter, 300);
+  });
+  $("prev").addEventListener("click", () => {
+    state.offset = Math.max(0, state.offset - PAGE);
+    guarded(loadPage);
+  });
+  $("next").addEventListener("click", () => {
+    state.offset += PAGE;
+    guarded(loadPage);
+  });
+  $("download").addEventListener("click", () => guarded(download));
+}
+
+initLang();
+initToken();
+wire();
+renderLabels();
+start();

@@ -1,0 +1,467 @@
+// The Excel task pane: Score, Sync reviews, History. Office.js does the
+// sheet work (sheet.js); the agent does the scoring; the pure logic lives
+// in blocks.js, mapping.js, layout.js and reviews.js, which are unit-tested.
+
+import { initLang, lang, setLang, t } from "./i18n.js";
+import { AgentError, call, getJson, hasToken, initToken, postJson } from "./api.js";
+import { Cancelled } from "./blocks.js";
+import { initialChoices, overrides, problems } from "./mapping.js";
+import { ADDED, asCellText, bandLabel, columnIndex, dateText, reasonsText } from "./layout.js";
+import { collectReviews, mergeReviews, reviewCode, reviewLabel } from "./reviews.js";
+import * as sheet from "./sheet.js";
+import { bandCounts, el, fill, formatNumber, hideMessage, progressBar, showError, showMessage, topList } from "./ui.js";
+
+const $ = (id) => document.getElementById(id);
+/** Reviews go to the agent in requests of this many. */
+const REVIEWS_PER_REQUEST = 5000;
+
+const state = {
+  layout: null,
+  sheets: [],
+  sheet: "",
+  preview: null,
+  choices: {},
+  busy: false,
+  cancel: null,
+  lastSummary: null,
+};
+
+function workbookName() {
+  const url = globalThis.Office?.context?.document?.url;
+  if (url) return decodeURIComponent(String(url).split(/[\\/]/).pop());
+  return "Excel";
+}
+
+function reviewer() {
+  return $("reviewer").value.trim();
+}
+
+// ---------------------------------------------------------------- render
+
+/** Puts every fixed label in the current language. */
+function renderLabels() {
+  document.documentElement.lang = lang();
+  for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+  for (const node of document.querySelectorAll("[data-i18n-placeholder]")) node.placeholder = t(node.dataset.i18nPlaceholder);
+  $("lang").textContent = t("lang_switch");
+  renderMapping();
+  if (state.lastSummary) renderSummary(state.lastSummary);
+}
+
+function renderSheets() {
+  fill($("sheet"), state.sheets.map((name) => el("option", { value: name, selected: name === state.sheet, text: name })));
+}
+
+function renderMapping() {
+  const box = $("mapping-body");
+  const preview = state.preview;
+  if (!preview?.detected?.found) {
+    fill(box);
+    return;
+  }
+  const detected = preview.detected;
+  const rows = detected.fields.map((field) => {
+    const select = el(
+      "select",
+      {
+        "data-field": field.key,
+        "aria-label": field.label[lang()],
+        onchange: (e) => {
+          state.choices[field.key] = Number(e.target.value);
+          renderMappingProblems();
+        },
+      },
+      el("option", { value: "-1", text: t("mapping_none") }),
+      detected.headers.map((h, i) => (h ? el("option", { value: String(i), selected: state.choices[field.key] === i, text: h }) : null)),
+    );
+    if (!(state.choices[field.key] >= 0)) select.value = "-1";
+    return el("tr", {}, el("th", { scope: "row" }, field.label[lang()], field.required ? el("span", { class: "required", text: ` ${t("required")}` }) : null), el("td", {}, select));
+  });
+  fill(box, el("p", { class: "muted", text: `${t("mapping_hint")} ${t("header_row", { row: detected.header_row })}` }), el("table", { class: "mapping" }, el("tbody", {}, rows)), el("p", { id: "mapping-problems", class: "problem" }));
+  renderMappingProblems();
+}
+
+function renderMappingProblems() {
+  const node = $("mapping-problems");
+  const preview = state.preview;
+  if (!node || !preview?.detected?.found) return;
+  const p = problems(preview.detected, state.choices);
+  const label = (key) => preview.detected.fields.find((f) => f.key === key)?.label[lang()] ?? key;
+  node.textContent = p.missing.length ? t("missing_fields", { fields: p.missing.map(label).join(", ") }) : "";
+  if (p.missing.length) $("mapping").open = true;
+  $("score").disabled = state.busy || !p.ok;
+}
+
+function renderSummary(summary) {
+  const { bands, top, rows, seconds, kept, orphans, orphansSaved, orphansUnsaved } = summary;
+  const items = top.map((item) => ({ ...item, band: item.band }));
+  const parts = [
+    el("p", { class: "done", text: t("done_score", { rows: formatNumber(rows), seconds }) }),
+    el("h3", { text: t("bands") }),
+    bandCounts(bands),
+    el("h3", { text: t("top10") }),
+    el("p", { class: "muted", text: t("top10_hint") }),
+    topList(items, (item) => selectRow(item)),
+  ];
+  if (kept) parts.push(el("p", { class: "note", text: t("kept_reviews", { n: kept }) }));
+  if (orphans.length) {
+    parts.push(
+      el(
+        "details",
+        { class: "orphans", open: true },
+        el("summary", { text: t("orphans", { n: orphans.length }) }),
+        orphansSaved ? el("p", { text: t("orphans_saved") }) : null,
+        orphansUnsaved ? el("p", { class: "problem", text: t("orphans_unsaved", { n: orphansUnsaved }) }) : null,
+        el("ul", {}, orphans.slice(0, 50).map((o) => el("li", { text: `${o.label || "-"} · ${o.note || ""} · ${o.key.slice(0, 12)}…` }))),
+      ),
+    );
+  }
+  fill($("summary"), ...parts);
+}
+
+// ---------------------------------------------------------------- helpers
+
+function setBusy(busy, { cancellable = false } = {}) {
+  state.busy = busy;
+  for (const id of ["score", "sync", "history", "sheet"]) $(id).disabled = busy;
+  $("cancel").hidden = !(busy && cancellable);
+  if (!busy) renderMappingProblems();
+}
+
+async function guarded(work, progressHost) {
+  const banner = $("banner");
+  hideMessage(banner);
+  const bar = progressBar();
+  if (progressHost) fill(progressHost, bar.node);
+  try {
+    await work(bar);
+  } catch (error) {
+    if (error instanceof Cancelled || error?.name === "AbortError") {
+      showMessage(banner, "info", t("cancelled"));
+    } else {
+      showError(banner, error, () => start());
+      console.error(error);
+    }
+  } finally {
+    if (progressHost) fill(progressHost);
+    setBusy(false);
+  }
+}
+
+/**
+ * Reviews the agent holds for rows this sheet had in any earlier scoring
+ * whose keys are not in `present`: rows deleted or changed since. They
+ * are reported, so nobody thinks they were lost.
+ */
+async function reviewsNotIn(sheetName, present) {
+  const { runs } = await getJson("runs");
+  const mine = runs.filter((r) => r.workbook === workbookName() && r.sheet === sheetName);
+  const vanished = new Map();
+  for (const run of mine) {
+    for (let offset = 0; ; offset += 1000) {
+      const page = await getJson(`runs/${encodeURIComponent(run.id)}/rows?reviewed=true&limit=1000&offset=${offset}`);
+      for (const r of page.rows) if (!present.has(r.key) && !vanished.has(r.key)) vanished.set(r.key, r);
+      if (offset + page.rows.length >= page.total || !page.rows.length) break;
+    }
+  }
+  return [...vanished.values()];
+}
+
+// ---------------------------------------------------------------- preview
+
+/** Reads the top of the sheet and asks the agent how it maps the columns. */
+async function preview() {
+  const name = state.sheet;
+  const extent = await sheet.sheetExtent(name);
+  if (!extent.rows) {
+    state.preview = { extent, detected: null, added: null };
+    renderMapping();
+    showMessage($("banner"), "warning", t("no_ledger"), [t("empty_sheet")]);
+    $("score").disabled = true;
+    return;
+  }
+  const top = await sheet.readRows(name, 0, Math.min(sheet.HEADER_SCAN_ROWS, extent.rows), extent.columns);
+  const added = sheet.locateAdded(top, state.layout);
+  const width = added ? added.start : extent.columns;
+  const detected = await postJson("columns", { sheet: name, rows: top.map((r) => r.slice(0, width)) });
+  state.preview = { extent, detected, added, width };
+  state.choices = detected.found ? initialChoices(detected) : {};
+  if (!detected.found) {
+    showMessage($("banner"), "warning", t("no_ledger"), [t("missing_fields", { fields: detected.missing.join(", ") })]);
+  } else {
+    hideMessage($("banner"));
+  }
+  renderMapping();
+}
+
+// ---------------------------------------------------------------- score
+
+async function runScore(bar) {
+  const name = state.sheet;
+  await preview();
+  const { extent, detected, added, width } = state.preview;
+  if (!detected?.found || !problems(detected, state.choices).ok) {
+    renderMappingProblems();
+    return;
+  }
+  const started = performance.now();
+  let cancelled = false;
+  const abort = new AbortController();
+  state.cancel = () => {
+    cancelled = true;
+    abort.abort();
+  };
+  setBusy(true, { cancellable: true });
+
+  const total = extent.rows;
+  const rows = await sheet.readBlocks(name, {
+    total,
+    width,
+    cancelled: () => cancelled,
+    onBlock: (done) => bar.set(done * 0.45, total, t("scoring_read", { done: formatNumber(done), total: formatNumber(total) })),
+  });
+  const previous = added ? await sheet.readPreviousReviews(name, added, total, { cancelled: () => cancelled }) : [];
+  if (cancelled) throw new Cancelled();
+
+  bar.set(0.5 * total, total, t("scoring_send", { rows: formatNumber(total) }));
+  const response = await postJson("score", { workbook: workbookName(), sheet: name, rows, map: overrides(detected, state.choices) }, { signal: abort.signal });
+  // From here the sheet is being written: no cancelling halfway.
+  setBusy(true, { cancellable: false });
+
+  const layout = state.layout;
+  const before = new Map();
+  for (const p of previous) {
+    if (!p.key) continue;
+    const code = reviewCode(p.review, layout);
+    before.set(p.key, { status: code || "", label: String(p.review ?? ""), note: String(p.note ?? "") });
+  }
+  const results = response.results;
+  const { carried, kept, orphans } = mergeReviews(before, results);
+  const savable = orphans.filter((o) => o.status);
+  if (savable.length) {
+    await postJson("reviews", { reviews: savable.map((o) => ({ key: o.key, status: o.status, note: o.note, reviewer: reviewer() })) });
+  }
+
+  const headerIndex = response.quality.header_row - 1;
+  // A loop, not Math.max(...rows): 200k arguments overflow the stack.
+  const lastRow = results.reduce((last, r) => Math.max(last, r.row), total);
+  const cells = Array.from({ length: lastRow - headerIndex }, () => ["", "", "", "", "", "", ""]);
+  cells[0] = ADDED.map((what) => layout[lang()].columns[what]);
+  results.forEach((r, i) => {
+    const review = carried[i];
+    const label = review ? (review.status ? reviewLabel(review.status, layout, lang()) : review.label) : "";
+    cells[r.row - 1 - headerIndex] = [
+      Math.round(r.score * 10) / 10,
+      bandLabel(layout, lang(), r.band),
+      asCellText(r.cluster_name),
+      asCellText(reasonsText(r)),
+      asCellText(label),
+      asCellText(review?.note ?? ""),
+      // Hex keys can look like numbers ("12e45…"); the quote keeps them text.
+      `'${r.key}`,
+    ];
+  });
+  const clusterNames = [...new Map(results.map((r) => [r.cluster, r.cluster_name])).entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+  await sheet.writeAdded(name, {
+    headerIndex,
+    start: width,
+    previous: added,
+    cells,
+    style: {
+      bands: layout[lang()].bands,
+      colours: layout.band_colours,
+      clusters: clusterNames,
+      palette: layout.cluster_palette,
+      reviews: layout[lang()].reviews,
+    },
+    onBlock: (done) => bar.set(0.7 * cells.length + 0.3 * done, cells.length, t("scoring_write", { done: formatNumber(done), total: formatNumber(cells.length) })),
+  });
+
+  // Reviews of rows that left the sheet: those still in it whose row
+  // changed (saved above) and those the agent holds for rows deleted.
+  const gone = new Map(orphans.map((o) => [o.key, { ...o, label: o.status ? reviewLabel(o.status, layout, lang()) : o.label }]));
+  for (const r of await reviewsNotIn(name, new Set(results.map((r) => r.key)))) {
+    if (!gone.has(r.key)) gone.set(r.key, { key: r.key, status: r.review, label: reviewLabel(r.review, layout, lang()), note: `${r.date} · ${r.department} · ${r.vendor}` });
+  }
+
+  const column = {};
+  for (const m of response.quality.mapping) column[m.field] = columnIndex(m.column);
+  const pick = (row, field) => (column[field] === undefined ? "" : rows[row - 1]?.[column[field]]);
+  const top = [...results]
+    .sort((a, b) => b.score - a.score)
+    .slice(0, 10)
+    .map((r) => ({
+      row: r.row,
+      key: r.key,
+      score: r.score,
+      band: r.band,
+      title: [pick(r.row, "department"), pick(r.row, "vendor")].filter(Boolean).join(" · ") || t("row", { row: r.row }),
+      detail: `${t("row", { row: r.row })} · ${dateText(pick(r.row, "date"))} · ${formatNumber(pick(r.row, "amount"))}`,
+      reasons: reasonsText(r),
+    }));
+  state.keyColumn = width + ADDED.indexOf("key");
+  state.headerIndex = headerIndex;
+  state.lastSummary = {
+    bands: response.summary.bands,
+    top,
+    rows: results.length,
+    seconds: ((performance.now() - started) / 1000).toFixed(1),
+    kept,
+    orphans: [...gone.values()],
+    orphansSaved: gone.size - (orphans.length - savable.length),
+    orphansUnsaved: orphans.length - savable.length,
+  };
+  renderSummary(state.lastSummary);
+  await preview();
+}
+
+async function selectRow(item) {
+  await guarded(async () => {
+    await sheet.selectRowByKey(state.sheet, { key: item.key, row: item.row, keyColumn: state.keyColumn, headerIndex: state.headerIndex, width: state.keyColumn });
+  });
+}
+
+// ---------------------------------------------------------------- sync
+
+async function runSync(bar) {
+  const name = state.sheet;
+  setBusy(true);
+  const extent = await sheet.sheetExtent(name);
+  const top = extent.rows ? await sheet.readRows(name, 0, Math.min(sheet.HEADER_SCAN_ROWS, extent.rows), extent.columns) : [];
+  const added = sheet.locateAdded(top, state.layout);
+  if (!added) {
+    showMessage($("banner"), "warning", t("sync_not_scored"));
+    return;
+  }
+  const total = extent.rows - added.headerIndex - 1;
+  const cells = await sheet.readPreviousReviews(name, added, extent.rows, {
+    onBlock: (done) => bar.set(done, total, t("sync_reading", { done: formatNumber(done), total: formatNumber(total) })),
+  });
+  const collected = collectReviews({
+    keys: cells.map((c) => c.key),
+    statuses: cells.map((c) => c.review),
+    notes: cells.map((c) => c.note),
+    layout: state.layout,
+    reviewer: reviewer(),
+    firstRow: added.headerIndex + 2,
+  });
+  let saved = 0;
+  const unknown = [];
+  for (let i = 0; i < collected.reviews.length; i += REVIEWS_PER_REQUEST) {
+    const part = collected.reviews.slice(i, i + REVIEWS_PER_REQUEST);
+    bar.set(i, collected.reviews.length, t("sync_sending", { n: formatNumber(collected.reviews.length) }));
+    const answer = await postJson("reviews", { reviews: part });
+    saved += answer.saved;
+    unknown.push(...answer.unknown_keys);
+  }
+
+  // Reviews the agent holds for rows of this sheet's last run that are no
+  // longer in the sheet: reported, so nobody thinks they were lost.
+  const inSheet = new Set(cells.map((c) => c.key).filter(Boolean));
+  const vanished = await reviewsNotIn(name, inSheet);
+
+  const lines = [];
+  if (collected.invalid.length) lines.push(el("li", { class: "problem", text: `${t("sync_invalid", { n: collected.invalid.length })}: ${collected.invalid.slice(0, 10).map((x) => `${x.row}: ${x.value}`).join(", ")}` }));
+  if (unknown.length) lines.push(el("li", { text: t("sync_unknown", { n: unknown.length }) }));
+  if (vanished.length) {
+    lines.push(
+      el(
+        "li",
+        { class: "vanished" },
+        t("sync_vanished", { n: vanished.length }),
+        el("ul", {}, vanished.slice(0, 50).map((r) => el("li", { text: `${r.date} · ${r.department} · ${r.vendor} · ${formatNumber(r.amount)} · ${reviewLabel(r.review, state.layout, lang())}` }))),
+      ),
+    );
+  }
+  const title = saved ? t("sync_saved", { n: formatNumber(saved) }) : t("sync_none");
+  showMessage($("banner"), collected.invalid.length || vanished.length ? "warning" : "success", title);
+  fill($("sync-result"), lines.length ? el("ul", { class: "sync-lines" }, lines) : null);
+}
+
+// ---------------------------------------------------------------- history
+
+function toBase64(buffer) {
+  const bytes = new Uint8Array(buffer);
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+async function runHistory() {
+  setBusy(true);
+  let names;
+  let note = "";
+  if (Office.context.requirements.isSetSupported("ExcelApi", "1.13")) {
+    const response = await call("history.xlsx");
+    names = await sheet.insertWorkbook(toBase64(await response.arrayBuffer()));
+  } else {
+    const { sheets } = await getJson("history");
+    names = await sheet.writeLaidOutSheets(sheets);
+    note = ` ${t("history_range")}`;
+  }
+  showMessage($("banner"), "success", t("history_done", { n: names.length, names: names.join(", ") }) + note);
+}
+
+// ---------------------------------------------------------------- start
+
+function showTab(name) {
+  for (const tab of ["score", "sync", "history"]) {
+    $(`tab-${tab}`).setAttribute("aria-selected", String(tab === name));
+    $(`panel-${tab}`).hidden = tab !== name;
+  }
+}
+
+async function start() {
+  hideMessage($("banner"));
+  try {
+    if (!hasToken()) throw new AgentError("token");
+    state.layout = await getJson("layout");
+    const { names, active } = await sheet.listSheets();
+    state.sheets = names;
+    state.sheet = state.sheet && names.includes(state.sheet) ? state.sheet : active;
+    renderSheets();
+    await preview();
+  } catch (error) {
+    showError($("banner"), error, () => start());
+  }
+}
+
+function wire() {
+  $("lang").addEventListener("click", () => {
+    setLang(lang() === "ko" ? "en" : "ko");
+    renderLabels();
+  });
+  for (const tab of ["score", "sync", "history"]) $(`tab-${tab}`).addEventListener("click", () => showTab(tab));
+  $("sheet").addEventListener("change", async (e) => {
+    state.sheet = e.target.value;
+    state.lastSummary = null;
+    fill($("summary"));
+    await guarded(() => preview());
+  });
+  $("score").addEventListener("click", () => guarded((bar) => runScore(bar), $("score-progress")));
+  $("cancel").addEventListener("click", () => state.cancel?.());
+  $("sync").addEventListener("click", () => guarded((bar) => runSync(bar), $("sync-progress")));
+  $("history").addEventListener("click", () => guarded(() => runHistory()));
+  const saved = globalThis.localStorage?.getItem("ledgerlens.reviewer");
+  if (saved) $("reviewer").value = saved;
+  $("reviewer").addEventListener("change", () => globalThis.localStorage?.setItem("ledgerlens.reviewer", reviewer()));
+}
+
+if (typeof Office === "undefined") {
+  // office.js did not load: the page was opened outside Excel (or offline).
+  initLang();
+  renderLabels();
+  showMessage($("banner"), "warning", t("not_in_excel"));
+  fill($("banner"), ...$("banner").childNodes, el("p", {}, el("a", { href: "./", text: t("open_dashboard") })));
+} else Office.onReady((info) => {
+  initLang(Office.context?.displayLanguage);
+  initToken();
+  wire();
+  renderLabels();
+  showTab("score");
+  if (info?.host && info.host !== Office.HostType.Excel) {
+    showMessage($("banner"), "warning", t("not_in_excel"));
+    return;
+  }
+  start();
+});

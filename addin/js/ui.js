@@ -1,0 +1,176 @@
+// Small DOM helpers shared by the task pane and the dashboard: elements,
+// the message banner, band counts, the top-risk list and the heat map.
+// Text is always set as text, never as HTML: ledger values reach the page.
+
+import { t } from "./i18n.js";
+import { AgentError, saveToken } from "./api.js";
+
+/** An element with attributes (and on* listeners) and children. */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else if (name === "text") node.textContent = value;
+    else node.setAttribute(name, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+/** Fills `node` with `children`, dropping what was there. */
+export function fill(node, ...children) {
+  node.replaceChildren();
+  for (const child of children.flat()) if (child) node.append(child);
+  return node;
+}
+
+/** The words and steps for an error, whatever raised it. */
+export function describeError(error) {
+  if (error instanceof AgentError) {
+    if (error.kind === "down") {
+      const steps = [t("agent_down_steps")];
+      if (error.neverReached) steps.push(`${t("cert_untrusted")} ${t("cert_steps")}`);
+      return { kind: "down", title: t("agent_down"), steps };
+    }
+    if (error.kind === "token") {
+      return { kind: "token", title: t("no_token"), steps: [t("no_token_steps")] };
+    }
+    if (error.code === "paused") return { kind: "paused", title: t("paused"), steps: [] };
+    if (["no_header", "missing_columns", "empty_sheet", "mapped_header_not_found"].includes(error.code)) {
+      return { kind: "ledger", title: t("no_ledger"), steps: [error.message] };
+    }
+    return { kind: "agent", title: t("error", { message: error.message }), steps: [] };
+  }
+  const code = error?.code ?? "";
+  if (code === "RequestPayloadSizeLimitExceeded" || code === "ResponsePayloadSizeLimitExceeded") {
+    return { kind: "excel", title: t("excel_limit", { message: error.message }), steps: [] };
+  }
+  return { kind: "error", title: t("error", { message: error?.message ?? String(error) }), steps: [] };
+}
+
+/**
+ * Shows a message in the banner: "info", "success", "warning" or "error".
+ * An error about the token also offers a field to paste it, then `retry`.
+ */
+export function showMessage(banner, level, title, steps = [], { tokenForm = false, retry } = {}) {
+  const parts = [el("strong", { text: title })];
+  for (const step of steps) parts.push(el("p", { text: step }));
+  if (tokenForm) {
+    const input = el("input", { type: "password", id: "token-input", "aria-label": t("token_paste"), placeholder: t("token_paste") });
+    const save = el("button", {
+      class: "button",
+      type: "button",
+      text: t("token_save"),
+      onclick: () => {
+        if (!input.value.trim()) return;
+        saveToken(input.value);
+        retry?.();
+      },
+    });
+    parts.push(el("div", { class: "token-form" }, input, save));
+  }
+  banner.className = `banner ${level}`;
+  banner.setAttribute("role", level === "error" ? "alert" : "status");
+  fill(banner, ...parts);
+  banner.hidden = false;
+}
+
+export function showError(banner, error, retry) {
+  const d = describeError(error);
+  showMessage(banner, "error", d.title, d.steps, { tokenForm: d.kind === "token", retry });
+  return d;
+}
+
+export function hideMessage(banner) {
+  banner.hidden = true;
+  fill(banner);
+}
+
+/** A progress bar with a label: set(done, total, text). */
+export function progressBar() {
+  const bar = el("div", { class: "bar" });
+  const label = el("span", { class: "progress-label" });
+  const node = el("div", { class: "progress", role: "progressbar", "aria-valuemin": "0", "aria-valuemax": "100" }, el("div", { class: "track" }, bar), label);
+  return {
+    node,
+    set(done, total, text) {
+      const pct = total ? Math.round((100 * done) / total) : 0;
+      bar.style.width = `${pct}%`;
+      node.setAttribute("aria-valuenow", String(pct));
+      label.textContent = text;
+    },
+  };
+}
+
+const formatter = new Intl.NumberFormat("ko-KR");
+
+export function formatNumber(n) {
+  return typeof n === "number" ? formatter.format(n) : String(n ?? "");
+}
+
+/** Counts by band as three coloured chips. */
+export function bandCounts(bands) {
+  return el(
+    "div",
+    { class: "band-counts" },
+    ["high", "medium", "low"].map((band) =>
+      el("div", { class: `chip band-${band}`, "data-band": band }, el("span", { class: "chip-label", text: t(band) }), el("span", { class: "chip-count", text: formatNumber(bands?.[band] ?? 0) })),
+    ),
+  );
+}
+
+/**
+ * The ten highest rows as a clickable list. Each item: {row, score, band,
+ * title, detail, reasons}; `onPick(item)` runs on click or Enter.
+ */
+export function topList(items, onPick) {
+  return el(
+    "ol",
+    { class: "top-list" },
+    items.map((item) =>
+      el(
+        "li",
+        {},
+        el(
+          "button",
+          { type: "button", class: "top-item", "data-row": String(item.row), onclick: () => onPick?.(item) },
+          el("span", { class: `score band-${item.band}`, text: item.score.toFixed(1) }),
+          el("span", { class: "top-text" }, el("span", { class: "top-title", text: item.title }), el("span", { class: "top-detail", text: item.detail }), el("span", { class: "top-reasons", text: item.reasons })),
+        ),
+      ),
+    ),
+  );
+}
+
+/**
+ * The department × month heat map: `flags` is [[department, month, n]].
+ * Darker red for more flags; every cell also shows its number.
+ */
+export function heatMap(flags) {
+  if (!flags.length) return el("p", { class: "muted", text: t("dash_heat_empty") });
+  const months = [...new Set(flags.map((f) => f[1]))].sort();
+  const departments = [...new Set(flags.map((f) => f[0]))].sort();
+  const counts = new Map(flags.map(([d, m, n]) => [`${d}\u0000${m}`, n]));
+  const max = Math.max(...flags.map((f) => f[2]));
+  const head = el("tr", {}, el("th", { text: t("col_dept") }), months.map((m) => el("th", { scope: "col", text: m })));
+  const rows = departments.map((d) =>
+    el(
+      "tr",
+      {},
+      el("th", { scope: "row", text: d }),
+      months.map((m) => {
+        const n = counts.get(`${d}\u0000${m}`) ?? 0;
+        const cell = el("td", { class: "heat", "data-count": String(n), title: `${d} · ${m}: ${n}`, text: n ? String(n) : "" });
+        const strength = n / max;
+        cell.style.backgroundColor = `rgba(220, 53, 69, ${(0.08 + 0.82 * strength).toFixed(3)})`;
+        if (strength > 0.55) cell.style.color = "#fff";
+        return cell;
+      }),
+    ),
+  );
+  return el("div", { class: "table-wrap" }, el("table", { class: "heatmap" }, el("thead", {}, head), el("tbody", {}, rows)));
+}

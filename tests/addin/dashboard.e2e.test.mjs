@@ -1,0 +1,93 @@
+// The browser dashboard (https://localhost:PORT/, the tray's Open
+// dashboard) in headless Chromium against the real agent: the token
+// hand-off, upload, the scored table with filters, the heat map, history.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+
+import { sharedBrowserAndAgent, demoLedger, screenshot, startAgent } from "./harness.mjs";
+
+const shared = sharedBrowserAndAgent();
+
+test("upload a ledger, filter the scored table, see the heat map and download history", async () => {
+  const { xlsx } = demoLedger(5000, 4);
+  const context = await shared.browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 1400 }, locale: "ko-KR", acceptDownloads: true });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  // Where the tray's Open dashboard lands; the key leaves the address bar.
+  await page.goto(`${shared.agent.origin}/?token=${shared.agent.token}`);
+  await page.waitForSelector("#runs p.muted");
+  assert.equal(new URL(page.url()).pathname, "/addin/");
+  assert.ok(!page.url().includes("token"), page.url());
+
+  await page.setInputFiles("#file", xlsx);
+  await page.waitForSelector("#banner.success", { timeout: 120_000 });
+  await page.waitForSelector("#table tbody tr");
+  assert.equal(await page.locator("#runs tbody tr").count(), 1);
+  assert.match(await page.textContent("#runs tbody tr"), /demo_ledger\.xlsx/);
+  assert.equal(await page.locator("#table tbody tr").count(), 50, "a page of 50 rows");
+  const scores = await page.$$eval("#table tbody tr td:first-child", (tds) => tds.map((td) => Number(td.textContent)));
+  assert.ok(scores.every((s, i) => i === 0 || s <= scores[i - 1]), "highest risk first");
+  assert.match(await page.textContent("#page-label"), /1–50/);
+  const total = Number((await page.textContent("#page-label")).split("/")[1].replace(/[^0-9]/g, ""));
+  assert.ok(total >= 5000, `${total} rows`);
+
+  // Filters: band, then department, then text.
+  await page.selectOption("#filter-band", "high");
+  await page.waitForFunction(() => [...document.querySelectorAll("#table tbody tr")].every((tr) => tr.dataset.band === "high"));
+  const highs = await page.locator("#table tbody tr").count();
+  assert.ok(highs > 0);
+  const dept = await page.$eval("#filter-dept option:nth-child(2)", (o) => o.value);
+  await page.selectOption("#filter-dept", dept);
+  await page.waitForFunction((d) => [...document.querySelectorAll("#table tbody tr td:nth-child(5)")].every((td) => td.textContent === d), dept);
+  await page.selectOption("#filter-band", "");
+  await page.selectOption("#filter-dept", "");
+  const vendor = await page.$eval("#table tbody tr td:nth-child(7)", (td) => td.textContent);
+  await page.fill("#filter-text", vendor);
+  await page.waitForFunction((v) => {
+    const rows = [...document.querySelectorAll("#table tbody tr")];
+    return rows.length > 0 && rows.every((tr) => tr.textContent.includes(v));
+  }, vendor);
+
+  // The department × month heat map: a cell per department and month,
+  // coloured by its count.
+  const cells = await page.locator("#heatmap td.heat").count();
+  assert.ok(cells > 10, `${cells} heat map cells`);
+  const counts = await page.$$eval("#heatmap td.heat", (tds) => tds.map((td) => Number(td.dataset.count)));
+  const flagged = (await shared.agent.api("history")).json.history.flags_by_department_month.reduce((n, f) => n + f[2], 0);
+  assert.equal(counts.reduce((a, b) => a + b, 0), flagged);
+  await screenshot(page, "dashboard-1-scored");
+
+  // History workbook download.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
+  assert.match(download.suggestedFilename(), /^ledgerlens-history-\d{8}\.xlsx$/);
+  const bytes = await download.createReadStream().then(
+    (stream) =>
+      new Promise((resolve) => {
+        const parts = [];
+        stream.on("data", (p) => parts.push(p));
+        stream.on("end", () => resolve(Buffer.concat(parts)));
+      }),
+  );
+  assert.equal(bytes.subarray(0, 2).toString(), "PK");
+
+  // English.
+  await page.click("#lang");
+  assert.equal(await page.textContent("#upload-card h2"), "Upload a ledger file");
+  await screenshot(page, "dashboard-2-english");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("without the key the dashboard says how to get it", async () => {
+  const context = await shared.browser.newContext({ ignoreHTTPSErrors: true, locale: "ko-KR" });
+  const page = await context.newPage();
+  await page.goto(`${shared.agent.origin}/`);
+  await page.waitForSelector("#banner.error #token-input");
+  assert.match(await page.textContent("#banner"), /에이전트 키가 없습니다/);
+  await page.fill("#token-input", "0".repeat(64));
+  await page.click("#banner .token-form button");
+  await page.waitForSelector("#banner.error");
+  assert.match(await page.textContent("#banner"), /에이전트 키/);
+  await context.close();
+});

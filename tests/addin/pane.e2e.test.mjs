@@ -1,0 +1,234 @@
+// The real task pane, served by the real agent, in headless Chromium, with
+// the in-memory Excel (fake-office.js) in place of office.js: Score writes
+// its columns, formats and validation; reviews sync and survive a second
+// Score; History inserts sheets; a stopped agent gets its message; a
+// 200k-row sheet goes in blocks under Excel on the web's 5 MB limit.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+
+import { sharedBrowserAndAgent, demoLedger, excel, openPane, screenshot, startAgent } from "./harness.mjs";
+
+const LIMIT = 5 * 1024 * 1024;
+const SHEET = "집행내역";
+const KO = ["위험점수", "위험등급", "군집", "사유", "검토 결과", "검토 메모", "행 키"];
+const shared = sharedBrowserAndAgent();
+
+async function score(page, timeout = 180_000) {
+  await page.waitForSelector("#score:not([disabled])", { timeout: 30_000 });
+  await page.click("#score");
+  // Done, or failed: an error banner ends the wait with its text.
+  await page.waitForSelector("#summary .top-list li, #banner.error", { timeout });
+  if (await page.isVisible("#banner.error")) assert.fail(await page.textContent("#banner"));
+  await page.waitForSelector("#score:not([disabled])", { timeout });
+}
+
+/** The sheet's rows as {index, key, review, note, band} for our columns. */
+async function ourColumns(page, start) {
+  return excel(
+    page,
+    ({ sheet, start }) =>
+      __fakeExcel.values(sheet).map((row, index) => ({
+        index,
+        score: row[start],
+        band: row[start + 1],
+        cluster: row[start + 2],
+        reasons: row[start + 3],
+        review: row[start + 4],
+        note: row[start + 5],
+        key: row[start + 6],
+      })),
+    { sheet: SHEET, start },
+  );
+}
+
+test("Score, review, sort, sync, delete, score again, and insert history on a 20k-row ledger", async () => {
+  // The header on row 1 here (the 200k test keeps the title rows above it).
+  const values = demoLedger(20_000, 3).values.slice(3);
+  const width = values[0].length;
+  const { page, errors } = await openPane(shared.browser, shared.agent, { sheets: { [SHEET]: values } });
+  await page.waitForSelector("#mapping-body table", { state: "attached" });
+  await screenshot(page, "pane-1-ready");
+  await score(page);
+  await screenshot(page, "pane-2-scored");
+
+  // The columns, right of the data, header first.
+  const header = await excel(page, (s) => __fakeExcel.values(s)[0], SHEET);
+  assert.deepEqual(header.slice(width, width + 7), KO);
+  let rows = (await ourColumns(page, width)).slice(1);
+  const keyed = rows.filter((r) => r.key);
+  assert.ok(keyed.length >= 20_000, `${keyed.length} rows scored`);
+  for (const r of keyed) {
+    assert.equal(typeof r.score, "number");
+    assert.ok(r.score >= 0 && r.score <= 100);
+    assert.ok(["높음", "중간", "낮음"].includes(r.band), r.band);
+    assert.equal(typeof r.key, "string", "keys stay text");
+    assert.match(r.key, /^[0-9a-f]+(-\d+)?$/);
+  }
+  assert.ok(keyed.some((r) => r.band === "높음") && keyed.some((r) => r.reasons));
+
+  // One conditional format per band (score and band columns), one per cluster.
+  const formats = await excel(page, (s) => __fakeExcel.conditionalFormats(s), SHEET);
+  const bandFormats = formats.filter((f) => /"(높음|중간|낮음)"/.test(f.formula));
+  assert.equal(bandFormats.length, 3, JSON.stringify(formats));
+  const high = bandFormats.find((f) => f.formula.includes('"높음"'));
+  assert.equal(high.fill.toUpperCase(), "#FFC7CE");
+  assert.match(high.address, /^J2:K\d+$/);
+  const clusterFormats = formats.filter((f) => f.address.startsWith("L"));
+  assert.ok(clusterFormats.length >= 2, "clusters get a palette");
+  // The review dropdown, filters, frozen header, hidden key.
+  const validations = await excel(page, (s) => __fakeExcel.validations(s), SHEET);
+  assert.equal(validations.length, 1);
+  assert.equal(validations[0].source, "확인된 이상,정상,증빙 필요");
+  assert.match(validations[0].address, /^N2:N\d+$/);
+  assert.equal(await excel(page, (s) => __fakeExcel.frozenRows(s), SHEET), 1);
+  assert.match(await excel(page, (s) => __fakeExcel.autoFilter(s), SHEET), /^A1:P\d+$/);
+  assert.deepEqual(await excel(page, (s) => __fakeExcel.hiddenColumns(s), SHEET), [width + 6]);
+  assert.deepEqual(await excel(page, () => __fakeExcel.formulasWritten), []);
+  assert.ok((await excel(page, () => __fakeExcel.maxRequestBytes())) <= LIMIT);
+  assert.ok((await excel(page, () => __fakeExcel.maxResponseBytes())) <= LIMIT);
+
+  // Clicking a top-10 entry selects its row.
+  const first = await page.$eval("#summary .top-item", (b) => Number(b.dataset.row));
+  await page.click("#summary .top-item");
+  await page.waitForFunction((row) => __fakeExcel.selection().address.startsWith(`A${row}:`), first);
+
+  // A reviewer marks three flagged rows, then sorts the sheet by amount.
+  const flagged = keyed.filter((r) => r.band === "높음").slice(0, 3);
+  const marks = [
+    ["확인된 이상", "중복 지급 확인"],
+    ["정상", ""],
+    ["증빙 필요", "영수증 요청"],
+  ];
+  await excel(
+    page,
+    ({ sheet, col, cells }) => cells.forEach(([row, review, note]) => (__fakeExcel.setCell(sheet, row, col, review), __fakeExcel.setCell(sheet, row, col + 1, note))),
+    { sheet: SHEET, col: width + 4, cells: flagged.map((r, i) => [r.index, ...marks[i]]) },
+  );
+  await excel(page, ({ sheet, col }) => __fakeExcel.sortBy(sheet, col, true), { sheet: SHEET, col: 6 });
+  await page.click("#tab-sync");
+  await page.fill("#reviewer", "김감사");
+  await page.click("#sync");
+  await page.waitForSelector("#banner.success");
+  assert.match(await page.textContent("#banner"), /3/);
+  await screenshot(page, "pane-3-synced");
+  const saved = (await shared.agent.api("reviews")).json.reviews;
+  for (const [i, r] of flagged.entries()) {
+    const review = saved.find((s) => s.key === r.key);
+    assert.ok(review, `review of ${r.key} saved`);
+    assert.equal(review.status, ["confirmed", "normal", "needs_evidence"][i]);
+    assert.equal(review.reviewer, "김감사");
+    assert.equal(review.note, marks[i][1]);
+  }
+
+  // Row 1 stays, row 2's description is edited (a new transaction, a new
+  // key), row 3 is deleted. Scoring again keeps row 1's review on its row,
+  // wherever the sort moved it, and reports the other two, not drops them.
+  rows = await ourColumns(page, width);
+  const edited = rows.find((r) => r.key === flagged[1].key);
+  await excel(page, ({ sheet, row }) => __fakeExcel.setCell(sheet, row, 5, `${__fakeExcel.cell(sheet, row, 5)} (수정)`), { sheet: SHEET, row: edited.index });
+  const gone = rows.find((r) => r.key === flagged[2].key);
+  await excel(page, ({ sheet, row }) => __fakeExcel.deleteRow(sheet, row), { sheet: SHEET, row: gone.index });
+  await page.click("#tab-score");
+  await score(page);
+  rows = await ourColumns(page, width);
+  assert.equal(rows[0].score, KO[0], "our columns were replaced, not added again");
+  assert.equal(await excel(page, (s) => __fakeExcel.values(s)[0].length, SHEET), width + 7);
+  const kept = rows.find((x) => x.key === flagged[0].key);
+  assert.ok(kept, "the untouched row keeps its key");
+  assert.equal(kept.review, marks[0][0]);
+  assert.equal(kept.note, marks[0][1]);
+  assert.ok(!rows.some((x) => x.key === flagged[1].key || x.key === flagged[2].key));
+  assert.match(await page.textContent("#summary .orphans summary"), /사라진 행의 검토 2건/);
+  // Formats replaced, not piled up: three band formats, all over today's rows.
+  const again = await excel(page, (s) => __fakeExcel.conditionalFormats(s), SHEET);
+  assert.equal(again.filter((f) => /"(높음|중간|낮음)"/.test(f.formula)).length, 3);
+  assert.ok(again.every((f) => f.address.endsWith(`${rows.length}`)), JSON.stringify(again));
+  assert.equal((await excel(page, (s) => __fakeExcel.validations(s), SHEET)).length, 1);
+  await screenshot(page, "pane-4-rescored");
+
+  // Sync again: the deleted row's review is reported, not dropped.
+  await page.click("#tab-sync");
+  await page.click("#sync");
+  await page.waitForSelector("#banner.warning");
+  assert.match(await page.textContent("#sync-result"), /사라진 행의 검토 2건/);
+  assert.equal((await shared.agent.api("reviews")).json.reviews.find((s) => s.key === flagged[2].key).status, "needs_evidence");
+
+  // History: the supervisors' sheets inserted from the agent's workbook.
+  await page.click("#tab-history");
+  await page.click("#history");
+  await page.waitForSelector("#banner.success");
+  const names = await excel(page, () => __fakeExcel.sheetNames());
+  for (const name of ["실행 이력", "부서×월 플래그", "검토 결과", "월별 상위 10", "반복 플래그"]) assert.ok(names.includes(name), `${name} in ${names}`);
+  assert.equal((await excel(page, () => __fakeExcel.inserted)).length, 1);
+  assert.match(await page.textContent("#banner"), /실행 이력/);
+  await screenshot(page, "pane-5-history");
+
+  // The English switch relabels the pane.
+  await page.click("#lang");
+  assert.equal(await page.textContent("#tab-score"), "Score");
+  await screenshot(page, "pane-6-english");
+  assert.deepEqual(errors, []);
+});
+
+test("History through the range API where insertWorksheetsFromBase64 is missing (ExcelApi 1.9)", async () => {
+  const { page, errors } = await openPane(shared.browser, shared.agent, { sheets: { Sheet1: [["메모"]] }, apiVersion: "1.9" });
+  await page.click("#tab-history");
+  await page.click("#history");
+  await page.waitForSelector("#banner.success");
+  assert.match(await page.textContent("#banner"), /범위 API/);
+  const names = await excel(page, () => __fakeExcel.sheetNames());
+  assert.ok(names.includes("실행 이력") && names.includes("반복 플래그"), names);
+  const runs = await excel(page, () => __fakeExcel.values("실행 이력"));
+  assert.equal(runs[0][0], "시작 시각(UTC)");
+  assert.ok(runs.length >= 3, "one row per run");
+  assert.equal(await excel(page, () => __fakeExcel.style("실행 이력", 0, 0).bold), true);
+  assert.deepEqual(await excel(page, () => __fakeExcel.formulasWritten), []);
+  await screenshot(page, "pane-7-history-range-api");
+  assert.deepEqual(errors, []);
+});
+
+test("clear messages: agent stopped, no key, no ledger", async () => {
+  const other = await startAgent();
+  const { page } = await openPane(shared.browser, other, { sheets: { [SHEET]: demoLedger(500, 5).values } });
+  await page.waitForSelector("#score:not([disabled])");
+  other.stop();
+  await page.click("#score");
+  await page.waitForSelector("#banner.error");
+  const text = await page.textContent("#banner");
+  assert.match(text, /에이전트에 연결할 수 없습니다/);
+  assert.match(text, /ledgerlens serve/);
+  await screenshot(page, "pane-8-agent-down");
+
+  const noKey = await openPane(shared.browser, shared.agent, { sheets: { [SHEET]: [["a"]] }, token: "" });
+  await noKey.page.evaluate(() => localStorage.clear());
+  await noKey.page.reload();
+  await noKey.page.waitForSelector("#banner.error #token-input");
+  assert.match(await noKey.page.textContent("#banner"), /에이전트 키가 없습니다/);
+  // Pasting the key recovers.
+  await noKey.page.fill("#token-input", shared.agent.token);
+  await noKey.page.click("#banner .token-form button");
+  await noKey.page.waitForSelector("#banner.warning");
+  assert.match(await noKey.page.textContent("#banner"), /원장을 찾지 못했습니다/);
+  await screenshot(noKey.page, "pane-9-no-ledger");
+});
+
+test("a 200k-row sheet is read and written in blocks, each request under 5 MB", async () => {
+  const values = demoLedger(200_000, 9).values;
+  const { page, errors } = await openPane(shared.browser, shared.agent, { sheets: { [SHEET]: values } });
+  await score(page, 600_000);
+  const syncs = await excel(page, () => __fakeExcel.syncs.map((s) => [s.requestBytes, s.responseBytes]));
+  const maxRequest = Math.max(...syncs.map((s) => s[0]));
+  const maxResponse = Math.max(...syncs.map((s) => s[1]));
+  console.log(`200k rows: ${syncs.length} syncs, largest request ${maxRequest} B, largest response ${maxResponse} B`);
+  assert.ok(maxRequest <= LIMIT, `request of ${maxRequest} bytes`);
+  assert.ok(maxResponse <= LIMIT, `response of ${maxResponse} bytes`);
+  assert.ok(syncs.length > 20, "read and written in many blocks");
+  // Header on row 4 below the title rows; every data row scored.
+  const header = await excel(page, (s) => __fakeExcel.values(s)[3], SHEET);
+  assert.deepEqual(header.slice(9, 16), KO);
+  assert.equal(await excel(page, (s) => __fakeExcel.frozenRows(s), SHEET), 4);
+  const keys = await excel(page, (s) => __fakeExcel.values(s).slice(4).filter((r) => r[15]).length, SHEET);
+  assert.ok(keys >= 200_000, `${keys} rows keyed`);
+  await screenshot(page, "pane-10-200k");
+  assert.deepEqual(errors, []);
+});

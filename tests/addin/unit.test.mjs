@@ -1,0 +1,203 @@
+// Unit tests of the pane's own logic: block planning, column mapping,
+// our columns in a sheet, and carrying reviews over by row key.
+import test from "node:test";
+import assert from "node:assert/strict";
+
+import { BLOCK_BUDGET, REQUEST_LIMIT, chunkByBytes, jsonBytes, readInBlocks, rowsPerBlock, Cancelled } from "../../addin/js/blocks.js";
+import { initialChoices, overrides, problems } from "../../addin/js/mapping.js";
+import { ADDED, asCellText, columnIndex, columnLetter, dateText, findAddedColumns, formulaString } from "../../addin/js/layout.js";
+import { collectReviews, mergeReviews, reviewCode, reviewLabel } from "../../addin/js/reviews.js";
+import { missingKeys } from "../../addin/js/i18n.js";
+
+const layout = {
+  ko: {
+    columns: { score: "위험점수", band: "위험등급", cluster: "군집", reasons: "사유", review: "검토 결과", note: "검토 메모", key: "행 키" },
+    bands: { high: "높음", medium: "중간", low: "낮음" },
+    reviews: ["확인된 이상", "정상", "증빙 필요"],
+  },
+  en: {
+    columns: { score: "Risk score", band: "Risk band", cluster: "Cluster", reasons: "Reasons", review: "Review", note: "Review note", key: "Row key" },
+    bands: { high: "High", medium: "Medium", low: "Low" },
+    reviews: ["Confirmed anomaly", "Normal", "Needs evidence"],
+  },
+  review_codes: ["confirmed", "normal", "needs_evidence"],
+};
+
+test("rows per block follow the row size, capped both ways", () => {
+  assert.equal(rowsPerBlock(150), 20_000, "narrow rows hit the row cap");
+  assert.equal(rowsPerBlock(1000), Math.floor(BLOCK_BUDGET / 1000));
+  assert.equal(rowsPerBlock(10 * REQUEST_LIMIT), 1, "a giant row still goes, alone");
+  assert.ok(BLOCK_BUDGET < REQUEST_LIMIT);
+});
+
+test("chunks of rows to write stay under the byte budget", () => {
+  const rows = Array.from({ length: 5000 }, (_, i) => [i, "가".repeat(i % 300), "x"]);
+  const budget = 64 * 1024;
+  const chunks = chunkByBytes(rows, budget, 1000);
+  let next = 0;
+  for (const c of chunks) {
+    assert.equal(c.start, next);
+    next += c.count;
+    assert.ok(c.count <= 1000);
+    assert.ok(jsonBytes(rows.slice(c.start, c.start + c.count)) <= budget, `chunk at ${c.start} too big`);
+  }
+  assert.equal(next, rows.length);
+  // One row bigger than the budget is still written, on its own.
+  const huge = [["x".repeat(100)], ["y".repeat(10)]];
+  assert.deepEqual(chunkByBytes(huge, 50), [
+    { start: 0, count: 1 },
+    { start: 1, count: 1 },
+  ]);
+});
+
+test("reading in blocks sizes blocks from what was read and halves on Excel's refusal", async () => {
+  const sheet = Array.from({ length: 50_000 }, (_, i) => [i, "적요".repeat(20)]);
+  const asked = [];
+  let refusals = 0;
+  const read = async (start, count) => {
+    const block = sheet.slice(start, start + count);
+    if (jsonBytes(block) > 400_000) {
+      refusals++;
+      throw Object.assign(new Error("too large"), { code: "RequestPayloadSizeLimitExceeded" });
+    }
+    asked.push(count);
+    return block;
+  };
+  const progress = [];
+  const rows = await readInBlocks(read, sheet.length, { firstBlock: 20_000, budget: 300_000, onBlock: (n) => progress.push(n) });
+  assert.deepEqual(rows, sheet);
+  assert.ok(refusals >= 1, "the first, too-large block was refused");
+  assert.ok(asked.every((n) => n <= 20_000));
+  assert.equal(progress.at(-1), sheet.length);
+  assert.ok(progress.every((n, i) => i === 0 || n > progress[i - 1]));
+});
+
+test("reading stops between blocks when cancelled", async () => {
+  let reads = 0;
+  const read = async (start, count) => {
+    reads++;
+    return Array.from({ length: count }, () => [1]);
+  };
+  await assert.rejects(
+    readInBlocks(read, 100_000, { firstBlock: 1000, cancelled: () => reads >= 2 }),
+    (e) => e instanceof Cancelled,
+  );
+  assert.equal(reads, 2);
+});
+
+const detected = {
+  found: true,
+  header_row: 4,
+  headers: ["집행일자", "부서명", "계정과목", "거래처", "적요", "지급액", "메모"],
+  mapping: [
+    { field: "date", index: 0, header: "집행일자" },
+    { field: "department", index: 1, header: "부서명" },
+    { field: "account", index: 2, header: "계정과목" },
+    { field: "vendor", index: 3, header: "거래처" },
+  ],
+  missing: ["amount"],
+  fields: [
+    { key: "date", required: true },
+    { key: "department", required: false },
+    { key: "account", required: true },
+    { key: "vendor", required: false },
+    { key: "description", required: false },
+    { key: "amount", required: true },
+  ],
+};
+
+test("column mapping: detection is the start, a missing required field blocks scoring", () => {
+  const choices = initialChoices(detected);
+  assert.equal(choices.date, 0);
+  assert.equal(choices.amount, -1);
+  const p = problems(detected, choices);
+  assert.deepEqual(p.missing, ["amount"]);
+  assert.equal(p.ok, false);
+});
+
+test("column mapping: only the user's changes go to the agent, by header", () => {
+  const choices = initialChoices(detected);
+  assert.deepEqual(overrides(detected, choices), {});
+  choices.amount = 5;
+  choices.description = 4;
+  assert.deepEqual(overrides(detected, choices), { amount: "지급액", description: "적요" });
+  assert.equal(problems(detected, choices).ok, true);
+  choices.vendor = 5; // the same column for two fields
+  const p = problems(detected, choices);
+  assert.equal(p.ok, false);
+  assert.deepEqual(p.duplicates.map((pair) => [...pair].sort()), [["amount", "vendor"]]);
+});
+
+test("column mapping: a chosen header that names two columns is flagged", () => {
+  const twice = { ...detected, headers: [...detected.headers.slice(0, 6), "지급액"] };
+  const choices = initialChoices(twice);
+  choices.amount = 6;
+  assert.deepEqual(problems(twice, choices).ambiguous, ["amount"]);
+});
+
+test("our columns are found by their names in either language", () => {
+  const ko = ["집행일자", "금액", ...ADDED.map((c) => layout.ko.columns[c])];
+  assert.deepEqual(findAddedColumns(ko, layout), { start: 2, at: { score: 2, band: 3, cluster: 4, reasons: 5, review: 6, note: 7, key: 8 } });
+  const en = ["Date", "Amount", "x", ...ADDED.map((c) => layout.en.columns[c])];
+  assert.equal(findAddedColumns(en, layout).at.key, 9);
+  assert.equal(findAddedColumns(["집행일자", "금액"], layout), null);
+  assert.equal(findAddedColumns(["위험점수", "위험등급"], layout), null, "without a key column nothing can be matched");
+});
+
+test("cell text is never a formula; letters and dates convert both ways", () => {
+  assert.equal(asCellText("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+  assert.equal(asCellText("+1"), "'+1");
+  assert.equal(asCellText("@SUM(A1)"), "'@SUM(A1)");
+  assert.equal(asCellText("정상 거래"), "정상 거래");
+  assert.equal(formulaString('say "hi"'), '"say ""hi"""');
+  for (const i of [0, 25, 26, 27, 701, 702, 16383]) assert.equal(columnIndex(columnLetter(i)), i);
+  assert.equal(columnLetter(26), "AA");
+  assert.equal(dateText(45292), "2024-01-01");
+  assert.equal(dateText("2024-01-01"), "2024-01-01");
+});
+
+test("review labels in either language, or codes, read as codes", () => {
+  assert.equal(reviewCode("확인된 이상", layout), "confirmed");
+  assert.equal(reviewCode(" needs evidence ", layout), "needs_evidence");
+  assert.equal(reviewCode("normal", layout), "normal");
+  assert.equal(reviewCode("", layout), "");
+  assert.equal(reviewCode("maybe", layout), null);
+  assert.equal(reviewLabel("normal", layout, "ko"), "정상");
+  assert.equal(reviewLabel("", layout, "en"), "");
+});
+
+test("reviews are collected by key; unknown values and notes without a status are reported", () => {
+  const got = collectReviews({
+    keys: ["k1", "k2", "", "k4", "k5"],
+    statuses: ["정상", "", "정상", "maybe", ""],
+    notes: ["ok", "", "", "", "call vendor"],
+    layout,
+    reviewer: "kim",
+    firstRow: 5,
+  });
+  assert.deepEqual(got.reviews, [{ key: "k1", status: "normal", note: "ok", reviewer: "kim" }]);
+  assert.deepEqual(got.invalid, [{ row: 8, value: "maybe" }]);
+  assert.deepEqual(got.noteOnly, [{ row: 9, key: "k5", note: "call vendor" }]);
+});
+
+test("re-scoring carries reviews over by key, wherever the rows moved, and reports orphans", () => {
+  const previous = new Map([
+    ["a", { status: "confirmed", note: "dup invoice" }],
+    ["b", { status: "", note: "" }],
+    ["c", { status: "normal", note: "" }],
+    ["gone", { status: "needs_evidence", note: "receipt?" }],
+  ]);
+  // Sorted differently now, "gone" was deleted, "d" is new.
+  const results = [{ key: "c" }, { key: "d" }, { key: "a" }, { key: "b" }];
+  const { carried, kept, orphans } = mergeReviews(previous, results);
+  assert.equal(kept, 2);
+  assert.deepEqual(carried[0], { status: "normal", note: "" });
+  assert.equal(carried[1], undefined);
+  assert.deepEqual(carried[2], { status: "confirmed", note: "dup invoice" });
+  assert.equal(carried[3], undefined, "an empty review is not carried");
+  assert.deepEqual(orphans, [{ key: "gone", status: "needs_evidence", note: "receipt?" }]);
+});
+
+test("every message exists in Korean and English", () => {
+  assert.deepEqual(missingKeys(), { en: [], ko: [] });
+});
