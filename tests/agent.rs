@@ -444,6 +444,9 @@ fn add_in_endpoints() {
         agent.get("/api/v1/runs/nope/rows").error_code(),
         "no_such_run"
     );
+    let bad_band = agent.get(&format!("/api/v1/runs/{run_id}/rows?band=hgh"));
+    assert_eq!(bad_band.status, 422);
+    assert_eq!(bad_band.error_code(), "bad_band");
 
     // The history as data and as the five sheets the workbook holds.
     let history = agent.get("/api/v1/history").json();

@@ -23,10 +23,6 @@ function reasons(record) {
   return (record.reasons ?? []).map((r) => r.text?.[lang()] ?? r.text ?? "").join(" · ");
 }
 
-function bandText(band) {
-  return t(band);
-}
-
 // ---------------------------------------------------------------- render
 
 function renderLabels() {
@@ -63,7 +59,7 @@ function renderRuns() {
 function renderFilters() {
   const band = $("filter-band");
   const chosenBand = band.value;
-  fill(band, el("option", { value: "", text: t("dash_all") }), ["high", "medium", "low"].map((b) => el("option", { value: b, text: bandText(b) })));
+  fill(band, el("option", { value: "", text: t("dash_all") }), ["high", "medium", "low"].map((b) => el("option", { value: b, text: t(b) })));
   band.value = chosenBand;
   const dept = $("filter-dept");
   const chosenDept = dept.value;
@@ -79,7 +75,7 @@ function renderTable(rows) {
       "tr",
       { "data-band": r.band },
       el("td", { class: `num band-${r.band}`, text: r.score.toFixed(1) }),
-      el("td", { text: bandText(r.band) }),
+      el("td", { text: t(r.band) }),
       el("td", { class: "num", text: String(r.row) }),
       el("td", { text: r.date }),
       el("td", { text: r.department }),
@@ -128,21 +124,22 @@ async function openRun(run) {
   renderRuns();
   $("run-card").hidden = false;
   $("run-title").textContent = `${t("dash_table")} · ${run.workbook} · ${run.sheet}`;
-  const top = await getJson(`runs/${encodeURIComponent(run.id)}/rows?limit=10`);
-  state.departments = top.departments;
+  // Filters were just reset, so the first page starts with the ten highest.
+  const page = await loadPage();
+  state.departments = page.departments;
   renderFilters();
   fill(
     $("run-summary"),
     bandCounts({ high: run.high, medium: run.medium, low: run.low }),
     el("h3", { text: t("top10") }),
     topList(
-      top.rows.map((r) => ({ row: r.row, score: r.score, band: r.band, title: `${r.department} · ${r.vendor}`, detail: `${t("row", { row: r.row })} · ${r.date} · ${formatNumber(r.amount)}`, reasons: reasons(r) })),
+      page.rows.slice(0, 10).map((r) => ({ row: r.row, score: r.score, band: r.band, title: `${r.department} · ${r.vendor}`, detail: `${t("row", { row: r.row })} · ${r.date} · ${formatNumber(r.amount)}`, reasons: reasons(r) })),
       null,
     ),
   );
-  await loadPage();
 }
 
+/** Loads and shows the current page; returns it. */
 async function loadPage() {
   const params = new URLSearchParams({ offset: String(state.offset), limit: String(PAGE) });
   if ($("filter-band").value) params.set("band", $("filter-band").value);
@@ -151,6 +148,7 @@ async function loadPage() {
   const page = await getJson(`runs/${encodeURIComponent(state.run.id)}/rows?${params}`);
   state.total = page.total;
   renderTable(page.rows);
+  return page;
 }
 
 async function upload(file) {

@@ -45,30 +45,24 @@ export async function sheetExtent(name) {
   });
 }
 
+/** One rectangle's values, in one sync. */
+async function readRange(context, sheet, row, column, rows, columns) {
+  const range = sheet.getRangeByIndexes(row, column, rows, columns);
+  range.load("values");
+  await context.sync();
+  return range.values;
+}
+
 /** Rows [start, start + count) × columns [0, width) as Office.js values. */
 export async function readRows(name, start, count, width) {
-  return Excel.run(async (context) => {
-    const range = worksheet(context, name).getRangeByIndexes(start, 0, count, width);
-    range.load("values");
-    await context.sync();
-    return range.values;
-  });
+  return Excel.run((context) => readRange(context, worksheet(context, name), start, 0, count, width));
 }
 
 /** Reads rows [start, start + total) of `width` columns in blocks. */
 export async function readBlocks(name, { start = 0, total, width, column = 0, onBlock, cancelled }) {
   return Excel.run(async (context) => {
     const sheet = worksheet(context, name);
-    return readInBlocks(
-      async (at, count) => {
-        const range = sheet.getRangeByIndexes(at, column, count, width);
-        range.load("values");
-        await context.sync();
-        return range.values;
-      },
-      total,
-      { start, onBlock, cancelled },
-    );
+    return readInBlocks((at, count) => readRange(context, sheet, at, column, count, width), total, { start, onBlock, cancelled });
   });
 }
 
@@ -202,16 +196,7 @@ export async function selectRowByKey(name, { key, row, keyColumn, headerIndex, w
     let index = String(cell.values[0][0]) === key ? row - 1 : -1;
     if (index < 0) {
       const first = headerIndex + 1;
-      const keys = await readInBlocks(
-        async (at, count) => {
-          const range = sheet.getRangeByIndexes(at, keyColumn, count, 1);
-          range.load("values");
-          await context.sync();
-          return range.values;
-        },
-        used.rowIndex + used.rowCount - first,
-        { start: first },
-      );
+      const keys = await readInBlocks((at, count) => readRange(context, sheet, at, keyColumn, count, 1), used.rowIndex + used.rowCount - first, { start: first });
       const found = keys.findIndex((k) => String(k[0]) === key);
       if (found >= 0) index = first + found;
     }

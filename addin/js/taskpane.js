@@ -94,14 +94,13 @@ function renderMappingProblems() {
 
 function renderSummary(summary) {
   const { bands, top, rows, seconds, kept, orphans, orphansSaved, orphansUnsaved } = summary;
-  const items = top.map((item) => ({ ...item, band: item.band }));
   const parts = [
     el("p", { class: "done", text: t("done_score", { rows: formatNumber(rows), seconds }) }),
     el("h3", { text: t("bands") }),
     bandCounts(bands),
     el("h3", { text: t("top10") }),
     el("p", { class: "muted", text: t("top10_hint") }),
-    topList(items, (item) => selectRow(item)),
+    topList(top, (item) => selectRow(item)),
   ];
   if (kept) parts.push(el("p", { class: "note", text: t("kept_reviews", { n: kept }) }));
   if (orphans.length) {
@@ -312,7 +311,6 @@ async function runScore(bar) {
     orphansUnsaved: orphans.length - savable.length,
   };
   renderSummary(state.lastSummary);
-  await preview();
 }
 
 async function selectRow(item) {

@@ -3,7 +3,7 @@
 // Text is always set as text, never as HTML: ledger values reach the page.
 
 import { t } from "./i18n.js";
-import { AgentError, saveToken } from "./api.js";
+import { AgentError, hasToken, saveToken } from "./api.js";
 
 /** An element with attributes (and on* listeners) and children. */
 export function el(tag, attrs = {}, ...children) {
@@ -37,7 +37,8 @@ export function describeError(error) {
       return { kind: "down", title: t("agent_down"), steps };
     }
     if (error.kind === "token") {
-      return { kind: "token", title: t("no_token"), steps: [t("no_token_steps")] };
+      // A key sent and refused reads differently from no key at all.
+      return { kind: "token", title: hasToken() ? t("bad_token") : t("no_token"), steps: [t("no_token_steps")] };
     }
     if (error.code === "paused") return { kind: "paused", title: t("paused"), steps: [] };
     if (["no_header", "missing_columns", "empty_sheet", "mapped_header_not_found"].includes(error.code)) {

@@ -14,7 +14,7 @@ use super::errors::{request_lang, ApiError, Refusal};
 use super::rows::{self, ScoreRequest};
 use super::AppState;
 use crate::i18n::{Lang, Text};
-use crate::ingest::{self, Field, Format, Grid, IngestOptions};
+use crate::ingest::{self, Field, Format, IngestOptions};
 use crate::pipeline::{self, RowOut, Summary};
 use crate::store::{NewReview, RowFilter, RunMeta};
 
@@ -285,27 +285,23 @@ fn score_and_record(
     let t0 = Instant::now();
     let (ledger, workbook, sha) = match input {
         ScoreInput::Json(bytes) => {
-            let request: ScoreRequest = serde_json::from_slice(&bytes).map_err(|e| bad_json(&e))?;
+            let mut request: ScoreRequest =
+                serde_json::from_slice(&bytes).map_err(|e| bad_json(&e))?;
             let sha = sha256_hex(&bytes);
             drop(bytes);
-            let workbook = query.workbook.unwrap_or(request.workbook);
+            let workbook = query
+                .workbook
+                .unwrap_or(std::mem::take(&mut request.workbook));
             let workbook = if workbook.trim().is_empty() {
                 "workbook".to_string()
             } else {
                 workbook
             };
-            let mut options = IngestOptions::default();
-            for (field, header) in &request.map {
-                options
-                    .overrides
-                    .push(ingest::parse_override(&format!("{field}={header}"))?);
-            }
-            let grid = Grid {
-                sheet: query.sheet.unwrap_or(request.sheet),
-                first_row: 1,
-                rows: request.rows.0,
-                date1904: request.date1904,
+            let options = IngestOptions {
+                overrides: request.overrides()?,
+                ..Default::default()
             };
+            let grid = request.into_grid(query.sheet);
             (
                 ingest::ledger_from_grid(grid, &workbook, &options)?,
                 workbook,
@@ -553,13 +549,30 @@ async fn run_rows(
     let state = state.into_inner();
     let id = id.into_inner();
     let query = query.into_inner();
+    let bands: Vec<String> = query
+        .band
+        .split(',')
+        .map(|b| b.trim().to_string())
+        .filter(|b| !b.is_empty())
+        .collect();
+    // An unknown band would otherwise filter nothing and return every row.
+    if let Some(bad) = bands
+        .iter()
+        .find(|b| !["high", "medium", "low"].contains(&b.as_str()))
+    {
+        return Err(Refusal(
+            ApiError::unprocessable(
+                "bad_band",
+                Text::new(
+                    format!("알 수 없는 등급입니다: {bad:?} (high, medium, low)"),
+                    format!("unknown band {bad:?} (use high, medium or low)"),
+                ),
+            ),
+            lang,
+        ));
+    }
     let filter = RowFilter {
-        bands: query
-            .band
-            .split(',')
-            .map(|b| b.trim().to_string())
-            .filter(|b| !b.is_empty())
-            .collect(),
+        bands,
         department: query.department,
         text: query.q,
         reviewed: query.reviewed,
@@ -615,16 +628,8 @@ async fn columns(req: HttpRequest, payload: web::Payload) -> Reply {
         .map_err(refuse(lang))?;
     let body = blocking(lang, move || {
         let request: ScoreRequest = serde_json::from_slice(&bytes).map_err(|e| bad_json(&e))?;
-        let mut overrides = Vec::new();
-        for (field, header) in &request.map {
-            overrides.push(ingest::parse_override(&format!("{field}={header}"))?);
-        }
-        let grid = Grid {
-            sheet: request.sheet,
-            first_row: 1,
-            rows: request.rows.0,
-            date1904: request.date1904,
-        };
+        let overrides = request.overrides()?;
+        let grid = request.into_grid(None);
         let found = ingest::header::detect_columns(&grid, &overrides);
         let fields: Vec<FieldInfo> = Field::ALL
             .iter()

@@ -7,7 +7,7 @@ use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-use crate::ingest::Cell;
+use crate::ingest::{self, Cell, Field, Grid, IngestError};
 
 /// Excel's own sheet height.
 pub const MAX_ROWS: usize = 1_048_576;
@@ -32,6 +32,26 @@ pub struct ScoreRequest {
     /// True when the workbook counts dates from 1904 (Excel for Mac's old default).
     #[serde(default)]
     pub date1904: bool,
+}
+
+impl ScoreRequest {
+    /// The `map` as the pipeline's header overrides (as `--map` gives them).
+    pub fn overrides(&self) -> Result<Vec<(Field, String)>, IngestError> {
+        self.map
+            .iter()
+            .map(|(field, header)| ingest::parse_override(&format!("{field}={header}")))
+            .collect()
+    }
+
+    /// The rows as a grid from A1, so row numbers are the sheet's own.
+    pub fn into_grid(self, sheet: Option<String>) -> Grid {
+        Grid {
+            sheet: sheet.unwrap_or(self.sheet),
+            first_row: 1,
+            rows: self.rows.0,
+            date1904: self.date1904,
+        }
+    }
 }
 
 #[derive(Debug)]

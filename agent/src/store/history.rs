@@ -252,14 +252,12 @@ impl Store {
         // The filter is built from fixed clauses; every value is a parameter.
         let mut clauses = vec!["s.run_id = ?".to_string()];
         let mut values: Vec<rusqlite::types::Value> = vec![id.to_string().into()];
-        let bands: Vec<&String> = filter
-            .bands
-            .iter()
-            .filter(|b| ["high", "medium", "low"].contains(&b.as_str()))
-            .collect();
-        if !bands.is_empty() {
-            clauses.push(format!("s.band IN ({})", vec!["?"; bands.len()].join(", ")));
-            values.extend(bands.into_iter().map(|b| b.clone().into()));
+        if !filter.bands.is_empty() {
+            clauses.push(format!(
+                "s.band IN ({})",
+                vec!["?"; filter.bands.len()].join(", ")
+            ));
+            values.extend(filter.bands.iter().map(|b| b.clone().into()));
         }
         if let Some(department) = filter.department.as_ref().filter(|d| !d.is_empty()) {
             clauses.push("s.department = ?".into());
