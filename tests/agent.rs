@@ -188,7 +188,8 @@ fn score_review_restart_and_history() {
             "부서×월 플래그",
             "검토 결과",
             "월별 상위 10",
-            "반복 플래그"
+            "반복 플래그",
+            "감사 앵커"
         ]
     );
     let runs_sheet = book.worksheet_range("실행 이력").unwrap();
@@ -468,7 +469,8 @@ fn add_in_endpoints() {
             "부서×월 플래그",
             "검토 결과",
             "월별 상위 10",
-            "반복 플래그"
+            "반복 플래그",
+            "감사 앵커"
         ]
     );
     let first = &history["sheets"][0]["rows"][0];

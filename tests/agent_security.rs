@@ -125,6 +125,136 @@ fn hosts_tokens_and_origins() {
     assert_eq!(status, 200, "{text}");
 }
 
+/// Spellings of `path` that a router, a proxy or a browser might take for
+/// the same route: percent-encoded characters (each segment's first, then
+/// every one, in both hex cases), double encoding, dot segments (plain and
+/// encoded), doubled slashes, other letter cases, a trailing slash or
+/// semicolon, backslashes, an encoded slash and the absolute form.
+fn spellings(path: &str, port: u16) -> Vec<String> {
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let join = |parts: &[String]| format!("/{}", parts.join("/"));
+    let owned: Vec<String> = segments.iter().map(|s| s.to_string()).collect();
+    let mut out = Vec::new();
+    for (i, segment) in segments.iter().enumerate() {
+        let first = segment.as_bytes()[0];
+        for encoded in [format!("%{first:02x}"), format!("%{first:02X}")] {
+            let mut parts = owned.clone();
+            parts[i] = format!("{encoded}{}", &segment[1..]);
+            out.push(join(&parts));
+        }
+        let mut parts = owned.clone();
+        parts[i] = format!("%25{first:02x}{}", &segment[1..]);
+        out.push(join(&parts));
+        // Dot segments and doubled slashes around this segment.
+        for (before, after) in [
+            ("", "/."),
+            ("", "/%2e"),
+            ("x/../", ""),
+            ("x/%2e%2e/", ""),
+            ("/", ""),
+            ("", "/"),
+        ] {
+            let mut parts = owned.clone();
+            parts[i] = format!("{before}{segment}{after}");
+            out.push(join(&parts));
+        }
+        let mut parts = owned.clone();
+        parts[i] = segment.to_uppercase();
+        out.push(join(&parts));
+    }
+    let every: String = path
+        .bytes()
+        .map(|b| {
+            if b == b'/' {
+                "/".to_string()
+            } else {
+                format!("%{b:02x}")
+            }
+        })
+        .collect();
+    out.push(every);
+    out.push(path.to_uppercase());
+    out.push(format!("/{path}"));
+    out.push(format!("{path}/"));
+    out.push(format!("{path};"));
+    out.push(format!("{path}/."));
+    out.push(format!("/./{}", &path[1..]));
+    out.push(path.replace('/', "\\"));
+    out.push(path.replacen('/', "%2f", 2).replacen("%2f", "/", 1));
+    out.push(format!("https://localhost:{port}{path}"));
+    out.push(format!("https://localhost:{port}/%61{}", &path[2..]));
+    out
+}
+
+#[test]
+fn no_spelling_of_a_path_reaches_a_handler_without_the_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let agent = Agent::start(dir.path());
+    let own = format!("localhost:{}", agent.port);
+    let wait = Duration::from_secs(10);
+    // A run and a review exist, so a leaking route would have data to show.
+    agent
+        .post_json("/api/v1/score", &common::agent::demo_score_request(300, 3))
+        .expect(200);
+    agent
+        .post_json(
+            "/api/v1/reviews",
+            &json!({ "reviews": [{ "key": "real-review", "status": "normal" }] }),
+        )
+        .expect(200);
+
+    let mut tried = 0;
+    for (method, path) in api_routes(&agent) {
+        for spelled in spellings(&path, agent.port) {
+            let body =
+                json!({ "reviews": [{ "key": format!("bypass {spelled}"), "status": "confirmed" }],
+                               "rows": [["집행일자", "집행금액"], ["2024-01-02", 1000]] })
+                .to_string();
+            let head = format!(
+                "{method} {spelled} HTTP/1.1\r\nHost: {own}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let (status, text) = agent.raw(head.as_bytes(), wait);
+            tried += 1;
+            assert!(
+                status >= 400,
+                "{method} {spelled} without a token answered {status}: {}",
+                &text[..text.len().min(400)]
+            );
+            // A refusal never carries the data it guards.
+            assert!(
+                !text.contains("real-review") && !text.contains("\"run_id\""),
+                "{method} {spelled}: {text}"
+            );
+        }
+    }
+    assert!(tried > 300, "{tried} spellings tried");
+
+    // Nothing was saved or scored through any of them.
+    let reviews = agent.get("/api/v1/reviews").json();
+    let keys: Vec<&str> = reviews["reviews"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["real-review"], "a review got in without the token");
+    let runs = agent.get("/api/v1/runs").json();
+    assert_eq!(
+        runs["runs"].as_array().unwrap().len(),
+        1,
+        "a run got in without the token"
+    );
+
+    // The spellings the router does decode still work with the token.
+    let auth = format!("Authorization: Bearer {}\r\n", agent.token);
+    let (status, text) = agent.raw(&request("GET", "/%61pi/v1/runs", Some(&own), &auth), wait);
+    assert_eq!(status, 200, "{text}");
+    // An unknown path inside the API is refused without the token too.
+    let (status, text) = agent.raw(&request("GET", "/api/v1/nope", Some(&own), ""), wait);
+    assert_eq!(status, 401, "{text}");
+}
+
 #[test]
 fn oversized_bodies_and_sheets_are_refused() {
     let dir = tempfile::tempdir().unwrap();
@@ -305,4 +435,571 @@ fn acknowledged_reviews_survive_sigkill() {
         out.contains("integrity_check: ok") && out.contains("hash chain intact"),
         "{out}"
     );
+}
+
+/// The head of a POST with a declared body, without the body.
+fn post_head(agent: &Agent, path: &str, length: usize) -> String {
+    format!(
+        "POST {path} HTTP/1.1\r\nHost: localhost:{}\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: {length}\r\n\r\n",
+        agent.port, agent.token
+    )
+}
+
+#[test]
+fn stalled_and_trickling_uploads_are_cut_off_and_do_not_hold_scoring() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let agent = Agent::start(dir.path());
+    let wait = Duration::from_secs(40);
+    // Four uploads that declare a megabyte and send three bytes, on every
+    // body-reading route; before the fix two of them held both scoring slots.
+    let mut stalled: Vec<_> = [
+        "/api/v1/score",
+        "/api/v1/score",
+        "/api/v1/reviews",
+        "/api/v1/columns",
+    ]
+    .iter()
+    .map(|path| {
+        let mut tls = agent.tls(wait);
+        tls.write_all(post_head(&agent, path, 1_000_000).as_bytes())
+            .unwrap();
+        tls.write_all(b"{\"r").unwrap();
+        tls.flush().unwrap();
+        tls
+    })
+    .collect();
+    // One that keeps sending, one byte a second: never idle, always too slow.
+    let mut trickle = agent.tls(Duration::from_millis(900));
+    trickle
+        .write_all(post_head(&agent, "/api/v1/reviews?lang=en", 100_000).as_bytes())
+        .unwrap();
+    let trickler = std::thread::spawn(move || {
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(30) {
+            if trickle
+                .write_all(b" ")
+                .and_then(|()| trickle.flush())
+                .is_err()
+            {
+                break;
+            }
+            // Listen between bytes: the answer comes while we still send.
+            let answer = common::agent::read_response(&mut trickle, Duration::from_millis(900));
+            if answer.0 != 0 {
+                return answer;
+            }
+        }
+        (0, String::new())
+    });
+    std::thread::sleep(Duration::from_millis(300));
+
+    // A real Score goes through at once.
+    let started = Instant::now();
+    agent
+        .post_json("/api/v1/score", &common::agent::demo_score_request(500, 2))
+        .expect(200);
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "a real score waited {:?} behind stalled uploads",
+        started.elapsed()
+    );
+
+    // The stalled ones are answered 408 and closed within the idle timeout.
+    for tls in &mut stalled {
+        let (status, text) = common::agent::read_response(tls, Duration::from_secs(20));
+        assert_eq!(status, 408, "{text}");
+        assert!(text.contains("body_timeout"), "{text}");
+        assert!(
+            text.to_ascii_lowercase().contains("connection: close"),
+            "{text}"
+        );
+        let mut rest = [0u8; 16];
+        assert!(
+            matches!(std::io::Read::read(tls, &mut rest), Ok(0) | Err(_)),
+            "the connection is closed"
+        );
+    }
+    let (status, text) = trickler.join().unwrap();
+    assert_eq!(status, 408, "{text}");
+    assert!(text.contains("too slowly"), "{text}");
+
+    // A body without a declared length is refused at once.
+    let chunked = format!(
+        "POST /api/v1/reviews HTTP/1.1\r\nHost: localhost:{}\r\nAuthorization: Bearer {}\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{{\"rev\r\n",
+        agent.port, agent.token
+    );
+    let (status, text) = agent.raw(chunked.as_bytes(), Duration::from_secs(10));
+    assert_eq!(status, 411, "{text}");
+    assert!(text.contains("length_required"), "{text}");
+    assert_eq!(agent.get("/api/v1/health").status, 200);
+}
+
+#[test]
+fn parallel_large_bodies_wait_their_turn_within_a_memory_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let agent = Agent::start(dir.path());
+    // 24 review bodies with a 30 MB note and 24 column-detection bodies of
+    // 30 MB of rows, all at once (before: 60 of them took the agent to 3.7 GB).
+    let note = "가".repeat(10 << 20);
+    let review = serde_json::to_vec(
+        &json!({ "reviews": [{ "key": "k", "status": "normal", "note": note }] }),
+    )
+    .unwrap();
+    let row: Vec<String> = (0..50).map(|i| format!("셀{i}")).collect();
+    let rows = vec![row; 30_000];
+    let columns = serde_json::to_vec(&json!({ "rows": rows })).unwrap();
+    assert!(review.len() > 29 << 20 && columns.len() > 5 << 20);
+    let review = std::sync::Arc::new(review);
+    let columns = std::sync::Arc::new(columns);
+    let senders: Vec<_> = (0..48)
+        .map(|i| {
+            let (http, auth) = (agent.http.clone(), format!("Bearer {}", agent.token));
+            let (path, body) = if i % 2 == 0 {
+                (agent.url("/api/v1/reviews?lang=en"), review.clone())
+            } else {
+                (agent.url("/api/v1/columns"), columns.clone())
+            };
+            std::thread::spawn(move || {
+                let response = http
+                    .post(&path)
+                    .header("Authorization", &auth)
+                    .header("Content-Type", "application/json")
+                    .send(&body[..])
+                    .expect("every request is answered");
+                response.status().as_u16()
+            })
+        })
+        .collect();
+    let statuses: Vec<u16> = senders.into_iter().map(|s| s.join().unwrap()).collect();
+    // The long notes are refused (422), the columns answered (200); none is
+    // dropped; some may be told to come back (503 busy).
+    assert!(
+        statuses.iter().all(|s| [200, 422, 503].contains(s)),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().filter(|&&s| s == 422).count() >= 20,
+        "{statuses:?}"
+    );
+    let peak = agent.peak_rss_mb().unwrap_or(0.0);
+    eprintln!("peak agent RSS with 48 parallel large bodies: {peak:.0} MB");
+    assert!(peak < 1500.0, "peak resident memory {peak:.0} MB");
+    assert_eq!(agent.get("/api/v1/health").status, 200);
+}
+
+#[test]
+fn stored_texts_are_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let agent = Agent::start(dir.path());
+    // A workbook name of a megabyte, by query and in the JSON body.
+    let long = "w".repeat(1 << 20);
+    let mut request = common::agent::demo_score_request(200, 1);
+    let reply = agent.post_json(
+        &format!("/api/v1/score?lang=en&workbook={}", "q".repeat(300)),
+        &request,
+    );
+    reply.expect(422);
+    assert_eq!(reply.error_code(), "text_too_long");
+    assert!(reply.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("workbook name"));
+    request["workbook"] = json!(long);
+    let reply = agent.post_json("/api/v1/score", &request);
+    assert_eq!(
+        (reply.status, reply.error_code().as_str()),
+        (422, "text_too_long")
+    );
+    request["workbook"] = json!("a.xlsx");
+    request["sheet"] = json!("s".repeat(300));
+    assert_eq!(agent.post_json("/api/v1/score", &request).status, 422);
+    // Review fields.
+    for review in [
+        json!({ "key": "k".repeat(65), "status": "normal" }),
+        json!({ "key": "k", "status": "normal", "reviewer": "r".repeat(201) }),
+        json!({ "key": "k", "status": "normal", "note": "n".repeat(10_001) }),
+    ] {
+        let reply = agent.post_json("/api/v1/reviews", &json!({ "reviews": [review] }));
+        assert_eq!(
+            (reply.status, reply.error_code().as_str()),
+            (422, "text_too_long")
+        );
+    }
+    // A cell longer than Excel allows is refused naming it.
+    let mut request = common::agent::demo_score_request(50, 1);
+    request["rows"][3][4] = json!("x".repeat(40_000));
+    let reply = agent.post_json("/api/v1/score?lang=en", &request);
+    assert_eq!(
+        (reply.status, reply.error_code().as_str()),
+        (422, "long_cell")
+    );
+    assert!(reply.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("cell E4"));
+    // Nothing was recorded, and the run list stays small.
+    let runs = agent.get("/api/v1/runs");
+    assert!(runs.body.len() < 1000, "{} bytes", runs.body.len());
+}
+
+#[test]
+fn connections_are_capped_and_idle_ones_closed() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let agent = Agent::start(dir.path());
+    let before = agent.open_fds().unwrap();
+    // 700 connections that finish the TLS handshake (where the agent takes
+    // them) and then send nothing.
+    let mut idle = Vec::new();
+    for _ in 0..700 {
+        let mut tls = agent.tls(Duration::from_millis(200));
+        let _ = tls.conn.complete_io(&mut tls.sock);
+        let _ = tls.flush();
+        idle.push(tls);
+    }
+    let held = agent.open_fds().unwrap();
+    eprintln!("agent descriptors: {before} at rest, {held} with 700 idle connections");
+    assert!(
+        held < before + 530,
+        "{held} descriptors open (cap 512 connections)"
+    );
+    // Idle connections are closed (10 s for a request head), and the agent
+    // answers again.
+    let started = Instant::now();
+    let (status, _) = agent.raw(
+        &request(
+            "GET",
+            "/api/v1/health",
+            Some(&format!("localhost:{}", agent.port)),
+            &format!("Authorization: Bearer {}\r\n", agent.token),
+        ),
+        Duration::from_secs(30),
+    );
+    assert_eq!(status, 200);
+    eprintln!(
+        "a request behind them was answered after {:?}",
+        started.elapsed()
+    );
+    assert!(started.elapsed() < Duration::from_secs(25));
+    drop(idle);
+}
+
+#[test]
+fn query_errors_offsets_and_framing() {
+    let dir = tempfile::tempdir().unwrap();
+    let agent = Agent::start(dir.path());
+    let run = agent
+        .post_json("/api/v1/score", &common::agent::demo_score_request(300, 1))
+        .json()["run_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // A malformed query string gets the JSON error format, not plain text.
+    let reply = agent.get(&format!("/api/v1/runs/{run}/rows?offset=minus"));
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.error_code(), "bad_query");
+    // An offset past 2^63 does not wrap round to the first page.
+    let reply = agent.get(&format!("/api/v1/runs/{run}/rows?offset={}", 1u64 << 63));
+    assert_eq!(
+        (reply.status, reply.error_code().as_str()),
+        (422, "bad_offset")
+    );
+    let last = agent
+        .get(&format!("/api/v1/runs/{run}/rows?offset={}", i64::MAX))
+        .json();
+    assert!(last["rows"].as_array().unwrap().is_empty(), "{last}");
+    // The dashboard may not be framed; the task pane only by Office.
+    let dashboard = agent.get("/addin/index.html");
+    assert_eq!(dashboard.header("X-Frame-Options"), Some("DENY"));
+    assert_eq!(
+        dashboard.header("Content-Security-Policy"),
+        Some("frame-ancestors 'none'")
+    );
+    let pane = agent.get("/addin/taskpane.html");
+    assert_eq!(pane.header("X-Frame-Options"), None);
+    let csp = pane.header("Content-Security-Policy").unwrap();
+    assert!(
+        csp.starts_with("frame-ancestors 'self' https://*.office.com"),
+        "{csp}"
+    );
+    let api = agent.get("/api/v1/health");
+    assert_eq!(
+        api.header("Content-Security-Policy"),
+        Some("frame-ancestors 'none'")
+    );
+}
+
+/// Makes a run whose scored rows never got in, as a crash between the
+/// answer and the rows leaves it.
+fn interrupted_run(data_dir: &std::path::Path) -> String {
+    use ledgerlens::ingest::{ledger_from_grid, IngestOptions};
+    let mut store = ledgerlens::store::Store::open(&data_dir.join("ledgerlens.sqlite")).unwrap();
+    let grid = ledgerlens::demo::generate(300, 4).to_grid();
+    let ledger = ledger_from_grid(grid, "cut.xlsx", &IngestOptions::default()).unwrap();
+    let scored =
+        ledgerlens::pipeline::score(ledger, &ledgerlens::config::Config::default()).unwrap();
+    let meta = ledgerlens::store::RunMeta {
+        actor: "tester".into(),
+        workbook: "cut.xlsx".into(),
+        input_sha256: "00".into(),
+        config_json: "{}".into(),
+        ingest_s: 0.0,
+    };
+    store.record_run_header(&meta, &scored).unwrap()
+}
+
+#[test]
+fn interrupted_runs_are_marked_and_removed_with_an_audit_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let cut = interrupted_run(dir.path());
+    let agent = Agent::start(dir.path());
+    let done = agent
+        .post_json("/api/v1/score", &common::agent::demo_score_request(300, 1))
+        .json()["run_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let runs = agent.get("/api/v1/runs").json();
+    let state: Vec<(String, bool)> = runs["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap().to_string(),
+                r["interrupted"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        state.contains(&(cut.clone(), true)) && state.contains(&(done.clone(), false)),
+        "{state:?}"
+    );
+    // `history verify` says so, without calling it tampering.
+    let data = dir.path().to_str().unwrap();
+    let o = common::run(&["history", "verify", "--data-dir", data, "--lang", "en"]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    assert!(
+        common::stdout(&o).contains(&format!("interrupted run: {cut}")),
+        "{}",
+        common::stdout(&o)
+    );
+    // A complete run is evidence: it cannot be removed.
+    let reply = agent.delete(&format!("/api/v1/runs/{done}"));
+    assert_eq!(
+        (reply.status, reply.error_code().as_str()),
+        (409, "run_not_interrupted")
+    );
+    let reply = agent.delete(&format!("/api/v1/runs/{cut}"));
+    reply.expect(200);
+    assert_eq!(reply.json()["removed"], cut.as_str());
+    assert_eq!(agent.delete(&format!("/api/v1/runs/{cut}")).status, 404);
+    drop(agent);
+    let o = common::run(&["history", "verify", "--data-dir", data, "--lang", "en"]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    assert!(
+        !common::stdout(&o).contains("interrupted run"),
+        "{}",
+        common::stdout(&o)
+    );
+    let conn = rusqlite::Connection::open(dir.path().join("ledgerlens.sqlite")).unwrap();
+    let detail: String = conn
+        .query_row(
+            "SELECT detail_json FROM audit_events WHERE kind = 'run_removed'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(detail.contains(&cut), "{detail}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_damaged_database_is_refused_with_where_the_backup_is() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let agent = Agent::start(dir.path());
+        agent
+            .post_json("/api/v1/score", &common::agent::demo_score_request(2000, 1))
+            .expect(200);
+        agent
+            .post_json(
+                "/api/v1/reviews",
+                &json!({ "reviews": [{ "key": "k1", "status": "normal" }] }),
+            )
+            .expect(200);
+    }
+    // The next start takes the first automatic backup (a used store, none yet).
+    drop(Agent::start(dir.path()));
+    let backups: Vec<_> = std::fs::read_dir(dir.path().join("backups"))
+        .unwrap()
+        .flatten()
+        .collect();
+    assert_eq!(backups.len(), 1, "{backups:?}");
+    let backup = backups[0].path();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&backup).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+
+    // Garbage over a page in the middle of the file (its pages moved in
+    // from the write-ahead log first, as a clean stop would).
+    let db = dir.path().join("ledgerlens.sqlite");
+    checkpoint(&db);
+    let mut bytes = std::fs::read(&db).unwrap();
+    let middle = (bytes.len() / 4096 / 2) * 4096;
+    for b in &mut bytes[middle..middle + 4096] {
+        *b = 0x5a;
+    }
+    std::fs::write(&db, &bytes).unwrap();
+    let out =
+        start_briefly(dir.path(), &["--lang", "en"]).expect("a damaged store must not be served");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a damaged store must not be served"
+    );
+    let err = common::stderr(&out);
+    assert!(
+        err.contains("is damaged and will not be written to"),
+        "{err}"
+    );
+    assert!(err.contains(&backup.display().to_string()), "{err}");
+}
+
+/// Moves every page from the write-ahead log into the database file.
+fn checkpoint(db: &std::path::Path) {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+}
+
+/// Starts the agent on `dir`: its output if it exited, `None` (after
+/// stopping it) once it announced it is serving.
+fn start_briefly(dir: &std::path::Path, args: &[&str]) -> Option<std::process::Output> {
+    use std::io::BufRead;
+    let mut child = common::ledgerlens()
+        .args(["serve", "--port", "0", "--no-tray"])
+        .args(args)
+        .arg("--data-dir")
+        .arg(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if line.trim().starts_with("url: ") {
+                let _ = tx.send(true);
+            }
+            text.push_str(&line);
+        }
+        let _ = tx.send(false);
+    });
+    let serving = rx.recv_timeout(Duration::from_secs(30)).unwrap_or(false);
+    if serving {
+        let _ = child.kill();
+        let _ = child.wait();
+        return None;
+    }
+    Some(child.wait_with_output().unwrap())
+}
+
+/// Flips one random bit of a used database, many times over: the agent
+/// either refuses the file at start, or every review it acknowledges is
+/// there after a restart (before: 2 of 40 acknowledged reviews vanished).
+#[test]
+fn bit_flips_never_lose_an_acknowledged_review() {
+    use rand::{Rng, SeedableRng};
+    let good = tempfile::tempdir().unwrap();
+    {
+        let agent = Agent::start(good.path());
+        agent
+            .post_json("/api/v1/score", &common::agent::demo_score_request(1500, 2))
+            .expect(200);
+        let reviews: Vec<_> = (0..200)
+            .map(|i| json!({ "key": format!("old-{i}"), "status": "normal", "note": "메모" }))
+            .collect();
+        agent
+            .post_json("/api/v1/reviews", &json!({ "reviews": reviews }))
+            .expect(200);
+    }
+    checkpoint(&good.path().join("ledgerlens.sqlite"));
+    let db = std::fs::read(good.path().join("ledgerlens.sqlite")).unwrap();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(9);
+    let (mut refused, mut served) = (0, 0);
+    for trial in 0..40 {
+        let dir = tempfile::tempdir().unwrap();
+        for name in [
+            "ledgerlens.sqlite",
+            "audit.key",
+            "audit.anchor",
+            "token",
+            "ca.pem",
+            "ca-key.pem",
+            "localhost.pem",
+            "localhost-key.pem",
+            "localhost.expires",
+        ] {
+            let from = good.path().join(name);
+            if from.exists() {
+                std::fs::copy(&from, dir.path().join(name)).unwrap();
+            }
+        }
+        let mut bytes = db.clone();
+        // Past the 100-byte file header, which SQLite rejects on its own.
+        let at = rng.gen_range(100..bytes.len());
+        bytes[at] ^= 1 << rng.gen_range(0..8);
+        std::fs::write(dir.path().join("ledgerlens.sqlite"), &bytes).unwrap();
+        // A store the start-up check passes goes on serving; stop it and
+        // start it again below as a client would find it.
+        let out = start_briefly(dir.path(), &[]);
+        if let Some(out) = out {
+            assert_eq!(out.status.code(), Some(1), "trial {trial}");
+            assert!(
+                common::stderr(&out).contains("손상"),
+                "trial {trial}: {}",
+                common::stderr(&out)
+            );
+            refused += 1;
+            continue;
+        }
+        let agent = Agent::start(dir.path());
+        let key = format!("new-{trial}");
+        let reply = agent.post_json(
+            "/api/v1/reviews",
+            &json!({ "reviews": [{ "key": key, "status": "confirmed" }] }),
+        );
+        let acknowledged = reply.status == 200;
+        agent.kill();
+        if acknowledged {
+            let agent = Agent::start(dir.path());
+            let reviews = agent.get("/api/v1/reviews");
+            assert_eq!(
+                reviews.status, 200,
+                "trial {trial}: acknowledged, then unreadable"
+            );
+            assert!(
+                reviews.json()["reviews"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|r| r["key"] == key.as_str()),
+                "trial {trial}: an acknowledged review vanished"
+            );
+        }
+        served += 1;
+    }
+    eprintln!("bit flips: {refused} refused at start, {served} served without loss");
 }

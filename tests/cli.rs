@@ -275,3 +275,101 @@ fn scoring_is_deterministic() {
     };
     assert_eq!(run_once("a.jsonl"), run_once("b.jsonl"));
 }
+
+#[test]
+fn the_input_is_never_the_output_by_any_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = demo_file(dir.path(), 300, 1);
+    let before = sha(&input);
+    let hard = dir.path().join("h.xlsx");
+    std::fs::hard_link(&input, &hard).unwrap();
+    let mut names = vec![hard, dir.path().join("sub/../ledger.xlsx")];
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    #[cfg(unix)]
+    {
+        let link = dir.path().join("link.xlsx");
+        std::os::unix::fs::symlink(&input, &link).unwrap();
+        names.push(link);
+    }
+    for output in names {
+        for flag in ["-o", "--jsonl"] {
+            let o = run(&[
+                "score",
+                input.to_str().unwrap(),
+                flag,
+                output.to_str().unwrap(),
+                "--lang",
+                "en",
+            ]);
+            assert_eq!(o.status.code(), Some(1), "{flag} {}", output.display());
+            assert!(
+                stderr(&o).contains("never overwrites the input"),
+                "{}",
+                stderr(&o)
+            );
+            assert_eq!(
+                sha(&input),
+                before,
+                "{flag} {} changed the input",
+                output.display()
+            );
+        }
+    }
+}
+
+/// A write that fails part-way (here the file-size limit, as a full disk
+/// would) leaves the previous file as it was and no half-written one.
+#[cfg(unix)]
+#[test]
+fn a_failed_write_leaves_the_old_output_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = demo_file(dir.path(), 3000, 2);
+    let out = dir.path().join("out.xlsx");
+    std::fs::write(&out, b"the previous output").unwrap();
+    // SIGXFSZ ignored, so a write past the limit fails with EFBIG instead of
+    // killing the process: the program sees the error a full disk gives.
+    let o = std::process::Command::new("bash")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 64; exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_ledgerlens"))
+        .args([
+            "score",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--lang",
+            "en",
+        ])
+        .env("TMPDIR", dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("cannot write the output"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read(&out).unwrap(), b"the previous output");
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".part"))
+        .collect();
+    assert!(left.is_empty(), "temporary files left behind: {left:?}");
+    // Without the limit the same command replaces it with a whole workbook,
+    // readable by the user only.
+    let o = run(&[
+        "score",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let _: Xlsx<_> = open_workbook(&out).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&out).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+}

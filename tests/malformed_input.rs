@@ -453,3 +453,147 @@ fn dated_subtotal_lines_are_skipped_but_look_alike_vendors_are_kept() {
     assert_eq!(jsonl.unwrap().lines().count(), 2, "two payments kept");
     assert!(err.contains("Subtotal or total row (skipped): 2"), "{err}");
 }
+
+#[test]
+fn csv_past_the_sheet_limits_is_refused_like_xlsx() {
+    let dir = tempfile::tempdir().unwrap();
+    // 1,048,576 rows fit a sheet; the 1,048,577th does not.
+    let mut text = String::from("집행일자,집행금액\n");
+    text.push_str(&"1\n".repeat(1_048_576));
+    let f = dir.path().join("tall.csv");
+    write(&f, &text);
+    let (code, err, _) = score(&f, &["--lang", "en"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("tall.csv [tall] cell A1048577") && err.contains("at most 1048576 rows"),
+        "{err}"
+    );
+    let wide = dir.path().join("wide.csv");
+    write(
+        &wide,
+        &format!("집행일자,집행금액,{}\n", vec!["x"; 300].join(",")),
+    );
+    let (code, err, _) = score(&wide, &["--lang", "en"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("cell IW1") && err.contains("256 columns"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_row_far_down_is_named_as_a_row_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let far = common::small_ledger_xlsx(true);
+    let sheet = {
+        use std::io::Read;
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&far)).unwrap();
+        let mut xml = String::new();
+        zip.by_name("xl/worksheets/sheet1.xml")
+            .unwrap()
+            .read_to_string(&mut xml)
+            .unwrap();
+        xml.replace("XFD1048576", "A99999999")
+    };
+    let f = dir.path().join("deep.xlsx");
+    std::fs::write(
+        &f,
+        common::rewrite_entry(&far, "xl/worksheets/sheet1.xml", sheet.as_bytes()),
+    )
+    .unwrap();
+    let (code, err, _) = score(&f, &["--lang", "en"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("cell A99999999") && err.contains("1048576 rows"),
+        "{err}"
+    );
+    assert!(!err.contains("columns"), "{err}");
+}
+
+#[test]
+fn broken_sheet_xml_names_the_part_and_the_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = small_xlsx(dir.path());
+    let xml = {
+        use std::io::Read;
+        let mut zip =
+            zip::ZipArchive::new(std::io::Cursor::new(std::fs::read(&base).unwrap())).unwrap();
+        let mut xml = String::new();
+        zip.by_name("xl/worksheets/sheet1.xml")
+            .unwrap()
+            .read_to_string(&mut xml)
+            .unwrap();
+        xml
+    };
+    // Cut the XML in the middle of the rows, inside a tag.
+    let cut = xml.find("<row r=\"12\"").unwrap();
+    let broken = format!("{}<row r=\"12\"><c r=\"A12\" t=\"<<", &xml[..cut]);
+    let f = dir.path().join("broken.xlsx");
+    rewrite_entry(&base, &f, "xl/worksheets/sheet1.xml", broken.as_bytes());
+    let (code, err, _) = score(&f, &["--lang", "en"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("broken.xlsx") && err.contains("sheet 'Sheet1' XML, after cell"),
+        "{err}"
+    );
+    assert!(!err.contains("0..0"), "{err}");
+}
+
+#[test]
+fn a_huge_cell_is_named_not_echoed() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("long.csv");
+    write(
+        &f,
+        &ledger_csv(&[&format!(
+            "2024-01-02,총무과,여비,{},출장,1000",
+            "가".repeat(5_000_000)
+        )]),
+    );
+    let (code, err, _) = score(&f, &["--lang", "en"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("long.csv [long] cell D2") && err.contains("32767"),
+        "{err}"
+    );
+    assert!(err.len() < 1000, "the error echoed {} bytes", err.len());
+    // A header-less file with a long first row quotes an excerpt of it.
+    let g = dir.path().join("noheader.csv");
+    write(&g, &format!("{},b\n1,2\n", "z".repeat(20_000)));
+    let (code, err, _) = score(&g, &["--lang", "en"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("no header row") && err.len() < 2000,
+        "{} bytes: {}",
+        err.len(),
+        &err[..err.len().min(300)]
+    );
+}
+
+#[test]
+fn one_bad_byte_near_the_end_keeps_utf8_and_is_reported_by_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows: Vec<String> = (0..3000)
+        .map(|i| {
+            format!(
+                "2024-01-{:02},총무과,여비,거래처{},출장,{}",
+                i % 28 + 1,
+                i % 40,
+                1000 + i
+            )
+        })
+        .collect();
+    let refs: Vec<&str> = rows.iter().map(|s| s.as_str()).collect();
+    let mut bytes = ledger_csv(&refs).into_bytes();
+    bytes.extend_from_slice(b"2024-02-01,\xb4\xeb\xb1\xb8,\xff\xfe,x,y,500\n");
+    let f = dir.path().join("utf8.csv");
+    std::fs::write(&f, bytes).unwrap();
+    let (code, err, jsonl) = score(&f, &["--lang", "en"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("Bytes not valid in the file's encoding (shown as U+FFFD): 2"),
+        "{err}"
+    );
+    let jsonl = jsonl.unwrap();
+    assert_eq!(jsonl.lines().count(), 3001);
+}

@@ -1,39 +1,26 @@
 // Talking to the local agent: same origin, so no CORS; the token comes in
 // the page's address (from `ledgerlens manifest` or the tray's Open
-// dashboard), is kept for this origin and taken out of the address bar.
+// dashboard). token-handoff.js, the first script on each page, takes it out
+// of the address bar and keeps it for this origin; imported here too, so
+// it has run whatever the page loaded.
 
+import "./token-handoff.js";
 import { lang } from "./i18n.js";
 
-const TOKEN_KEY = "ledgerlens.token";
+const handoff = globalThis.ledgerlensToken;
 let token = null;
 /** Whether any request reached the agent since the page loaded. */
 let reachedAgent = false;
 
-/** Takes the token from `?token=` (then hides it) or from storage. */
+/** The token the address brought (see token-handoff.js), else the saved one. */
 export function initToken() {
-  const url = new URL(globalThis.location.href);
-  const fromUrl = url.searchParams.get("token");
-  if (fromUrl) {
-    saveToken(fromUrl);
-    url.searchParams.delete("token");
-    globalThis.history?.replaceState(null, "", url.pathname + url.search + url.hash);
-  } else {
-    try {
-      token = globalThis.localStorage?.getItem(TOKEN_KEY) || null;
-    } catch {
-      token = null;
-    }
-  }
+  token = handoff.fromAddress || handoff.stored();
   return token;
 }
 
 export function saveToken(value) {
-  token = String(value).trim();
-  try {
-    globalThis.localStorage?.setItem(TOKEN_KEY, token);
-  } catch {
-    // Kept for this page only.
-  }
+  // Kept in memory as well: storage may be off, then it lasts for this page.
+  token = handoff.save(value);
 }
 
 export function hasToken() {

@@ -2,10 +2,11 @@
 // dashboard): upload a file, browse runs and their scored rows with
 // filters, the department × month heat map, and the history workbook.
 // For supervisors and anyone without the add-in; no Office.js here.
+// A run cut off by a crash (interrupted) is marked and can be removed.
 
 import { initLang, lang, setLang, t } from "./i18n.js";
 import { AgentError, call, getJson, hasToken, initToken } from "./api.js";
-import { bandCounts, el, fill, formatNumber, heatMap, hideMessage, progressBar, showError, showMessage, topList } from "./ui.js";
+import { bandCounts, el, fill, formatNumber, heatMap, hideMessage, progressBar, showError, showMessage, topList, visibleText } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
 const PAGE = 50;
@@ -21,6 +22,10 @@ const state = { runs: [], run: null, offset: 0, total: 0, departments: [], histo
 
 function reasons(record) {
   return (record.reasons ?? []).map((r) => r.text?.[lang()] ?? r.text ?? "").join(" · ");
+}
+
+function startedAt(run) {
+  return run.started_at.replace("T", " ").slice(0, 19);
 }
 
 // ---------------------------------------------------------------- render
@@ -40,20 +45,52 @@ function renderRuns() {
     fill($("runs"), el("p", { class: "muted", text: t("dash_no_runs") }));
     return;
   }
-  const head = el("tr", {}, [t("dash_started"), t("dash_workbook"), t("sheet"), t("dash_rows_n"), t("high"), t("medium")].map((h) => el("th", { text: h })));
+  // The status column is there only while some run needs it.
+  const anyInterrupted = state.runs.some((run) => run.interrupted);
+  const headers = [t("dash_started"), t("dash_workbook"), t("sheet"), t("dash_rows_n"), t("high"), t("medium")];
+  if (anyInterrupted) headers.push(t("dash_status"));
+  const head = el("tr", {}, headers.map((h) => el("th", { text: h })));
   const rows = state.runs.map((run) =>
     el(
       "tr",
-      { class: run.id === state.run?.id ? "selected" : null, "data-run": run.id, tabindex: "0", onclick: () => openRun(run), onkeydown: (e) => e.key === "Enter" && openRun(run) },
-      el("td", { text: run.started_at.replace("T", " ").slice(0, 19) }),
+      {
+        class: run.id === state.run?.id ? "selected" : null,
+        "data-run": run.id,
+        "data-interrupted": run.interrupted ? "true" : null,
+        tabindex: "0",
+        onclick: () => openRun(run),
+        // Enter on the row itself: Enter on its Remove button is the button's.
+        onkeydown: (e) => e.key === "Enter" && e.target === e.currentTarget && openRun(run),
+      },
+      el("td", { text: startedAt(run) }),
       el("td", { text: run.workbook }),
       el("td", { text: run.sheet }),
       el("td", { class: "num", text: formatNumber(run.rows) }),
       el("td", { class: "num", text: formatNumber(run.high) }),
       el("td", { class: "num", text: formatNumber(run.medium) }),
+      anyInterrupted ? el("td", { class: "status" }, run.interrupted ? interruptedControls(run) : null) : null,
     ),
   );
   fill($("runs"), el("table", { class: "runs" }, el("thead", {}, head), el("tbody", {}, rows)));
+}
+
+/** The badge of a run cut off by a crash, and its Remove button. */
+function interruptedControls(run) {
+  const names = { workbook: run.workbook, sheet: run.sheet, started: startedAt(run) };
+  return [
+    el("span", { class: "badge interrupted", title: t("dash_interrupted_hint"), text: t("dash_interrupted") }),
+    el("button", {
+      type: "button",
+      class: "button small",
+      "data-remove": run.id,
+      "aria-label": t("dash_remove_run", names),
+      text: t("dash_remove"),
+      onclick: (e) => {
+        e.stopPropagation(); // not also opening the run
+        guarded(() => removeRun(run));
+      },
+    }),
+  ];
 }
 
 function renderFilters() {
@@ -123,13 +160,14 @@ async function openRun(run) {
   $("filter-text").value = "";
   renderRuns();
   $("run-card").hidden = false;
-  $("run-title").textContent = `${t("dash_table")} · ${run.workbook} · ${run.sheet}`;
+  $("run-title").textContent = visibleText(`${t("dash_table")} · ${run.workbook} · ${run.sheet}`);
   // Filters were just reset, so the first page starts with the ten highest.
   const page = await loadPage();
   state.departments = page.departments;
   renderFilters();
   fill(
     $("run-summary"),
+    run.interrupted ? el("p", { class: "problem interrupted-note" }, el("span", { class: "badge interrupted", text: t("dash_interrupted") }), " ", t("dash_interrupted_hint")) : null,
     bandCounts({ high: run.high, medium: run.medium, low: run.low }),
     el("h3", { text: t("top10") }),
     topList(
@@ -149,6 +187,39 @@ async function loadPage() {
   state.total = page.total;
   renderTable(page.rows);
   return page;
+}
+
+function closeRun() {
+  state.run = null;
+  state.offset = 0;
+  state.total = 0;
+  $("run-card").hidden = true;
+  fill($("run-summary"));
+  fill($("table"));
+}
+
+/**
+ * Removes a run cut off by a crash, once the user confirms. The agent
+ * removes only such runs (any other gets 409 run_not_interrupted) and
+ * records the removal in its audit trail.
+ */
+async function removeRun(run) {
+  const question = t("dash_remove_confirm", { workbook: run.workbook, sheet: run.sheet, started: startedAt(run) });
+  // A native dialog reorders text just as the page would.
+  if (!globalThis.confirm(visibleText(question))) return;
+  let refused = null;
+  try {
+    await call(`runs/${encodeURIComponent(run.id)}`, { method: "DELETE" });
+  } catch (error) {
+    refused = error;
+  }
+  if (!refused && state.run?.id === run.id) closeRun();
+  // Removed or refused, the list then shows what the agent holds (another
+  // window may have removed the run first); its flags leave the heat map.
+  await loadRuns();
+  await loadHistory();
+  if (refused) throw refused;
+  showMessage($("banner"), "success", t("dash_removed", { workbook: run.workbook, sheet: run.sheet }));
 }
 
 async function upload(file) {

@@ -9,7 +9,7 @@ import { initialChoices, overrides, problems } from "./mapping.js";
 import { ADDED, asCellText, bandLabel, columnIndex, dateText, reasonsText } from "./layout.js";
 import { collectReviews, mergeReviews, reviewCode, reviewLabel } from "./reviews.js";
 import * as sheet from "./sheet.js";
-import { bandCounts, el, fill, formatNumber, hideMessage, progressBar, showError, showMessage, topList } from "./ui.js";
+import { bandCounts, el, fill, formatNumber, hideMessage, progressBar, showError, showMessage, topList, visibleText } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
 /** Reviews go to the agent in requests of this many. */
@@ -87,7 +87,7 @@ function renderMappingProblems() {
   if (!node || !preview?.detected?.found) return;
   const p = problems(preview.detected, state.choices);
   const label = (key) => preview.detected.fields.find((f) => f.key === key)?.label[lang()] ?? key;
-  node.textContent = p.missing.length ? t("missing_fields", { fields: p.missing.map(label).join(", ") }) : "";
+  node.textContent = p.missing.length ? visibleText(t("missing_fields", { fields: p.missing.map(label).join(", ") })) : "";
   if (p.missing.length) $("mapping").open = true;
   $("score").disabled = state.busy || !p.ok;
 }

@@ -1,9 +1,28 @@
 // Small DOM helpers shared by the task pane and the dashboard: elements,
 // the message banner, band counts, the top-risk list and the heat map.
 // Text is always set as text, never as HTML: ledger values reach the page.
+// And as shown, not obeyed: el() passes all text through visibleText, and
+// the few places that set textContent themselves call it too.
 
 import { t } from "./i18n.js";
 import { AgentError, hasToken, saveToken } from "./api.js";
+
+/** Bidirectional embeddings and overrides (U+202A–U+202E) and isolates (U+2066–U+2069). */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
+/**
+ * Text as the page shows it: a bidirectional control in ledger text (a
+ * vendor name, a description, a department, a reason quoting them) would
+ * reorder what follows it, so that "Evil Corp" reads "proC livE"; each is
+ * shown as "[U+202E]" instead, the form the agent uses in its own output.
+ * Display only: what the pane writes into cells is the user's text as is.
+ */
+export function visibleText(value) {
+  return String(value ?? "").replace(BIDI_CONTROLS, (c) => `[U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}]`);
+}
+
+/** Attributes a person reads (the rest, such as value and data-*, are data and stay as they are). */
+const SHOWN_ATTRIBUTES = new Set(["title", "aria-label", "placeholder", "alt"]);
 
 /** An element with attributes (and on* listeners) and children. */
 export function el(tag, attrs = {}, ...children) {
@@ -11,12 +30,13 @@ export function el(tag, attrs = {}, ...children) {
   for (const [name, value] of Object.entries(attrs)) {
     if (value === undefined || value === null || value === false) continue;
     if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
-    else if (name === "text") node.textContent = value;
-    else node.setAttribute(name, value === true ? "" : value);
+    else if (name === "text") node.textContent = visibleText(value);
+    else if (value === true) node.setAttribute(name, "");
+    else node.setAttribute(name, SHOWN_ATTRIBUTES.has(name) ? visibleText(value) : value);
   }
   for (const child of children.flat()) {
     if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    node.append(child instanceof Node ? child : document.createTextNode(visibleText(child)));
   }
   return node;
 }
@@ -102,7 +122,7 @@ export function progressBar() {
       const pct = total ? Math.round((100 * done) / total) : 0;
       bar.style.width = `${pct}%`;
       node.setAttribute("aria-valuenow", String(pct));
-      label.textContent = text;
+      label.textContent = visibleText(text);
     },
   };
 }

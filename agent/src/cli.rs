@@ -96,9 +96,20 @@ pub enum CertCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum HistoryCommand {
-    /// 무결성 검사와 감사 기록 해시 체인 확인 / Integrity check and audit hash-chain verification.
+    /// 무결성 검사와 감사 기록 확인 / Integrity check and audit-trail verification.
     Verify {
         /// 데이터 폴더 / Data directory (default: LEDGERLENS_DATA_DIR or the per-user data folder).
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+        /// 보관해 둔 이력 보고서(.xlsx)의 앵커와 대조 / Also check against the anchor of a filed history report (.xlsx).
+        #[arg(long, value_name = "REPORT")]
+        against: Vec<PathBuf>,
+    },
+    /// 충돌로 중단된 실행 삭제 (감사 기록 남김) / Remove a run cut off by a crash (with an audit event).
+    RemoveRun {
+        /// 실행 ID / The run's id.
+        id: String,
+        /// 데이터 폴더 / Data directory.
         #[arg(long)]
         data_dir: Option<PathBuf>,
     },
@@ -205,8 +216,11 @@ pub fn main() -> i32 {
         Command::Score(args) => score_command(args, lang),
         Command::Demo(args) => demo_command(args, lang),
         Command::Bench(BenchCommand::Iforest { file, seeds }) => bench_iforest(&file, seeds),
-        Command::History(HistoryCommand::Verify { data_dir }) => {
-            history_verify(data_dir.as_deref(), lang)
+        Command::History(HistoryCommand::Verify { data_dir, against }) => {
+            history_verify(data_dir.as_deref(), &against, lang)
+        }
+        Command::History(HistoryCommand::RemoveRun { id, data_dir }) => {
+            history_remove_run(&id, data_dir.as_deref(), lang)
         }
         Command::History(HistoryCommand::Backup { file, data_dir }) => {
             history_backup(&file, data_dir.as_deref(), lang)
@@ -293,12 +307,10 @@ fn default_output(input: &Path) -> PathBuf {
 }
 
 /// Refuses to write over the input: the user's file is never modified.
+/// Compared by file identity, so a hard or symbolic link to the input, or
+/// another spelling of its path, is the input too.
 fn ensure_not_input(input: &Path, output: &Path, lang: Lang) -> anyhow::Result<()> {
-    let same = match (input.canonicalize(), output.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => input == output,
-    };
-    if same {
+    if crate::files::same_file(input, output) || input == output {
         anyhow::bail!(
             "{}",
             pick(
@@ -348,14 +360,47 @@ fn write_outputs(
             path.display()
         )
     };
-    report::workbook::write(scored, lang, output).with_context(|| cannot_write(output))?;
+    // Each output is written beside its destination and renamed into place
+    // once whole: a full disk leaves the old file (or none), never half of one.
+    let pending = crate::files::Pending::beside(output).with_context(|| cannot_write(output))?;
+    write_workbook(scored, lang, pending.path()).with_context(|| cannot_write(output))?;
+    pending
+        .commit(output)
+        .with_context(|| cannot_write(output))?;
     if let Some(path) = jsonl {
-        let file = std::fs::File::create(path).with_context(|| cannot_write(path))?;
-        report::jsonl::write(scored, lang, &mut std::io::BufWriter::new(file))
-            .with_context(|| cannot_write(path))?;
+        let mut pending =
+            crate::files::Pending::beside(path).with_context(|| cannot_write(path))?;
+        {
+            let mut writer = std::io::BufWriter::new(pending.as_file_mut());
+            report::jsonl::write(scored, lang, &mut writer).with_context(|| cannot_write(path))?;
+            std::io::Write::flush(&mut writer).with_context(|| cannot_write(path))?;
+        }
+        pending.commit(path).with_context(|| cannot_write(path))?;
     }
     progress.done_stage();
     Ok(t0.elapsed().as_secs_f64())
+}
+
+/// Writes the scored workbook. rust_xlsxwriter's constant-memory mode
+/// panics when its temporary files cannot be written (a full disk); that
+/// panic is caught here and reported as the write error it is, without the
+/// panic's own message.
+fn write_workbook(scored: &ScoredLedger, lang: Lang, path: &Path) -> anyhow::Result<()> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(|| report::workbook::write(scored, lang, path));
+    std::panic::set_hook(hook);
+    match result {
+        Ok(written) => Ok(written?),
+        Err(panic) => {
+            let detail = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("the workbook writer stopped");
+            Err(anyhow::anyhow!("{detail}"))
+        }
+    }
 }
 
 fn print_summary(scored: &ScoredLedger, lang: Lang) {
@@ -608,34 +653,98 @@ fn open_existing_store(data_dir: Option<&Path>) -> anyhow::Result<crate::store::
     crate::store::Store::open(&path).map_err(|e| crate::i18n::Localized(e.message()).into())
 }
 
-fn history_verify(data_dir: Option<&Path>, lang: Lang) -> anyhow::Result<()> {
+fn history_verify(data_dir: Option<&Path>, against: &[PathBuf], lang: Lang) -> anyhow::Result<()> {
     let store = open_existing_store(data_dir)?;
     let localized = |e: crate::store::StoreError| crate::i18n::Localized(e.message());
+    let mut filed = Vec::new();
+    for report in against {
+        filed.push((
+            report.display().to_string(),
+            report::history::read_anchor(report)?,
+        ));
+    }
     let integrity = store.integrity_check().map_err(localized)?;
-    let audit = store.verify_audit().map_err(localized)?;
+    let audit = store.verify_audit(&filed).map_err(localized)?;
     println!("integrity_check: {integrity}");
-    match audit.broken_at {
-        None if integrity == "ok" => {
-            println!(
-                "{}",
-                match lang {
-                    Lang::Ko => format!("감사 기록 {}건, 해시 체인 정상", audit.events),
-                    Lang::En => format!("{} audit events, hash chain intact", audit.events),
-                }
-            );
-            Ok(())
+    println!(
+        "{}",
+        match lang {
+            Lang::Ko => format!(
+                "감사 기록 {}건 (키로 서명 {}건), 머리 {}",
+                audit.events, audit.keyed, audit.head.head
+            ),
+            Lang::En => format!(
+                "{} audit events ({} keyed), head {}",
+                audit.events, audit.keyed, audit.head.head
+            ),
         }
-        None => Err(crate::i18n::Localized::new(
+    );
+    for (source, _) in &filed {
+        println!(
+            "{} {source}",
+            pick(lang, "대조한 보고서:", "checked against:")
+        );
+    }
+    for run in &audit.interrupted_runs {
+        println!(
+            "{}",
+            match lang {
+                Lang::Ko => format!("중단된 실행: {run} (점수 행이 다 기록되지 않음; 다시 점수화하거나 `ledgerlens history remove-run {run}`)"),
+                Lang::En => format!("interrupted run: {run} (not all its scored rows were recorded; score it again or `ledgerlens history remove-run {run}`)"),
+            }
+        );
+    }
+    for problem in &audit.problems {
+        eprintln!("  ✗ {}", problem.message().get(lang));
+    }
+    if integrity != "ok" {
+        return Err(crate::i18n::Localized::new(
             format!("데이터베이스 무결성 검사 실패: {integrity}"),
             format!("database integrity check failed: {integrity}"),
         )
-        .into()),
-        Some(id) => Err(crate::i18n::Localized::new(
-            format!("감사 기록이 변조되었습니다: {id}번 기록부터 해시 체인이 맞지 않습니다"),
-            format!("the audit trail was tampered with: the hash chain breaks at event {id}"),
-        )
-        .into()),
+        .into());
     }
+    if !audit.intact() {
+        return Err(crate::i18n::Localized::new(
+            format!(
+                "감사 기록이 변조되었습니다: 문제 {}건",
+                audit.problems.len()
+            ),
+            format!(
+                "the audit trail was tampered with: {} problems",
+                audit.problems.len()
+            ),
+        )
+        .into());
+    }
+    println!(
+        "{}",
+        pick(
+            lang,
+            "해시 체인 정상: 모든 실행·점수 행·검토가 감사 기록과 일치합니다",
+            "hash chain intact: every run, scored row and review matches the audit trail"
+        )
+    );
+    Ok(())
+}
+
+fn history_remove_run(id: &str, data_dir: Option<&Path>, lang: Lang) -> anyhow::Result<()> {
+    let mut store = open_existing_store(data_dir)?;
+    let removed = store
+        .remove_interrupted_run(id, &crate::server::os_user())
+        .map_err(|e| crate::i18n::Localized(e.message()))?;
+    if !removed {
+        return Err(crate::i18n::Localized::new(
+            format!("실행 {id}이(가) 없습니다"),
+            format!("there is no run {id}"),
+        )
+        .into());
+    }
+    println!(
+        "{} {id}",
+        pick(lang, "중단된 실행 삭제:", "removed interrupted run")
+    );
+    Ok(())
 }
 
 fn history_backup(file: &Path, data_dir: Option<&Path>, lang: Lang) -> anyhow::Result<()> {
@@ -681,7 +790,8 @@ fn report_command(output: &Path, data_dir: Option<&Path>, lang: Lang) -> anyhow:
         .map_err(|e| crate::i18n::Localized(e.message()))?;
     let bytes = report::history::write(&history, lang)
         .map_err(|e| anyhow::anyhow!("{}: {e}", output.display()))?;
-    std::fs::write(output, bytes).with_context(|| output.display().to_string())?;
+    // Whole or not at all, never over an existing file, the user's only.
+    crate::files::create_private(output, &bytes).with_context(|| output.display().to_string())?;
     println!(
         "{} {} ({} {})",
         pick(lang, "이력 통합문서 저장:", "history workbook written:"),
@@ -714,7 +824,7 @@ fn manifest_command(
     {
         refuse_existing(output)?;
     }
-    crate::server::write_private(output, xml.as_bytes())
+    crate::files::write_private(output, xml.as_bytes())
         .with_context(|| output.display().to_string())?;
     println!(
         "{} {} (https://localhost:{port}/)",

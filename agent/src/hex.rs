@@ -9,3 +9,26 @@ pub fn hex(bytes: &[u8]) -> String {
     }
     out
 }
+
+/// The bytes of a hexadecimal string (either case); `None` if it is not one.
+pub fn unhex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hex_round_trips() {
+        let bytes = [0u8, 1, 0xab, 0xff];
+        assert_eq!(super::unhex(&super::hex(&bytes)).unwrap(), bytes);
+        assert_eq!(super::unhex("ABff").unwrap(), [0xab, 0xff]);
+        assert!(super::unhex("abc").is_none());
+        assert!(super::unhex("zz").is_none());
+    }
+}

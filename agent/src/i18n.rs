@@ -91,3 +91,40 @@ mod tests {
         assert_eq!(won(-15000.4), "-15,000");
     }
 }
+
+/// Ledger text as it may be shown: the bidirectional embedding, override
+/// and isolate controls (U+202A–U+202E, U+2066–U+2069) are written out as
+/// `[U+202E]` instead of acting, so a vendor named with a right-to-left
+/// override cannot make "Evil Corp" read "proC livE" in a report. The
+/// pane and the dashboard show them the same way (`addin/js/ui.js`).
+pub fn visible_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    let is_control = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if !text.contains(is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if is_control(c) {
+            out.push_str(&format!("[U+{:04X}]", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod visible_tests {
+    #[test]
+    fn bidi_controls_are_shown_not_obeyed() {
+        assert_eq!(
+            super::visible_controls("Evil \u{202E}Corp"),
+            "Evil [U+202E]Corp"
+        );
+        assert_eq!(
+            super::visible_controls("\u{2066}a\u{2069}"),
+            "[U+2066]a[U+2069]"
+        );
+        assert_eq!(super::visible_controls("총무과 שלום"), "총무과 שלום");
+    }
+}

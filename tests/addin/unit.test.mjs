@@ -1,13 +1,21 @@
 // Unit tests of the pane's own logic: block planning, column mapping,
-// our columns in a sheet, and carrying reviews over by row key.
+// our columns in a sheet, carrying reviews over by row key, the key's
+// hand-off out of the address, and how ledger text is shown.
 import test from "node:test";
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import vm from "node:vm";
 
 import { BLOCK_BUDGET, REQUEST_LIMIT, chunkByBytes, jsonBytes, readInBlocks, rowsPerBlock, Cancelled } from "../../addin/js/blocks.js";
 import { initialChoices, overrides, problems } from "../../addin/js/mapping.js";
 import { ADDED, asCellText, columnIndex, columnLetter, dateText, findAddedColumns, formulaString } from "../../addin/js/layout.js";
 import { collectReviews, mergeReviews, reviewCode, reviewLabel } from "../../addin/js/reviews.js";
 import { missingKeys } from "../../addin/js/i18n.js";
+// A classic script in the pages; here, outside a page, it only defines its helpers.
+import "../../addin/js/token-handoff.js";
+import { visibleText } from "../../addin/js/ui.js";
+
+const { splitToken } = globalThis.ledgerlensToken;
 
 const layout = {
   ko: {
@@ -200,4 +208,73 @@ test("re-scoring carries reviews over by key, wherever the rows moved, and repor
 
 test("every message exists in Korean and English", () => {
   assert.deepEqual(missingKeys(), { en: [], ko: [] });
+});
+
+test("the key comes out of the address; the other parameters and the hash stay as they were", () => {
+  const key = "ab".repeat(32);
+  const base = "https://localhost:48620/addin/taskpane.html";
+  assert.deepEqual(splitToken(`${base}?token=${key}`), { token: key, cleaned: "/addin/taskpane.html" });
+  // Office adds its own parameters (office.js reads _host_Info): kept byte for byte, in order.
+  assert.deepEqual(splitToken(`${base}?_host_Info=Excel$Win32$16.01$ko-KR$$$$0&token=${key}&x=a%20b+c#top`), {
+    token: key,
+    cleaned: "/addin/taskpane.html?_host_Info=Excel$Win32$16.01$ko-KR$$$$0&x=a%20b+c#top",
+  });
+  assert.deepEqual(splitToken(`https://localhost:48620/addin/?token=${key}#runs`), { token: key, cleaned: "/addin/#runs" });
+  // Encoded and padded as a copied link may be; a second token is removed too, the first counts.
+  assert.deepEqual(splitToken(`${base}?token=%20${key}%0A&token=other`), { token: key, cleaned: "/addin/taskpane.html" });
+  // An empty key is no key, but still leaves the address.
+  assert.deepEqual(splitToken(`${base}?token=&lang=en`), { token: null, cleaned: "/addin/taskpane.html?lang=en" });
+  assert.deepEqual(splitToken(`${base}?token`), { token: null, cleaned: "/addin/taskpane.html" });
+  // Nothing to replace without a token parameter, whatever else is there.
+  assert.deepEqual(splitToken(`${base}?tokens=1&mytoken=2#token=3`), { token: null, cleaned: null });
+  assert.deepEqual(splitToken(base), { token: null, cleaned: null });
+});
+
+/** Runs token-handoff.js as a page would, in a fresh global with this address and storage. */
+function handOffIn(href, storage) {
+  const replaced = [];
+  const page = {
+    URL,
+    URLSearchParams,
+    location: { href },
+    history: { state: null, replaceState: (state, title, url) => replaced.push(url) },
+    localStorage: storage,
+  };
+  vm.runInNewContext(fs.readFileSync(new URL("../../addin/js/token-handoff.js", import.meta.url), "utf8"), page);
+  return { handoff: page.ledgerlensToken, replaced };
+}
+
+test("the page hands the key off at once: out of the address, into storage", () => {
+  const saved = new Map();
+  const storage = { getItem: (k) => saved.get(k) ?? null, setItem: (k, v) => saved.set(k, v) };
+  const { handoff, replaced } = handOffIn("https://localhost:48620/addin/?token=k1&x=1#h", storage);
+  assert.deepEqual(replaced, ["/addin/?x=1#h"]);
+  assert.equal(handoff.fromAddress, "k1");
+  assert.equal(saved.get(handoff.TOKEN_KEY), "k1");
+  // The next page without it in the address finds it saved, and the address is left alone.
+  const next = handOffIn("https://localhost:48620/addin/taskpane.html", storage);
+  assert.deepEqual(next.replaced, []);
+  assert.equal(next.handoff.fromAddress, null);
+  assert.equal(next.handoff.stored(), "k1");
+  // Storage off (a locked-down WebView): the key still leaves the address and reaches api.js.
+  const refusing = { getItem: () => { throw new Error("denied"); }, setItem: () => { throw new Error("denied"); } };
+  const off = handOffIn("https://localhost:48620/addin/taskpane.html?token=k2", refusing);
+  assert.deepEqual(off.replaced, ["/addin/taskpane.html"]);
+  assert.equal(off.handoff.fromAddress, "k2");
+  assert.equal(off.handoff.stored(), null);
+});
+
+test("bidirectional controls in ledger text are shown, not obeyed", () => {
+  assert.equal(visibleText("\u202EproC livE"), "[U+202E]proC livE");
+  assert.equal(visibleText("a\u202Ab\u202Bc\u202Cd\u202De\u202Ef"), "a[U+202A]b[U+202B]c[U+202C]d[U+202D]e[U+202E]f");
+  assert.equal(visibleText("\u2066x\u2067y\u2068z\u2069"), "[U+2066]x[U+2067]y[U+2068]z[U+2069]");
+  // Their neighbours are not controls of that kind, and Korean, Arabic and Hebrew text is untouched.
+  assert.equal(visibleText("\u2029\u2065\u206A\u202F\u200F"), "\u2029\u2065\u206A\u202F\u200F");
+  assert.equal(visibleText("(주)가나상사 · شركة · חברה"), "(주)가나상사 · شركة · חברה");
+  // Already shown is shown the same (the agent uses this form too); numbers and nothing become text.
+  assert.equal(visibleText("[U+202E]x"), "[U+202E]x");
+  assert.equal(visibleText(1234.5), "1234.5");
+  assert.equal(visibleText(0), "0");
+  assert.equal(visibleText(null), "");
+  assert.equal(visibleText(undefined), "");
 });

@@ -174,6 +174,15 @@ impl Agent {
         )
     }
 
+    pub fn delete(&self, path: &str) -> Reply {
+        Self::finish(
+            self.http
+                .delete(self.url(path))
+                .header("Authorization", format!("Bearer {}", self.token))
+                .call(),
+        )
+    }
+
     pub fn post_json(&self, path: &str, body: &serde_json::Value) -> Reply {
         self.post(path, "application/json", &serde_json::to_vec(body).unwrap())
     }
@@ -192,9 +201,9 @@ impl Agent {
         Some(kb / 1024.0)
     }
 
-    /// Sends raw bytes over TLS (trusting only the agent's CA) and returns
-    /// the response head and what body arrived within `wait`.
-    pub fn raw(&self, request: &[u8], wait: Duration) -> (u16, String) {
+    /// A TLS connection to the agent (trusting only its CA), the handshake
+    /// not yet made: it happens on the first write or read.
+    pub fn tls(&self, read_timeout: Duration) -> Tls {
         let ca = std::fs::read(self.data_dir.join("ca.pem")).unwrap();
         let mut roots = rustls::RootCertStore::empty();
         for item in ureq::tls::parse_pem(&ca) {
@@ -211,33 +220,56 @@ impl Agent {
         let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
         let conn = rustls::ClientConnection::new(Arc::new(config), name).unwrap();
         let tcp = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        tcp.set_read_timeout(Some(wait)).unwrap();
-        let mut tls = rustls::StreamOwned::new(conn, tcp);
+        tcp.set_read_timeout(Some(read_timeout)).unwrap();
+        rustls::StreamOwned::new(conn, tcp)
+    }
+
+    /// Sends raw bytes over TLS (trusting only the agent's CA) and returns
+    /// the response head and what body arrived within `wait`.
+    pub fn raw(&self, request: &[u8], wait: Duration) -> (u16, String) {
+        let mut tls = self.tls(wait);
         tls.write_all(request).unwrap();
         tls.flush().unwrap();
-        let started = Instant::now();
-        let mut received = Vec::new();
-        let mut buf = [0u8; 16384];
-        while started.elapsed() < wait {
-            match tls.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => {
-                    received.extend_from_slice(&buf[..n]);
-                    if response_complete(&received) {
-                        break;
-                    }
-                }
-                Err(_) => break,
-            }
-        }
-        let text = String::from_utf8_lossy(&received).into_owned();
-        let status = text
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        (status, text)
+        read_response(&mut tls, wait)
     }
+
+    /// Open file descriptors of the agent (Linux).
+    pub fn open_fds(&self) -> Option<usize> {
+        Some(
+            std::fs::read_dir(format!("/proc/{}/fd", self.child.id()))
+                .ok()?
+                .count(),
+        )
+    }
+}
+
+pub type Tls = rustls::StreamOwned<rustls::ClientConnection, TcpStream>;
+
+/// Reads a response until it is complete, the peer closes, or `wait` passes;
+/// returns its status (0 if none came) and its text.
+pub fn read_response(tls: &mut Tls, wait: Duration) -> (u16, String) {
+    let started = Instant::now();
+    let mut received = Vec::new();
+    let mut buf = [0u8; 16384];
+    while started.elapsed() < wait {
+        match tls.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                received.extend_from_slice(&buf[..n]);
+                if response_complete(&received) {
+                    break;
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    let text = String::from_utf8_lossy(&received).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, text)
 }
 
 /// True once a response's head and its Content-Length of body are in.

@@ -2,10 +2,41 @@
 //! or UTF-16 from Excel's "Unicode text"; comma, semicolon or tab separated.
 
 use super::cell::{Cell, Grid};
-use super::error::IngestError;
-use super::reader::{MAX_COLUMNS, MAX_ROWS};
+use super::error::{Beyond, IngestError};
+use crate::limits::{MAX_COLUMNS, MAX_ROWS};
+
+/// Byte sequences that are not valid UTF-8.
+fn utf8_errors(bytes: &[u8]) -> usize {
+    bytes
+        .utf8_chunks()
+        .filter(|c| !c.invalid().is_empty())
+        .count()
+}
+
+/// Byte sequences that are not valid CP949 (counted without building the text).
+fn cp949_errors(bytes: &[u8]) -> usize {
+    let mut decoder = encoding_rs::EUC_KR.new_decoder_without_bom_handling();
+    let mut out = [0u8; 16 * 1024];
+    let (mut src, mut errors) = (bytes, 0);
+    loop {
+        let (result, read, _) = decoder.decode_to_utf8_without_replacement(src, &mut out, true);
+        src = &src[read..];
+        match result {
+            encoding_rs::DecoderResult::InputEmpty => return errors,
+            encoding_rs::DecoderResult::OutputFull => {}
+            encoding_rs::DecoderResult::Malformed(..) => errors += 1,
+        }
+    }
+}
 
 /// Decodes the bytes to text, naming the encoding that was used.
+///
+/// Without a byte-order mark the encoding is decided on the evidence of the
+/// whole file: it is whichever of UTF-8 and CP949 leaves fewer byte
+/// sequences undecodable (UTF-8 on a tie). One bad byte in a UTF-8 file
+/// stays one bad byte, replaced by U+FFFD and reported by row in the
+/// data-quality report, instead of turning every Hangul letter of the file
+/// into CP949 mojibake.
 pub fn decode(bytes: &[u8]) -> (String, &'static str) {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return (String::from_utf8_lossy(rest).into_owned(), "UTF-8");
@@ -14,15 +45,16 @@ pub fn decode(bytes: &[u8]) -> (String, &'static str) {
         let (text, enc, _) = encoding_rs::UTF_16LE.decode(bytes);
         return (text.into_owned(), enc.name());
     }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => (s.to_owned(), "UTF-8"),
-        // encoding_rs's EUC-KR is the WHATWG one, i.e. Windows code page
-        // 949, a superset of EUC-KR: what Korean Excel writes.
-        Err(_) => {
-            let (text, _, _) = encoding_rs::EUC_KR.decode(bytes);
-            (text.into_owned(), "CP949")
-        }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return (s.to_owned(), "UTF-8");
     }
+    if utf8_errors(bytes) <= cp949_errors(bytes) {
+        return (String::from_utf8_lossy(bytes).into_owned(), "UTF-8");
+    }
+    // encoding_rs's EUC-KR is the WHATWG one, i.e. Windows code page
+    // 949, a superset of EUC-KR: what Korean Excel writes.
+    let (text, _, _) = encoding_rs::EUC_KR.decode(bytes);
+    (text.into_owned(), "CP949")
 }
 
 /// Picks the separator whose count per line is most often the same and
@@ -91,6 +123,15 @@ fn csv_cell(field: &str) -> Cell {
     Cell::text(t)
 }
 
+/// A CSV file's one sheet is named after the file.
+fn sheet_name(source: &str) -> String {
+    std::path::Path::new(source)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("CSV")
+        .to_string()
+}
+
 pub fn read_csv(bytes: &[u8], source: &str) -> Result<Grid, IngestError> {
     let (text, encoding) = decode(bytes);
     // Old Mac exports end lines with a lone \r, which neither the
@@ -133,25 +174,34 @@ pub fn read_csv(bytes: &[u8], source: &str) -> Result<Grid, IngestError> {
         let line = end.line() - inner_breaks - u64::from(terminated);
         let row = (line - breaks_before).saturating_sub(1) as usize;
         breaks_before += inner_breaks;
-        if row >= MAX_ROWS {
-            break;
-        }
-        let mut cells: Vec<Cell> = record.iter().take(MAX_COLUMNS).map(csv_cell).collect();
+        let mut cells: Vec<Cell> = record.iter().map(csv_cell).collect();
         while cells.last().is_some_and(Cell::is_empty) {
             cells.pop();
+        }
+        // The limits every format has: a value past them is refused naming
+        // its cell, never dropped unseen.
+        let far = |col: usize, beyond| IngestError::FarCell {
+            file: source.into(),
+            sheet: sheet_name(source),
+            cell: format!("{}{}", super::quality::column_letter(col), row + 1),
+            beyond,
+        };
+        if cells.len() > MAX_COLUMNS {
+            let col = (MAX_COLUMNS..cells.len())
+                .find(|&c| !cells[c].is_empty())
+                .unwrap_or(MAX_COLUMNS);
+            return Err(far(col, Beyond::Columns));
+        }
+        if row >= MAX_ROWS && !cells.is_empty() {
+            return Err(far(0, Beyond::Rows));
         }
         if rows.len() < row {
             rows.resize_with(row, Vec::new);
         }
         rows.push(cells);
     }
-    let stem = std::path::Path::new(source)
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("CSV")
-        .to_string();
     Ok(Grid {
-        sheet: stem,
+        sheet: sheet_name(source),
         first_row: 1,
         rows,
         date1904: false,
@@ -168,6 +218,41 @@ mod tests {
         let (text, enc) = decode(&bytes);
         assert_eq!(enc, "CP949");
         assert!(text.starts_with("집행일자,금액"));
+    }
+
+    #[test]
+    fn one_bad_byte_does_not_make_a_utf8_file_cp949() {
+        let mut bytes = "집행일자,부서명,집행금액\n".repeat(2000).into_bytes();
+        bytes.extend_from_slice(b"2024-01-02,\xff\xfe,1000\n");
+        let (text, enc) = decode(&bytes);
+        assert_eq!(enc, "UTF-8");
+        assert!(text.starts_with("집행일자"));
+        assert_eq!(
+            text.matches('\u{fffd}').count(),
+            2,
+            "two bad bytes, two replacements"
+        );
+        // And a CP949 file with a byte CP949 cannot read stays CP949.
+        let text = "집행일자,금액\n".repeat(500);
+        let mut cp949 = encoding_rs::EUC_KR.encode(&text).0.into_owned();
+        cp949.push(0xff);
+        assert_eq!(decode(&cp949).1, "CP949");
+    }
+
+    #[test]
+    fn rows_and_columns_past_the_limits_are_refused_naming_the_cell() {
+        let wide = format!("{}\n", vec!["x"; 300].join(","));
+        match read_csv(wide.as_bytes(), "wide.csv") {
+            Err(IngestError::FarCell {
+                cell,
+                beyond: Beyond::Columns,
+                ..
+            }) => assert_eq!(cell, "IW1"),
+            other => panic!("{other:?}"),
+        }
+        // Empty fields past the limit are no data, and are fine.
+        let trailing = format!("a,b{}\n1,2\n", ",".repeat(400));
+        assert!(read_csv(trailing.as_bytes(), "t.csv").is_ok());
     }
 
     #[test]

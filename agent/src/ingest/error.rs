@@ -53,12 +53,19 @@ pub enum IngestError {
     TooLarge { file: String, detail: String },
     #[error("{file}: refused as hostile: {detail}")]
     Hostile { file: String, detail: String },
-    #[error("{file} [{sheet}] cell {cell}: beyond the {max_columns} columns a ledger may use")]
+    #[error("{file} [{sheet}] cell {cell}: beyond the {beyond:?} a sheet may use")]
     FarCell {
         file: String,
         sheet: String,
         cell: String,
-        max_columns: usize,
+        beyond: Beyond,
+    },
+    #[error("{file} [{sheet}] cell {cell}: {chars} characters, over a cell's limit")]
+    LongCell {
+        file: String,
+        sheet: String,
+        cell: String,
+        chars: usize,
     },
     #[error("{file} [{sheet}]: no scorable rows")]
     NoRows {
@@ -68,6 +75,27 @@ pub enum IngestError {
         skipped: Vec<(Text, usize)>,
     },
 }
+
+/// Which of a sheet's limits a far-away cell is beyond.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Beyond {
+    Columns,
+    Rows,
+}
+
+/// At most `max` characters of `text`, marked where it was cut: an error
+/// names a value, it does not echo a 100 MB one.
+pub fn excerpt(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}… ({} chars)", &text[..cut], text.chars().count()),
+        None => text.to_string(),
+    }
+}
+
+/// Longest value an error message quotes.
+const QUOTE_CHARS: usize = 60;
+/// Most values an error message lists.
+const QUOTE_ITEMS: usize = 30;
 
 impl IngestError {
     /// A stable code for the API and tests.
@@ -88,11 +116,23 @@ impl IngestError {
             IngestError::TooLarge { .. } => "too_large",
             IngestError::Hostile { .. } => "hostile_workbook",
             IngestError::FarCell { .. } => "far_cell",
+            IngestError::LongCell { .. } => "long_cell",
         }
     }
 
     pub fn message(&self) -> Text {
-        let list = |v: &[String]| v.join(", ");
+        let list = |v: &[String]| {
+            let mut items: Vec<String> = v
+                .iter()
+                .take(QUOTE_ITEMS)
+                .map(|s| excerpt(s, QUOTE_CHARS))
+                .collect();
+            if v.len() > QUOTE_ITEMS {
+                items.push(format!("… (+{})", v.len() - QUOTE_ITEMS));
+            }
+            items.join(", ")
+        };
+        let quote = |s: &str| excerpt(s, QUOTE_CHARS);
         match self {
             IngestError::Io { file, detail } => Text::new(
                 format!("{file}: 파일을 읽을 수 없습니다 ({detail})"),
@@ -119,8 +159,8 @@ impl IngestError {
                 sheet,
                 available,
             } => Text::new(
-                format!("{file}: '{sheet}' 시트가 없습니다. 있는 시트: {}", list(available)),
-                format!("{file}: no sheet named '{sheet}'. Sheets: {}", list(available)),
+                format!("{file}: '{}' 시트가 없습니다. 있는 시트: {}", quote(sheet), list(available)),
+                format!("{file}: no sheet named '{}'. Sheets: {}", quote(sheet), list(available)),
             ),
             IngestError::TooLarge { file, detail } => Text::new(
                 format!("{file}: 파일이 너무 큽니다 ({detail})"),
@@ -130,9 +170,17 @@ impl IngestError {
                 format!("{file}: 손상되었거나 악의적으로 만든 파일로 보여 열지 않았습니다 ({detail})"),
                 format!("{file}: refused: the file looks damaged or crafted to exhaust memory ({detail})"),
             ),
-            IngestError::FarCell { file, sheet, cell, max_columns } => Text::new(
-                format!("{file} [{sheet}] {cell} 셀: 원장은 {max_columns}열까지만 읽습니다. 멀리 떨어진 셀을 지우고(Ctrl+End로 찾기) 다시 시도하세요"),
-                format!("{file} [{sheet}] cell {cell}: a ledger may use at most {max_columns} columns; delete the far-away cells (Ctrl+End finds them) and try again"),
+            IngestError::FarCell { file, sheet, cell, beyond: Beyond::Columns } => Text::new(
+                format!("{file} [{sheet}] {cell} 셀: 원장은 {}열까지만 읽습니다. 멀리 떨어진 셀을 지우고(Ctrl+End로 찾기) 다시 시도하세요", crate::limits::MAX_COLUMNS),
+                format!("{file} [{sheet}] cell {cell}: a ledger may use at most {} columns; delete the far-away cells (Ctrl+End finds them) and try again", crate::limits::MAX_COLUMNS),
+            ),
+            IngestError::FarCell { file, sheet, cell, beyond: Beyond::Rows } => Text::new(
+                format!("{file} [{sheet}] {cell} 셀: 시트는 {}행까지만 있을 수 있습니다 (Excel의 한도). 파일을 나누어 주세요", crate::limits::MAX_ROWS),
+                format!("{file} [{sheet}] cell {cell}: a sheet has at most {} rows (Excel's limit); split the file", crate::limits::MAX_ROWS),
+            ),
+            IngestError::LongCell { file, sheet, cell, chars } => Text::new(
+                format!("{file} [{sheet}] {cell} 셀: {chars}자로, 셀 하나의 한도 {}자(Excel의 한도)를 넘습니다", crate::limits::MAX_CELL_CHARS),
+                format!("{file} [{sheet}] cell {cell}: {chars} characters, over the {}-character limit of a cell (Excel's)", crate::limits::MAX_CELL_CHARS),
             ),
             IngestError::EmptySheet { file, sheet } => Text::new(
                 format!("{file} [{sheet}]: 시트가 비어 있습니다"),

@@ -220,9 +220,20 @@ pub fn check_ods_extent(
     let (mut row, mut col, mut row_repeat) = (0u64, 0u64, 1u64);
     let (mut last_row, mut last_col) = (0u64, 0u64);
     loop {
-        let event = reader
-            .read_event_into(&mut buf)
-            .map_err(|e| corrupt(format!("content.xml: {e}")))?;
+        let event = reader.read_event_into(&mut buf).map_err(|e| {
+            // Name the part, the sheet and the cell the XML broke at; the
+            // parser's own position is a byte offset into the part.
+            let place = if in_sheet {
+                format!(
+                    "content.xml, sheet '{name}' near cell {}{}",
+                    super::quality::column_letter(col as usize),
+                    row + 1
+                )
+            } else {
+                "content.xml".to_string()
+            };
+            corrupt(format!("{place} (byte {}): {e}", reader.buffer_position()))
+        })?;
         let (start, empty) = match &event {
             Event::Start(e) => (Some(e.clone()), false),
             Event::Empty(e) => (Some(e.clone()), true),
@@ -278,7 +289,11 @@ pub fn check_ods_extent(
                             file: file.into(),
                             sheet: name,
                             cell: format!("{}{}", super::quality::column_letter(c as usize), r + 1),
-                            max_columns,
+                            beyond: if end_col >= max_columns as u64 {
+                                super::error::Beyond::Columns
+                            } else {
+                                super::error::Beyond::Rows
+                            },
                         });
                     }
                     last_row = last_row.max(end_row);

@@ -155,6 +155,29 @@ pub fn read_bytes(
 }
 
 /// Builds a ledger from a grid of cells: header, mapping, normalisation.
+/// Refuses a cell longer than Excel allows, naming it: it cannot have come
+/// from a sheet, and the store and the sheets would carry it for ever.
+fn check_cell_lengths(grid: &Grid, source: &str) -> Result<(), IngestError> {
+    for (r, row) in grid.rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let Some(text) = cell.as_text() else { continue };
+            // Bytes first: counting characters is needed only past it.
+            if text.len() > crate::limits::MAX_CELL_CHARS {
+                let chars = text.chars().count();
+                if chars > crate::limits::MAX_CELL_CHARS {
+                    return Err(IngestError::LongCell {
+                        file: source.into(),
+                        sheet: grid.sheet.clone(),
+                        cell: format!("{}{}", quality::column_letter(c), grid.sheet_row(r)),
+                        chars,
+                    });
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 pub fn ledger_from_grid(
     grid: Grid,
     source: &str,
@@ -166,6 +189,7 @@ pub fn ledger_from_grid(
             sheet: grid.sheet.clone(),
         });
     }
+    check_cell_lengths(&grid, source)?;
     let found = header::find_header(&grid, source, &options.overrides)?;
     let header_index = found.row_index;
     let header_row = grid.sheet_row(header_index);
@@ -230,6 +254,17 @@ pub fn ledger_from_grid(
         if cells.iter().all(Cell::is_empty) {
             quality.record(issue(IssueKind::BlankRow, None, String::new()));
             continue;
+        }
+        // Bytes the decoder could not read are kept visible as U+FFFD and
+        // reported where they are, never silently changed or dropped.
+        for (c, cell) in cells.iter().enumerate() {
+            if cell.as_text().is_some_and(|t| t.contains('\u{fffd}')) {
+                quality.record(issue(
+                    IssueKind::InvalidText,
+                    Some(c),
+                    error::excerpt(&cell.display(), 60),
+                ));
+            }
         }
         let get = |c: usize| cells.get(c).unwrap_or(&Cell::Empty);
         let date_cell = get(date_col);

@@ -31,6 +31,8 @@ pub enum IssueKind {
     ZeroAmount,
     /// A date outside 1990..=2100, almost always a typo or a wrong column.
     ImplausibleDate,
+    /// Bytes that were not valid text in the file's encoding, shown as U+FFFD.
+    InvalidText,
 }
 
 impl IssueKind {
@@ -47,6 +49,7 @@ impl IssueKind {
             IssueKind::ParenthesesNegative => "parentheses_negative",
             IssueKind::ZeroAmount => "zero_amount",
             IssueKind::ImplausibleDate => "implausible_date",
+            IssueKind::InvalidText => "invalid_text",
         }
     }
 
@@ -93,6 +96,10 @@ impl IssueKind {
             IssueKind::ImplausibleDate => (
                 "날짜가 1990–2100 범위 밖 (건너뜀)",
                 "Date outside 1990–2100 (skipped)",
+            ),
+            IssueKind::InvalidText => (
+                "파일 인코딩으로 읽을 수 없는 바이트 (U+FFFD로 표시)",
+                "Bytes not valid in the file's encoding (shown as U+FFFD)",
             ),
         };
         Text::new(ko, en)

@@ -13,16 +13,7 @@ use super::cell::{Cell, Grid};
 use super::error::IngestError;
 use super::guard;
 
-/// Cells beyond this column are ignored: no ledger is this wide, and a
-/// far-away cell must not widen every row.
-pub const MAX_COLUMNS: usize = 256;
-/// Rows beyond Excel's own limit cannot come from a real sheet.
-pub const MAX_ROWS: usize = 1_048_576;
-/// Non-empty cells one sheet may hold (a million rows of 40 columns).
-pub const MAX_CELLS: usize = 40_000_000;
-/// Total text one sheet may hold, counted per cell (shared strings are
-/// copied into each cell that uses them).
-pub const MAX_TEXT_BYTES: usize = 1 << 30;
+pub use crate::limits::{MAX_CELLS, MAX_COLUMNS, MAX_ROWS, MAX_TEXT_BYTES};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -177,8 +168,30 @@ fn read_xlsx(bytes: &[u8], source: &str, sheet: Option<&str>) -> Result<Grid, In
         .worksheet_cells_reader(&name)
         .map_err(|e| workbook_error(source, e))?;
     let mut builder = GridBuilder::new(source, &name);
-    while let Some(cell) = reader.next_cell().map_err(|e| workbook_error(source, e))? {
+    // The last cell read, so a broken sheet's XML is reported where it broke
+    // (the XML reader's own positions are not the sheet's).
+    let mut last: Option<(u32, u32)> = None;
+    loop {
+        let cell = match reader.next_cell() {
+            Ok(Some(cell)) => cell,
+            Ok(None) => break,
+            Err(e) => {
+                let place = match last {
+                    Some((row, col)) => format!(
+                        "sheet '{name}' XML, after cell {}{}",
+                        super::quality::column_letter(col as usize),
+                        row + 1
+                    ),
+                    None => format!("sheet '{name}' XML, before its first cell"),
+                };
+                return Err(IngestError::Corrupt {
+                    file: source.into(),
+                    detail: format!("{place}: {e}"),
+                });
+            }
+        };
         let (row, col) = cell.get_position();
+        last = Some((row, col));
         builder.put(row as usize, col as usize, cell_from_ref(cell.get_value()))?;
     }
     Ok(builder.finish(date1904))
@@ -235,7 +248,11 @@ impl<'a> GridBuilder<'a> {
                 file: self.source.into(),
                 sheet: self.sheet.into(),
                 cell: format!("{}{}", super::quality::column_letter(col), row + 1),
-                max_columns: MAX_COLUMNS,
+                beyond: if row >= MAX_ROWS {
+                    super::error::Beyond::Rows
+                } else {
+                    super::error::Beyond::Columns
+                },
             });
         }
         self.cells += 1;

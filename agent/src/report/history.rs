@@ -133,7 +133,11 @@ impl SheetBuilder {
             .iter()
             .map(|v| {
                 let (value, number_format) = match v {
-                    Value::Text(t) => (CellValue::Text((*t).into()), None),
+                    // Ledger text is shown, never obeyed: see `visible_controls`.
+                    Value::Text(t) => (
+                        CellValue::Text(crate::i18n::visible_controls(t).into_owned()),
+                        None,
+                    ),
                     Value::Number(n) => (CellValue::Number(*n), None),
                     Value::Amount(n) => (CellValue::Number(*n), Some(AMOUNT_FORMAT)),
                 };
@@ -206,7 +210,72 @@ pub fn sheets(history: &History, lang: Lang) -> Vec<HistorySheet> {
         outcomes_sheet(pick(lang, "검토 결과", "Review outcomes"), history, lang),
         top_sheet(pick(lang, "월별 상위 10", "Top 10 by month"), history, lang),
         repeats_sheet(pick(lang, "반복 플래그", "Flagged again"), history, lang),
+        anchor_sheet(pick(lang, "감사 앵커", "Audit anchor"), history, lang),
     ]
+}
+
+/// The audit chain's head as it stood when this workbook was made. Filed
+/// with the workbook, it is evidence outside the database: `ledgerlens
+/// history verify --against FILE` finds the anchored event still there.
+fn anchor_sheet(name: &str, history: &History, lang: Lang) -> HistorySheet {
+    let mut w = SheetBuilder::new(name);
+    w.header(
+        &[pick(lang, "항목", "Item"), pick(lang, "값", "Value")],
+        &[26.0, 100.0],
+    );
+    let events = history.anchor.events.to_string();
+    let mark = history.anchor.to_mark();
+    for (label, value) in [
+        (pick(lang, "감사 기록 수", "Audit events"), events.as_str()),
+        (
+            pick(lang, "마지막 기록의 해시", "Last event's hash"),
+            history.anchor.head.as_str(),
+        ),
+        (pick(lang, "앵커", "Anchor"), mark.as_str()),
+        (
+            pick(lang, "확인 방법", "How to check"),
+            pick(
+                lang,
+                "ledgerlens history verify --against 이_파일.xlsx",
+                "ledgerlens history verify --against this_file.xlsx",
+            ),
+        ),
+    ] {
+        w.values(&[Value::Text(label), Value::Text(value)]);
+    }
+    w.finish()
+}
+
+/// The anchor a filed history workbook carries.
+pub fn read_anchor(path: &std::path::Path) -> Result<crate::store::Anchor, crate::i18n::Localized> {
+    use calamine::Reader;
+    let unreadable = |e: &dyn std::fmt::Display| {
+        crate::i18n::Localized::new(
+            format!("{}: 이력 보고서를 읽을 수 없습니다: {e}", path.display()),
+            format!("{}: cannot read the history report: {e}", path.display()),
+        )
+    };
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(path).map_err(|e| unreadable(&e))?;
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).map_err(|e| unreadable(&e))?;
+        for cell in range.used_cells() {
+            if let calamine::Data::String(text) = cell.2 {
+                if let Some(anchor) = crate::store::Anchor::from_mark(text) {
+                    return Ok(anchor);
+                }
+            }
+        }
+    }
+    Err(crate::i18n::Localized::new(
+        format!(
+            "{}: 감사 앵커가 없는 파일입니다 (ledgerlens 이력 보고서가 아님)",
+            path.display()
+        ),
+        format!(
+            "{}: no audit anchor in this file (not a ledgerlens history report)",
+            path.display()
+        ),
+    ))
 }
 
 /// Builds the history workbook and returns its xlsx bytes.
@@ -527,6 +596,7 @@ mod tests {
                 ingest_s: 0.1,
                 score_s: 0.2,
                 complete: true,
+                interrupted: false,
             }],
             flags_by_department_month: vec![("총무과".into(), "2024-03".into(), 1)],
             top_by_month: vec![("2024-03".into(), vec![record("=HYPERLINK(\"http://x\")")])],

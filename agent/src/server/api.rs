@@ -10,6 +10,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::body::{self, Body};
 use super::errors::{request_lang, ApiError, Refusal};
 use super::rows::{self, ScoreRequest};
 use super::AppState;
@@ -18,21 +19,40 @@ use crate::ingest::{self, Field, Format, IngestOptions};
 use crate::pipeline::{self, RowOut, Summary};
 use crate::store::{NewReview, RowFilter, RunMeta};
 
-/// Largest `POST score` body: a 200k-row sheet as JSON is 40–60 MB.
-pub const MAX_SCORE_BODY: u64 = 256 * 1024 * 1024;
-/// Largest `POST reviews` (and `POST columns`) body.
-pub const MAX_REVIEWS_BODY: u64 = 32 * 1024 * 1024;
-const MAX_NOTE_CHARS: usize = 10_000;
+use crate::limits::{
+    MAX_KEY_CHARS, MAX_NAME_CHARS, MAX_NOTE_CHARS, MAX_REVIEWER_CHARS, MAX_REVIEWS_BODY,
+    MAX_SCORE_BODY,
+};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
+            // Every route and the scope's own 404: see `security`'s header.
+            .wrap(actix_web::middleware::from_fn(
+                super::security::require_token,
+            ))
+            // A malformed query string is answered in the API's error format.
+            .app_data(web::QueryConfig::default().error_handler(|e, req| {
+                Refusal(
+                    ApiError::new(
+                        StatusCode::BAD_REQUEST,
+                        "bad_query",
+                        Text::new(
+                            format!("주소의 질의 문자열이 올바르지 않습니다: {e}"),
+                            format!("the query string is not valid: {e}"),
+                        ),
+                    ),
+                    request_lang(req),
+                )
+                .into()
+            }))
             .route("/health", web::get().to(health))
             .route("/score", web::post().to(score))
             .route("/reviews", web::post().to(post_reviews))
             .route("/reviews", web::get().to(get_reviews))
             .route("/runs", web::get().to(runs))
             .route("/runs/{id}", web::get().to(run))
+            .route("/runs/{id}", web::delete().to(remove_run))
             .route("/runs/{id}/rows", web::get().to(run_rows))
             .route("/history", web::get().to(history_json))
             .route("/history.xlsx", web::get().to(history_xlsx))
@@ -59,53 +79,6 @@ async fn blocking<T: Send + 'static>(
         .map_err(ApiError::internal)
         .and_then(|r| r)
         .map_err(refuse(lang))
-}
-
-fn too_large(limit: u64) -> ApiError {
-    let mb = limit / (1024 * 1024);
-    ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "body_too_large",
-        Text::new(
-            format!("요청 본문이 {mb} MB 한도를 넘습니다. 시트를 나누어 보내세요"),
-            format!("the request body exceeds the {mb} MB limit; send the sheet in parts"),
-        ),
-    )
-}
-
-/// Refuses a body whose declared length is over `limit`, before reading it.
-fn check_declared_length(req: &HttpRequest, limit: u64) -> Result<(), ApiError> {
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    match declared {
-        Some(len) if len > limit => Err(too_large(limit)),
-        _ => Ok(()),
-    }
-}
-
-/// Reads a body up to `limit` bytes. A declared length over the limit is
-/// refused before a byte of the body is read.
-async fn read_body(
-    req: &HttpRequest,
-    payload: web::Payload,
-    limit: u64,
-) -> Result<web::Bytes, ApiError> {
-    check_declared_length(req, limit)?;
-    match payload.to_bytes_limited(limit as usize).await {
-        Ok(Ok(bytes)) => Ok(bytes),
-        Ok(Err(e)) => Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "bad_body",
-            Text::new(
-                format!("요청 본문을 읽지 못했습니다: {e}"),
-                format!("could not read the request body: {e}"),
-            ),
-        )),
-        Err(_) => Err(too_large(limit)),
-    }
 }
 
 /// JSON bytes, made on the blocking pool (responses themselves are not `Send`).
@@ -149,8 +122,8 @@ pub async fn not_found(req: HttpRequest) -> HttpResponse {
 
 /// What a score request carries once its body is read.
 enum ScoreInput {
-    Json(web::Bytes),
-    Workbook { bytes: web::Bytes, format: Format },
+    Json(Body),
+    Workbook { body: Body, format: Format },
 }
 
 #[derive(Deserialize)]
@@ -212,22 +185,24 @@ async fn score(
             lang,
         ));
     }
-    // An oversized body is refused at once, even while other jobs run.
-    check_declared_length(&req, MAX_SCORE_BODY).map_err(refuse(lang))?;
-    // Scoring is bounded (a couple of jobs at a time) before the body is
-    // read, so concurrent uploads cannot multiply the memory in use.
+    // The body is read under the shared body budget (an oversized one is
+    // refused before a byte is read); only then is a scoring slot taken, so
+    // a slot is held while work is done, never while a client uploads.
     let state = state.into_inner();
-    let _permit = state
-        .scoring
-        .acquire()
-        .await
-        .map_err(|e| Refusal(ApiError::internal(e), lang))?;
-    let bytes = read_body(&req, payload, MAX_SCORE_BODY)
+    let body = state
+        .bodies
+        .read(&req, payload, MAX_SCORE_BODY)
         .await
         .map_err(refuse(lang))?;
+    let _permit =
+        match actix_web::rt::time::timeout(body::QUEUE_WAIT, state.scoring.acquire()).await {
+            Ok(Ok(permit)) => permit,
+            Ok(Err(e)) => return Err(Refusal(ApiError::internal(e), lang)),
+            Err(_) => return Err(Refusal(body::busy(), lang)),
+        };
     let input = match format {
-        Some(format) if !is_json => ScoreInput::Workbook { bytes, format },
-        _ => ScoreInput::Json(bytes),
+        Some(format) if !is_json => ScoreInput::Workbook { body, format },
+        _ => ScoreInput::Json(body),
     };
     let query = query.into_inner();
     let job = state.clone();
@@ -283,8 +258,10 @@ fn score_and_record(
     reply: &mut impl FnMut(Result<Vec<u8>, ApiError>),
 ) -> Result<(), ApiError> {
     let t0 = Instant::now();
-    let (ledger, workbook, sha) = match input {
-        ScoreInput::Json(bytes) => {
+    // The body's share of the budget is kept until the run is scored: the
+    // ledger parsed from it is bigger than the bytes were.
+    let (ledger, workbook, sha, reserved) = match input {
+        ScoreInput::Json(Body { bytes, reserved }) => {
             let mut request: ScoreRequest =
                 serde_json::from_slice(&bytes).map_err(|e| bad_json(&e))?;
             let sha = sha256_hex(&bytes);
@@ -306,21 +283,27 @@ fn score_and_record(
                 ingest::ledger_from_grid(grid, &workbook, &options)?,
                 workbook,
                 sha,
+                reserved,
             )
         }
-        ScoreInput::Workbook { bytes, format } => {
+        ScoreInput::Workbook {
+            body: Body { bytes, reserved },
+            format,
+        } => {
             let workbook = query.workbook.unwrap_or_else(|| "upload".to_string());
             let options = IngestOptions {
                 sheet: query.sheet,
                 ..Default::default()
             };
             let ledger = ingest::read_bytes(&bytes, &workbook, format, &options)?;
-            (ledger, workbook, sha256_hex(&bytes))
+            (ledger, workbook, sha256_hex(&bytes), reserved)
         }
     };
+    check_names(&workbook, &ledger.sheet)?;
     let ingest_s = t0.elapsed().as_secs_f64();
     let t1 = Instant::now();
     let scored = pipeline::score(ledger, &state.config).map_err(ApiError::internal)?;
+    drop(reserved);
     let score_s = t1.elapsed().as_secs_f64();
     let meta = RunMeta {
         actor: super::os_user(),
@@ -331,7 +314,8 @@ fn score_and_record(
     };
     let t2 = Instant::now();
     let mut store = state.store()?;
-    let run_id = store.record_run_header(&meta, &scored)?;
+    let header = store.record_run_header(&meta, &scored);
+    let run_id = store.noting(header)?;
     let header_s = t2.elapsed().as_secs_f64();
     let t3 = Instant::now();
     let response = ScoreResponse {
@@ -345,7 +329,8 @@ fn score_and_record(
     let t4 = Instant::now();
     // The caller has its answer; a failure now can only be logged, and the
     // run stays marked incomplete.
-    if let Err(e) = store.record_scored_rows(&response.run_id, &scored) {
+    let rows = store.record_scored_rows(&response.run_id, &scored);
+    if let Err(e) = store.noting(rows) {
         tracing::error!(
             "run {}: scored rows not recorded: {}",
             response.run_id,
@@ -354,6 +339,7 @@ fn score_and_record(
         return Ok(());
     }
     state.note_run(&response.run_id, scored.rows.len());
+    super::backup_if_due(&mut store);
     tracing::info!(
         rows = response.results.len(),
         ingest_s,
@@ -364,6 +350,36 @@ fn score_and_record(
         "scored"
     );
     Ok(())
+}
+
+/// Refuses a text the store would keep for ever that is longer than `max`
+/// characters (a 50 MB workbook name would make every later history page
+/// 50 MB).
+fn check_length(what: Text, value: &str, max: usize) -> Result<(), ApiError> {
+    let n = value.chars().count();
+    if n <= max {
+        return Ok(());
+    }
+    Err(ApiError::unprocessable(
+        "text_too_long",
+        Text::new(
+            format!("{}이(가) {max}자 한도를 넘습니다 ({n}자)", what.ko),
+            format!(
+                "the {} is over the {max}-character limit ({n} characters)",
+                what.en
+            ),
+        ),
+    ))
+}
+
+/// The names a run is recorded under, from the request or the workbook.
+fn check_names(workbook: &str, sheet: &str) -> Result<(), ApiError> {
+    check_length(
+        Text::new("통합문서 이름", "workbook name"),
+        workbook,
+        MAX_NAME_CHARS,
+    )?;
+    check_length(Text::new("시트 이름", "sheet name"), sheet, MAX_NAME_CHARS)
 }
 
 fn bad_json(e: &serde_json::Error) -> ApiError {
@@ -421,12 +437,15 @@ async fn post_reviews(
     state: web::Data<AppState>,
 ) -> Reply {
     let lang = request_lang(&req);
-    let bytes = read_body(&req, payload, MAX_REVIEWS_BODY)
+    let state = state.into_inner();
+    let body = state
+        .bodies
+        .read(&req, payload, MAX_REVIEWS_BODY)
         .await
         .map_err(refuse(lang))?;
-    let state = state.into_inner();
     let body = blocking(lang, move || {
-        let request: ReviewsRequest = serde_json::from_slice(&bytes).map_err(|e| bad_json(&e))?;
+        let request: ReviewsRequest =
+            serde_json::from_slice(&body.bytes).map_err(|e| bad_json(&e))?;
         let mut reviews = Vec::with_capacity(request.reviews.len());
         for (i, r) in request.reviews.into_iter().enumerate() {
             if r.key.trim().is_empty() {
@@ -438,18 +457,15 @@ async fn post_reviews(
                     ),
                 ));
             }
-            if r.note.chars().count() > MAX_NOTE_CHARS {
-                return Err(ApiError::unprocessable(
-                    "note_too_long",
-                    Text::new(
-                        format!("{}번째 검토의 메모가 {MAX_NOTE_CHARS}자를 넘습니다", i + 1),
-                        format!(
-                            "review {}'s note is over {MAX_NOTE_CHARS} characters",
-                            i + 1
-                        ),
-                    ),
-                ));
-            }
+            let nth = |ko: &str, en: &str| {
+                Text::new(
+                    format!("{}번째 검토의 {ko}", i + 1),
+                    format!("review {}'s {en}", i + 1),
+                )
+            };
+            check_length(nth("행 키", "row key"), &r.key, MAX_KEY_CHARS)?;
+            check_length(nth("메모", "note"), &r.note, MAX_NOTE_CHARS)?;
+            check_length(nth("검토자", "reviewer"), &r.reviewer, MAX_REVIEWER_CHARS)?;
             let reviewer = if r.reviewer.trim().is_empty() {
                 super::os_user()
             } else {
@@ -462,10 +478,15 @@ async fn post_reviews(
                 reviewer,
             });
         }
-        let mut store = state.store()?;
-        // add_reviews returns once the transaction is on disk (WAL, synchronous=FULL).
-        let saved = store.add_reviews(&reviews)?;
-        let unknown_keys = store.unknown_keys(reviews.iter().map(|r| r.key.as_str()))?;
+        // add_reviews returns once the transaction is on disk (WAL,
+        // synchronous=FULL), and refuses a store found damaged.
+        let (saved, unknown_keys) = state.with_store(|store| {
+            let saved = store.add_reviews(&reviews)?;
+            Ok((
+                saved,
+                store.unknown_keys(reviews.iter().map(|r| r.key.as_str()))?,
+            ))
+        })?;
         json_bytes(&ReviewsSaved {
             saved,
             unknown_keys,
@@ -479,7 +500,7 @@ async fn get_reviews(req: HttpRequest, state: web::Data<AppState>) -> Reply {
     let lang = request_lang(&req);
     let state = state.into_inner();
     blocking(lang, move || {
-        let reviews = state.store()?.latest_reviews()?;
+        let reviews = state.with_store(|s| s.latest_reviews())?;
         json_bytes(&serde_json::json!({ "reviews": reviews }))
     })
     .await
@@ -490,7 +511,7 @@ async fn runs(req: HttpRequest, state: web::Data<AppState>) -> Reply {
     let lang = request_lang(&req);
     let state = state.into_inner();
     blocking(lang, move || {
-        let runs = state.store()?.runs()?;
+        let runs = state.with_store(|s| s.runs())?;
         json_bytes(&serde_json::json!({ "runs": runs }))
     })
     .await
@@ -501,9 +522,26 @@ async fn run(req: HttpRequest, id: web::Path<String>, state: web::Data<AppState>
     let lang = request_lang(&req);
     let state = state.into_inner();
     let id = id.into_inner();
-    blocking(lang, move || match state.store()?.run(&id)? {
+    blocking(lang, move || match state.with_store(|s| s.run(&id))? {
         Some(detail) => json_bytes(&detail),
         None => Err(no_such_run(&id)),
+    })
+    .await
+    .map(json_ok)
+}
+
+/// `DELETE runs/{id}`: removes a run cut off by a crash (409 for any other:
+/// a complete run is evidence), with an audit event.
+async fn remove_run(req: HttpRequest, id: web::Path<String>, state: web::Data<AppState>) -> Reply {
+    let lang = request_lang(&req);
+    let state = state.into_inner();
+    let id = id.into_inner();
+    blocking(lang, move || {
+        if state.with_store(|s| s.remove_interrupted_run(&id, &super::os_user()))? {
+            json_bytes(&serde_json::json!({ "removed": id }))
+        } else {
+            Err(no_such_run(&id))
+        }
     })
     .await
     .map(json_ok)
@@ -571,6 +609,28 @@ async fn run_rows(
             lang,
         ));
     }
+    // SQLite counts in signed 64 bits: a larger offset would wrap round to
+    // the first page.
+    if i64::try_from(query.offset).is_err() {
+        return Err(Refusal(
+            ApiError::unprocessable(
+                "bad_offset",
+                Text::new(
+                    format!(
+                        "offset {}이(가) 너무 큽니다 (최대 {})",
+                        query.offset,
+                        i64::MAX
+                    ),
+                    format!(
+                        "offset {} is too large (at most {})",
+                        query.offset,
+                        i64::MAX
+                    ),
+                ),
+            ),
+            lang,
+        ));
+    }
     let filter = RowFilter {
         bands,
         department: query.department,
@@ -580,7 +640,7 @@ async fn run_rows(
         limit: query.limit,
     };
     blocking(lang, move || {
-        match state.store()?.run_rows(&id, &filter)? {
+        match state.with_store(|s| s.run_rows(&id, &filter))? {
             Some(rows) => json_bytes(&rows),
             None => Err(no_such_run(&id)),
         }
@@ -595,7 +655,7 @@ async fn history_json(req: HttpRequest, state: web::Data<AppState>) -> Reply {
     let lang = request_lang(&req);
     let state = state.into_inner();
     blocking(lang, move || {
-        let history = state.store()?.history()?;
+        let history = state.with_store(|s| s.history())?;
         let sheets = crate::report::history::sheets(&history, lang);
         json_bytes(&serde_json::json!({ "history": history, "sheets": sheets }))
     })
@@ -621,13 +681,16 @@ struct FieldInfo {
 /// `POST columns`: the header row and mapping the pipeline would use for
 /// these rows (the first few dozen of a sheet suffice), for the add-in's
 /// mapping preview. Nothing is scored or recorded.
-async fn columns(req: HttpRequest, payload: web::Payload) -> Reply {
+async fn columns(req: HttpRequest, payload: web::Payload, state: web::Data<AppState>) -> Reply {
     let lang = request_lang(&req);
-    let bytes = read_body(&req, payload, MAX_REVIEWS_BODY)
+    let body = state
+        .bodies
+        .read(&req, payload, MAX_REVIEWS_BODY)
         .await
         .map_err(refuse(lang))?;
     let body = blocking(lang, move || {
-        let request: ScoreRequest = serde_json::from_slice(&bytes).map_err(|e| bad_json(&e))?;
+        let request: ScoreRequest =
+            serde_json::from_slice(&body.bytes).map_err(|e| bad_json(&e))?;
         let overrides = request.overrides()?;
         let grid = request.into_grid(None);
         let found = ingest::header::detect_columns(&grid, &overrides);
@@ -689,7 +752,7 @@ async fn history_xlsx(req: HttpRequest, state: web::Data<AppState>) -> Reply {
     let lang = request_lang(&req);
     let state = state.into_inner();
     let bytes = blocking(lang, move || {
-        let history = state.store()?.history()?;
+        let history = state.with_store(|s| s.history())?;
         crate::report::history::write(&history, lang).map_err(ApiError::internal)
     })
     .await?;

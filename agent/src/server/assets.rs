@@ -30,14 +30,32 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/manifest/{path:.*}", web::get().to(manifest));
 }
 
+/// Pages Office shows inside its own frame (Excel on the web puts the task
+/// pane in an iframe of an Office origin); every other page, the dashboard
+/// first, may not be framed at all, so no other site can overlay it.
+const PANE_PAGES: [&str; 2] = ["taskpane.html", "help.html"];
+
+/// The Office origins that frame a task pane.
+const OFFICE_FRAME_ANCESTORS: &str = "frame-ancestors 'self' https://*.office.com \
+https://*.officeapps.live.com https://*.office365.com https://*.sharepoint.com \
+https://*.microsoft365.com https://*.cloud.microsoft";
+
 fn serve(req: &HttpRequest, path: &str, file: Option<rust_embed::EmbeddedFile>) -> HttpResponse {
     match file {
-        Some(file) => HttpResponse::Ok()
-            .content_type(file.metadata.mimetype())
-            // The pane must never run stale code against a newer agent.
-            .insert_header((header::CACHE_CONTROL, "no-cache"))
-            .insert_header(("X-Content-Type-Options", "nosniff"))
-            .body(file.data.into_owned()),
+        Some(file) => {
+            let mut response = HttpResponse::Ok();
+            response
+                .content_type(file.metadata.mimetype())
+                // The pane must never run stale code against a newer agent.
+                .insert_header((header::CACHE_CONTROL, "no-cache"))
+                .insert_header(("X-Content-Type-Options", "nosniff"));
+            if PANE_PAGES.contains(&path) {
+                response.insert_header((header::CONTENT_SECURITY_POLICY, OFFICE_FRAME_ANCESTORS));
+            } else {
+                response.insert_header((header::X_FRAME_OPTIONS, "DENY"));
+            }
+            response.body(file.data.into_owned())
+        }
         None => ApiError::new(
             actix_web::http::StatusCode::NOT_FOUND,
             "not_found",

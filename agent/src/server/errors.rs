@@ -54,6 +54,16 @@ impl ApiError {
         if self.status == StatusCode::UNAUTHORIZED {
             response.insert_header(("WWW-Authenticate", "Bearer"));
         }
+        // A body refused part-way leaves the rest of it on the connection:
+        // close it rather than read on (a stalled client is not kept).
+        if matches!(
+            self.status,
+            StatusCode::REQUEST_TIMEOUT
+                | StatusCode::PAYLOAD_TOO_LARGE
+                | StatusCode::LENGTH_REQUIRED
+        ) {
+            response.force_close();
+        }
         response.json(json!({
             "error": { "code": self.code, "message": self.message.get(lang) }
         }))
@@ -75,6 +85,19 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::BadStatus(_) => ApiError::unprocessable("bad_status", e.message()),
+            StoreError::Damaged { .. } => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "store_damaged",
+                e.message(),
+            ),
+            StoreError::MissingKey | StoreError::BadKey(_) => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "audit_key_missing",
+                e.message(),
+            ),
+            StoreError::NotInterrupted(_) => {
+                ApiError::new(StatusCode::CONFLICT, "run_not_interrupted", e.message())
+            }
             _ => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "store", e.message()),
         }
     }

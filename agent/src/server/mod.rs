@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod body;
 pub mod errors;
 pub mod instance;
 pub mod manifest;
@@ -35,6 +36,15 @@ pub const DEFAULT_PORT: u16 = 48_620;
 /// the machines accountants use and bounds the memory in use.
 const SCORING_SLOTS: usize = 2;
 
+/// Async workers: the work itself runs on the blocking pool, so two are
+/// plenty for one user, and a fixed count keeps [`MAX_CONNECTIONS`] fixed.
+const WORKERS: usize = 2;
+
+/// Open connections at once, across workers: far under the usual 1,024
+/// file descriptors a process may hold, far over what a pane and a browser
+/// open.
+const MAX_CONNECTIONS: usize = 512;
+
 pub struct ServeOptions {
     pub port: u16,
     pub data_dir: PathBuf,
@@ -47,6 +57,8 @@ pub struct AppState {
     store: Mutex<Store>,
     pub config: Config,
     scoring: tokio::sync::Semaphore,
+    /// Every body being read or worked on counts against this.
+    bodies: body::BodyBudget,
     paused: AtomicBool,
     /// "run id (rows)" of the latest run, for the tray's tooltip.
     last_run: Mutex<Option<String>>,
@@ -57,6 +69,17 @@ impl AppState {
         // A panic while holding the store cannot leave SQLite half-written
         // (transactions roll back), so a poisoned lock is still usable.
         Ok(self.store.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// Runs `work` on the store; a failure that looks like a damaged file
+    /// makes the store check itself before its next write.
+    fn with_store<T>(
+        &self,
+        work: impl FnOnce(&mut Store) -> Result<T, crate::store::StoreError>,
+    ) -> Result<T, ApiError> {
+        let mut store = self.store()?;
+        let result = work(&mut store);
+        Ok(store.noting(result)?)
     }
 
     pub fn is_paused(&self) -> bool {
@@ -79,33 +102,22 @@ impl AppState {
     }
 }
 
+/// Takes an automatic backup when one is due; a failure is logged, never
+/// fatal to the work that triggered it.
+fn backup_if_due(store: &mut Store) {
+    match store.backup_if_due(&crate::store::backup::Policy::default()) {
+        Ok(Some(path)) => tracing::info!("backup written: {}", path.display()),
+        Ok(None) => {}
+        Err(e) => tracing::error!("no backup taken: {}", e.message().en),
+    }
+}
+
 /// Who is running the agent, recorded with each run.
 pub fn os_user() -> String {
     ["USER", "USERNAME", "LOGNAME"]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
         .unwrap_or_else(|| "unknown".to_string())
-}
-
-/// Writes a file readable by the user only (private keys, the token).
-pub fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    // An existing file keeps its old mode on open; tighten it as well.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    }
-    file.write_all(contents)?;
-    file.sync_all()
 }
 
 /// Binds 127.0.0.1 only (port 0 picks a free one), as the design asks.
@@ -173,7 +185,18 @@ pub fn run(options: ServeOptions, lang: Lang) -> anyhow::Result<()> {
     }
     let tls_config = tls::server_config(&certificates)?;
     let token = security::load_or_create_token(dir)?;
-    let store = Store::open(&dir.join(DATABASE_FILE)).map_err(|e| Localized(e.message()))?;
+    let mut store = Store::open(&dir.join(DATABASE_FILE)).map_err(|e| Localized(e.message()))?;
+    // Runs a crash cut off are said at start; the dashboard marks them and
+    // `DELETE runs/{id}` (or `history remove-run`) removes them.
+    for run in store
+        .interrupted_runs()
+        .map_err(|e| Localized(e.message()))?
+    {
+        tracing::warn!(
+            "run {run} was interrupted before all its scored rows were recorded: score it again, or remove it from the dashboard or with `ledgerlens history remove-run {run}`"
+        );
+    }
+    backup_if_due(&mut store);
 
     let listener = bind_loopback(options.port)?;
     let port = listener.local_addr()?.port();
@@ -182,6 +205,7 @@ pub fn run(options: ServeOptions, lang: Lang) -> anyhow::Result<()> {
         store: Mutex::new(store),
         config: options.config,
         scoring: tokio::sync::Semaphore::new(SCORING_SLOTS),
+        bodies: body::BodyBudget::default(),
         paused: AtomicBool::new(false),
         last_run: Mutex::new(None),
     });
@@ -197,19 +221,33 @@ pub fn run(options: ServeOptions, lang: Lang) -> anyhow::Result<()> {
             App::new()
                 .app_data(state.clone())
                 .app_data(guard.clone())
-                .wrap(middleware::from_fn(security::guard))
+                .wrap(middleware::from_fn(security::guard_origin))
                 .wrap(
                     middleware::DefaultHeaders::new()
                         .add(("X-Content-Type-Options", "nosniff"))
-                        .add(("Referrer-Policy", "no-referrer")),
+                        .add(("Referrer-Policy", "no-referrer"))
+                        // Nothing the agent serves may be framed by another
+                        // site; the pane's pages widen this to Office's
+                        // origins (`assets`).
+                        .add(("Content-Security-Policy", "frame-ancestors 'none'")),
                 )
                 .configure(api::routes)
                 .configure(assets::routes)
                 .route("/", web::get().to(assets::to_dashboard))
                 .default_service(web::to(api::not_found))
         })
-        // Scoring a big sheet takes seconds; keep the connection open.
-        .client_request_timeout(std::time::Duration::from_secs(30))
+        // Bounds on every connection, so idle or stalled clients cannot
+        // hold the agent's file descriptors or its threads: a TLS handshake
+        // in 3 s, a request head in 10 s, 5 s of keep-alive, and at most
+        // MAX_CONNECTIONS open at once (the rest wait in the kernel's
+        // backlog). Bodies have their own timeouts (`body`).
+        .workers(WORKERS)
+        .max_connections(MAX_CONNECTIONS / WORKERS)
+        .max_connection_rate(64)
+        .tls_handshake_timeout(std::time::Duration::from_secs(3))
+        .client_request_timeout(std::time::Duration::from_secs(10))
+        .client_disconnect_timeout(std::time::Duration::from_secs(2))
+        .keep_alive(std::time::Duration::from_secs(5))
         .listen_rustls_0_23(listener, tls_config)?
         .run()
     };

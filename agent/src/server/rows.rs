@@ -9,12 +9,7 @@ use std::collections::BTreeMap;
 
 use crate::ingest::{self, Cell, Field, Grid, IngestError};
 
-/// Excel's own sheet height.
-pub const MAX_ROWS: usize = 1_048_576;
-/// As for files (see `ingest::reader`).
-pub const MAX_COLUMNS: usize = 256;
-/// About 200k rows × 60 columns; at 24 bytes a cell, under 300 MB.
-pub const MAX_CELLS: usize = 12_000_000;
+pub use crate::limits::{MAX_COLUMNS, MAX_JSON_CELLS as MAX_CELLS, MAX_ROWS};
 
 /// Marks the parse errors that are limits rather than bad JSON.
 pub const LIMIT_MARK: &str = "ledgerlens-limit:";

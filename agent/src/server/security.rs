@@ -1,7 +1,14 @@
-//! What a local agent must refuse, checked before any handler runs:
-//! a Host that is not its own (DNS rebinding), a foreign Origin (no CORS
-//! grant is ever made: the pane and the API share one origin), and an API
-//! call without the token.
+//! What a local agent must refuse: a Host that is not its own (DNS
+//! rebinding) and a foreign Origin (no CORS grant is ever made: the pane and
+//! the API share one origin), checked before routing on every request; and
+//! an API call without the token.
+//!
+//! The token is checked by middleware wrapped around the `/api/v1` scope
+//! itself, not by looking at the path before routing: the router matches
+//! the percent-decoded path (`/%61pi/v1/runs` is `/api/v1/runs` to it), so
+//! any check on the raw path could be walked around by spelling the path
+//! differently. Whatever spelling reaches an API handler, it went through
+//! the scope, and so through [`require_token`].
 
 use std::path::Path;
 
@@ -12,7 +19,7 @@ use actix_web::middleware::Next;
 use actix_web::web;
 
 use super::errors::ApiError;
-use super::write_private;
+use crate::files::write_private;
 use crate::i18n::Text;
 
 pub const TOKEN_FILE: &str = "token";
@@ -69,14 +76,9 @@ impl Guard {
         a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
     }
 
-    /// The first rule a request breaks, if any.
-    pub fn check(&self, req: &ServiceRequest) -> Result<(), ApiError> {
-        let header_text = |name: header::HeaderName| {
-            req.headers()
-                .get(name)
-                .map(|v| v.to_str().unwrap_or("\u{fffd}").to_string())
-        };
-        let host = header_text(header::HOST)
+    /// The first rule of the origin a request breaks, if any.
+    pub fn check_origin(&self, req: &ServiceRequest) -> Result<(), ApiError> {
+        let host = header_text(req, header::HOST)
             .or_else(|| req.uri().authority().map(|a| a.to_string()))
             .unwrap_or_default();
         if !self.host_allowed(&host) {
@@ -94,7 +96,7 @@ impl Guard {
                 ),
             ));
         }
-        if let Some(origin) = header_text(header::ORIGIN) {
+        if let Some(origin) = header_text(req, header::ORIGIN) {
             if !self.origin_allowed(&origin) {
                 return Err(ApiError::forbidden(
                     "cross_origin",
@@ -105,37 +107,42 @@ impl Guard {
                 ));
             }
         }
-        if req.path().starts_with("/api/") {
-            let bearer = header_text(header::AUTHORIZATION)
-                .and_then(|v| v.strip_prefix("Bearer ").map(|t| t.trim().to_string()));
-            match bearer {
-                Some(token) if self.token_matches(&token) => {}
-                Some(_) => {
-                    return Err(ApiError::unauthorized(
-                        "bad_token",
-                        Text::new(
-                            "토큰이 맞지 않습니다. 데이터 폴더의 token 파일을 확인하세요",
-                            "wrong token: see the token file in the data folder",
-                        ),
-                    ))
-                }
-                None => {
-                    return Err(ApiError::unauthorized(
-                        "missing_token",
-                        Text::new(
-                            "Authorization: Bearer <토큰> 헤더가 필요합니다",
-                            "an Authorization: Bearer <token> header is required",
-                        ),
-                    ))
-                }
-            }
-        }
         Ok(())
+    }
+
+    /// Whether the request carries this agent's token.
+    pub fn check_token(&self, req: &ServiceRequest) -> Result<(), ApiError> {
+        let bearer = header_text(req, header::AUTHORIZATION)
+            .and_then(|v| v.strip_prefix("Bearer ").map(|t| t.trim().to_string()));
+        match bearer {
+            Some(token) if self.token_matches(&token) => Ok(()),
+            Some(_) => Err(ApiError::unauthorized(
+                "bad_token",
+                Text::new(
+                    "토큰이 맞지 않습니다. 데이터 폴더의 token 파일을 확인하세요",
+                    "wrong token: see the token file in the data folder",
+                ),
+            )),
+            None => Err(ApiError::unauthorized(
+                "missing_token",
+                Text::new(
+                    "Authorization: Bearer <토큰> 헤더가 필요합니다",
+                    "an Authorization: Bearer <token> header is required",
+                ),
+            )),
+        }
     }
 }
 
-/// The middleware: refuses before routing, with a JSON error.
-pub async fn guard(
+fn header_text(req: &ServiceRequest, name: header::HeaderName) -> Option<String> {
+    req.headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap_or("\u{fffd}").to_string())
+}
+
+/// Runs one of the guard's checks and answers its refusal as a JSON error.
+async fn refuse_unless(
+    check: fn(&Guard, &ServiceRequest) -> Result<(), ApiError>,
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
@@ -143,11 +150,27 @@ pub async fn guard(
         .app_data::<web::Data<Guard>>()
         .expect("the guard is registered with the app")
         .clone();
-    if let Err(refusal) = guard.check(&req) {
+    if let Err(refusal) = check(&guard, &req) {
         let lang = super::errors::request_lang(req.request());
         return Ok(req.into_response(refusal.to_response(lang)));
     }
     Ok(next.call(req).await?.map_into_boxed_body())
+}
+
+/// Around the whole app: Host and Origin, before routing.
+pub async fn guard_origin(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    refuse_unless(Guard::check_origin, req, next).await
+}
+
+/// Around the `/api/v1` scope: the token, on whatever the router matched.
+pub async fn require_token(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    refuse_unless(Guard::check_token, req, next).await
 }
 
 #[cfg(test)]

@@ -4,8 +4,9 @@
 //! in the data dir) and a leaf for `localhost`, `127.0.0.1` and `::1`
 //! signed by it. The user trusts the CA once (`ledgerlens cert install`);
 //! the leaf is renewed from the same CA before it expires, so trust
-//! survives renewals. The CA carries name constraints: even if its key were
-//! taken, it could not vouch for any name but the loopback ones.
+//! survives renewals. The CA carries name constraints and an extended key
+//! usage of server authentication only: even if its key were taken, it
+//! could not vouch for any name but the loopback ones, nor sign code or mail.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -20,7 +21,7 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use time::{Duration, OffsetDateTime};
 
-use super::write_private;
+use crate::files::write_private;
 
 pub const CA_FILE: &str = "ca.pem";
 const CA_KEY_FILE: &str = "ca-key.pem";
@@ -57,6 +58,10 @@ fn ca_params() -> CertificateParams {
     params.distinguished_name = name;
     params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
     params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    // Server authentication only: a verifier that chains extended key usage
+    // through the CA (Windows, OpenSSL) refuses anything it signed for code,
+    // mail or time stamps, were its key ever taken.
+    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
     params.name_constraints = Some(NameConstraints {
         permitted_subtrees: vec![
             GeneralSubtree::DnsName("localhost".into()),
@@ -218,6 +223,75 @@ mod tests {
         verifier
             .verify_server_cert(&leaf, &[], &server_name, &[], at)
             .unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+
+    /// Signs a leaf for `purpose` with the data dir's CA, as a thief of
+    /// its key would, and asks OpenSSL whether it verifies for `check`.
+    fn openssl_verifies(
+        dir: &Path,
+        purpose: ExtendedKeyUsagePurpose,
+        check: &str,
+    ) -> (bool, String) {
+        let issuer = Issuer::new(
+            ca_params(),
+            KeyPair::from_pem(&read(&dir.join(CA_KEY_FILE)).unwrap()).unwrap(),
+        );
+        let mut params = leaf_params(OffsetDateTime::now_utc()).unwrap();
+        params.extended_key_usages = vec![purpose];
+        let key = KeyPair::generate().unwrap();
+        let leaf = params.signed_by(&key, &issuer).unwrap();
+        let path = dir.join(format!("stolen-{check}.pem"));
+        std::fs::write(&path, leaf.pem()).unwrap();
+        let out = std::process::Command::new("openssl")
+            .args(["verify", "-purpose", check, "-CAfile"])
+            .arg(dir.join(CA_FILE))
+            .arg(&path)
+            .output()
+            .expect("openssl is installed (.ci/run installs it)");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.success(), text)
+    }
+
+    #[test]
+    fn the_ca_signs_for_servers_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = ensure(dir.path()).unwrap();
+        let text = std::process::Command::new("openssl")
+            .args(["x509", "-noout", "-text", "-in"])
+            .arg(&files.ca)
+            .output()
+            .expect("openssl is installed (.ci/run installs it)");
+        let text = String::from_utf8_lossy(&text.stdout);
+        let eku = text
+            .split("X509v3 Extended Key Usage:")
+            .nth(1)
+            .and_then(|rest| rest.lines().nth(1))
+            .unwrap_or_else(|| panic!("the CA has an extended key usage: {text}"));
+        assert_eq!(eku.trim(), "TLS Web Server Authentication");
+
+        let (ok, text) =
+            openssl_verifies(dir.path(), ExtendedKeyUsagePurpose::ServerAuth, "sslserver");
+        assert!(ok, "a server leaf verifies: {text}");
+        for (purpose, check) in [
+            (ExtendedKeyUsagePurpose::EmailProtection, "smimesign"),
+            (ExtendedKeyUsagePurpose::EmailProtection, "smimeencrypt"),
+            (ExtendedKeyUsagePurpose::ClientAuth, "sslclient"),
+        ] {
+            let (ok, text) = openssl_verifies(dir.path(), purpose, check);
+            assert!(
+                !ok,
+                "a {check} leaf signed by the CA must not verify: {text}"
+            );
+            // Refused at depth 1: by the CA's own extended key usage.
+            assert!(
+                text.contains("at 1 depth lookup: unsuitable certificate purpose"),
+                "{check}: {text}"
+            );
+        }
     }
 
     #[cfg(unix)]

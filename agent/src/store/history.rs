@@ -27,6 +27,9 @@ pub struct RunRecord {
     pub score_s: f64,
     /// False while (or if a crash stopped) its scored rows being written.
     pub complete: bool,
+    /// Cut off before all its rows were recorded: no job writes while a
+    /// reader holds the store, so an incomplete run seen here is one.
+    pub interrupted: bool,
 }
 
 /// A run with its summary, configuration and flagged rows (`GET runs/{id}`).
@@ -131,6 +134,9 @@ pub struct History {
     /// (month, its ten highest-risk transactions, highest first)
     pub top_by_month: Vec<(String, Vec<TransactionRecord>)>,
     pub repeats: Vec<RepeatFlag>,
+    /// The audit chain's head when the history was read: filed with the
+    /// workbook, it lets `history verify --against` find later cuts.
+    pub anchor: super::Anchor,
 }
 
 /// Each key's row from its latest run, with that key's latest review.
@@ -171,6 +177,7 @@ fn run_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<(RunRecord, String)> {
             ingest_s: r.get(8)?,
             score_s: r.get(9)?,
             complete: r.get::<_, i64>(11)? == 1,
+            interrupted: r.get::<_, i64>(11)? != 1,
         },
         summary,
     ))
@@ -423,6 +430,7 @@ impl Store {
             outcomes_by_reviewer,
             top_by_month,
             repeats,
+            anchor: self.audit_head()?,
         })
     }
 }

@@ -4,11 +4,16 @@
 //! Reviews are append-only: the latest per row key is current and all are
 //! kept. The database runs in WAL mode with `synchronous=FULL`, so a write
 //! call returns only once its transaction is on disk: a review acknowledged
-//! to the user survives a crash. Each audit event carries the SHA-256 of its
-//! predecessor, so editing or deleting one breaks the chain, which
-//! [`Store::verify_audit`] finds.
+//! to the user survives a crash. Every run, row and review is covered by a
+//! keyed hash chain anchored outside the file (`audit`), which
+//! [`Store::verify_audit`] checks.
+//!
+//! A damaged file is never written to: it is checked (`quick_check`) when
+//! opened, and again before any write once a query has failed, and refused
+//! with where the newest backup is; backups are taken automatically
+//! (`backup`).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::{SecondsFormat, Utc};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
@@ -19,7 +24,10 @@ use crate::hex::hex;
 use crate::i18n::Text;
 use crate::pipeline::ScoredLedger;
 
+pub mod audit;
+pub mod backup;
 mod history;
+pub use audit::{Anchor, AuditCheck, Problem};
 pub use history::{
     FlaggedRow, History, Outcomes, RepeatFlag, RowFilter, RunDetail, RunRecord, RunRow, RunRows,
     TransactionRecord,
@@ -27,7 +35,8 @@ pub use history::{
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how
 /// many have run.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE runs (
     id            TEXT PRIMARY KEY,
     started_at    TEXT NOT NULL,
@@ -83,10 +92,13 @@ CREATE TABLE audit_events (
     prev_hash   TEXT NOT NULL,
     hash        TEXT NOT NULL
 );
-"#];
-
-/// The hash before the first audit event.
-const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+"#,
+    // 2: events name how their hash was made; older ones are plain SHA-256,
+    // and the migration seals them under the key (`Store::seal_legacy`).
+    r#"
+ALTER TABLE audit_events ADD COLUMN alg TEXT NOT NULL DEFAULT 'sha256';
+"#,
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -98,11 +110,82 @@ pub enum StoreError {
         "the database was written by a newer ledgerlens (schema {found}, this one knows {known})"
     )]
     NewerSchema { found: i64, known: i64 },
+    #[error("the database is damaged: {detail}")]
+    Damaged {
+        path: PathBuf,
+        detail: String,
+        backup: Option<PathBuf>,
+    },
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the audit key file {} is not a key", .0.display())]
+    BadKey(PathBuf),
+    #[error("the audit key is missing")]
+    MissingKey,
+    #[error("the audit anchor {} is unreadable", .0.display())]
+    BadAnchor(PathBuf),
+    #[error("run {0} is not interrupted")]
+    NotInterrupted(String),
 }
 
 impl StoreError {
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> StoreError {
+        StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    /// True for errors that mean the file itself is damaged.
+    fn is_damage(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(e.code, rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+        )
+    }
+
     pub fn message(&self) -> Text {
         match self {
+            StoreError::Damaged { path, detail, backup } => {
+                let (ko, en) = match backup {
+                    Some(b) => (
+                        format!("가장 최근 백업: {} (에이전트를 멈추고 이 파일을 {} 자리에 복사하세요)", b.display(), path.display()),
+                        format!("the newest backup is {} (stop the agent and copy it over {})", b.display(), path.display()),
+                    ),
+                    None => (
+                        "백업이 없습니다".to_string(),
+                        "there is no backup".to_string(),
+                    ),
+                };
+                Text::new(
+                    format!("데이터베이스 {}가 손상되어 쓰지 않습니다 ({detail}). {ko}", path.display()),
+                    format!("the database {} is damaged and will not be written to ({detail}); {en}", path.display()),
+                )
+            }
+            StoreError::Io { path, source } => Text::new(
+                format!("{}: 파일 오류: {source}", path.display()),
+                format!("{}: file error: {source}", path.display()),
+            ),
+            StoreError::BadKey(path) => Text::new(
+                format!("감사 키 파일 {}이(가) 올바른 키가 아닙니다", path.display()),
+                format!("the audit key file {} does not hold a key", path.display()),
+            ),
+            StoreError::MissingKey => Text::new(
+                format!("감사 키 파일({})이 없어 기록할 수 없습니다. 백업해 둔 키를 데이터 폴더에 복원하세요", audit::KEY_FILE),
+                format!("the audit key file ({}) is missing, so nothing can be recorded: restore your copy of it into the data folder", audit::KEY_FILE),
+            ),
+            StoreError::BadAnchor(path) => Text::new(
+                format!("감사 앵커 파일 {}을(를) 읽을 수 없습니다", path.display()),
+                format!("the audit anchor file {} cannot be read", path.display()),
+            ),
+            StoreError::NotInterrupted(run) => Text::new(
+                format!("실행 {run}은(는) 중단된 실행이 아닙니다. 완료된 실행은 증거로 남으며 삭제할 수 없습니다"),
+                format!("run {run} was not interrupted: a complete run is evidence and cannot be removed"),
+            ),
             StoreError::Sqlite(e) => Text::new(format!("데이터베이스 오류: {e}"), format!("database error: {e}")),
             StoreError::BadStatus(s) => Text::new(
                 format!("검토 상태 {s:?}는 confirmed, normal, needs_evidence 중 하나여야 합니다"),
@@ -166,46 +249,75 @@ pub struct RunMeta {
     pub ingest_s: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct AuditCheck {
-    pub events: u64,
-    /// Id of the first event whose hash does not follow, if any.
-    pub broken_at: Option<i64>,
-}
-
 pub struct Store {
     conn: Connection,
+    path: PathBuf,
+    key: Option<audit::AuditKey>,
+    /// Set when a query failed as if the file were damaged: every write
+    /// then checks the file first.
+    suspect: bool,
 }
 
-fn now() -> String {
+pub(crate) fn now() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
-fn event_hash(prev: &str, at: &str, actor: &str, kind: &str, detail: &str) -> String {
-    let mut h = Sha256::new();
-    for part in [prev, at, actor, kind, detail] {
-        h.update(part.as_bytes());
-        h.update([0x1f]);
-    }
-    hex(&h.finalize())
-}
-
 impl Store {
-    /// Opens (creating if needed) the database file and brings its schema up to date.
+    /// Opens (creating if needed) the database file, checks it is sound,
+    /// and brings its schema up to date. A damaged file is refused, naming
+    /// the newest backup.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let conn = Connection::open(path)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        // FULL: a commit is on disk before it returns, in WAL mode too.
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        // 64 MiB of page cache (the default is 2 MiB): recording a 100k-row
-        // run touches the key index all over, and re-reading its pages from
-        // disk was a third of the time.
-        conn.pragma_update(None, "cache_size", -65_536)?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        let mut store = Store { conn };
+        let damaged = |detail: String| StoreError::Damaged {
+            path: path.to_path_buf(),
+            detail,
+            backup: backup::newest(path),
+        };
+        let setup = || -> Result<(), StoreError> {
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            // FULL: a commit is on disk before it returns, in WAL mode too.
+            conn.pragma_update(None, "synchronous", "FULL")?;
+            conn.pragma_update(None, "foreign_keys", "ON")?;
+            // 64 MiB of page cache (the default is 2 MiB): recording a 100k-row
+            // run touches the key index all over, and re-reading its pages from
+            // disk was a third of the time.
+            conn.pragma_update(None, "cache_size", -65_536)?;
+            conn.busy_timeout(std::time::Duration::from_secs(10))?;
+            Ok(())
+        };
+        if let Err(e) = setup() {
+            return Err(if e.is_damage() {
+                damaged(e.to_string())
+            } else {
+                e
+            });
+        }
+        let check = quick_check(&conn).map_err(|e| damaged(e.to_string()))?;
+        if check != "ok" {
+            return Err(damaged(check));
+        }
+        // A key may be made only for a database that never had one.
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let keyed = version >= 2
+            && conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM audit_events WHERE alg = ?1)",
+                params![audit::KEYED],
+                |r| r.get::<_, bool>(0),
+            )?;
+        let key = audit::AuditKey::load(path, !keyed)?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+            key,
+            suspect: false,
+        };
         store.migrate()?;
         Ok(store)
+    }
+
+    /// Where the database file is.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     fn migrate(&mut self) -> Result<(), StoreError> {
@@ -224,33 +336,92 @@ impl Store {
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.execute_batch(sql)?;
+            if i == 1 {
+                Self::seal_legacy(&tx, self.key.as_ref())?;
+            }
             tx.pragma_update(None, "user_version", i as i64 + 1)?;
             tx.commit()?;
+        }
+        if version < known {
+            self.anchor()?;
         }
         Ok(())
     }
 
-    fn append_event(
+    /// Covers what a database held before the chain was keyed with one
+    /// keyed event: its reviews' digest and each run's, so rewriting the
+    /// plain-hashed past breaks the first keyed hash.
+    fn seal_legacy(
         tx: &rusqlite::Transaction<'_>,
-        actor: &str,
-        kind: &str,
-        detail: &str,
+        key: Option<&audit::AuditKey>,
     ) -> Result<(), StoreError> {
-        let prev: String = tx
-            .query_row(
-                "SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?
-            .unwrap_or_else(|| GENESIS.to_string());
-        let at = now();
-        let hash = event_hash(&prev, &at, actor, kind, detail);
-        tx.execute(
-            "INSERT INTO audit_events (at, actor, kind, detail_json, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![at, actor, kind, detail, prev, hash],
-        )?;
+        let through: i64 =
+            tx.query_row("SELECT COALESCE(MAX(id), 0) FROM reviews", [], |r| r.get(0))?;
+        let events: i64 = tx.query_row("SELECT COUNT(*) FROM audit_events", [], |r| r.get(0))?;
+        if events == 0 && through == 0 {
+            return Ok(());
+        }
+        let mut stmt = tx.prepare("SELECT id, rows_recorded FROM runs ORDER BY started_at, id")?;
+        let ids: Vec<(String, bool)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? == 1)))?
+            .collect::<Result<_, _>>()?;
+        drop(stmt);
+        let mut runs = Vec::new();
+        for (id, complete) in ids {
+            let digest = audit::run_digest(tx, &id)?.unwrap_or_default();
+            let (rows, rows_digest) = if complete {
+                let (n, d) = audit::rows_digest(tx, &id)?;
+                (Some(n), Some(d))
+            } else {
+                (None, None)
+            };
+            runs.push(audit::SealedRun {
+                run: id,
+                digest,
+                rows,
+                rows_digest,
+            });
+        }
+        let detail = serde_json::json!({
+            "reviews_through": through,
+            "reviews_digest": audit::legacy_reviews_digest(tx, through)?,
+            "runs": runs,
+        });
+        audit::append(tx, key, "ledgerlens", "seal", &detail)
+    }
+
+    /// Before a write: a store a query found damaged is checked again, and
+    /// refused if the check fails, so nothing is acknowledged into it.
+    fn writable(&mut self) -> Result<(), StoreError> {
+        if !self.suspect {
+            return Ok(());
+        }
+        let check = quick_check(&self.conn).unwrap_or_else(|e| e.to_string());
+        if check != "ok" {
+            return Err(StoreError::Damaged {
+                path: self.path.clone(),
+                detail: check,
+                backup: backup::newest(&self.path),
+            });
+        }
+        self.suspect = false;
         Ok(())
+    }
+
+    /// Notes a failure that may mean damage, so the next write checks the
+    /// file first; passes the result on.
+    pub(crate) fn noting<T>(&mut self, result: Result<T, StoreError>) -> Result<T, StoreError> {
+        if let Err(e) = &result {
+            if e.is_damage() {
+                self.suspect = true;
+            }
+        }
+        result
+    }
+
+    /// After a commit that appended events: the anchor file follows.
+    fn anchor(&self) -> Result<(), StoreError> {
+        audit::write_anchor(&self.path, &audit::head(&self.conn)?)
     }
 
     /// Records a run and its scored rows; returns the run id.
@@ -268,6 +439,18 @@ impl Store {
     /// returns the run id. Its scored rows follow with
     /// [`Store::record_scored_rows`]: the agent answers between the two.
     pub fn record_run_header(
+        &mut self,
+        meta: &RunMeta,
+        scored: &ScoredLedger,
+    ) -> Result<String, StoreError> {
+        self.writable()?;
+        let result = self.insert_run_header(meta, scored);
+        let id = self.noting(result)?;
+        self.anchor()?;
+        Ok(id)
+    }
+
+    fn insert_run_header(
         &mut self,
         meta: &RunMeta,
         scored: &ScoredLedger,
@@ -306,10 +489,13 @@ impl Store {
                 scored.summary.timings.features_s + scored.summary.timings.model_s
             ],
         )?;
-        let detail =
-            serde_json::json!({ "run": id, "workbook": meta.workbook, "rows": scored.rows.len() })
-                .to_string();
-        Self::append_event(&tx, &meta.actor, "run", &detail)?;
+        let detail = serde_json::json!({
+            "run": id,
+            "workbook": meta.workbook,
+            "rows": scored.rows.len(),
+            "digest": audit::run_digest(&tx, &id)?,
+        });
+        audit::append(&tx, self.key.as_ref(), &meta.actor, "run", &detail)?;
         tx.commit()?;
         Ok(id)
     }
@@ -321,6 +507,13 @@ impl Store {
         id: &str,
         scored: &ScoredLedger,
     ) -> Result<(), StoreError> {
+        self.writable()?;
+        let result = self.insert_scored_rows(id, scored);
+        self.noting(result)?;
+        self.anchor()
+    }
+
+    fn insert_scored_rows(&mut self, id: &str, scored: &ScoredLedger) -> Result<(), StoreError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -359,12 +552,24 @@ impl Store {
             "UPDATE runs SET rows_recorded = 1 WHERE id = ?1",
             params![id],
         )?;
+        // The rows as SQLite holds them, read back: what verify will read.
+        let (rows, digest) = audit::rows_digest(&tx, id)?;
+        let detail = serde_json::json!({ "run": id, "rows": rows, "digest": digest });
+        audit::append(&tx, self.key.as_ref(), "ledgerlens", "rows", &detail)?;
         tx.commit()?;
         Ok(())
     }
 
     /// Appends reviews in one transaction; returns only once they are on disk.
     pub fn add_reviews(&mut self, reviews: &[NewReview]) -> Result<usize, StoreError> {
+        self.writable()?;
+        let result = self.insert_reviews(reviews);
+        let saved = self.noting(result)?;
+        self.anchor()?;
+        Ok(saved)
+    }
+
+    fn insert_reviews(&mut self, reviews: &[NewReview]) -> Result<usize, StoreError> {
         if let Some(bad) = reviews
             .iter()
             .find(|r| !REVIEW_STATUSES.contains(&r.status.as_str()))
@@ -375,18 +580,19 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let at = now();
-        {
-            let mut insert = tx.prepare(
-                "INSERT INTO reviews (key, status, note, reviewer, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
-            for r in reviews {
-                insert.execute(params![r.key, r.status, r.note, r.reviewer, at])?;
-            }
-        }
         for r in reviews {
-            let detail =
-                serde_json::json!({ "key": r.key, "status": r.status, "note": r.note }).to_string();
-            Self::append_event(&tx, &r.reviewer, "review", &detail)?;
+            tx.prepare_cached(
+                "INSERT INTO reviews (key, status, note, reviewer, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![r.key, r.status, r.note, r.reviewer, at])?;
+            let review = tx.last_insert_rowid();
+            let detail = serde_json::json!({
+                "review": review,
+                "key": r.key,
+                "status": r.status,
+                "digest": audit::review_digest(&tx, review)?,
+            });
+            audit::append(&tx, self.key.as_ref(), &r.reviewer, "review", &detail)?;
         }
         tx.commit()?;
         Ok(reviews.len())
@@ -418,44 +624,28 @@ impl Store {
             as u64)
     }
 
-    /// Walks the audit chain and reports the first event that does not follow.
-    pub fn verify_audit(&self) -> Result<AuditCheck, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, at, actor, kind, detail_json, prev_hash, hash FROM audit_events ORDER BY id")?;
-        let mut rows = stmt.query([])?;
-        let mut prev = GENESIS.to_string();
-        let mut events = 0;
-        while let Some(r) = rows.next()? {
-            events += 1;
-            let id: i64 = r.get(0)?;
-            let (at, actor, kind, detail, prev_hash, hash): (
-                String,
-                String,
-                String,
-                String,
-                String,
-                String,
-            ) = (
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-            );
-            if prev_hash != prev || event_hash(&prev, &at, &actor, &kind, &detail) != hash {
-                return Ok(AuditCheck {
-                    events,
-                    broken_at: Some(id),
-                });
-            }
-            prev = hash;
+    /// Walks the audit chain and checks every run, row and review against
+    /// it, and the chain against the anchor file and any `extra` anchors
+    /// (from filed reports).
+    pub fn verify_audit(&self, extra: &[(String, Anchor)]) -> Result<AuditCheck, StoreError> {
+        let mut anchors = Vec::new();
+        let anchor_file = audit::anchor_path(&self.path);
+        if let Some(anchor) = audit::read_anchor(&self.path)? {
+            anchors.push((anchor_file.display().to_string(), anchor));
         }
-        Ok(AuditCheck {
-            events,
-            broken_at: None,
-        })
+        anchors.extend(extra.iter().cloned());
+        let mut check = audit::verify(&self.conn, self.key.as_ref(), &anchors)?;
+        if check.events > 0 && !anchor_file.exists() {
+            check.problems.push(Problem::AnchorMissing {
+                path: anchor_file.display().to_string(),
+            });
+        }
+        Ok(check)
+    }
+
+    /// The chain's head now, as history workbooks carry it.
+    pub fn audit_head(&self) -> Result<Anchor, StoreError> {
+        audit::head(&self.conn)
     }
 
     /// `PRAGMA integrity_check`: "ok" when the file is sound.
@@ -465,12 +655,67 @@ impl Store {
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
 
-    /// A consistent copy of the database (`VACUUM INTO`), safe while in use.
+    /// A consistent copy of the database (`VACUUM INTO`), safe while in
+    /// use, readable by the user only. `to` must not exist.
     pub fn backup(&self, to: &Path) -> Result<(), StoreError> {
         self.conn
             .execute("VACUUM INTO ?1", params![to.display().to_string()])?;
-        Ok(())
+        crate::files::restrict(to).map_err(|e| StoreError::io(to, e))
     }
+
+    /// The runs whose scored rows were cut off (a crash, or a failed write
+    /// after the answer was sent). No job is writing while a caller holds
+    /// the store, so an incomplete run is an interrupted one.
+    pub fn interrupted_runs(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id FROM runs WHERE rows_recorded = 0 ORDER BY started_at, id")?;
+        let ids = stmt.query_map([], |r| r.get(0))?;
+        Ok(ids.collect::<Result<_, _>>()?)
+    }
+
+    /// Removes an interrupted run and what rows of it got in, with an audit
+    /// event saying who removed it; a complete run is evidence and stays.
+    pub fn remove_interrupted_run(&mut self, id: &str, actor: &str) -> Result<bool, StoreError> {
+        self.writable()?;
+        let result = self.delete_interrupted_run(id, actor);
+        let removed = self.noting(result)?;
+        if removed {
+            self.anchor()?;
+        }
+        Ok(removed)
+    }
+
+    fn delete_interrupted_run(&mut self, id: &str, actor: &str) -> Result<bool, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let complete: Option<bool> = tx
+            .query_row(
+                "SELECT rows_recorded FROM runs WHERE id = ?1",
+                params![id],
+                |r| r.get::<_, i64>(0).map(|v| v == 1),
+            )
+            .optional()?;
+        match complete {
+            None => return Ok(false),
+            Some(true) => return Err(StoreError::NotInterrupted(id.to_string())),
+            Some(false) => {}
+        }
+        let rows = tx.execute("DELETE FROM scored_rows WHERE run_id = ?1", params![id])?;
+        tx.execute("DELETE FROM runs WHERE id = ?1", params![id])?;
+        let detail =
+            serde_json::json!({ "run": id, "partial_rows": rows, "reason": "interrupted" });
+        audit::append(&tx, self.key.as_ref(), actor, "run_removed", &detail)?;
+        tx.commit()?;
+        Ok(true)
+    }
+}
+
+/// `PRAGMA quick_check`: the structural half of `integrity_check`, fast
+/// enough for every start.
+fn quick_check(conn: &Connection) -> Result<String, StoreError> {
+    Ok(conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?)
 }
 
 #[cfg(test)]
@@ -534,21 +779,19 @@ mod tests {
         assert_eq!(latest[0].status, "confirmed");
         assert_eq!(latest[0].note, "중복 확인");
         assert_eq!(store.review_count().unwrap(), 2, "every review is kept");
-        assert_eq!(
-            store.verify_audit().unwrap(),
-            AuditCheck {
-                events: 3,
-                broken_at: None
-            }
-        );
+        let check = store.verify_audit(&[]).unwrap();
+        assert_eq!(check.events, 4, "a run, its rows, two reviews");
+        assert_eq!(check.keyed, 4);
+        assert!(check.intact(), "{:?}", check.problems);
         assert_eq!(store.integrity_check().unwrap(), "ok");
     }
 
-    #[test]
-    fn tampering_breaks_the_chain() {
+    /// A store with a run and three reviews, and its path.
+    fn evidence() -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("db.sqlite");
+        let path = dir.path().join(DATABASE_FILE);
         let mut store = Store::open(&path).unwrap();
+        store.record_run(&meta(), &scored()).unwrap();
         store
             .add_reviews(&[
                 review("k1", "normal", "a"),
@@ -556,11 +799,290 @@ mod tests {
                 review("k3", "normal", "c"),
             ])
             .unwrap();
-        store
-            .conn
-            .execute("UPDATE audit_events SET detail_json = '{\"key\":\"k2\",\"status\":\"confirmed\"}' WHERE id = 2", [])
+        assert!(store.verify_audit(&[]).unwrap().intact());
+        (dir, path)
+    }
+
+    /// Applies `attack` to the database file directly (as anyone with the
+    /// file could) and returns what verify finds.
+    fn after(attack: &str) -> Vec<Problem> {
+        let (_dir, path) = evidence();
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch(attack)
             .unwrap();
-        assert_eq!(store.verify_audit().unwrap().broken_at, Some(2));
+        Store::open(&path)
+            .unwrap()
+            .verify_audit(&[])
+            .unwrap()
+            .problems
+    }
+
+    #[test]
+    fn every_kind_of_tampering_is_found() {
+        let found = after("UPDATE reviews SET status = 'confirmed' WHERE key = 'k2'");
+        assert!(
+            found.contains(&Problem::ReviewAltered { review: 2 }),
+            "{found:?}"
+        );
+        let found = after("DELETE FROM reviews WHERE key = 'k3'");
+        assert!(
+            found.contains(&Problem::ReviewDeleted { review: 3 }),
+            "{found:?}"
+        );
+        let found = after("INSERT INTO reviews (key, status, note, reviewer, at) VALUES ('k9', 'normal', '', 'x', 'now')");
+        assert!(
+            found.contains(&Problem::ReviewAltered { review: 4 }),
+            "{found:?}"
+        );
+        let found = after("UPDATE runs SET workbook = 'other.xlsx'");
+        assert!(
+            matches!(found[..], [Problem::RunAltered { .. }]),
+            "{found:?}"
+        );
+        let found = after(
+            "UPDATE scored_rows SET score = 0 WHERE rowid = (SELECT MAX(rowid) FROM scored_rows)",
+        );
+        assert!(
+            matches!(found[..], [Problem::RowsAltered { .. }]),
+            "{found:?}"
+        );
+        let found =
+            after("DELETE FROM scored_rows WHERE rowid = (SELECT MIN(rowid) FROM scored_rows)");
+        assert!(
+            matches!(found[..], [Problem::RowsAltered { .. }]),
+            "{found:?}"
+        );
+        let found = after("DELETE FROM scored_rows; DELETE FROM runs");
+        assert!(
+            matches!(found[..], [Problem::RunDeleted { .. }]),
+            "{found:?}"
+        );
+        let found = after("UPDATE audit_events SET detail_json = '{}' WHERE id = 3");
+        assert!(
+            found.contains(&Problem::ChainBroken { event: 3 }),
+            "{found:?}"
+        );
+    }
+
+    /// Rewrites an event and recomputes the chain after it with plain
+    /// SHA-256, as an attacker without the key can.
+    fn recompute_without_key(path: &Path, from: i64) {
+        let conn = Connection::open(path).unwrap();
+        let mut prev: String = conn
+            .query_row(
+                "SELECT prev_hash FROM audit_events WHERE id = ?1",
+                [from],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let events: Vec<(i64, String, String, String, String)> = conn
+            .prepare("SELECT id, at, actor, kind, detail_json FROM audit_events WHERE id >= ?1 ORDER BY id")
+            .unwrap()
+            .query_map([from], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        for (id, at, actor, kind, detail) in events {
+            let mut h = Sha256::new();
+            for part in [&prev, &at, &actor, &kind, &detail] {
+                h.update(part.as_bytes());
+                h.update([0x1f]);
+            }
+            let hash = hex(&h.finalize());
+            conn.execute(
+                "UPDATE audit_events SET prev_hash = ?1, hash = ?2, alg = ?3 WHERE id = ?4",
+                params![prev, hash, audit::LEGACY, id],
+            )
+            .unwrap();
+            prev = hash;
+        }
+    }
+
+    #[test]
+    fn a_chain_recomputed_without_the_key_is_found() {
+        let (_dir, path) = evidence();
+        let conn = Connection::open(&path).unwrap();
+        conn.execute(
+            "UPDATE reviews SET status = 'confirmed' WHERE key = 'k2'",
+            [],
+        )
+        .unwrap();
+        drop(conn);
+        recompute_without_key(&path, 1);
+        let found = Store::open(&path)
+            .unwrap()
+            .verify_audit(&[])
+            .unwrap()
+            .problems;
+        assert!(!found.is_empty(), "a plain-SHA-256 chain passed");
+        assert!(
+            found.iter().any(|p| matches!(
+                p,
+                Problem::AnchorMismatch { .. } | Problem::ChainBroken { .. }
+            )),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn cutting_off_or_wiping_events_is_found_against_the_anchors() {
+        let (_dir, path) = evidence();
+        let filed = Store::open(&path).unwrap().audit_head().unwrap();
+        assert_eq!(filed.events, 5);
+        // The last two events and the reviews they cover, cut off.
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "DELETE FROM audit_events WHERE id > 3; DELETE FROM reviews WHERE id > 1",
+        )
+        .unwrap();
+        drop(conn);
+        let store = Store::open(&path).unwrap();
+        let found = store.verify_audit(&[]).unwrap().problems;
+        assert!(
+            matches!(
+                found[..],
+                [Problem::AnchorMismatch {
+                    anchored: 5,
+                    found: 3,
+                    ..
+                }]
+            ),
+            "{found:?}"
+        );
+        drop(store);
+        // Everything wiped, and the anchor file with it: a filed report's
+        // anchor still finds it.
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch("DELETE FROM audit_events; DELETE FROM reviews; DELETE FROM scored_rows; DELETE FROM runs")
+            .unwrap();
+        drop(conn);
+        std::fs::remove_file(audit::anchor_path(&path)).unwrap();
+        let store = Store::open(&path).unwrap();
+        assert!(
+            store.verify_audit(&[]).unwrap().intact(),
+            "nothing is left to compare with"
+        );
+        let found = store
+            .verify_audit(&[("report.xlsx".into(), filed)])
+            .unwrap()
+            .problems;
+        assert!(
+            matches!(
+                found[..],
+                [Problem::AnchorMismatch {
+                    anchored: 5,
+                    found: 0,
+                    ..
+                }]
+            ),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_lost_key_stops_writes_and_is_reported() {
+        let (_dir, path) = evidence();
+        std::fs::remove_file(audit::key_path(&path)).unwrap();
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(store.latest_reviews().unwrap().len(), 3, "reads still work");
+        assert!(matches!(
+            store.add_reviews(&[review("k4", "normal", "")]),
+            Err(StoreError::MissingKey)
+        ));
+        assert_eq!(store.review_count().unwrap(), 3, "nothing half-written");
+        let found = store.verify_audit(&[]).unwrap().problems;
+        assert!(found.contains(&Problem::KeyMissing), "{found:?}");
+        assert!(
+            !audit::key_path(&path).exists(),
+            "no new key replaces the lost one"
+        );
+    }
+
+    #[test]
+    fn an_interrupted_run_is_listed_and_removed_with_an_event() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DATABASE_FILE);
+        let mut store = Store::open(&path).unwrap();
+        let scored = scored();
+        let done = store.record_run(&meta(), &scored).unwrap();
+        let cut = store.record_run_header(&meta(), &scored).unwrap();
+        assert_eq!(
+            store.interrupted_runs().unwrap(),
+            std::slice::from_ref(&cut)
+        );
+        let check = store.verify_audit(&[]).unwrap();
+        assert!(check.intact(), "{:?}", check.problems);
+        assert_eq!(check.interrupted_runs, std::slice::from_ref(&cut));
+        assert!(matches!(
+            store.remove_interrupted_run(&done, "관리자"),
+            Err(StoreError::NotInterrupted(_))
+        ));
+        assert!(store.remove_interrupted_run(&cut, "관리자").unwrap());
+        assert!(
+            !store.remove_interrupted_run(&cut, "관리자").unwrap(),
+            "already gone"
+        );
+        assert!(store.interrupted_runs().unwrap().is_empty());
+        let check = store.verify_audit(&[]).unwrap();
+        assert!(check.intact(), "{:?}", check.problems);
+        let kind: String = store
+            .conn
+            .query_row(
+                "SELECT kind FROM audit_events ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(kind, "run_removed");
+    }
+
+    #[test]
+    fn a_legacy_database_is_sealed_under_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DATABASE_FILE);
+        {
+            // Schema 1 with a plain-SHA-256 event and a review, as an
+            // earlier ledgerlens wrote them.
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            conn.execute(
+                "INSERT INTO reviews (key, status, note, reviewer, at) VALUES ('k1', 'normal', '', 'r', 't')",
+                [],
+            )
+            .unwrap();
+            let mut h = Sha256::new();
+            for part in [audit::GENESIS, "t", "r", "review", "{}"] {
+                h.update(part.as_bytes());
+                h.update([0x1f]);
+            }
+            conn.execute(
+                "INSERT INTO audit_events (at, actor, kind, detail_json, prev_hash, hash) VALUES ('t', 'r', 'review', '{}', ?1, ?2)",
+                params![audit::GENESIS, hex(&h.finalize())],
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        let check = store.verify_audit(&[]).unwrap();
+        assert!(check.intact(), "{:?}", check.problems);
+        assert_eq!(
+            (check.events, check.keyed),
+            (2, 1),
+            "one legacy event, one seal"
+        );
+        drop(store);
+        // Rewriting the legacy review after the seal is found.
+        Connection::open(&path)
+            .unwrap()
+            .execute("UPDATE reviews SET status = 'confirmed'", [])
+            .unwrap();
+        let found = Store::open(&path)
+            .unwrap()
+            .verify_audit(&[])
+            .unwrap()
+            .problems;
+        assert!(!found.is_empty());
     }
 
     #[test]
@@ -583,6 +1105,12 @@ mod tests {
         store.backup(&copy).unwrap();
         let restored = Store::open(&copy).unwrap();
         assert_eq!(restored.latest_reviews().unwrap()[0].note, "ok");
-        assert_eq!(restored.verify_audit().unwrap().broken_at, None);
+        assert_eq!(restored.latest_reviews().unwrap().len(), 1);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&copy).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "a backup is the user's only");
+        }
     }
 }
