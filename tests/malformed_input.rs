@@ -481,20 +481,23 @@ fn csv_past_the_sheet_limits_is_refused_like_xlsx() {
     );
 }
 
+/// The first sheet's XML of an xlsx.
+fn sheet_xml(xlsx: &[u8]) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut xml = String::new();
+    zip.by_name("xl/worksheets/sheet1.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    xml
+}
+
 #[test]
 fn a_row_far_down_is_named_as_a_row_limit() {
     let dir = tempfile::tempdir().unwrap();
     let far = common::small_ledger_xlsx(true);
-    let sheet = {
-        use std::io::Read;
-        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&far)).unwrap();
-        let mut xml = String::new();
-        zip.by_name("xl/worksheets/sheet1.xml")
-            .unwrap()
-            .read_to_string(&mut xml)
-            .unwrap();
-        xml.replace("XFD1048576", "A99999999")
-    };
+    let sheet = sheet_xml(&far).replace("XFD1048576", "A99999999");
     let f = dir.path().join("deep.xlsx");
     std::fs::write(
         &f,
@@ -514,17 +517,7 @@ fn a_row_far_down_is_named_as_a_row_limit() {
 fn broken_sheet_xml_names_the_part_and_the_cell() {
     let dir = tempfile::tempdir().unwrap();
     let base = small_xlsx(dir.path());
-    let xml = {
-        use std::io::Read;
-        let mut zip =
-            zip::ZipArchive::new(std::io::Cursor::new(std::fs::read(&base).unwrap())).unwrap();
-        let mut xml = String::new();
-        zip.by_name("xl/worksheets/sheet1.xml")
-            .unwrap()
-            .read_to_string(&mut xml)
-            .unwrap();
-        xml
-    };
+    let xml = sheet_xml(&std::fs::read(&base).unwrap());
     // Cut the XML in the middle of the rows, inside a tag.
     let cut = xml.find("<row r=\"12\"").unwrap();
     let broken = format!("{}<row r=\"12\"><c r=\"A12\" t=\"<<", &xml[..cut]);

@@ -96,29 +96,28 @@ pub fn create_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     pending.commit_new(path)
 }
 
-/// Makes an existing file readable by the user only (a file another
-/// program wrote for us, such as SQLite's `VACUUM INTO`).
-pub fn restrict(path: &Path) -> std::io::Result<()> {
+/// Sets a Unix mode (nothing elsewhere: Windows files take their folder's
+/// ACL, and the data folder under `%LOCALAPPDATA%` is the user's own).
+fn set_mode(path: &Path, mode: u32) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
     }
     #[cfg(not(unix))]
-    let _ = path;
+    let _ = (path, mode);
     Ok(())
+}
+
+/// Makes an existing file readable by the user only (a file another
+/// program wrote for us, such as SQLite's `VACUUM INTO`, or an old token).
+pub fn restrict(path: &Path) -> std::io::Result<()> {
+    set_mode(path, 0o600)
 }
 
 /// Makes a folder reachable by the user only.
 pub fn restrict_dir(path: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))?;
-    }
-    #[cfg(not(unix))]
-    let _ = path;
-    Ok(())
+    set_mode(path, 0o700)
 }
 
 /// True when both paths name one existing file, by identity, not by name.

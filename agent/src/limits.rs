@@ -36,5 +36,8 @@ pub const MAX_NOTE_CHARS: usize = 10_000;
 
 /// Largest `POST score` body: a 200k-row sheet as JSON is 40–60 MB.
 pub const MAX_SCORE_BODY: u64 = 256 * 1024 * 1024;
-/// Largest `POST reviews` (and `POST columns`) body.
+/// Largest `POST reviews` body.
 pub const MAX_REVIEWS_BODY: u64 = 32 * 1024 * 1024;
+/// Largest `POST columns` body: the first rows of a sheet (the pane sends
+/// the 40 the header is looked for in).
+pub const MAX_COLUMNS_BODY: u64 = 4 * 1024 * 1024;

@@ -3,6 +3,8 @@
 // hand-off, upload, the scored table with filters, the heat map, history.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import path from "node:path";
 
 import { sharedBrowserAndAgent, demoLedger, screenshot, startAgent } from "./harness.mjs";
 
@@ -89,4 +91,41 @@ test("without the key the dashboard says how to get it", async () => {
   await page.click("#banner .token-form button");
   await page.waitForFunction(() => document.querySelector("#banner.error")?.textContent.includes("맞지 않습니다"));
   await context.close();
+});
+
+test("a run cut off by a crash is marked and can be removed, a complete one cannot", async () => {
+  const agent = await startAgent();
+  try {
+    const { values } = demoLedger(400, 3);
+    const score = (workbook) => agent.api("score", { method: "POST", body: { workbook, sheet: "원장", rows: values } });
+    const cut = (await score("cut.xlsx")).json.run_id;
+    const whole = (await score("whole.xlsx")).json.run_id;
+    // What a crash between the answer and the scored rows leaves: the run's
+    // rows not marked recorded (python's sqlite3 beside the running agent).
+    execFileSync("python3", ["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('UPDATE runs SET rows_recorded = 0 WHERE id = ?', (sys.argv[2],)); c.commit()", path.join(agent.dir, "ledgerlens.sqlite"), cut]);
+    const context = await shared.browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 }, locale: "ko-KR" });
+    const page = await context.newPage();
+    await page.goto(`${agent.origin}/?token=${agent.token}`);
+    await page.waitForSelector("#runs tbody tr");
+    assert.equal(await page.locator("#runs tbody tr").count(), 2);
+    const marked = page.locator('#runs tbody tr[data-interrupted="true"]');
+    assert.equal(await marked.count(), 1);
+    assert.match(await marked.textContent(), /cut\.xlsx/);
+    assert.match(await marked.locator(".badge.interrupted").textContent(), /중단됨/);
+    assert.equal(await page.locator(`#runs [data-remove="${whole}"]`).count(), 0, "a complete run has no Remove");
+    await screenshot(page, "dashboard-3-interrupted");
+    page.once("dialog", (d) => d.accept());
+    await page.click(`#runs [data-remove="${cut}"]`);
+    await page.waitForSelector("#banner.success");
+    await page.waitForFunction(() => document.querySelectorAll("#runs tbody tr").length === 1);
+    const runs = (await agent.api("runs")).json.runs.map((r) => r.id);
+    assert.deepEqual(runs, [whole]);
+    // The agent refuses to remove a complete run, whatever the page does.
+    const refused = await agent.api(`runs/${whole}`, { method: "DELETE" });
+    assert.equal(refused.status, 409);
+    assert.equal(refused.json.error.code, "run_not_interrupted");
+    await context.close();
+  } finally {
+    agent.stop();
+  }
 });

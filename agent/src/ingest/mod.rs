@@ -155,27 +155,22 @@ pub fn read_bytes(
 }
 
 /// Builds a ledger from a grid of cells: header, mapping, normalisation.
-/// Refuses a cell longer than Excel allows, naming it: it cannot have come
-/// from a sheet, and the store and the sheets would carry it for ever.
-fn check_cell_lengths(grid: &Grid, source: &str) -> Result<(), IngestError> {
-    for (r, row) in grid.rows.iter().enumerate() {
-        for (c, cell) in row.iter().enumerate() {
-            let Some(text) = cell.as_text() else { continue };
-            // Bytes first: counting characters is needed only past it.
-            if text.len() > crate::limits::MAX_CELL_CHARS {
-                let chars = text.chars().count();
-                if chars > crate::limits::MAX_CELL_CHARS {
-                    return Err(IngestError::LongCell {
-                        file: source.into(),
-                        sheet: grid.sheet.clone(),
-                        cell: format!("{}{}", quality::column_letter(c), grid.sheet_row(r)),
-                        chars,
-                    });
-                }
-            }
-        }
-    }
-    Ok(())
+/// A cell longer than Excel allows, named: it cannot have come from a
+/// sheet, and the store and the sheets would carry it for ever.
+fn long_cell(source: &str, sheet: &str, sheet_row: u32, cells: &[Cell]) -> Option<IngestError> {
+    cells.iter().enumerate().find_map(|(c, cell)| {
+        let text = cell.as_text()?;
+        // Bytes first: counting characters is needed only past it.
+        let chars = (text.len() > crate::limits::MAX_CELL_CHARS)
+            .then(|| text.chars().count())
+            .filter(|&n| n > crate::limits::MAX_CELL_CHARS)?;
+        Some(IngestError::LongCell {
+            file: source.into(),
+            sheet: sheet.into(),
+            cell: format!("{}{}", quality::column_letter(c), sheet_row),
+            chars,
+        })
+    })
 }
 
 pub fn ledger_from_grid(
@@ -189,7 +184,17 @@ pub fn ledger_from_grid(
             sheet: grid.sheet.clone(),
         });
     }
-    check_cell_lengths(&grid, source)?;
+    // The rows the header is looked for in are checked first (so a huge
+    // cell is named, not quoted); the data rows as they are read below.
+    if let Some(e) = grid
+        .rows
+        .iter()
+        .enumerate()
+        .take(header::HEADER_SCAN_ROWS)
+        .find_map(|(i, cells)| long_cell(source, &grid.sheet, grid.sheet_row(i), cells))
+    {
+        return Err(e);
+    }
     let found = header::find_header(&grid, source, &options.overrides)?;
     let header_index = found.row_index;
     let header_row = grid.sheet_row(header_index);
@@ -255,14 +260,21 @@ pub fn ledger_from_grid(
             quality.record(issue(IssueKind::BlankRow, None, String::new()));
             continue;
         }
-        // Bytes the decoder could not read are kept visible as U+FFFD and
-        // reported where they are, never silently changed or dropped.
+        // One pass over the row's text: a cell too long for a sheet is
+        // refused, and bytes the decoder could not read are kept visible as
+        // U+FFFD and reported where they are, never silently dropped.
         for (c, cell) in cells.iter().enumerate() {
-            if cell.as_text().is_some_and(|t| t.contains('\u{fffd}')) {
+            let Some(text) = cell.as_text() else { continue };
+            if text.len() > crate::limits::MAX_CELL_CHARS {
+                if let Some(e) = long_cell(source, &ledger.sheet, sheet_row, &cells) {
+                    return Err(e);
+                }
+            }
+            if text.contains('\u{fffd}') {
                 quality.record(issue(
                     IssueKind::InvalidText,
                     Some(c),
-                    error::excerpt(&cell.display(), 60),
+                    error::excerpt(text, 60),
                 ));
             }
         }

@@ -579,6 +579,21 @@ mod tests {
     }
 
     #[test]
+    fn bidi_controls_in_ledger_text_are_shown_not_obeyed() {
+        let history = History {
+            top_by_month: vec![("2024-03".into(), vec![record("Evil \u{202E}Corp")])],
+            ..Default::default()
+        };
+        let bytes = write(&history, Lang::En).unwrap();
+        let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let top = book.worksheet_range("Top 10 by month").unwrap();
+        assert_eq!(
+            top.get_value((1, 7)),
+            Some(&Data::String("Evil [U+202E]Corp".into()))
+        );
+    }
+
+    #[test]
     fn ledger_text_is_written_as_text_never_as_a_formula() {
         let history = History {
             runs: vec![RunRecord {

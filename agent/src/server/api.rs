@@ -20,8 +20,8 @@ use crate::pipeline::{self, RowOut, Summary};
 use crate::store::{NewReview, RowFilter, RunMeta};
 
 use crate::limits::{
-    MAX_KEY_CHARS, MAX_NAME_CHARS, MAX_NOTE_CHARS, MAX_REVIEWER_CHARS, MAX_REVIEWS_BODY,
-    MAX_SCORE_BODY,
+    MAX_COLUMNS_BODY, MAX_KEY_CHARS, MAX_NAME_CHARS, MAX_NOTE_CHARS, MAX_REVIEWER_CHARS,
+    MAX_REVIEWS_BODY, MAX_SCORE_BODY,
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -194,12 +194,7 @@ async fn score(
         .read(&req, payload, MAX_SCORE_BODY)
         .await
         .map_err(refuse(lang))?;
-    let _permit =
-        match actix_web::rt::time::timeout(body::QUEUE_WAIT, state.scoring.acquire()).await {
-            Ok(Ok(permit)) => permit,
-            Ok(Err(e)) => return Err(Refusal(ApiError::internal(e), lang)),
-            Err(_) => return Err(Refusal(body::busy(), lang)),
-        };
+    let _permit = body::slot(&state.scoring).await.map_err(refuse(lang))?;
     let input = match format {
         Some(format) if !is_json => ScoreInput::Workbook { body, format },
         _ => ScoreInput::Json(body),
@@ -443,7 +438,11 @@ async fn post_reviews(
         .read(&req, payload, MAX_REVIEWS_BODY)
         .await
         .map_err(refuse(lang))?;
+    // What is parsed from a body is larger than the body: a few at a time.
+    let _permit = body::slot(&state.parsing).await.map_err(refuse(lang))?;
+    let job = state.clone();
     let body = blocking(lang, move || {
+        let state = job;
         let request: ReviewsRequest =
             serde_json::from_slice(&body.bytes).map_err(|e| bad_json(&e))?;
         let mut reviews = Vec::with_capacity(request.reviews.len());
@@ -685,9 +684,10 @@ async fn columns(req: HttpRequest, payload: web::Payload, state: web::Data<AppSt
     let lang = request_lang(&req);
     let body = state
         .bodies
-        .read(&req, payload, MAX_REVIEWS_BODY)
+        .read(&req, payload, MAX_COLUMNS_BODY)
         .await
         .map_err(refuse(lang))?;
+    let _permit = body::slot(&state.parsing).await.map_err(refuse(lang))?;
     let body = blocking(lang, move || {
         let request: ScoreRequest =
             serde_json::from_slice(&body.bytes).map_err(|e| bad_json(&e))?;

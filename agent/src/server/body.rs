@@ -1,12 +1,13 @@
 //! Reading request bodies: every route that takes a body reads it here, so
 //! one set of rules bounds them all.
 //!
-//! - A body must declare its length (411 otherwise), and a declared length
-//!   over the route's limit is refused before a byte is read (413).
+//! - A declared length over the route's limit is refused before a byte is
+//!   read (413). A chunked body, which declares none, may bring at most
+//!   [`CHUNKED_MAX`] (413 past it, asking for a Content-Length).
 //! - The bytes of every body being read or worked on are counted against
 //!   one budget ([`BODY_BUDGET_MB`]): a request reserves its declared length
-//!   before reading, and gives it back when its handler is done with the
-//!   bytes. Sixty parallel 30 MB bodies therefore wait their turn instead
+//!   (a chunked one, [`CHUNKED_MAX`]) before reading, and gives it back when
+//!   its handler is done with the bytes. Sixty parallel 30 MB bodies therefore wait their turn instead
 //!   of taking the agent to gigabytes.
 //! - A body that stalls (no bytes for [`IDLE`]) or trickles (under
 //!   [`MIN_RATE`] on average once [`GRACE`] has passed) is cut off with 408
@@ -29,6 +30,9 @@ use crate::i18n::Text;
 
 /// Body bytes held at once across all requests, in MiB.
 pub const BODY_BUDGET_MB: u32 = 384;
+/// Most a chunked body may bring: it is reserved whole before reading, so
+/// it is kept small beside the budget (browsers always declare a length).
+pub const CHUNKED_MAX: u64 = 32 * 1024 * 1024;
 /// Longest wait for the budget (or a scoring slot) before answering 503.
 pub const QUEUE_WAIT: Duration = Duration::from_secs(60);
 /// A body that sends nothing for this long is cut off.
@@ -70,6 +74,15 @@ pub fn too_large(limit: u64) -> ApiError {
     )
 }
 
+/// Waits up to [`QUEUE_WAIT`] for a slot of `slots`; 503 `busy` after.
+pub async fn slot(slots: &Semaphore) -> Result<tokio::sync::SemaphorePermit<'_>, ApiError> {
+    match actix_web::rt::time::timeout(QUEUE_WAIT, slots.acquire()).await {
+        Ok(Ok(permit)) => Ok(permit),
+        Ok(Err(e)) => Err(ApiError::internal(e)),
+        Err(_) => Err(busy()),
+    }
+}
+
 pub fn busy() -> ApiError {
     ApiError::new(
         StatusCode::SERVICE_UNAVAILABLE,
@@ -81,19 +94,27 @@ pub fn busy() -> ApiError {
     )
 }
 
-fn timed_out(received: u64, declared: u64, why_ko: &str, why_en: &str) -> ApiError {
+fn timed_out(received: u64, expected: u64, why_ko: &str, why_en: &str) -> ApiError {
     ApiError::new(
         StatusCode::REQUEST_TIMEOUT,
         "body_timeout",
         Text::new(
-            format!("요청 본문이 {why_ko} ({declared}바이트 중 {received}바이트 받음)"),
-            format!("the request body {why_en} ({received} of {declared} bytes received)"),
+            format!("요청 본문이 {why_ko} ({expected}바이트 중 {received}바이트 받음)"),
+            format!("the request body {why_en} ({received} of {expected} bytes received)"),
         ),
     )
 }
 
-/// The declared body length; a body without one is refused.
-pub fn declared_length(req: &HttpRequest, limit: u64) -> Result<u64, ApiError> {
+/// How many bytes a body may bring.
+struct Allowance {
+    bytes: u64,
+    /// Whether the request declared them (else it is chunked).
+    declared: bool,
+}
+
+/// A body's declared length (refused over `limit`), or for a chunked body
+/// the smaller of `limit` and [`CHUNKED_MAX`].
+fn allowance(req: &HttpRequest, limit: u64) -> Result<Allowance, ApiError> {
     let headers = req.headers();
     let declared = headers
         .get(header::CONTENT_LENGTH)
@@ -101,17 +122,19 @@ pub fn declared_length(req: &HttpRequest, limit: u64) -> Result<u64, ApiError> {
         .and_then(|v| v.trim().parse::<u64>().ok());
     match declared {
         Some(len) if len > limit => Err(too_large(limit)),
-        Some(len) => Ok(len),
+        Some(len) => Ok(Allowance {
+            bytes: len,
+            declared: true,
+        }),
+        None if headers.contains_key(header::TRANSFER_ENCODING) => Ok(Allowance {
+            bytes: limit.min(CHUNKED_MAX),
+            declared: false,
+        }),
         // No length and no chunked framing: HTTP/1.1 says the body is empty.
-        None if !headers.contains_key(header::TRANSFER_ENCODING) => Ok(0),
-        None => Err(ApiError::new(
-            StatusCode::LENGTH_REQUIRED,
-            "length_required",
-            Text::new(
-                "요청 본문의 길이(Content-Length)를 밝혀야 합니다",
-                "the request must declare its body's length (Content-Length)",
-            ),
-        )),
+        None => Ok(Allowance {
+            bytes: 0,
+            declared: true,
+        }),
     }
 }
 
@@ -123,8 +146,9 @@ impl BodyBudget {
         mut payload: web::Payload,
         limit: u64,
     ) -> Result<Body, ApiError> {
-        let declared = declared_length(req, limit)?;
-        let mb = declared.div_ceil(MB).clamp(1, u64::from(BODY_BUDGET_MB)) as u32;
+        let allowance = allowance(req, limit)?;
+        let allowed = allowance.bytes;
+        let mb = allowed.div_ceil(MB).clamp(1, u64::from(BODY_BUDGET_MB)) as u32;
         let reserved =
             match actix_web::rt::time::timeout(QUEUE_WAIT, self.0.clone().acquire_many_owned(mb))
                 .await
@@ -134,14 +158,19 @@ impl BodyBudget {
                 Err(_) => return Err(busy()),
             };
         let started = Instant::now();
-        let mut bytes = web::BytesMut::with_capacity(declared as usize);
+        // A declared body is allocated once; a chunked one grows as it comes.
+        let mut bytes = web::BytesMut::with_capacity(if allowance.declared {
+            allowed as usize
+        } else {
+            0
+        });
         loop {
             let next = match actix_web::rt::time::timeout(IDLE, payload.next()).await {
                 Ok(next) => next,
                 Err(_) => {
                     return Err(timed_out(
                         bytes.len() as u64,
-                        declared,
+                        allowed,
                         &format!("{}초 동안 오지 않았습니다", IDLE.as_secs()),
                         &format!("stalled for {} s", IDLE.as_secs()),
                     ))
@@ -150,8 +179,8 @@ impl BodyBudget {
             match next {
                 None => break,
                 Some(Ok(chunk)) => {
-                    if (bytes.len() + chunk.len()) as u64 > declared {
-                        return Err(too_large(limit));
+                    if (bytes.len() + chunk.len()) as u64 > allowed {
+                        return Err(too_large(allowed.max(1)));
                     }
                     bytes.extend_from_slice(&chunk);
                 }
@@ -170,7 +199,7 @@ impl BodyBudget {
             if elapsed > GRACE && (bytes.len() as u64) < MIN_RATE * elapsed.as_secs() {
                 return Err(timed_out(
                     bytes.len() as u64,
-                    declared,
+                    allowed,
                     &format!("너무 느리게 옵니다 (초당 {} KB 미만)", MIN_RATE / 1024),
                     &format!("arrives too slowly (under {} kB/s)", MIN_RATE / 1024),
                 ));

@@ -58,9 +58,7 @@ impl ApiError {
         // close it rather than read on (a stalled client is not kept).
         if matches!(
             self.status,
-            StatusCode::REQUEST_TIMEOUT
-                | StatusCode::PAYLOAD_TOO_LARGE
-                | StatusCode::LENGTH_REQUIRED
+            StatusCode::REQUEST_TIMEOUT | StatusCode::PAYLOAD_TOO_LARGE
         ) {
             response.force_close();
         }

@@ -36,6 +36,10 @@ pub const DEFAULT_PORT: u16 = 48_620;
 /// the machines accountants use and bounds the memory in use.
 const SCORING_SLOTS: usize = 2;
 
+/// Review and column-preview bodies parsed at once: what a body parses into
+/// is larger than the body, so few, beside the body budget.
+const PARSING_SLOTS: usize = 2;
+
 /// Async workers: the work itself runs on the blocking pool, so two are
 /// plenty for one user, and a fixed count keeps [`MAX_CONNECTIONS`] fixed.
 const WORKERS: usize = 2;
@@ -59,6 +63,8 @@ pub struct AppState {
     scoring: tokio::sync::Semaphore,
     /// Every body being read or worked on counts against this.
     bodies: body::BodyBudget,
+    /// Reviews and column previews parsed at once (scoring has its slots).
+    parsing: tokio::sync::Semaphore,
     paused: AtomicBool,
     /// "run id (rows)" of the latest run, for the tray's tooltip.
     last_run: Mutex<Option<String>>,
@@ -132,13 +138,7 @@ fn bind_loopback(port: u16) -> anyhow::Result<TcpListener> {
 /// ledger data, keys and the token.
 pub fn prepare_data_dir(dir: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
-            .with_context(|| format!("restricting {}", dir.display()))?;
-    }
-    Ok(())
+    crate::files::restrict_dir(dir).with_context(|| format!("restricting {}", dir.display()))
 }
 
 pub fn run(options: ServeOptions, lang: Lang) -> anyhow::Result<()> {
@@ -206,6 +206,7 @@ pub fn run(options: ServeOptions, lang: Lang) -> anyhow::Result<()> {
         config: options.config,
         scoring: tokio::sync::Semaphore::new(SCORING_SLOTS),
         bodies: body::BodyBudget::default(),
+        parsing: tokio::sync::Semaphore::new(PARSING_SLOTS),
         paused: AtomicBool::new(false),
         last_run: Mutex::new(None),
     });

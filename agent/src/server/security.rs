@@ -31,11 +31,7 @@ pub fn load_or_create_token(dir: &Path) -> anyhow::Result<String> {
     if let Ok(existing) = std::fs::read_to_string(&path) {
         let token = existing.trim().to_string();
         if token.len() >= 32 {
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
-            }
+            crate::files::restrict(&path)?;
             return Ok(token);
         }
     }

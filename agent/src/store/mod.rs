@@ -981,6 +981,41 @@ mod tests {
     }
 
     #[test]
+    fn a_store_found_damaged_acknowledges_nothing_more() {
+        let (_dir, path) = evidence();
+        let mut store = Store::open(&path).unwrap();
+        // Move everything into the main file, then put garbage over its
+        // pages behind the store's back, as a failing disk would.
+        store
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .unwrap();
+        let mut bytes = std::fs::read(&path).unwrap();
+        for b in &mut bytes[4096..] {
+            *b = 0x5a;
+        }
+        std::fs::write(&path, &bytes).unwrap();
+        // Drop the pages the connection holds, so it reads the file again.
+        store.conn.execute_batch("PRAGMA shrink_memory").unwrap();
+        let read = store.latest_reviews();
+        assert!(read.is_err(), "reading garbage fails");
+        store.noting(read).unwrap_err();
+        assert!(store.suspect);
+        match store.add_reviews(&[review("k4", "normal", "")]) {
+            Err(StoreError::Damaged { detail, .. }) => assert_ne!(detail, "ok"),
+            other => panic!("a damaged store took a review: {other:?}"),
+        }
+        let err = Store::open(&path)
+            .err()
+            .expect("and it is refused when opened");
+        assert!(
+            err.message().en.contains("is damaged"),
+            "{}",
+            err.message().en
+        );
+    }
+
+    #[test]
     fn a_lost_key_stops_writes_and_is_reported() {
         let (_dir, path) = evidence();
         std::fs::remove_file(audit::key_path(&path)).unwrap();
