@@ -105,7 +105,9 @@ impl Fields {
     }
 
     fn real(mut self, x: f64) -> Self {
-        self.0.extend_from_slice(&x.to_bits().to_le_bytes());
+        // SQLite may keep a whole REAL as an integer and so give -0.0 back
+        // as 0.0; adding 0.0 makes both the same before hashing.
+        self.0.extend_from_slice(&(x + 0.0).to_bits().to_le_bytes());
         self
     }
 
@@ -185,29 +187,82 @@ pub(super) fn run_digest(conn: &Connection, id: &str) -> Result<Option<String>, 
         .optional()?)
 }
 
-/// Every scored row of a run, in the order they were written, and how many.
+/// One scored row as its digest sees it: the columns of `scored_rows`
+/// but the run id, in table order.
+pub(super) struct ScoredRowFields<'a> {
+    pub key: &'a str,
+    pub row: i64,
+    pub score: f64,
+    pub band: &'a str,
+    pub cluster: i64,
+    pub reasons: &'a str,
+    pub date: &'a str,
+    pub department: &'a str,
+    pub account: &'a str,
+    pub vendor: &'a str,
+    pub description: &'a str,
+    pub amount: f64,
+}
+
+/// The digest of a run's scored rows, fed row by row: by the writer with
+/// the values it inserts (no read-back on the scoring path), by verify with
+/// the values it reads.
+#[derive(Default)]
+pub(super) struct RowsDigest {
+    hash: Sha256,
+    rows: u64,
+}
+
+impl RowsDigest {
+    pub fn add(&mut self, r: &ScoredRowFields<'_>) {
+        let f = Fields::default()
+            .text(r.key)
+            .int(r.row)
+            .real(r.score)
+            .text(r.band)
+            .int(r.cluster)
+            .text(r.reasons)
+            .text(r.date)
+            .text(r.department)
+            .text(r.account)
+            .text(r.vendor)
+            .text(r.description)
+            .real(r.amount);
+        self.hash.update(&f.0);
+        self.rows += 1;
+    }
+
+    pub fn finish(self) -> (u64, String) {
+        (self.rows, hex(&self.hash.finalize()))
+    }
+}
+
+/// Every scored row of a run as stored, in the order they were written.
 pub(super) fn rows_digest(conn: &Connection, run: &str) -> Result<(u64, String), StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT key, row, score, band, cluster, reasons_json, date, department, account,
                 vendor, description, amount FROM scored_rows WHERE run_id = ?1 ORDER BY rowid",
     )?;
     let mut rows = stmt.query(params![run])?;
-    let mut h = Sha256::new();
-    let mut n = 0u64;
+    let mut digest = RowsDigest::default();
     while let Some(r) = rows.next()? {
-        let mut f = Fields::default()
-            .text(&r.get::<_, String>(0)?)
-            .int(r.get(1)?)
-            .real(r.get(2)?)
-            .text(&r.get::<_, String>(3)?)
-            .int(r.get(4)?);
-        for i in 5..11 {
-            f = f.text(&r.get::<_, String>(i)?);
-        }
-        h.update(&f.real(r.get(11)?).0);
-        n += 1;
+        let text = |i: usize| r.get_ref(i).and_then(|v| Ok(v.as_str()?));
+        digest.add(&ScoredRowFields {
+            key: text(0)?,
+            row: r.get(1)?,
+            score: r.get(2)?,
+            band: text(3)?,
+            cluster: r.get(4)?,
+            reasons: text(5)?,
+            date: text(6)?,
+            department: text(7)?,
+            account: text(8)?,
+            vendor: text(9)?,
+            description: text(10)?,
+            amount: r.get(11)?,
+        });
     }
-    Ok((n, hex(&h.finalize())))
+    Ok(digest.finish())
 }
 
 /// The head of the chain: how many events, and the last one's hash.
@@ -633,4 +688,21 @@ pub(super) fn verify(
         problems,
         interrupted_runs,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Fields;
+
+    #[test]
+    fn a_negative_zero_hashes_as_sqlite_gives_it_back() {
+        assert_eq!(
+            Fields::default().real(-0.0).sha256(),
+            Fields::default().real(0.0).sha256()
+        );
+        assert_ne!(
+            Fields::default().real(1.0).sha256(),
+            Fields::default().real(-1.0).sha256()
+        );
+    }
 }

@@ -514,6 +514,7 @@ impl Store {
     }
 
     fn insert_scored_rows(&mut self, id: &str, scored: &ScoredLedger) -> Result<(), StoreError> {
+        let digest_of_rows;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -523,6 +524,7 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             )?;
             let ledger = &scored.ledger;
+            let mut digest = audit::RowsDigest::default();
             for (r, t) in scored.rows.iter().zip(&ledger.transactions) {
                 // Reasons are what a reviewer reads of a flagged row; a low
                 // row's are kept out of the history to keep runs fast to record.
@@ -531,29 +533,46 @@ impl Store {
                 } else {
                     serde_json::to_string(&r.reasons).unwrap_or_default()
                 };
+                let fields = audit::ScoredRowFields {
+                    key: &r.key,
+                    row: i64::from(r.row),
+                    score: r.score,
+                    band: r.band.code(),
+                    cluster: i64::from(r.cluster),
+                    reasons: &reasons,
+                    date: &t.date.format("%Y-%m-%d").to_string(),
+                    department: ledger.departments.name(t.department),
+                    account: ledger.accounts.name(t.account),
+                    vendor: ledger.vendors.name(t.vendor),
+                    description: &t.description,
+                    amount: t.amount,
+                };
                 insert.execute(params![
                     id,
-                    r.key,
-                    r.row,
-                    r.score,
-                    r.band.code(),
-                    r.cluster,
-                    reasons,
-                    t.date.format("%Y-%m-%d").to_string(),
-                    ledger.departments.name(t.department),
-                    ledger.accounts.name(t.account),
-                    ledger.vendors.name(t.vendor),
-                    &*t.description,
-                    t.amount
+                    fields.key,
+                    fields.row,
+                    fields.score,
+                    fields.band,
+                    fields.cluster,
+                    fields.reasons,
+                    fields.date,
+                    fields.department,
+                    fields.account,
+                    fields.vendor,
+                    fields.description,
+                    fields.amount
                 ])?;
+                // The digest of exactly what was inserted; verify reads it back.
+                digest.add(&fields);
             }
+            let (rows, digest) = digest.finish();
+            digest_of_rows = (rows, digest);
         }
         tx.execute(
             "UPDATE runs SET rows_recorded = 1 WHERE id = ?1",
             params![id],
         )?;
-        // The rows as SQLite holds them, read back: what verify will read.
-        let (rows, digest) = audit::rows_digest(&tx, id)?;
+        let (rows, digest) = digest_of_rows;
         let detail = serde_json::json!({ "run": id, "rows": rows, "digest": digest });
         audit::append(&tx, self.key.as_ref(), "ledgerlens", "rows", &detail)?;
         tx.commit()?;
