@@ -590,3 +590,40 @@ fn one_bad_byte_near_the_end_keeps_utf8_and_is_reported_by_row() {
     let jsonl = jsonl.unwrap();
     assert_eq!(jsonl.lines().count(), 3001);
 }
+
+#[test]
+fn bidi_controls_are_shown_in_the_report_sheets_and_kept_in_the_copy() {
+    use calamine::{Data, Reader, Xlsx};
+    let dir = tempfile::tempdir().unwrap();
+    let mut rows: Vec<String> = (0..60)
+        .map(|i| {
+            format!(
+                "2024-01-{:02},총무과,여비,거래처{},출장,{}",
+                i % 28 + 1,
+                i % 5,
+                1000 + i
+            )
+        })
+        .collect();
+    rows.push("2024-02-01,총무과,여비,Evil \u{202E}Corp,출장,5000".to_string());
+    rows.push("2024-02-02,총무과,여비,거래처1,출장,\u{202E}12x".to_string());
+    let refs: Vec<&str> = rows.iter().map(|s| s.as_str()).collect();
+    let f = dir.path().join("rlo.csv");
+    write(&f, &ledger_csv(&refs));
+    let out = dir.path().join("rlo.xlsx");
+    let o = run(&["score", f.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut book: Xlsx<_> = calamine::open_workbook(&out).unwrap();
+    let quality = book.worksheet_range("데이터 품질").unwrap();
+    let shown: Vec<String> = quality
+        .used_cells()
+        .map(|(_, _, v)| v.to_string())
+        .collect();
+    assert!(shown.iter().any(|v| v == "[U+202E]12x"), "{shown:?}");
+    assert!(!shown.iter().any(|v| v.contains('\u{202E}')), "{shown:?}");
+    // The copy of the ledger is the user's text, as it was.
+    let copy = book.worksheet_range("점수 결과").unwrap();
+    assert!(copy
+        .used_cells()
+        .any(|(_, _, v)| *v == Data::String("Evil \u{202E}Corp".into())));
+}

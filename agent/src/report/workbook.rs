@@ -82,6 +82,13 @@ pub fn layout() -> serde_json::Value {
 /// Excel's cell text limit; longer text is cut rather than failing the file.
 const MAX_CELL_TEXT: usize = 32_000;
 
+/// Ledger text in the summary and data-quality sheets: shown, never obeyed
+/// (bidirectional controls written out, see `i18n::visible_controls`). The
+/// copy of the ledger on the first sheet keeps the user's text as it was.
+fn shown(s: &str) -> String {
+    cell_text(&crate::i18n::visible_controls(s)).to_string()
+}
+
 fn cell_text(s: &str) -> &str {
     if s.len() <= MAX_CELL_TEXT {
         return s;
@@ -396,9 +403,9 @@ fn write_summary_sheet(
         sheet.write_number(r, 0, f64::from(row.row))?;
         sheet.write_number_with_format(r, 1, row.score, &fmt.score)?;
         sheet.write_number_with_format(r, 2, excel_serial(t.date), &fmt.date)?;
-        sheet.write_string(r, 3, cell_text(ledger.departments.name(t.department)))?;
-        sheet.write_string(r, 4, cell_text(ledger.accounts.name(t.account)))?;
-        sheet.write_string(r, 5, cell_text(ledger.vendors.name(t.vendor)))?;
+        sheet.write_string(r, 3, shown(ledger.departments.name(t.department)))?;
+        sheet.write_string(r, 4, shown(ledger.accounts.name(t.account)))?;
+        sheet.write_string(r, 5, shown(ledger.vendors.name(t.vendor)))?;
         sheet.write_number_with_format(r, 6, t.amount, &fmt.amount)?;
         let reasons: Vec<&str> = row.reasons.iter().map(|x| x.text.get(lang)).collect();
         sheet.write_string(r, 7, cell_text(&reasons.join(" · ")))?;
@@ -423,7 +430,7 @@ fn write_summary_sheet(
     departments.sort_by(|a, b| b.1.high.cmp(&a.1.high).then(a.0.cmp(b.0)));
     for (name, counts) in departments {
         r += 1;
-        sheet.write_string(r, 0, cell_text(name))?;
+        sheet.write_string(r, 0, shown(name))?;
         sheet.write_number(r, 1, counts.total() as f64)?;
         sheet.write_number(r, 2, counts.high as f64)?;
         sheet.write_number(r, 3, counts.medium as f64)?;
@@ -503,7 +510,7 @@ fn write_quality_sheet(
     for (k, v) in facts {
         r += 1;
         sheet.write_string_with_format(r, 0, k, &Format::new().set_bold())?;
-        sheet.write_string(r, 1, cell_text(&v))?;
+        sheet.write_string(r, 1, shown(&v))?;
     }
 
     r += 2;
@@ -521,7 +528,7 @@ fn write_quality_sheet(
         r += 1;
         sheet.write_string(r, 0, m.field.label().get(lang))?;
         sheet.write_string(r, 1, &m.column)?;
-        sheet.write_string(r, 2, cell_text(&m.header))?;
+        sheet.write_string(r, 2, shown(&m.header))?;
     }
 
     r += 2;
@@ -558,8 +565,8 @@ fn write_quality_sheet(
         r += 1;
         sheet.write_number(r, 0, f64::from(issue.row))?;
         sheet.write_string(r, 1, issue.column.as_deref().unwrap_or(""))?;
-        sheet.write_string(r, 2, cell_text(issue.header.as_deref().unwrap_or("")))?;
-        sheet.write_string(r, 3, cell_text(&issue.value))?;
+        sheet.write_string(r, 2, shown(issue.header.as_deref().unwrap_or("")))?;
+        sheet.write_string(r, 3, shown(&issue.value))?;
         sheet.write_string(r, 4, issue.kind.describe().get(lang))?;
     }
     print_setup(sheet);

@@ -309,8 +309,7 @@ fn score_and_record(
     };
     let t2 = Instant::now();
     let mut store = state.store()?;
-    let header = store.record_run_header(&meta, &scored);
-    let run_id = store.noting(header)?;
+    let run_id = store.record_run_header(&meta, &scored)?;
     let header_s = t2.elapsed().as_secs_f64();
     let t3 = Instant::now();
     let response = ScoreResponse {
@@ -324,8 +323,7 @@ fn score_and_record(
     let t4 = Instant::now();
     // The caller has its answer; a failure now can only be logged, and the
     // run stays marked incomplete.
-    let rows = store.record_scored_rows(&response.run_id, &scored);
-    if let Err(e) = store.noting(rows) {
+    if let Err(e) = store.record_scored_rows(&response.run_id, &scored) {
         tracing::error!(
             "run {}: scored rows not recorded: {}",
             response.run_id,
