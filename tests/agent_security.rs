@@ -1,6 +1,10 @@
-//! What the agent refuses: foreign Hosts, foreign Origins, missing or
-//! wrong tokens, oversized bodies and hostile workbooks; and what it never
-//! loses: acknowledged reviews across a SIGKILL.
+//! The agent attacked as an adversary and a careless user would, over real
+//! HTTPS and on its files: what it refuses (foreign Hosts and Origins, any
+//! spelling of a path without the token, stalled, huge or countless bodies
+//! and connections, overlong texts, hostile workbooks, a damaged database),
+//! and what it never loses (acknowledged reviews across a SIGKILL or a bit
+//! flip) or hides (interrupted runs). docs/ARCHITECTURE.md ("Security")
+//! lists every threat with the test here that tries it.
 
 mod common;
 
