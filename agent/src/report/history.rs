@@ -210,9 +210,17 @@ pub fn sheets(history: &History, lang: Lang) -> Vec<HistorySheet> {
         outcomes_sheet(pick(lang, "검토 결과", "Review outcomes"), history, lang),
         top_sheet(pick(lang, "월별 상위 10", "Top 10 by month"), history, lang),
         repeats_sheet(pick(lang, "반복 플래그", "Flagged again"), history, lang),
-        anchor_sheet(pick(lang, "감사 앵커", "Audit anchor"), history, lang),
+        anchor_sheet(anchor_sheet_name(lang), history, lang),
     ]
 }
+
+fn anchor_sheet_name(lang: Lang) -> &'static str {
+    pick(lang, "감사 앵커", "Audit anchor")
+}
+
+/// Where the anchor sheet keeps the anchor itself: row 4 (below the header,
+/// the event count and the hash), column B.
+const ANCHOR_CELL: (u32, u32) = (3, 1);
 
 /// The audit chain's head as it stood when this workbook was made. Filed
 /// with the workbook, it is evidence outside the database: `ledgerlens
@@ -256,13 +264,15 @@ pub fn read_anchor(path: &std::path::Path) -> Result<crate::store::Anchor, crate
         )
     };
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(path).map_err(|e| unreadable(&e))?;
-    for name in book.sheet_names() {
-        let range = book.worksheet_range(&name).map_err(|e| unreadable(&e))?;
-        for cell in range.used_cells() {
-            if let calamine::Data::String(text) = cell.2 {
-                if let Some(anchor) = crate::store::Anchor::from_mark(text) {
-                    return Ok(anchor);
-                }
+    // Only the anchor sheet's own cell counts: ledger text elsewhere in the
+    // workbook (a vendor named like an anchor) must not stand in for it.
+    for lang in [Lang::Ko, Lang::En] {
+        let Ok(range) = book.worksheet_range(anchor_sheet_name(lang)) else {
+            continue;
+        };
+        if let Some(calamine::Data::String(text)) = range.get_value(ANCHOR_CELL) {
+            if let Some(anchor) = crate::store::Anchor::from_mark(text) {
+                return Ok(anchor);
             }
         }
     }
@@ -576,6 +586,42 @@ mod tests {
             reasons: serde_json::json!([{ "code": "amount_outlier", "text": { "ko": "금액이 중앙값의 14.2배", "en": "14.2× the median" } }]),
             review: Some("needs_evidence".into()),
         }
+    }
+
+    #[test]
+    fn the_anchor_is_read_from_its_own_cell_only() {
+        let real = crate::store::Anchor {
+            events: 7,
+            head: "ab".repeat(32),
+        };
+        let forged = crate::store::Anchor {
+            events: 0,
+            head: "00".repeat(32),
+        };
+        // A ledger whose vendor is named like an anchor, in a sheet before
+        // the anchor sheet.
+        let history = History {
+            top_by_month: vec![("2024-03".into(), vec![record(&forged.to_mark())])],
+            anchor: real.clone(),
+            ..Default::default()
+        };
+        let dir = tempfile::tempdir().unwrap();
+        for lang in [Lang::Ko, Lang::En] {
+            let path = dir.path().join(format!("{lang:?}.xlsx"));
+            std::fs::write(&path, write(&history, lang).unwrap()).unwrap();
+            assert_eq!(read_anchor(&path).unwrap(), real);
+        }
+        // A workbook without the anchor sheet has no anchor, whatever its
+        // cells say.
+        let book = std::fs::read(dir.path().join("Ko.xlsx")).unwrap();
+        let mut other =
+            umya_spreadsheet::reader::xlsx::read_reader(std::io::Cursor::new(book), true).unwrap();
+        other
+            .remove_sheet_by_name(anchor_sheet_name(Lang::Ko))
+            .unwrap();
+        let path = dir.path().join("cut.xlsx");
+        umya_spreadsheet::writer::xlsx::write(&other, &path).unwrap();
+        assert!(read_anchor(&path).is_err());
     }
 
     #[test]
