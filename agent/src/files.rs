@@ -2,7 +2,7 @@
 //! is written whole or not at all, readable by the user only, and never
 //! over the input it was made from.
 //!
-//! - [`replace_private`] and [`create_private`] write to a temporary file in
+//! - [`write_private`] and [`create_private`] write to a temporary file in
 //!   the destination's folder and rename it into place once it is complete
 //!   and on disk: a failed write (a full disk) leaves the old file, or no
 //!   file, never a truncated one.
@@ -14,27 +14,6 @@
 
 use std::io::Write;
 use std::path::Path;
-
-/// Writes `contents` to `path` (made or replaced) readable by the user only,
-/// and waits until it is on disk. For keys, tokens and manifests.
-pub fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    // An existing file keeps its old mode on open; tighten it as well.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    }
-    file.write_all(contents)?;
-    file.sync_all()
-}
 
 /// A file being written beside its destination; [`Pending::commit`] puts it
 /// in place, dropping it unwritten removes it.
@@ -82,8 +61,10 @@ impl Pending {
     }
 }
 
-/// Writes `contents` whole to `path`, replacing it only once complete.
-pub fn replace_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+/// Writes `contents` whole to `path` (made or replaced), readable by the
+/// user only, and waits until it is on disk: keys, the token, manifests,
+/// the audit anchor. A crash mid-write leaves the old file, never a torn key.
+pub fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     let mut pending = Pending::beside(path)?;
     pending.as_file_mut().write_all(contents)?;
     pending.commit(path)
@@ -154,7 +135,7 @@ mod tests {
         );
         assert!(create_private(&path, b"two").is_err(), "never overwrites");
         assert_eq!(std::fs::read(&path).unwrap(), b"one");
-        replace_private(&path, b"three").unwrap();
+        write_private(&path, b"three").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"three");
         // No temporary file is left behind.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);

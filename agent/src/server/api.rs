@@ -440,7 +440,6 @@ async fn post_reviews(
     let _permit = body::slot(&state.parsing).await.map_err(refuse(lang))?;
     let job = state.clone();
     let body = blocking(lang, move || {
-        let state = job;
         let request: ReviewsRequest =
             serde_json::from_slice(&body.bytes).map_err(|e| bad_json(&e))?;
         let mut reviews = Vec::with_capacity(request.reviews.len());
@@ -477,7 +476,7 @@ async fn post_reviews(
         }
         // add_reviews returns once the transaction is on disk (WAL,
         // synchronous=FULL), and refuses a store found damaged.
-        let (saved, unknown_keys) = state.with_store(|store| {
+        let (saved, unknown_keys) = job.with_store(|store| {
             let saved = store.add_reviews(&reviews)?;
             Ok((
                 saved,

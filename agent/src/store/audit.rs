@@ -299,11 +299,7 @@ pub(super) fn append(
     detail: &serde_json::Value,
 ) -> Result<(), StoreError> {
     let key = key.ok_or(StoreError::MissingKey)?;
-    let prev: String = tx
-        .prepare_cached("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1")?
-        .query_row([], |r| r.get(0))
-        .optional()?
-        .unwrap_or_else(|| GENESIS.to_string());
+    let prev = last_hash(tx)?;
     let at = super::now();
     let detail = detail.to_string();
     let hash = event_hash(Some(key), &prev, &at, actor, kind, &detail);
@@ -315,28 +311,36 @@ pub(super) fn append(
     Ok(())
 }
 
+/// The last event's hash, or the genesis hash before the first.
+fn last_hash(conn: &Connection) -> Result<String, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1")?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .unwrap_or_else(|| GENESIS.to_string()))
+}
+
 /// The head as the database holds it now.
 pub(super) fn head(conn: &Connection) -> Result<Anchor, StoreError> {
     let events: i64 = conn.query_row("SELECT COUNT(*) FROM audit_events", [], |r| r.get(0))?;
-    let head = conn
-        .query_row(
-            "SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?
-        .unwrap_or_else(|| GENESIS.to_string());
     Ok(Anchor {
         events: events as u64,
-        head,
+        head: last_hash(conn)?,
     })
+}
+
+/// Every run, oldest first, and whether all its scored rows got in.
+pub(super) fn runs_and_completeness(conn: &Connection) -> Result<Vec<(String, bool)>, StoreError> {
+    let mut stmt = conn.prepare("SELECT id, rows_recorded FROM runs ORDER BY started_at, id")?;
+    let runs = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? == 1)))?;
+    Ok(runs.collect::<Result<_, _>>()?)
 }
 
 /// Writes the anchor file (atomically: a torn anchor would look like tampering).
 pub(super) fn write_anchor(database: &Path, anchor: &Anchor) -> Result<(), StoreError> {
     let path = anchor_path(database);
     let text = serde_json::to_vec_pretty(anchor).expect("an anchor serialises");
-    crate::files::replace_private(&path, &text).map_err(|e| StoreError::io(&path, e))
+    crate::files::write_private(&path, &text).map_err(|e| StoreError::io(&path, e))
 }
 
 pub(super) fn read_anchor(database: &Path) -> Result<Option<Anchor>, StoreError> {
@@ -367,6 +371,11 @@ pub enum Problem {
     /// A review no event covers, or that differs from what its event saw.
     ReviewAltered {
         review: i64,
+    },
+    /// One of the reviews the seal covered (those made before the key)
+    /// was changed, added or deleted since.
+    SealedReviewsAltered {
+        through: i64,
     },
     /// A review event whose review row is gone.
     ReviewDeleted {
@@ -412,6 +421,10 @@ impl Problem {
             Problem::ReviewAltered { review } => Text::new(
                 format!("검토 {review}번이 감사 기록과 다릅니다 (변경되었거나 기록 없이 추가됨)"),
                 format!("review {review} differs from its audit event (changed, or added without one)"),
+            ),
+            Problem::SealedReviewsAltered { through } => Text::new(
+                format!("감사 키 도입 전의 검토(1–{through}번) 중 봉인 이후 변경·추가·삭제된 것이 있습니다"),
+                format!("a review made before the audit key (reviews 1–{through}) was changed, added or deleted after they were sealed"),
             ),
             Problem::ReviewDeleted { review } => Text::new(
                 format!("검토 {review}번이 삭제되었습니다"),
@@ -507,7 +520,11 @@ pub(super) fn verify(
     let mut rows = stmt.query([])?;
     let mut prev = GENESIS.to_string();
     let (mut events, mut keyed) = (0u64, 0u64);
-    let mut hashes = Vec::new();
+    // The hashes at the anchored positions, as the walk passes them.
+    let mut at_anchors: std::collections::HashMap<u64, String> = anchors
+        .iter()
+        .map(|(_, anchor)| (anchor.events, String::new()))
+        .collect();
     let mut covered_reviews = std::collections::HashMap::new();
     let mut covered_runs = std::collections::HashMap::new();
     let mut covered_rows = std::collections::HashMap::new();
@@ -516,23 +533,9 @@ pub(super) fn verify(
     while let Some(r) = rows.next()? {
         events += 1;
         let id: i64 = r.get(0)?;
-        let (at, actor, kind, detail, prev_hash, hash, alg): (
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-        ) = (
-            r.get(1)?,
-            r.get(2)?,
-            r.get(3)?,
-            r.get(4)?,
-            r.get(5)?,
-            r.get(6)?,
-            r.get(7)?,
-        );
+        let text = |i: usize| r.get::<_, String>(i);
+        let (at, actor, kind, detail) = (text(1)?, text(2)?, text(3)?, text(4)?);
+        let (prev_hash, hash, alg) = (text(5)?, text(6)?, text(7)?);
         let expected = if alg == KEYED {
             keyed += 1;
             key.map(|key| event_hash(Some(key), &prev, &at, &actor, &kind, &detail))
@@ -550,8 +553,10 @@ pub(super) fn verify(
             // The rest cannot be trusted to follow; report the first break.
             break;
         }
-        prev = hash.clone();
-        hashes.push(hash);
+        if let Some(slot) = at_anchors.get_mut(&events) {
+            slot.clone_from(&hash);
+        }
+        prev = hash;
         // Only keyed events vouch for what they cover.
         if alg != KEYED {
             continue;
@@ -588,7 +593,7 @@ pub(super) fn verify(
                 {
                     sealed_through = through;
                     if legacy_reviews_digest(conn, through)? != digest {
-                        problems.push(Problem::ReviewAltered { review: through });
+                        problems.push(Problem::SealedReviewsAltered { through });
                     }
                 }
                 for run in covered.runs.unwrap_or_default() {
@@ -634,10 +639,7 @@ pub(super) fn verify(
     );
 
     // Runs and their rows.
-    let mut stmt = conn.prepare("SELECT id, rows_recorded FROM runs ORDER BY started_at, id")?;
-    let runs: Vec<(String, bool)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? == 1)))?
-        .collect::<Result<_, _>>()?;
+    let runs = runs_and_completeness(conn)?;
     let mut interrupted_runs = Vec::new();
     let run_ids: std::collections::HashSet<&str> = runs.iter().map(|(id, _)| id.as_str()).collect();
     for (id, complete) in &runs {
@@ -669,10 +671,7 @@ pub(super) fn verify(
     // Anchors kept outside the database: the anchored event must still be
     // there, with the anchored hash.
     for (source, anchor) in anchors {
-        let holds = anchor.events == 0
-            || hashes
-                .get(anchor.events as usize - 1)
-                .is_some_and(|h| *h == anchor.head);
+        let holds = anchor.events == 0 || at_anchors[&anchor.events] == anchor.head;
         if !holds {
             problems.push(Problem::AnchorMismatch {
                 source: source.clone(),

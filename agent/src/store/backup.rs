@@ -103,11 +103,7 @@ impl Store {
         let check = quick_check(&self.conn)?;
         if check != "ok" {
             self.suspect = true;
-            return Err(StoreError::Damaged {
-                path: self.path.clone(),
-                detail: check,
-                backup: newest,
-            });
+            return Err(StoreError::damaged(&self.path, check));
         }
         let folder = dir(&self.path);
         std::fs::create_dir_all(&folder).map_err(|e| StoreError::io(&folder, e))?;

@@ -132,6 +132,15 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// The database at `path` is damaged; the message names the newest backup.
+    pub(crate) fn damaged(path: &Path, detail: impl Into<String>) -> StoreError {
+        StoreError::Damaged {
+            path: path.to_path_buf(),
+            detail: detail.into(),
+            backup: backup::newest(path),
+        }
+    }
+
     pub(crate) fn io(path: &Path, source: std::io::Error) -> StoreError {
         StoreError::Io {
             path: path.to_path_buf(),
@@ -268,11 +277,7 @@ impl Store {
     /// the newest backup.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let conn = Connection::open(path)?;
-        let damaged = |detail: String| StoreError::Damaged {
-            path: path.to_path_buf(),
-            detail,
-            backup: backup::newest(path),
-        };
+        let damaged = |detail: String| StoreError::damaged(path, detail);
         let setup = || -> Result<(), StoreError> {
             conn.pragma_update(None, "journal_mode", "WAL")?;
             // FULL: a commit is on disk before it returns, in WAL mode too.
@@ -361,13 +366,8 @@ impl Store {
         if events == 0 && through == 0 {
             return Ok(());
         }
-        let mut stmt = tx.prepare("SELECT id, rows_recorded FROM runs ORDER BY started_at, id")?;
-        let ids: Vec<(String, bool)> = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? == 1)))?
-            .collect::<Result<_, _>>()?;
-        drop(stmt);
         let mut runs = Vec::new();
-        for (id, complete) in ids {
+        for (id, complete) in audit::runs_and_completeness(tx)? {
             let digest = audit::run_digest(tx, &id)?.unwrap_or_default();
             let (rows, rows_digest) = if complete {
                 let (n, d) = audit::rows_digest(tx, &id)?;
@@ -398,14 +398,24 @@ impl Store {
         }
         let check = quick_check(&self.conn).unwrap_or_else(|e| e.to_string());
         if check != "ok" {
-            return Err(StoreError::Damaged {
-                path: self.path.clone(),
-                detail: check,
-                backup: backup::newest(&self.path),
-            });
+            return Err(StoreError::damaged(&self.path, check));
         }
         self.suspect = false;
         Ok(())
+    }
+
+    /// Every write goes through here: a store found damaged is checked
+    /// first, a failure that looks like damage is noted, and the anchor file
+    /// follows the commit.
+    fn write<T>(
+        &mut self,
+        work: impl FnOnce(&mut Store) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.writable()?;
+        let result = work(self);
+        let done = self.noting(result)?;
+        self.anchor()?;
+        Ok(done)
     }
 
     /// Notes a failure that may mean damage, so the next write checks the
@@ -443,11 +453,7 @@ impl Store {
         meta: &RunMeta,
         scored: &ScoredLedger,
     ) -> Result<String, StoreError> {
-        self.writable()?;
-        let result = self.insert_run_header(meta, scored);
-        let id = self.noting(result)?;
-        self.anchor()?;
-        Ok(id)
+        self.write(|store| store.insert_run_header(meta, scored))
     }
 
     fn insert_run_header(
@@ -507,24 +513,20 @@ impl Store {
         id: &str,
         scored: &ScoredLedger,
     ) -> Result<(), StoreError> {
-        self.writable()?;
-        let result = self.insert_scored_rows(id, scored);
-        self.noting(result)?;
-        self.anchor()
+        self.write(|store| store.insert_scored_rows(id, scored))
     }
 
     fn insert_scored_rows(&mut self, id: &str, scored: &ScoredLedger) -> Result<(), StoreError> {
-        let digest_of_rows;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut digest = audit::RowsDigest::default();
         {
             let mut insert = tx.prepare(
                 "INSERT INTO scored_rows (run_id, key, row, score, band, cluster, reasons_json, date, department, account, vendor, description, amount)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             )?;
             let ledger = &scored.ledger;
-            let mut digest = audit::RowsDigest::default();
             for (r, t) in scored.rows.iter().zip(&ledger.transactions) {
                 // Reasons are what a reviewer reads of a flagged row; a low
                 // row's are kept out of the history to keep runs fast to record.
@@ -565,14 +567,12 @@ impl Store {
                 // The digest of exactly what was inserted; verify reads it back.
                 digest.add(&fields);
             }
-            let (rows, digest) = digest.finish();
-            digest_of_rows = (rows, digest);
         }
         tx.execute(
             "UPDATE runs SET rows_recorded = 1 WHERE id = ?1",
             params![id],
         )?;
-        let (rows, digest) = digest_of_rows;
+        let (rows, digest) = digest.finish();
         let detail = serde_json::json!({ "run": id, "rows": rows, "digest": digest });
         audit::append(&tx, self.key.as_ref(), "ledgerlens", "rows", &detail)?;
         tx.commit()?;
@@ -581,11 +581,7 @@ impl Store {
 
     /// Appends reviews in one transaction; returns only once they are on disk.
     pub fn add_reviews(&mut self, reviews: &[NewReview]) -> Result<usize, StoreError> {
-        self.writable()?;
-        let result = self.insert_reviews(reviews);
-        let saved = self.noting(result)?;
-        self.anchor()?;
-        Ok(saved)
+        self.write(|store| store.insert_reviews(reviews))
     }
 
     fn insert_reviews(&mut self, reviews: &[NewReview]) -> Result<usize, StoreError> {
@@ -686,23 +682,17 @@ impl Store {
     /// after the answer was sent). No job is writing while a caller holds
     /// the store, so an incomplete run is an interrupted one.
     pub fn interrupted_runs(&self) -> Result<Vec<String>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id FROM runs WHERE rows_recorded = 0 ORDER BY started_at, id")?;
-        let ids = stmt.query_map([], |r| r.get(0))?;
-        Ok(ids.collect::<Result<_, _>>()?)
+        let runs = audit::runs_and_completeness(&self.conn)?;
+        Ok(runs
+            .into_iter()
+            .filter_map(|(id, complete)| (!complete).then_some(id))
+            .collect())
     }
 
     /// Removes an interrupted run and what rows of it got in, with an audit
     /// event saying who removed it; a complete run is evidence and stays.
     pub fn remove_interrupted_run(&mut self, id: &str, actor: &str) -> Result<bool, StoreError> {
-        self.writable()?;
-        let result = self.delete_interrupted_run(id, actor);
-        let removed = self.noting(result)?;
-        if removed {
-            self.anchor()?;
-        }
-        Ok(removed)
+        self.write(|store| store.delete_interrupted_run(id, actor))
     }
 
     fn delete_interrupted_run(&mut self, id: &str, actor: &str) -> Result<bool, StoreError> {
@@ -1136,7 +1126,7 @@ mod tests {
             .verify_audit(&[])
             .unwrap()
             .problems;
-        assert!(!found.is_empty());
+        assert_eq!(found, [Problem::SealedReviewsAltered { through: 1 }]);
     }
 
     #[test]
