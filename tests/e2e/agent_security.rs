@@ -6,12 +6,10 @@
 //! flip) or hides (interrupted runs). docs/ARCHITECTURE.md ("Security")
 //! lists every threat with the test here that tries it.
 
-mod common;
-
 use std::io::Read as _;
 use std::time::{Duration, Instant};
 
-use common::agent::Agent;
+use crate::common::agent::Agent;
 use serde_json::json;
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -199,7 +197,10 @@ fn no_spelling_of_a_path_reaches_a_handler_without_the_token() {
     let wait = Duration::from_secs(10);
     // A run and a review exist, so a leaking route would have data to show.
     agent
-        .post_json("/api/v1/score", &common::agent::demo_score_request(300, 3))
+        .post_json(
+            "/api/v1/score",
+            &crate::common::agent::demo_score_request(300, 3),
+        )
         .expect(200);
     agent
         .post_json(
@@ -313,11 +314,11 @@ fn oversized_bodies_and_sheets_are_refused() {
 fn hostile_workbooks_get_a_clear_4xx_and_the_agent_keeps_serving() {
     let dir = tempfile::tempdir().unwrap();
     let agent = Agent::start(dir.path());
-    let base = common::small_ledger_xlsx(false);
+    let base = crate::common::small_ledger_xlsx(false);
 
     // A zip bomb: 200 MB of one repeated byte, under 1 MB on the wire.
-    let sheet = common::bomb_sheet_xml(200);
-    let bomb = common::rewrite_entry(&base, "xl/worksheets/sheet1.xml", &sheet);
+    let sheet = crate::common::bomb_sheet_xml(200);
+    let bomb = crate::common::rewrite_entry(&base, "xl/worksheets/sheet1.xml", &sheet);
     drop(sheet);
     assert!(bomb.len() < 1 << 20);
     let reply = agent.post("/api/v1/score?workbook=bomb.xlsx&lang=en", XLSX, &bomb);
@@ -332,7 +333,7 @@ fn hostile_workbooks_get_a_clear_4xx_and_the_agent_keeps_serving() {
     let reply = agent.post(
         "/api/v1/score?workbook=far.xlsx&lang=en",
         XLSX,
-        &common::small_ledger_xlsx(true),
+        &crate::common::small_ledger_xlsx(true),
     );
     assert_eq!(reply.status, 422);
     assert_eq!(reply.error_code(), "far_cell");
@@ -346,7 +347,8 @@ fn hostile_workbooks_get_a_clear_4xx_and_the_agent_keeps_serving() {
     );
 
     // A shared-string table declaring 10^18 entries.
-    let strings = common::rewrite_entry(&base, "xl/sharedStrings.xml", common::GIANT_SST);
+    let strings =
+        crate::common::rewrite_entry(&base, "xl/sharedStrings.xml", crate::common::GIANT_SST);
     let reply = agent.post("/api/v1/score?workbook=sst.xlsx", XLSX, &strings);
     reply.expect(422);
 
@@ -426,7 +428,7 @@ fn acknowledged_reviews_survive_sigkill() {
     assert!(lost.is_empty(), "acknowledged but lost: {lost:?}");
     drop(agent);
 
-    let verify = common::run(&[
+    let verify = crate::common::run(&[
         "history",
         "verify",
         "--lang",
@@ -434,8 +436,12 @@ fn acknowledged_reviews_survive_sigkill() {
         "--data-dir",
         dir.path().to_str().unwrap(),
     ]);
-    let out = common::stdout(&verify);
-    assert!(verify.status.success(), "{out}{}", common::stderr(&verify));
+    let out = crate::common::stdout(&verify);
+    assert!(
+        verify.status.success(),
+        "{out}{}",
+        crate::common::stderr(&verify)
+    );
     assert!(
         out.contains("integrity_check: ok") && out.contains("hash chain intact"),
         "{out}"
@@ -490,7 +496,8 @@ fn stalled_and_trickling_uploads_are_cut_off_and_do_not_hold_scoring() {
                 break;
             }
             // Listen between bytes: the answer comes while we still send.
-            let answer = common::agent::read_response(&mut trickle, Duration::from_millis(900));
+            let answer =
+                crate::common::agent::read_response(&mut trickle, Duration::from_millis(900));
             if answer.0 != 0 {
                 return answer;
             }
@@ -502,7 +509,10 @@ fn stalled_and_trickling_uploads_are_cut_off_and_do_not_hold_scoring() {
     // A real Score goes through at once.
     let started = Instant::now();
     agent
-        .post_json("/api/v1/score", &common::agent::demo_score_request(500, 2))
+        .post_json(
+            "/api/v1/score",
+            &crate::common::agent::demo_score_request(500, 2),
+        )
         .expect(200);
     assert!(
         started.elapsed() < Duration::from_secs(8),
@@ -512,7 +522,7 @@ fn stalled_and_trickling_uploads_are_cut_off_and_do_not_hold_scoring() {
 
     // The stalled ones are answered 408 and closed within the idle timeout.
     for tls in &mut stalled {
-        let (status, text) = common::agent::read_response(tls, Duration::from_secs(20));
+        let (status, text) = crate::common::agent::read_response(tls, Duration::from_secs(20));
         assert_eq!(status, 408, "{text}");
         assert!(text.contains("body_timeout"), "{text}");
         assert!(
@@ -618,7 +628,7 @@ fn stored_texts_are_bounded() {
     let agent = Agent::start(dir.path());
     // A workbook name of a megabyte, by query and in the JSON body.
     let long = "w".repeat(1 << 20);
-    let mut request = common::agent::demo_score_request(200, 1);
+    let mut request = crate::common::agent::demo_score_request(200, 1);
     let reply = agent.post_json(
         &format!("/api/v1/score?lang=en&workbook={}", "q".repeat(300)),
         &request,
@@ -651,7 +661,7 @@ fn stored_texts_are_bounded() {
         );
     }
     // A cell longer than Excel allows is refused naming it.
-    let mut request = common::agent::demo_score_request(50, 1);
+    let mut request = crate::common::agent::demo_score_request(50, 1);
     request["rows"][3][4] = json!("x".repeat(40_000));
     let reply = agent.post_json("/api/v1/score?lang=en", &request);
     assert_eq!(
@@ -740,7 +750,10 @@ fn query_errors_offsets_and_framing() {
     let dir = tempfile::tempdir().unwrap();
     let agent = Agent::start(dir.path());
     let run = agent
-        .post_json("/api/v1/score", &common::agent::demo_score_request(300, 1))
+        .post_json(
+            "/api/v1/score",
+            &crate::common::agent::demo_score_request(300, 1),
+        )
         .json()["run_id"]
         .as_str()
         .unwrap()
@@ -805,7 +818,10 @@ fn interrupted_runs_are_marked_and_removed_with_an_audit_event() {
     let cut = interrupted_run(dir.path());
     let agent = Agent::start(dir.path());
     let done = agent
-        .post_json("/api/v1/score", &common::agent::demo_score_request(300, 1))
+        .post_json(
+            "/api/v1/score",
+            &crate::common::agent::demo_score_request(300, 1),
+        )
         .json()["run_id"]
         .as_str()
         .unwrap()
@@ -828,12 +844,12 @@ fn interrupted_runs_are_marked_and_removed_with_an_audit_event() {
     );
     // `history verify` says so, without calling it tampering.
     let data = dir.path().to_str().unwrap();
-    let o = common::run(&["history", "verify", "--data-dir", data, "--lang", "en"]);
-    assert!(o.status.success(), "{}", common::stderr(&o));
+    let o = crate::common::run(&["history", "verify", "--data-dir", data, "--lang", "en"]);
+    assert!(o.status.success(), "{}", crate::common::stderr(&o));
     assert!(
-        common::stdout(&o).contains(&format!("interrupted run: {cut}")),
+        crate::common::stdout(&o).contains(&format!("interrupted run: {cut}")),
         "{}",
-        common::stdout(&o)
+        crate::common::stdout(&o)
     );
     // A complete run is evidence: it cannot be removed.
     let reply = agent.delete(&format!("/api/v1/runs/{done}"));
@@ -846,12 +862,12 @@ fn interrupted_runs_are_marked_and_removed_with_an_audit_event() {
     assert_eq!(reply.json()["removed"], cut.as_str());
     assert_eq!(agent.delete(&format!("/api/v1/runs/{cut}")).status, 404);
     drop(agent);
-    let o = common::run(&["history", "verify", "--data-dir", data, "--lang", "en"]);
-    assert!(o.status.success(), "{}", common::stderr(&o));
+    let o = crate::common::run(&["history", "verify", "--data-dir", data, "--lang", "en"]);
+    assert!(o.status.success(), "{}", crate::common::stderr(&o));
     assert!(
-        !common::stdout(&o).contains("interrupted run"),
+        !crate::common::stdout(&o).contains("interrupted run"),
         "{}",
-        common::stdout(&o)
+        crate::common::stdout(&o)
     );
     let conn = rusqlite::Connection::open(dir.path().join("ledgerlens.sqlite")).unwrap();
     let detail: String = conn
@@ -871,7 +887,10 @@ fn a_damaged_database_is_refused_with_where_the_backup_is() {
     {
         let agent = Agent::start(dir.path());
         agent
-            .post_json("/api/v1/score", &common::agent::demo_score_request(2000, 1))
+            .post_json(
+                "/api/v1/score",
+                &crate::common::agent::demo_score_request(2000, 1),
+            )
             .expect(200);
         agent
             .post_json(
@@ -913,7 +932,7 @@ fn a_damaged_database_is_refused_with_where_the_backup_is() {
         Some(1),
         "a damaged store must not be served"
     );
-    let err = common::stderr(&out);
+    let err = crate::common::stderr(&out);
     assert!(
         err.contains("is damaged and will not be written to"),
         "{err}"
@@ -933,7 +952,7 @@ fn checkpoint(db: &std::path::Path) {
 /// stopping it) once it announced it is serving.
 fn start_briefly(dir: &std::path::Path, args: &[&str]) -> Option<std::process::Output> {
     use std::io::BufRead;
-    let mut child = common::ledgerlens()
+    let mut child = crate::common::ledgerlens()
         .args(["serve", "--port", "0", "--no-tray"])
         .args(args)
         .arg("--data-dir")
@@ -976,7 +995,10 @@ fn bit_flips_never_lose_an_acknowledged_review() {
     {
         let agent = Agent::start(good.path());
         agent
-            .post_json("/api/v1/score", &common::agent::demo_score_request(1500, 2))
+            .post_json(
+                "/api/v1/score",
+                &crate::common::agent::demo_score_request(1500, 2),
+            )
             .expect(200);
         let reviews: Vec<_> = (0..200)
             .map(|i| json!({ "key": format!("old-{i}"), "status": "normal", "note": "메모" }))
@@ -1018,9 +1040,9 @@ fn bit_flips_never_lose_an_acknowledged_review() {
         if let Some(out) = out {
             assert_eq!(out.status.code(), Some(1), "trial {trial}");
             assert!(
-                common::stderr(&out).contains("손상"),
+                crate::common::stderr(&out).contains("손상"),
                 "trial {trial}: {}",
-                common::stderr(&out)
+                crate::common::stderr(&out)
             );
             refused += 1;
             continue;

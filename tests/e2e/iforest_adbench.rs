@@ -7,15 +7,14 @@
 //! node against `IsolationForest(random_state=0).estimators_[0].tree_`,
 //! the second the README's reference AUROC (a 5-seed mean) on every set.
 
-mod common;
-
 use ledgerlens::bench::{read_labelled_csv, run_iforest};
 use ledgerlens::model::iforest::{IsolationForest, Params};
 
 /// (file, sklearn mean AUROC) from the README's table.
 fn references() -> Vec<(String, f64)> {
     let readme =
-        std::fs::read_to_string(common::shared_datasets().join("adbench/README.md")).unwrap();
+        std::fs::read_to_string(crate::common::shared_datasets().join("adbench/README.md"))
+            .unwrap();
     readme
         .lines()
         .filter(|l| l.starts_with("| ") && l.contains(".csv"))
@@ -29,7 +28,8 @@ fn references() -> Vec<(String, f64)> {
 
 #[test]
 fn first_tree_is_scikit_learns_tree() {
-    let data = read_labelled_csv(&common::shared_datasets().join("adbench/cardio.csv")).unwrap();
+    let data =
+        read_labelled_csv(&crate::common::shared_datasets().join("adbench/cardio.csv")).unwrap();
     let forest = IsolationForest::fit(&data.x, Params::default());
     let nodes = forest.tree_nodes(0);
     // scikit-learn 1.9.1: tree_.node_count, tree_.feature[:12] (-2 = leaf)
@@ -70,8 +70,8 @@ fn mean_auroc_over_5_seeds_within_001_of_sklearn_on_every_set() {
     assert_eq!(refs.len(), 10, "ten reference sets");
     let mut failures = Vec::new();
     for (file, reference) in refs {
-        let data =
-            read_labelled_csv(&common::shared_datasets().join("adbench").join(&file)).unwrap();
+        let data = read_labelled_csv(&crate::common::shared_datasets().join("adbench").join(&file))
+            .unwrap();
         let results = run_iforest(&data, 5);
         let mean = results.iter().map(|r| r.auroc).sum::<f64>() / results.len() as f64;
         eprintln!(

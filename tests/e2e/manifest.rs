@@ -2,11 +2,9 @@
 //! manifest schemas (OfficeAppManifestV1_1, TaskPaneAppVersionOverridesV1_0)
 //! put it, and every localhost address in it served by the real agent.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::agent::Agent;
+use crate::common::agent::Agent;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
@@ -199,7 +197,7 @@ fn manifest_follows_the_schema_and_every_address_is_served() {
     let dir = tempfile::tempdir().unwrap();
     let agent = Agent::start(dir.path());
     let file = dir.path().join("ledgerlens.xml");
-    let out = common::run(&[
+    let out = crate::common::run(&[
         "manifest",
         "--port",
         &agent.port.to_string(),
@@ -208,7 +206,7 @@ fn manifest_follows_the_schema_and_every_address_is_served() {
         "--data-dir",
         dir.path().to_str().unwrap(),
     ]);
-    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert!(out.status.success(), "{}", crate::common::stderr(&out));
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -358,15 +356,15 @@ fn is_long(all: &[&Node], string: &Node) -> bool {
 fn the_manifest_command_prints_without_a_file_and_never_overwrites_other_files() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().to_str().unwrap();
-    let out = common::run(&["manifest", "--port", "50001", "--data-dir", data]);
-    assert!(out.status.success(), "{}", common::stderr(&out));
-    let printed = common::stdout(&out);
+    let out = crate::common::run(&["manifest", "--port", "50001", "--data-dir", data]);
+    assert!(out.status.success(), "{}", crate::common::stderr(&out));
+    let printed = crate::common::stdout(&out);
     assert!(printed.contains("https://localhost:50001/addin/taskpane.html?token="));
     parse(&printed);
 
     let ledger = dir.path().join("ledger.xlsx");
     std::fs::write(&ledger, b"not ours").unwrap();
-    let out = common::run(&[
+    let out = crate::common::run(&[
         "manifest",
         "-o",
         ledger.to_str().unwrap(),

@@ -2,12 +2,10 @@
 //! generator wrote, checking the workbook, the JSONL and that the input is
 //! left untouched.
 
-mod common;
-
 use std::collections::HashSet;
 
+use crate::common::{run, stderr};
 use calamine::{open_workbook, Data, Reader, Xlsx};
-use common::{run, stderr};
 use sha2::{Digest, Sha256};
 
 fn sha(path: &std::path::Path) -> Vec<u8> {
@@ -205,7 +203,7 @@ fn map_override_names_unusual_headers() {
             i % 7
         ));
     }
-    common::write(&input, &text);
+    crate::common::write(&input, &text);
     let o = run(&["score", input.to_str().unwrap(), "--lang", "en"]);
     assert!(!o.status.success());
     let err = stderr(&o);
@@ -242,10 +240,10 @@ fn bench_iforest_prints_documented_last_line() {
         text.push_str(&format!("{v},{},0\n", 1.0 - v));
     }
     text.push_str("9.0,9.0,1\n");
-    common::write(&csv, &text);
+    crate::common::write(&csv, &text);
     let o = run(&["bench", "iforest", csv.to_str().unwrap(), "--seeds", "3"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let out = common::stdout(&o);
+    let out = crate::common::stdout(&o);
     let last = out.lines().last().unwrap();
     assert!(last.starts_with("auroc_mean="), "{last}");
     let auroc: f64 = last["auroc_mean=".len()..]

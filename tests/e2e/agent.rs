@@ -2,12 +2,10 @@
 //! fetch the history workbook. The client trusts only the CA the agent
 //! generated in its temporary data folder.
 
-mod common;
-
 use std::io::Cursor;
 
+use crate::common::agent::{demo_score_request, Agent};
 use calamine::{Reader, Xlsx};
-use common::agent::{demo_score_request, Agent};
 use serde_json::json;
 
 #[test]
@@ -117,7 +115,7 @@ fn score_review_restart_and_history() {
     // The same ledger again, as a workbook file this time: the rows keep
     // their keys, so earlier flags are found again in the history.
     let xlsx = dir.path().join("demo.xlsx");
-    let out = common::run(&[
+    let out = crate::common::run(&[
         "demo",
         "--rows",
         "3000",
@@ -127,7 +125,7 @@ fn score_review_restart_and_history() {
         "--out-dir",
         dir.path().join("demo").to_str().unwrap(),
     ]);
-    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert!(out.status.success(), "{}", crate::common::stderr(&out));
     let generated = std::fs::read_dir(dir.path().join("demo"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -214,17 +212,17 @@ fn score_review_restart_and_history() {
     // The same workbook from the command line.
     drop(agent);
     let report = dir.path().join("history.xlsx");
-    let out = common::run(&[
+    let out = crate::common::run(&[
         "report",
         "-o",
         report.to_str().unwrap(),
         "--data-dir",
         dir.path().to_str().unwrap(),
     ]);
-    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert!(out.status.success(), "{}", crate::common::stderr(&out));
     let mut book: Xlsx<_> = calamine::open_workbook(&report).unwrap();
     assert_eq!(book.worksheet_range("실행 이력").unwrap().height(), 3);
-    let again = common::run(&[
+    let again = crate::common::run(&[
         "report",
         "-o",
         report.to_str().unwrap(),
@@ -238,7 +236,7 @@ fn score_review_restart_and_history() {
 fn one_agent_per_data_folder() {
     let dir = tempfile::tempdir().unwrap();
     let agent = Agent::start(dir.path());
-    let second = common::ledgerlens()
+    let second = crate::common::ledgerlens()
         .args([
             "serve",
             "--port",
@@ -252,7 +250,7 @@ fn one_agent_per_data_folder() {
         .output()
         .unwrap();
     assert!(!second.status.success());
-    let err = common::stderr(&second);
+    let err = crate::common::stderr(&second);
     assert!(
         err.contains(&format!(
             "already running at https://localhost:{}/",

@@ -1,11 +1,9 @@
 //! Bad input gets a clear error naming the file (and sheet, row, column
 //! where it applies) and exit code 1, or a data-quality entry; never a panic.
 
-mod common;
-
 use std::path::Path;
 
-use common::{run, stderr, write};
+use crate::common::{run, stderr, write};
 
 /// Runs `score` and returns (exit code, stderr, jsonl text if any).
 fn score(input: &Path, extra: &[&str]) -> (i32, String, Option<String>) {
@@ -213,13 +211,13 @@ fn unsupported_extension_and_missing_file() {
 
 fn small_xlsx(dir: &Path) -> std::path::PathBuf {
     let f = dir.join("base.xlsx");
-    std::fs::write(&f, common::small_ledger_xlsx(false)).unwrap();
+    std::fs::write(&f, crate::common::small_ledger_xlsx(false)).unwrap();
     f
 }
 
 /// Writes `base` with one entry replaced, as a new file.
 fn rewrite_entry(base: &Path, dst: &Path, entry: &str, contents: &[u8]) {
-    let bytes = common::rewrite_entry(&std::fs::read(base).unwrap(), entry, contents);
+    let bytes = crate::common::rewrite_entry(&std::fs::read(base).unwrap(), entry, contents);
     std::fs::write(dst, bytes).unwrap();
 }
 
@@ -228,7 +226,12 @@ fn giant_shared_string_count_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let base = small_xlsx(dir.path());
     let hostile = dir.path().join("sst.xlsx");
-    rewrite_entry(&base, &hostile, "xl/sharedStrings.xml", common::GIANT_SST);
+    rewrite_entry(
+        &base,
+        &hostile,
+        "xl/sharedStrings.xml",
+        crate::common::GIANT_SST,
+    );
     let (code, err, _) = score(&hostile, &["--lang", "en"]);
     assert_eq!(code, 1);
     assert!(err.contains("sst.xlsx") && err.contains("refused"), "{err}");
@@ -240,7 +243,7 @@ fn zip_bomb_is_refused() {
     let base = small_xlsx(dir.path());
     let bomb = dir.path().join("bomb.xlsx");
     // 80 MB of one repeated byte compresses about a thousandfold.
-    let sheet = common::bomb_sheet_xml(80);
+    let sheet = crate::common::bomb_sheet_xml(80);
     rewrite_entry(&base, &bomb, "xl/worksheets/sheet1.xml", &sheet);
     assert!(
         std::fs::metadata(&bomb).unwrap().len() < 1 << 20,
@@ -255,7 +258,7 @@ fn zip_bomb_is_refused() {
 fn far_apart_cells_are_refused_naming_the_cell() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("far.xlsx");
-    std::fs::write(&f, common::small_ledger_xlsx(true)).unwrap();
+    std::fs::write(&f, crate::common::small_ledger_xlsx(true)).unwrap();
     let started = std::time::Instant::now();
     let (code, err, _) = score(&f, &["--lang", "en"]);
     assert_eq!(code, 1);
@@ -496,12 +499,12 @@ fn sheet_xml(xlsx: &[u8]) -> String {
 #[test]
 fn a_row_far_down_is_named_as_a_row_limit() {
     let dir = tempfile::tempdir().unwrap();
-    let far = common::small_ledger_xlsx(true);
+    let far = crate::common::small_ledger_xlsx(true);
     let sheet = sheet_xml(&far).replace("XFD1048576", "A99999999");
     let f = dir.path().join("deep.xlsx");
     std::fs::write(
         &f,
-        common::rewrite_entry(&far, "xl/worksheets/sheet1.xml", sheet.as_bytes()),
+        crate::common::rewrite_entry(&far, "xl/worksheets/sheet1.xml", sheet.as_bytes()),
     )
     .unwrap();
     let (code, err, _) = score(&f, &["--lang", "en"]);

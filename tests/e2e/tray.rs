@@ -6,15 +6,13 @@
 
 #![cfg(all(target_os = "linux", feature = "tray"))]
 
-mod common;
-
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use common::agent::Agent;
+use crate::common::agent::Agent;
 use zbus::zvariant::{OwnedValue, Structure, Value};
 
 /// A private session bus, stopped when dropped.
@@ -184,7 +182,10 @@ fn tray_menu_pauses_resumes_and_quits_the_agent() {
     wait_for("paused", || {
         agent.get("/api/v1/health").json()["paused"] == true
     });
-    let refused = agent.post_json("/api/v1/score", &common::agent::demo_score_request(200, 1));
+    let refused = agent.post_json(
+        "/api/v1/score",
+        &crate::common::agent::demo_score_request(200, 1),
+    );
     refused.expect(503);
     assert_eq!(refused.error_code(), "paused");
     click(&menu, "Resume").unwrap();
@@ -192,7 +193,10 @@ fn tray_menu_pauses_resumes_and_quits_the_agent() {
         agent.get("/api/v1/health").json()["paused"] == false
     });
     agent
-        .post_json("/api/v1/score", &common::agent::demo_score_request(200, 1))
+        .post_json(
+            "/api/v1/score",
+            &crate::common::agent::demo_score_request(200, 1),
+        )
         .expect(200);
 
     // Quit stops the agent, which may leave the bus before it replies.

@@ -1,8 +1,6 @@
 //! `ledgerlens history verify` and `history backup` on a real SQLite file.
 
-mod common;
-
-use common::{run, stderr, stdout};
+use crate::common::{run, stderr, stdout};
 use ledgerlens::store::{NewReview, Store, DATABASE_FILE};
 
 fn reviews(n: usize) -> Vec<NewReview> {
