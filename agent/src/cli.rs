@@ -545,17 +545,6 @@ fn demo_command(args: DemoArgs, lang: Lang) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn kind_label(kind: demo::AnomalyKind, lang: Lang) -> String {
-    use crate::model::signals::SignalKind;
-    let signal = SignalKind::ALL
-        .into_iter()
-        .find(|s| s.code() == kind.code());
-    signal.map_or_else(
-        || kind.code().to_string(),
-        |s| s.label().get(lang).to_string(),
-    )
-}
-
 /// Pads to a terminal width, counting Hangul as two columns.
 fn pad(text: &str, width: usize) -> String {
     let used = unicode_width::UnicodeWidthStr::width(text);
@@ -608,7 +597,7 @@ fn print_evaluation(e: &demo::Evaluation, lang: Lang) {
     for k in &e.kinds {
         println!(
             "{} {:>6} {:>10} {:>8.3}",
-            pad(&kind_label(k.kind, lang), LABEL),
+            pad(k.kind.word(lang), LABEL),
             k.injected,
             k.in_top,
             k.recall_top()

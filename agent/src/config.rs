@@ -3,7 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use std::collections::BTreeMap;
+
 use crate::i18n::Text;
+use crate::vocabulary::DetectorKind;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
@@ -46,25 +49,68 @@ pub struct Limits {
     pub small_repeat_min_count: u32,
 }
 
-/// How much each signal can contribute, 0..1. Signals combine as a noisy-OR:
+/// How much each detector can contribute, 0..1, keyed in TOML by the
+/// detector's code (`[weights] split = 0.95`); a detector not named keeps
+/// its default from [`DetectorKind`]. Signals combine as a noisy-OR:
 /// `risk = 1 - Π(1 - weight·strength)`, so one certain signal with weight
 /// 0.9 alone gives 90 points and independent signals reinforce each other.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
-#[serde(default, deny_unknown_fields)]
-pub struct Weights {
-    pub amount_outlier: f64,
-    pub account_outlier: f64,
-    pub duplicate: f64,
-    pub split: f64,
-    pub recurring_jump: f64,
-    pub small_repeat: f64,
-    pub rare_vendor: f64,
-    pub non_working_day: f64,
-    pub year_end: f64,
-    pub round_amount: f64,
-    pub benford: f64,
-    pub isolation: f64,
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Weights([f64; DetectorKind::COUNT]);
+
+impl Weights {
+    pub fn get(&self, kind: DetectorKind) -> f64 {
+        self.0[kind.index()]
+    }
+
+    pub fn set(&mut self, kind: DetectorKind, weight: f64) {
+        self.0[kind.index()] = weight;
+    }
+
+    /// Every detector with its weight, in [`DetectorKind::ALL`]'s order.
+    pub fn iter(&self) -> impl Iterator<Item = (DetectorKind, f64)> + '_ {
+        DetectorKind::ALL.iter().map(|&k| (k, self.get(k)))
+    }
+
+    /// These weights with `overrides` laid over them.
+    fn overlaid(mut self, overrides: &PartialWeights) -> Weights {
+        for (&kind, &weight) in overrides {
+            self.set(kind, weight);
+        }
+        self
+    }
 }
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights(std::array::from_fn(|i| {
+            DetectorKind::ALL[i].default_weight()
+        }))
+    }
+}
+
+/// Written as a table of detector code → weight, in the detectors' order.
+impl Serialize for Weights {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(DetectorKind::COUNT))?;
+        for (kind, weight) in self.iter() {
+            map.serialize_entry(&kind, &weight)?;
+        }
+        map.end()
+    }
+}
+
+/// Read as overrides of the defaults; an unknown detector is an error that
+/// lists the known ones (serde's message for an unknown variant).
+impl<'de> Deserialize<'de> for Weights {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let overrides = PartialWeights::deserialize(deserializer)?;
+        Ok(Weights::default().overlaid(&overrides))
+    }
+}
+
+/// Some detectors' weights, for a category's overrides.
+pub type PartialWeights = BTreeMap<DetectorKind, f64>;
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
@@ -86,23 +132,6 @@ pub struct Category {
     pub weights: Option<PartialWeights>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Default)]
-#[serde(default, deny_unknown_fields)]
-pub struct PartialWeights {
-    pub amount_outlier: Option<f64>,
-    pub account_outlier: Option<f64>,
-    pub duplicate: Option<f64>,
-    pub split: Option<f64>,
-    pub recurring_jump: Option<f64>,
-    pub small_repeat: Option<f64>,
-    pub rare_vendor: Option<f64>,
-    pub non_working_day: Option<f64>,
-    pub year_end: Option<f64>,
-    pub round_amount: Option<f64>,
-    pub benford: Option<f64>,
-    pub isolation: Option<f64>,
-}
-
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -116,10 +145,7 @@ impl Default for Config {
                 // finding in Korean public bodies; weigh it more there.
                 name: "업무추진비".into(),
                 accounts: vec!["업무추진비".into(), "접대비".into()],
-                weights: Some(PartialWeights {
-                    non_working_day: Some(0.85),
-                    ..Default::default()
-                }),
+                weights: Some(PartialWeights::from([(DetectorKind::NonWorkingDay, 0.85)])),
                 ..Default::default()
             }],
         }
@@ -148,80 +174,12 @@ impl Default for Limits {
     }
 }
 
-impl Default for Weights {
-    fn default() -> Self {
-        Weights {
-            amount_outlier: 0.92,
-            account_outlier: 0.5,
-            duplicate: 0.92,
-            split: 0.88,
-            recurring_jump: 0.88,
-            small_repeat: 0.8,
-            rare_vendor: 0.75,
-            non_working_day: 0.5,
-            year_end: 0.75,
-            round_amount: 0.7,
-            benford: 0.75,
-            isolation: 0.45,
-        }
-    }
-}
-
 impl Default for IForestParams {
     fn default() -> Self {
         IForestParams {
             trees: 100,
             max_samples: 256,
         }
-    }
-}
-
-macro_rules! overlay_weights {
-    ($base:expr, $over:expr, $($f:ident),*) => {{
-        let mut w = $base;
-        $( if let Some(v) = $over.$f { w.$f = v; } )*
-        w
-    }};
-}
-
-impl Weights {
-    /// Every weight with its TOML name.
-    pub fn named(&self) -> [(&'static str, f64); 12] {
-        [
-            ("amount_outlier", self.amount_outlier),
-            ("account_outlier", self.account_outlier),
-            ("duplicate", self.duplicate),
-            ("split", self.split),
-            ("recurring_jump", self.recurring_jump),
-            ("small_repeat", self.small_repeat),
-            ("rare_vendor", self.rare_vendor),
-            ("non_working_day", self.non_working_day),
-            ("year_end", self.year_end),
-            ("round_amount", self.round_amount),
-            ("benford", self.benford),
-            ("isolation", self.isolation),
-        ]
-    }
-}
-
-impl PartialWeights {
-    fn apply(&self, base: Weights) -> Weights {
-        overlay_weights!(
-            base,
-            self,
-            amount_outlier,
-            account_outlier,
-            duplicate,
-            split,
-            recurring_jump,
-            small_repeat,
-            rare_vendor,
-            non_working_day,
-            year_end,
-            round_amount,
-            benford,
-            isolation
-        )
     }
 }
 
@@ -272,7 +230,8 @@ impl Config {
             }
         };
         let check_weights = |w: &Weights, at: &str| {
-            for (name, v) in w.named() {
+            for (kind, v) in w.iter() {
+                let name = kind.code();
                 if !(v.is_finite() && (0.0..=1.0).contains(&v)) {
                     return bad(
                         format!("{at}weights.{name}: 0과 1 사이여야 합니다 ({v})"),
@@ -318,7 +277,7 @@ impl Config {
                 check_bands(b, &at)?;
             }
             if let Some(w) = &c.weights {
-                check_weights(&w.apply(self.weights), &at)?;
+                check_weights(&self.weights.overlaid(w), &at)?;
             }
             if let Some(v) = c.approval_limit {
                 check_limit(v, &format!("{at}approval_limit"))?;
@@ -350,7 +309,10 @@ impl Config {
             approval_limit: cat.approval_limit.unwrap_or(base.approval_limit),
             small_payment_limit: cat.small_payment_limit.unwrap_or(base.small_payment_limit),
             bands: cat.bands.unwrap_or(base.bands),
-            weights: cat.weights.map_or(base.weights, |w| w.apply(base.weights)),
+            weights: cat
+                .weights
+                .as_ref()
+                .map_or(base.weights, |w| base.weights.overlaid(w)),
         }
     }
 }
@@ -383,8 +345,11 @@ mod tests {
         assert_eq!(office.approval_limit, 5_000_000.0);
         let works = cfg.resolve("시설유지비");
         assert_eq!(works.approval_limit, 20_000_000.0);
-        assert_eq!(works.weights.split, 0.95);
-        assert_eq!(works.weights.duplicate, Weights::default().duplicate);
+        assert_eq!(works.weights.get(DetectorKind::Split), 0.95);
+        assert_eq!(
+            works.weights.get(DetectorKind::Duplicate),
+            Weights::default().get(DetectorKind::Duplicate)
+        );
     }
 
     #[test]
@@ -415,6 +380,7 @@ mod tests {
     #[test]
     fn default_weights_entertainment_on_holidays() {
         let cfg = Config::default();
-        assert!(cfg.resolve("업무추진비").weights.non_working_day > cfg.weights.non_working_day);
+        let holiday = |w: Weights| w.get(DetectorKind::NonWorkingDay);
+        assert!(holiday(cfg.resolve("업무추진비").weights) > holiday(cfg.weights));
     }
 }

@@ -21,3 +21,4 @@ pub mod server;
 pub mod store;
 #[cfg(feature = "tray")]
 pub mod tray;
+pub mod vocabulary;

@@ -11,7 +11,8 @@ use crate::config::Config;
 use crate::features;
 use crate::i18n::{Lang, Text};
 use crate::ingest::Ledger;
-use crate::model::{self, Band, Reason};
+use crate::model::{self, Reason};
+use crate::vocabulary::Band;
 
 pub const MODEL_VERSION: &str = concat!("ledgerlens-", env!("CARGO_PKG_VERSION"), "/ensemble-1");
 
@@ -29,10 +30,30 @@ pub struct ScoredRow {
     pub isolation: f64,
 }
 
+/// A reason as the API and the JSONL give it: the detector's code and the
+/// sentence in the caller's language. The one shape of a reason outside the
+/// store (openapi.json's `Reason`).
 #[derive(Debug, Clone, Serialize)]
 pub struct JsonReason<'a> {
     pub code: &'a str,
     pub text: &'a str,
+}
+
+/// Stored reasons (`[{code, text: {ko, en}, points}]`, as [`Reason`]
+/// serialises) in the API's one shape, in `lang`.
+pub fn reasons_in(stored: &mut serde_json::Value, lang: Lang) {
+    let Some(all) = stored.as_array_mut() else {
+        return;
+    };
+    for reason in all {
+        let code = reason.get("code").cloned().unwrap_or_default();
+        let text = reason
+            .get("text")
+            .and_then(|t| t.get(lang.code()).or(Some(t)))
+            .cloned()
+            .unwrap_or_default();
+        *reason = serde_json::json!({ "code": code, "text": text });
+    }
 }
 
 /// The JSONL / API shape of a row in one language.
@@ -60,7 +81,7 @@ impl ScoredRow {
                 .reasons
                 .iter()
                 .map(|r| JsonReason {
-                    code: r.code,
+                    code: r.kind.code(),
                     text: r.text.get(lang),
                 })
                 .collect(),
@@ -165,7 +186,7 @@ pub fn score(ledger: Ledger, config: &Config) -> anyhow::Result<ScoredLedger> {
                 .add(v.band);
             if v.band != Band::Low {
                 for r in &v.reasons {
-                    *by_reason.entry(r.code).or_default() += 1;
+                    *by_reason.entry(r.kind.code()).or_default() += 1;
                 }
             }
             cluster_rows[v.cluster as usize] += 1;

@@ -91,13 +91,19 @@ fn score_review_restart_and_history() {
     );
     assert_eq!(again.status, 200);
 
-    // A bad status is refused whole, with a JSON error.
+    // A bad status is refused whole, with a JSON error: the good review
+    // before it in the batch is not written either (keys[0] stays
+    // confirmed below).
     let bad = agent.post_json(
         "/api/v1/reviews",
-        &json!({ "reviews": [{ "key": keys[0], "status": "maybe" }]}),
+        &json!({ "reviews": [{ "key": keys[0], "status": "normal" }, { "key": keys[0], "status": "maybe" }]}),
     );
     assert_eq!(bad.status, 422);
     assert_eq!(bad.error_code(), "bad_status");
+    assert!(bad.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("maybe"));
 
     // Restart on the same folder: everything is read back.
     agent.kill();

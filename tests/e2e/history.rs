@@ -7,7 +7,7 @@ fn reviews(n: usize) -> Vec<NewReview> {
     (0..n)
         .map(|i| NewReview {
             key: format!("key-{i}"),
-            status: "normal".into(),
+            status: ledgerlens::vocabulary::ReviewStatus::Normal,
             note: format!("메모 {i}"),
             reviewer: "검토자".into(),
         })

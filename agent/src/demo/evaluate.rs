@@ -4,13 +4,12 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use super::generator::AnomalyKind;
-use crate::model::Band;
 use crate::pipeline::ScoredLedger;
+use crate::vocabulary::{Band, DetectorKind};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct KindResult {
-    pub kind: AnomalyKind,
+    pub kind: DetectorKind,
     pub injected: usize,
     /// Of those, how many rank in the top 2% of scores.
     pub in_top: usize,
@@ -40,8 +39,8 @@ pub struct Evaluation {
 }
 
 /// Scores `scored` against labels given as (sheet row, kind).
-pub fn evaluate(scored: &ScoredLedger, labels: &[(u32, AnomalyKind)]) -> Evaluation {
-    let by_row: HashMap<u32, AnomalyKind> = labels.iter().copied().collect();
+pub fn evaluate(scored: &ScoredLedger, labels: &[(u32, DetectorKind)]) -> Evaluation {
+    let by_row: HashMap<u32, DetectorKind> = labels.iter().copied().collect();
     let ranking = scored.ranking();
     let n = ranking.len();
     let top_n = ((n as f64) * 0.02).ceil() as usize;
@@ -59,7 +58,7 @@ pub fn evaluate(scored: &ScoredLedger, labels: &[(u32, AnomalyKind)]) -> Evaluat
         .filter(|r| by_row.contains_key(&r.row))
         .count();
 
-    let mut kinds: BTreeMap<AnomalyKind, KindResult> = BTreeMap::new();
+    let mut kinds: BTreeMap<DetectorKind, KindResult> = BTreeMap::new();
     for (pos, &i) in ranking.iter().enumerate() {
         if let Some(k) = label_of(i) {
             let e = kinds.entry(k).or_insert(KindResult {

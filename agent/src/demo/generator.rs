@@ -13,79 +13,47 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, LogNormal, Normal};
 use rand_xoshiro::Xoshiro256PlusPlus;
-use serde::Serialize;
 
 use super::catalog::{AccountSpec, ACCOUNTS, CORP_FORMS, DEPARTMENTS, NAME_STEMS, RECURRING};
 use crate::features::holidays::is_non_working_day;
+use crate::vocabulary::DetectorKind;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AnomalyKind {
-    AmountOutlier,
-    Duplicate,
-    Split,
-    RecurringJump,
-    SmallRepeat,
-    RareVendor,
-    NonWorkingDay,
-    YearEnd,
-    RoundAmount,
-    Benford,
+/// The kinds the demo injects and labels: every detector's pattern but the
+/// two views that only see what the others inject (the account-wide
+/// outlier and the Isolation Forest).
+pub const INJECTED: [DetectorKind; 10] = [
+    DetectorKind::AmountOutlier,
+    DetectorKind::Duplicate,
+    DetectorKind::Split,
+    DetectorKind::RecurringJump,
+    DetectorKind::SmallRepeat,
+    DetectorKind::RareVendor,
+    DetectorKind::NonWorkingDay,
+    DetectorKind::YearEnd,
+    DetectorKind::RoundAmount,
+    DetectorKind::Benford,
+];
+
+/// How many rows of `kind` to inject into a ledger of `scale` × 100,000
+/// rows (at least six, so small demos show every kind).
+pub(super) fn target(kind: DetectorKind, scale: f64) -> usize {
+    ((per_100k(kind) as f64 * scale).round() as usize).max(6)
 }
 
-impl AnomalyKind {
-    pub const ALL: [AnomalyKind; 10] = [
-        AnomalyKind::AmountOutlier,
-        AnomalyKind::Duplicate,
-        AnomalyKind::Split,
-        AnomalyKind::RecurringJump,
-        AnomalyKind::SmallRepeat,
-        AnomalyKind::RareVendor,
-        AnomalyKind::NonWorkingDay,
-        AnomalyKind::YearEnd,
-        AnomalyKind::RoundAmount,
-        AnomalyKind::Benford,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            AnomalyKind::AmountOutlier => "amount_outlier",
-            AnomalyKind::Duplicate => "duplicate",
-            AnomalyKind::Split => "split",
-            AnomalyKind::RecurringJump => "recurring_jump",
-            AnomalyKind::SmallRepeat => "small_repeat",
-            AnomalyKind::RareVendor => "rare_vendor",
-            AnomalyKind::NonWorkingDay => "non_working_day",
-            AnomalyKind::YearEnd => "year_end",
-            AnomalyKind::RoundAmount => "round_amount",
-            AnomalyKind::Benford => "benford",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<AnomalyKind> {
-        AnomalyKind::ALL.into_iter().find(|k| k.code() == code)
-    }
-
-    /// How many rows of this kind to inject into a ledger of `scale` ×
-    /// 100,000 rows (at least six, so small demos show every kind).
-    pub(super) fn target(self, scale: f64) -> usize {
-        ((self.per_100k() as f64 * scale).round() as usize).max(6)
-    }
-
-    /// Injected rows of this kind per 100,000 rows.
-    fn per_100k(self) -> usize {
-        match self {
-            AnomalyKind::AmountOutlier => 120,
-            AnomalyKind::Duplicate => 100,
-            AnomalyKind::Split => 100,
-            AnomalyKind::RecurringJump => 50,
-            AnomalyKind::SmallRepeat => 100,
-            AnomalyKind::RareVendor => 70,
-            AnomalyKind::NonWorkingDay => 80,
-            AnomalyKind::YearEnd => 60,
-            AnomalyKind::RoundAmount => 60,
-            AnomalyKind::Benford => 90,
-        }
+/// Injected rows of a kind per 100,000 rows.
+fn per_100k(kind: DetectorKind) -> usize {
+    match kind {
+        DetectorKind::AmountOutlier => 120,
+        DetectorKind::Duplicate => 100,
+        DetectorKind::Split => 100,
+        DetectorKind::RecurringJump => 50,
+        DetectorKind::SmallRepeat => 100,
+        DetectorKind::RareVendor => 70,
+        DetectorKind::NonWorkingDay => 80,
+        DetectorKind::YearEnd => 60,
+        DetectorKind::RoundAmount => 60,
+        DetectorKind::Benford => 90,
+        DetectorKind::AccountOutlier | DetectorKind::Isolation => 0,
     }
 }
 
@@ -100,7 +68,7 @@ pub struct DemoRow {
     pub voucher: String,
     pub budget_item: &'static str,
     pub payment_method: &'static str,
-    pub label: Option<AnomalyKind>,
+    pub label: Option<DetectorKind>,
 }
 
 #[derive(Debug, Clone)]
@@ -365,10 +333,10 @@ pub fn generate(rows: usize, seed: u64) -> DemoLedger {
     let series = g.recurring(scale);
     // Amount outliers and recurring jumps alter existing rows; the other
     // kinds add rows, so leave room for them.
-    let injected_target: usize = AnomalyKind::ALL
+    let injected_target: usize = INJECTED
         .iter()
-        .filter(|k| !matches!(k, AnomalyKind::AmountOutlier | AnomalyKind::RecurringJump))
-        .map(|k| k.target(scale))
+        .filter(|k| !matches!(k, DetectorKind::AmountOutlier | DetectorKind::RecurringJump))
+        .map(|&k| target(k, scale))
         .sum();
     let ordinary = rows.saturating_sub(g.rows.len() + injected_target);
     g.ordinary(ordinary);

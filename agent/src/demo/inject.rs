@@ -6,8 +6,9 @@ use rand::seq::SliceRandom;
 use rand::Rng;
 
 use super::catalog::{ACCOUNTS, DEPARTMENTS};
-use super::generator::{AnomalyKind, DemoRow, Injector};
+use super::generator::{target, DemoRow, Injector};
 use crate::features::holidays::is_non_working_day;
+use crate::vocabulary::DetectorKind;
 
 fn account_index(name: &str) -> usize {
     ACCOUNTS
@@ -22,22 +23,22 @@ fn round_to(x: f64, unit: f64) -> f64 {
 
 /// Injects every kind; `scale` is rows / 100,000.
 pub fn inject_all(inj: &mut Injector<'_>, series: &[Vec<usize>], scale: f64) {
-    let count = |k: AnomalyKind| k.target(scale);
+    let count = |k: DetectorKind| target(k, scale);
     // Alterations of existing ordinary rows first, before rows are added,
     // so they never pick an injected row.
     let ordinary: Vec<usize> = (0..inj.rows.len())
         .filter(|&i| inj.rows[i].payment_method != "자동이체")
         .collect();
-    amount_outliers(inj, &ordinary, count(AnomalyKind::AmountOutlier));
-    recurring_jumps(inj, series, count(AnomalyKind::RecurringJump));
-    duplicates(inj, &ordinary, count(AnomalyKind::Duplicate));
-    splits(inj, count(AnomalyKind::Split));
-    small_repeats(inj, count(AnomalyKind::SmallRepeat));
-    rare_vendors(inj, count(AnomalyKind::RareVendor));
-    non_working_days(inj, count(AnomalyKind::NonWorkingDay));
-    year_end(inj, count(AnomalyKind::YearEnd));
-    round_amounts(inj, count(AnomalyKind::RoundAmount));
-    benford(inj, count(AnomalyKind::Benford));
+    amount_outliers(inj, &ordinary, count(DetectorKind::AmountOutlier));
+    recurring_jumps(inj, series, count(DetectorKind::RecurringJump));
+    duplicates(inj, &ordinary, count(DetectorKind::Duplicate));
+    splits(inj, count(DetectorKind::Split));
+    small_repeats(inj, count(DetectorKind::SmallRepeat));
+    rare_vendors(inj, count(DetectorKind::RareVendor));
+    non_working_days(inj, count(DetectorKind::NonWorkingDay));
+    year_end(inj, count(DetectorKind::YearEnd));
+    round_amounts(inj, count(DetectorKind::RoundAmount));
+    benford(inj, count(DetectorKind::Benford));
 }
 
 /// A payment far beyond what the department pays in that account: at
@@ -51,7 +52,7 @@ fn amount_outliers(inj: &mut Injector<'_>, ordinary: &[usize], n: usize) {
         let amount = round_to(inj.typical(account, dept, vendor) * factor, 10.0);
         let row = &mut inj.rows[i];
         row.amount = amount;
-        row.label = Some(AnomalyKind::AmountOutlier);
+        row.label = Some(DetectorKind::AmountOutlier);
     }
 }
 
@@ -86,7 +87,7 @@ fn recurring_jumps(inj: &mut Injector<'_>, series: &[Vec<usize>], n: usize) {
                 continue;
             }
             row.amount = round_to(row.amount * inj.rng.gen_range(2.2..4.0), 10.0);
-            row.label = Some(AnomalyKind::RecurringJump);
+            row.label = Some(DetectorKind::RecurringJump);
             chosen += 1;
         }
     }
@@ -102,7 +103,7 @@ fn duplicates(inj: &mut Injector<'_>, ordinary: &[usize], n: usize) {
     for &i in candidates.choose_multiple(inj.rng, n) {
         let mut copy = inj.rows[i].clone();
         copy.date = inj.business_day_near(copy.date, 3);
-        copy.label = Some(AnomalyKind::Duplicate);
+        copy.label = Some(DetectorKind::Duplicate);
         inj.rows.push(copy);
     }
 }
@@ -127,7 +128,15 @@ fn splits(inj: &mut Injector<'_>, n: usize) {
         for p in 0..parts {
             let amount = round_to(limit * inj.rng.gen_range(0.62..0.98), 10_000.0);
             let date = inj.business_day_near(start + Duration::days(p as i64 * 2), 1);
-            push(inj, date, dept, account, vendor, amount, AnomalyKind::Split);
+            push(
+                inj,
+                date,
+                dept,
+                account,
+                vendor,
+                amount,
+                DetectorKind::Split,
+            );
             // One purchase, cut into parts: the parts say the same thing.
             inj.rows.last_mut().expect("just pushed").description = description.clone();
         }
@@ -142,7 +151,7 @@ fn push(
     account: usize,
     vendor: usize,
     amount: f64,
-    kind: AnomalyKind,
+    kind: DetectorKind,
 ) {
     let vendor = inj.vendor_name(account, vendor).to_string();
     push_named(inj, date, dept, account, vendor, amount, kind);
@@ -156,7 +165,7 @@ fn push_named(
     account: usize,
     vendor: String,
     amount: f64,
-    kind: AnomalyKind,
+    kind: DetectorKind,
 ) {
     let spec = &ACCOUNTS[account];
     let description = spec.items.choose(inj.rng).expect("items").to_string();
@@ -205,7 +214,7 @@ fn small_repeats(inj: &mut Injector<'_>, n: usize) {
                 account,
                 vendor,
                 amount,
-                AnomalyKind::SmallRepeat,
+                DetectorKind::SmallRepeat,
             );
         }
         made += k;
@@ -235,7 +244,15 @@ fn rare_vendors(inj: &mut Injector<'_>, n: usize) {
         let vendor = inj.vendor_name(from, vendor_index).to_string();
         let amount = round_to(inj.typical(to, dept, 0) * inj.rng.gen_range(1.0..2.5), 10.0);
         let date = inj.random_business_day();
-        push_named(inj, date, dept, to, vendor, amount, AnomalyKind::RareVendor);
+        push_named(
+            inj,
+            date,
+            dept,
+            to,
+            vendor,
+            amount,
+            DetectorKind::RareVendor,
+        );
     }
 }
 
@@ -260,7 +277,7 @@ fn non_working_days(inj: &mut Injector<'_>, n: usize) {
             account,
             vendor,
             amount,
-            AnomalyKind::NonWorkingDay,
+            DetectorKind::NonWorkingDay,
         );
     }
 }
@@ -297,7 +314,7 @@ fn year_end(inj: &mut Injector<'_>, n: usize) {
                 account,
                 vendor,
                 amount,
-                AnomalyKind::YearEnd,
+                DetectorKind::YearEnd,
             );
         }
         made += k;
@@ -323,7 +340,7 @@ fn round_amounts(inj: &mut Injector<'_>, n: usize) {
             account,
             vendor,
             millions * 1_000_000.0,
-            AnomalyKind::RoundAmount,
+            DetectorKind::RoundAmount,
         );
     }
 }
@@ -358,7 +375,7 @@ fn benford(inj: &mut Injector<'_>, n: usize) {
                 account,
                 name.clone(),
                 amount,
-                AnomalyKind::Benford,
+                DetectorKind::Benford,
             );
         }
         made += k;

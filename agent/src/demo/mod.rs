@@ -12,8 +12,9 @@ use std::path::Path;
 use crate::ingest::normalize::excel_serial;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
+use crate::vocabulary::DetectorKind;
 pub use evaluate::{evaluate, Evaluation};
-pub use generator::{generate, AnomalyKind, DemoLedger};
+pub use generator::{generate, DemoLedger, INJECTED};
 
 use crate::ingest::{Cell, Grid};
 
@@ -77,7 +78,7 @@ impl DemoLedger {
     }
 
     /// Labels by sheet row (None for ordinary rows).
-    pub fn labels(&self) -> Vec<(u32, AnomalyKind)> {
+    pub fn labels(&self) -> Vec<(u32, DetectorKind)> {
         self.rows
             .iter()
             .enumerate()

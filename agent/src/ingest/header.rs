@@ -7,8 +7,7 @@ use super::cell::{Cell, Grid};
 use super::error::IngestError;
 use super::fields::{match_header, normalize_header, Field};
 
-/// How far down the sheet the header is looked for.
-pub const HEADER_SCAN_ROWS: usize = 40;
+use crate::vocabulary::HEADER_SCAN_ROWS;
 
 #[derive(Debug, Clone)]
 pub struct FoundHeader {

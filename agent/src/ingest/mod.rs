@@ -190,7 +190,7 @@ pub fn ledger_from_grid(
         .rows
         .iter()
         .enumerate()
-        .take(header::HEADER_SCAN_ROWS)
+        .take(crate::vocabulary::HEADER_SCAN_ROWS)
         .find_map(|(i, cells)| long_cell(source, &grid.sheet, grid.sheet_row(i), cells))
     {
         return Err(e);

@@ -11,44 +11,17 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::features::Features;
-use crate::i18n::{Lang, Text};
+use crate::i18n::Text;
 use crate::ingest::Ledger;
+use crate::vocabulary::{Band, DetectorKind};
 use iforest::{IsolationForest, Matrix};
-use signals::{Signal, SignalKind};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Band {
-    Low,
-    Medium,
-    High,
-}
-
-impl Band {
-    pub fn code(self) -> &'static str {
-        match self {
-            Band::High => "high",
-            Band::Medium => "medium",
-            Band::Low => "low",
-        }
-    }
-
-    pub fn label(self) -> Text {
-        match self {
-            Band::High => Text::new("높음", "High"),
-            Band::Medium => Text::new("중간", "Medium"),
-            Band::Low => Text::new("낮음", "Low"),
-        }
-    }
-
-    pub fn name(self, lang: Lang) -> String {
-        self.label().get(lang).to_string()
-    }
-}
+use signals::Signal;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Reason {
-    pub code: &'static str,
+    /// Which detector gave it; serialised as its code.
+    #[serde(rename = "code")]
+    pub kind: DetectorKind,
     pub text: Text,
     /// Points this reason contributes before combination (weight × strength × 100).
     pub points: f64,
@@ -135,7 +108,10 @@ pub fn iforest_matrix(f: &Features) -> Matrix {
 }
 
 /// Combines signals as a noisy-OR of weight × strength.
-fn combine(signals: &[Signal], weight_of: impl Fn(SignalKind) -> f64) -> (f64, Vec<(f64, usize)>) {
+fn combine(
+    signals: &[Signal],
+    weight_of: impl Fn(DetectorKind) -> f64,
+) -> (f64, Vec<(f64, usize)>) {
     let mut keep = 1.0;
     let mut contributions: Vec<(f64, usize)> = Vec::with_capacity(signals.len());
     for (j, s) in signals.iter().enumerate() {
@@ -145,23 +121,6 @@ fn combine(signals: &[Signal], weight_of: impl Fn(SignalKind) -> f64) -> (f64, V
     }
     contributions.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     ((1.0 - keep) * 100.0, contributions)
-}
-
-fn weight(w: &crate::config::Weights, kind: SignalKind) -> f64 {
-    match kind {
-        SignalKind::AmountOutlier => w.amount_outlier,
-        SignalKind::AccountOutlier => w.account_outlier,
-        SignalKind::Duplicate => w.duplicate,
-        SignalKind::Split => w.split,
-        SignalKind::RecurringJump => w.recurring_jump,
-        SignalKind::SmallRepeat => w.small_repeat,
-        SignalKind::RareVendor => w.rare_vendor,
-        SignalKind::NonWorkingDay => w.non_working_day,
-        SignalKind::YearEnd => w.year_end,
-        SignalKind::RoundAmount => w.round_amount,
-        SignalKind::Benford => w.benford,
-        SignalKind::Isolation => w.isolation,
-    }
 }
 
 /// Runs every model over the features.
@@ -182,7 +141,7 @@ pub fn run(ledger: &Ledger, f: &Features, config: &Config) -> ModelOutput {
         .map(|i| {
             let settings = &f.account_settings[ledger.transactions[i].account as usize];
             let signals = signals::evaluate(i, ledger, f, config, isolation[i]);
-            let (score, contributions) = combine(&signals, |k| weight(&settings.weights, k));
+            let (score, contributions) = combine(&signals, |k| settings.weights.get(k));
             let score = (score * 10.0).round() / 10.0;
             let band = if score >= settings.bands.high {
                 Band::High
@@ -196,7 +155,7 @@ pub fn run(ledger: &Ledger, f: &Features, config: &Config) -> ModelOutput {
                 .filter(|(c, _)| *c > 0.0)
                 .take(3)
                 .map(|&(c, j)| Reason {
-                    code: signals[j].kind.code(),
+                    kind: signals[j].kind,
                     text: signals[j].reason.clone(),
                     points: (c * 1000.0).round() / 10.0,
                 })
@@ -229,15 +188,17 @@ mod tests {
             reason: Text::new("", ""),
         };
         let signals = [
-            s(SignalKind::NonWorkingDay, 1.0),
-            s(SignalKind::Duplicate, 1.0),
+            s(DetectorKind::NonWorkingDay, 1.0),
+            s(DetectorKind::Duplicate, 1.0),
         ];
         let w = crate::config::Weights::default();
-        let (score, contributions) = combine(&signals, |k| weight(&w, k));
-        let expected = (1.0 - (1.0 - w.non_working_day) * (1.0 - w.duplicate)) * 100.0;
+        let (score, contributions) = combine(&signals, |k| w.get(k));
+        let expected = (1.0
+            - (1.0 - w.get(DetectorKind::NonWorkingDay)) * (1.0 - w.get(DetectorKind::Duplicate)))
+            * 100.0;
         assert!((score - expected).abs() < 1e-9);
         assert_eq!(contributions[0].1, 1, "duplicate weighs more");
-        let (none, _) = combine(&[], |k| weight(&w, k));
+        let (none, _) = combine(&[], |k| w.get(k));
         assert_eq!(none, 0.0);
     }
 }

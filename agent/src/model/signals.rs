@@ -2,87 +2,15 @@
 //! 0..1 and a sentence, in Korean and English, with the numbers that
 //! justify it. The ensemble weighs and combines them.
 
-use serde::Serialize;
-
 use crate::config::Config;
 use crate::features::Features;
 use crate::i18n::{won, Text};
 use crate::ingest::Ledger;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SignalKind {
-    AmountOutlier,
-    AccountOutlier,
-    Duplicate,
-    Split,
-    RecurringJump,
-    SmallRepeat,
-    RareVendor,
-    NonWorkingDay,
-    YearEnd,
-    RoundAmount,
-    Benford,
-    Isolation,
-}
-
-impl SignalKind {
-    pub const ALL: [SignalKind; 12] = [
-        SignalKind::AmountOutlier,
-        SignalKind::AccountOutlier,
-        SignalKind::Duplicate,
-        SignalKind::Split,
-        SignalKind::RecurringJump,
-        SignalKind::SmallRepeat,
-        SignalKind::RareVendor,
-        SignalKind::NonWorkingDay,
-        SignalKind::YearEnd,
-        SignalKind::RoundAmount,
-        SignalKind::Benford,
-        SignalKind::Isolation,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            SignalKind::AmountOutlier => "amount_outlier",
-            SignalKind::AccountOutlier => "account_outlier",
-            SignalKind::Duplicate => "duplicate",
-            SignalKind::Split => "split",
-            SignalKind::RecurringJump => "recurring_jump",
-            SignalKind::SmallRepeat => "small_repeat",
-            SignalKind::RareVendor => "rare_vendor",
-            SignalKind::NonWorkingDay => "non_working_day",
-            SignalKind::YearEnd => "year_end",
-            SignalKind::RoundAmount => "round_amount",
-            SignalKind::Benford => "benford",
-            SignalKind::Isolation => "isolation",
-        }
-    }
-
-    pub fn label(self) -> Text {
-        let (ko, en) = match self {
-            SignalKind::AmountOutlier => {
-                ("부서·계정 대비 고액", "Large for department and account")
-            }
-            SignalKind::AccountOutlier => ("계정 대비 고액", "Large for the account"),
-            SignalKind::Duplicate => ("중복 지급", "Duplicate payment"),
-            SignalKind::Split => ("분할 집행", "Split purchase"),
-            SignalKind::RecurringJump => ("정기 지출 급증", "Recurring bill jump"),
-            SignalKind::SmallRepeat => ("소액 반복", "Repeated small payments"),
-            SignalKind::RareVendor => ("드문 거래처·계정", "Rare vendor for the account"),
-            SignalKind::NonWorkingDay => ("휴일 집행", "Paid on a non-working day"),
-            SignalKind::YearEnd => ("연말 집중", "Year-end concentration"),
-            SignalKind::RoundAmount => ("큰 정액", "Large round amount"),
-            SignalKind::Benford => ("벤포드 이탈", "Benford deviation"),
-            SignalKind::Isolation => ("다변량 이상치", "Multivariate outlier"),
-        };
-        Text::new(ko, en)
-    }
-}
+pub use crate::vocabulary::DetectorKind;
 
 #[derive(Debug, Clone)]
 pub struct Signal {
-    pub kind: SignalKind,
+    pub kind: DetectorKind,
     /// 0..1: how strongly the row shows the pattern.
     pub strength: f64,
     pub reason: Text,
@@ -122,7 +50,7 @@ pub fn evaluate(
     let da = f.dept_account[i];
     if da.group_size >= crate::features::MIN_GROUP && da.ratio >= 3.0 {
         push(
-            SignalKind::AmountOutlier,
+            DetectorKind::AmountOutlier,
             ramp(da.z, 3.0, 5.5),
             Text::new(
                 format!(
@@ -141,7 +69,7 @@ pub fn evaluate(
     let a = f.account[i];
     if a.group_size >= crate::features::MIN_GROUP && a.ratio >= 3.0 {
         push(
-            SignalKind::AccountOutlier,
+            DetectorKind::AccountOutlier,
             ramp(a.z, 3.5, 6.0),
             Text::new(
                 format!(
@@ -165,7 +93,7 @@ pub fn evaluate(
         let base = if d.exact { 1.0 } else { 0.75 };
         let strength = if d.times_seen >= 6 { base * 0.4 } else { base };
         push(
-            SignalKind::Duplicate,
+            DetectorKind::Duplicate,
             strength,
             Text::new(
                 format!(
@@ -190,7 +118,7 @@ pub fn evaluate(
         // limit are weaker evidence.
         let same_thing = if s.same_description { 0.3 } else { 0.0 };
         push(
-            SignalKind::Split,
+            DetectorKind::Split,
             0.45 + 0.25 * ramp(s.largest_share, 0.6, 0.9) + same_thing,
             Text::new(
                 format!(
@@ -214,7 +142,7 @@ pub fn evaluate(
     if let Some(r) = f.recurrence[i] {
         if r.ratio >= 1.5 {
             push(
-                SignalKind::RecurringJump,
+                DetectorKind::RecurringJump,
                 ramp(r.ratio, 1.4, 2.5),
                 Text::new(
                     format!(
@@ -237,7 +165,7 @@ pub fn evaluate(
         let c = f64::from(s.count);
         if c >= min {
             push(
-                SignalKind::SmallRepeat,
+                DetectorKind::SmallRepeat,
                 ramp(c / min, 0.8, 1.6),
                 Text::new(
                     format!(
@@ -261,7 +189,7 @@ pub fn evaluate(
     let elsewhere = f.vendor_count[i].saturating_sub(pair);
     if f.vendor_known[i] && pair <= 2 && f.account_count[i] >= 50 && elsewhere >= 10 {
         push(
-            SignalKind::RareVendor,
+            DetectorKind::RareVendor,
             if pair == 1 { 1.0 } else { 0.7 },
             Text::new(
                 format!(
@@ -286,7 +214,7 @@ pub fn evaluate(
     if cal.non_working && f.recurrence[i].is_none() && !automatic {
         let (ko, en) = cal.day_name.unwrap_or(("휴일", "holiday"));
         push(
-            SignalKind::NonWorkingDay,
+            DetectorKind::NonWorkingDay,
             1.0,
             Text::new(
                 format!("휴일 집행 ({}, {})", t.date.format("%Y-%m-%d"), ko),
@@ -305,7 +233,7 @@ pub fn evaluate(
     if let Some(y) = f.year_end[i] {
         if da.ratio >= 1.5 && y.ratio >= 2.5 {
             push(
-                SignalKind::YearEnd,
+                DetectorKind::YearEnd,
                 0.5 * ramp(y.ratio, 2.5, 8.0) + 0.5 * ramp(da.ratio, 1.5, 4.0),
                 Text::new(
                     format!(
@@ -328,7 +256,7 @@ pub fn evaluate(
     let share = f.account_round_share[i];
     if f.round_level[i] == 2 && share < 0.05 && t.amount >= da.median.max(1.0) {
         push(
-            SignalKind::RoundAmount,
+            DetectorKind::RoundAmount,
             1.0 - share / 0.05,
             Text::new(
                 format!(
@@ -348,7 +276,7 @@ pub fn evaluate(
     if let Some(b) = f.benford_vendor_of_row(i) {
         if b.mad >= 0.05 && b.chi_square >= 40.0 && f.recurrence[i].is_none() {
             push(
-                SignalKind::Benford,
+                DetectorKind::Benford,
                 ramp(b.mad, 0.04, 0.12),
                 Text::new(
                     format!(
@@ -366,7 +294,7 @@ pub fn evaluate(
 
     if isolation > 0.55 {
         push(
-            SignalKind::Isolation,
+            DetectorKind::Isolation,
             ramp(isolation, 0.55, 0.72),
             Text::new(
                 format!("여러 특성이 함께 드문 거래 (Isolation Forest 점수 {isolation:.2})"),

@@ -9,32 +9,14 @@ use serde::Serialize;
 use umya_spreadsheet::Worksheet;
 
 use crate::i18n::{pick, Lang};
-use crate::store::{History, Outcomes, TransactionRecord, REVIEW_STATUSES};
+use crate::store::{History, Outcomes, TransactionRecord};
+use crate::vocabulary::ReviewStatus;
 
 use super::workbook::review_choices;
 
-/// A review status code as the sheet shows it ("" when not reviewed).
-pub fn review_label(status: Option<&str>, lang: Lang) -> &'static str {
-    match status.and_then(|s| REVIEW_STATUSES.iter().position(|&c| c == s)) {
-        Some(i) => review_choices(lang)[i],
-        None => pick(lang, "미검토", "Open"),
-    }
-}
-
-fn band_label(band: &str, lang: Lang) -> &'static str {
-    match band {
-        "high" => pick(lang, "높음", "High"),
-        "medium" => pick(lang, "중간", "Medium"),
-        _ => pick(lang, "낮음", "Low"),
-    }
-}
-
 /// The reasons of a stored row, one per line, in the chosen language.
 fn reasons_text(reasons: &serde_json::Value, lang: Lang) -> String {
-    let key = match lang {
-        Lang::Ko => "ko",
-        Lang::En => "en",
-    };
+    let key = lang.code();
     reasons
         .as_array()
         .map(|all| {
@@ -445,23 +427,25 @@ fn outcomes_sheet(name: &str, history: &History, lang: Lang) -> HistorySheet {
     let choices = review_choices(lang);
     let mut w = SheetBuilder::new(name);
     let section = |w: &mut SheetBuilder, title: &str, rows: &[Outcomes], with_open: bool| {
-        let mut headers = vec![title, choices[0], choices[1], choices[2]];
+        let mut headers = vec![title];
+        headers.extend(&choices);
         if with_open {
             headers.push(pick(lang, "미검토", "Open"));
         }
         headers.push(pick(lang, "합계", "Total"));
         w.header(&headers, &[20.0, 16.0, 10.0, 12.0, 10.0, 10.0]);
         for o in rows {
-            let mut values = vec![
-                Value::Text(&o.group),
-                Value::Number(o.confirmed as f64),
-                Value::Number(o.normal as f64),
-                Value::Number(o.needs_evidence as f64),
-            ];
+            let count = |s: &ReviewStatus| o.reviewed.get(s).copied().unwrap_or(0);
+            let mut values = vec![Value::Text(&o.group)];
+            values.extend(
+                ReviewStatus::ALL
+                    .iter()
+                    .map(|s| Value::Number(count(s) as f64)),
+            );
             if with_open {
                 values.push(Value::Number(o.open as f64));
             }
-            let total = o.confirmed + o.normal + o.needs_evidence + o.open;
+            let total = ReviewStatus::ALL.iter().map(count).sum::<u64>() + o.open;
             values.push(Value::Number(total as f64));
             w.values(&values);
         }
@@ -506,7 +490,7 @@ const RECORD_WIDTHS: [f64; 11] = [
 fn record_values<'r>(r: &'r TransactionRecord, reasons: &'r str, lang: Lang) -> Vec<Value<'r>> {
     vec![
         Value::Number((r.score * 10.0).round() / 10.0),
-        Value::Text(band_label(&r.band, lang)),
+        Value::Text(r.band.word(lang)),
         Value::Text(&r.date),
         Value::Text(&r.department),
         Value::Text(&r.account),
@@ -514,7 +498,7 @@ fn record_values<'r>(r: &'r TransactionRecord, reasons: &'r str, lang: Lang) -> 
         Value::Text(&r.description),
         Value::Amount(r.amount),
         Value::Text(reasons),
-        Value::Text(review_label(r.review.as_deref(), lang)),
+        Value::Text(ReviewStatus::word_or_open(r.review, lang)),
         Value::Text(&r.key),
     ]
 }
@@ -582,9 +566,9 @@ mod tests {
             description: "@SUM(A1)".into(),
             amount: 1_500_000.0,
             score: 91.2,
-            band: "high".into(),
+            band: crate::vocabulary::Band::High,
             reasons: serde_json::json!([{ "code": "amount_outlier", "text": { "ko": "금액이 중앙값의 14.2배", "en": "14.2× the median" } }]),
-            review: Some("needs_evidence".into()),
+            review: Some(ReviewStatus::NeedsEvidence),
         }
     }
 

@@ -12,70 +12,47 @@ use rust_xlsxwriter::{
 use crate::i18n::{pick, thousands, Lang};
 use crate::ingest::normalize::excel_serial;
 use crate::ingest::{Cell, Field};
-use crate::model::Band;
 use crate::pipeline::ScoredLedger;
+use crate::vocabulary::{self, css, AddedColumn, Band, ReviewStatus};
 
 /// The review choices offered in the dropdown, Korean first as the sheet
 /// is read; the English set is used with `--lang en`.
-pub fn review_choices(lang: Lang) -> [&'static str; 3] {
-    match lang {
-        Lang::Ko => ["확인된 이상", "정상", "증빙 필요"],
-        Lang::En => ["Confirmed anomaly", "Normal", "Needs evidence"],
-    }
-}
-
-/// Headers of the columns ledgerlens adds, in order.
-pub fn added_headers(lang: Lang) -> [&'static str; 8] {
-    [
-        pick(lang, "원본 행", "Source row"),
-        pick(lang, "위험점수", "Risk score"),
-        pick(lang, "위험등급", "Risk band"),
-        pick(lang, "군집", "Cluster"),
-        pick(lang, "사유", "Reasons"),
-        pick(lang, "검토 결과", "Review"),
-        pick(lang, "검토 메모", "Review note"),
-        pick(lang, "행 키", "Row key"),
-    ]
+pub fn review_choices(lang: Lang) -> Vec<&'static str> {
+    ReviewStatus::ALL.iter().map(|s| s.word(lang)).collect()
 }
 
 /// The words and colours of the added columns, in both languages, as
-/// `GET layout` serves them to the add-in: one definition for the command
-/// line's workbook and the add-in's sheet.
+/// `GET layout` serves them to the pane and the dashboard: one definition
+/// (`vocabulary.rs`) for the command line's workbook and the add-in's sheet.
 pub fn layout() -> serde_json::Value {
+    use serde_json::{json, Map, Value};
     let words = |lang: Lang| {
-        let headers = added_headers(lang);
-        serde_json::json!({
-            "columns": {
-                "score": headers[1],
-                "band": headers[2],
-                "cluster": headers[3],
-                "reasons": headers[4],
-                "review": headers[5],
-                "note": headers[6],
-                "key": headers[7],
-            },
-            "bands": {
-                "high": Band::High.label().get(lang),
-                "medium": Band::Medium.label().get(lang),
-                "low": Band::Low.label().get(lang),
-            },
+        let by_code = |codes: &mut dyn Iterator<Item = (&'static str, &'static str)>| {
+            codes
+                .map(|(code, word)| (code.to_string(), Value::from(word)))
+                .collect::<Map<String, Value>>()
+        };
+        json!({
+            "columns": by_code(&mut AddedColumn::in_pane().map(|c| (c.code(), c.word(lang)))),
+            "bands": by_code(&mut Band::ALL.iter().map(|b| (b.code(), b.word(lang)))),
             "reviews": review_choices(lang),
+            "open": ReviewStatus::word_or_open(None, lang),
         })
     };
-    let band_colours = |band: Band| {
-        let (fill, font) = band_colours(band);
-        serde_json::json!({ "fill": format!("#{fill:06X}"), "font": format!("#{font:06X}") })
-    };
-    serde_json::json!({
+    let colours =
+        |(fill, font): vocabulary::Colours| json!({ "fill": css(fill), "font": css(font) });
+    json!({
         "ko": words(Lang::Ko),
         "en": words(Lang::En),
-        "review_codes": crate::store::REVIEW_STATUSES,
-        "band_colours": {
-            "high": band_colours(Band::High),
-            "medium": band_colours(Band::Medium),
-            "low": band_colours(Band::Low),
-        },
-        "cluster_palette": CLUSTER_PALETTE.iter().map(|c| format!("#{c:06X}")).collect::<Vec<_>>(),
+        "columns": AddedColumn::in_pane().map(AddedColumn::code).collect::<Vec<_>>(),
+        "band_codes": Band::ALL.iter().map(|b| b.code()).collect::<Vec<_>>(),
+        "review_codes": ReviewStatus::ALL.iter().map(|s| s.code()).collect::<Vec<_>>(),
+        "band_colours": Band::ALL.iter().map(|&b| (b.code().to_string(), colours(b.colours()))).collect::<Map<_, _>>(),
+        "review_colours": ReviewStatus::ALL.iter().map(|&s| (s.code().to_string(), colours(s.colours()))).collect::<Map<_, _>>(),
+        "cluster_palette": CLUSTER_PALETTE.iter().map(|&c| css(c)).collect::<Vec<_>>(),
+        "header_fill": css(vocabulary::HEADER_FILL),
+        "added_header_fill": css(vocabulary::ADDED_HEADER_FILL),
+        "header_scan_rows": vocabulary::HEADER_SCAN_ROWS,
     })
 }
 
@@ -114,12 +91,14 @@ impl Formats {
     fn new() -> Formats {
         let header = Format::new()
             .set_bold()
-            .set_background_color(Color::RGB(0x1F3864))
+            .set_background_color(Color::RGB(vocabulary::HEADER_FILL))
             .set_font_color(Color::White)
             .set_border_bottom(FormatBorder::Thin)
             .set_align(FormatAlign::Center);
         Formats {
-            added_header: header.clone().set_background_color(Color::RGB(0x7030A0)),
+            added_header: header
+                .clone()
+                .set_background_color(Color::RGB(vocabulary::ADDED_HEADER_FILL)),
             header,
             date: Format::new().set_num_format("yyyy-mm-dd"),
             datetime: Format::new().set_num_format("yyyy-mm-dd hh:mm"),
@@ -130,17 +109,8 @@ impl Formats {
     }
 }
 
-/// (fill, font) of a band, Excel's own good/neutral/bad styles.
-fn band_colours(band: Band) -> (u32, u32) {
-    match band {
-        Band::High => (0xFFC7CE, 0x9C0006),
-        Band::Medium => (0xFFEB9C, 0x9C5700),
-        Band::Low => (0xC6EFCE, 0x006100),
-    }
-}
-
 fn band_format(band: Band) -> Format {
-    let (bg, fg) = band_colours(band);
+    let (bg, fg) = band.colours();
     Format::new()
         .set_background_color(Color::RGB(bg))
         .set_font_color(Color::RGB(fg))
@@ -193,9 +163,8 @@ fn write_scored_sheet(
         sheet.set_column_width(c as u16, w)?;
     }
     let base = width as u16;
-    let headers = added_headers(lang);
-    for (j, h) in headers.iter().enumerate() {
-        sheet.write_string_with_format(0, base + j as u16, *h, &fmt.added_header)?;
+    for (j, column) in AddedColumn::ALL.iter().enumerate() {
+        sheet.write_string_with_format(0, base + j as u16, column.word(lang), &fmt.added_header)?;
     }
     let (c_row, c_score, c_band, c_cluster, c_reason, c_review, c_note, c_key) = (
         base,

@@ -18,6 +18,7 @@ use crate::i18n::{Lang, Text};
 use crate::ingest::{self, Field, Format, IngestOptions};
 use crate::pipeline::{self, RowOut, Summary};
 use crate::store::{NewReview, RowFilter, RunMeta};
+use crate::vocabulary::{Band, ReviewStatus};
 
 use crate::limits::{
     MAX_COLUMNS_BODY, MAX_KEY_CHARS, MAX_NAME_CHARS, MAX_NOTE_CHARS, MAX_REVIEWER_CHARS,
@@ -467,9 +468,26 @@ async fn post_reviews(
             } else {
                 r.reviewer
             };
+            let status = ReviewStatus::from_code(&r.status).ok_or_else(|| {
+                ApiError::unprocessable(
+                    "bad_status",
+                    Text::new(
+                        format!(
+                            "검토 상태 {:?}는 {} 중 하나여야 합니다",
+                            r.status,
+                            ReviewStatus::codes()
+                        ),
+                        format!(
+                            "review status {:?} must be one of {}",
+                            r.status,
+                            ReviewStatus::codes()
+                        ),
+                    ),
+                )
+            })?;
             reviews.push(NewReview {
                 key: r.key,
-                status: r.status,
+                status,
                 note: r.note,
                 reviewer,
             });
@@ -519,7 +537,12 @@ async fn run(req: HttpRequest, id: web::Path<String>, state: web::Data<AppState>
     let state = state.into_inner();
     let id = id.into_inner();
     blocking(lang, move || match state.with_store(|s| s.run(&id))? {
-        Some(detail) => json_bytes(&detail),
+        Some(mut detail) => {
+            for row in &mut detail.flagged {
+                pipeline::reasons_in(&mut row.reasons, lang);
+            }
+            json_bytes(&detail)
+        }
         None => Err(no_such_run(&id)),
     })
     .await
@@ -583,27 +606,27 @@ async fn run_rows(
     let state = state.into_inner();
     let id = id.into_inner();
     let query = query.into_inner();
-    let bands: Vec<String> = query
+    // An unknown band would otherwise filter nothing and return every row.
+    let mut bands = Vec::new();
+    for code in query
         .band
         .split(',')
-        .map(|b| b.trim().to_string())
+        .map(str::trim)
         .filter(|b| !b.is_empty())
-        .collect();
-    // An unknown band would otherwise filter nothing and return every row.
-    if let Some(bad) = bands
-        .iter()
-        .find(|b| !["high", "medium", "low"].contains(&b.as_str()))
     {
-        return Err(Refusal(
-            ApiError::unprocessable(
-                "bad_band",
-                Text::new(
-                    format!("알 수 없는 등급입니다: {bad:?} (high, medium, low)"),
-                    format!("unknown band {bad:?} (use high, medium or low)"),
+        let Some(band) = Band::from_code(code) else {
+            return Err(Refusal(
+                ApiError::unprocessable(
+                    "bad_band",
+                    Text::new(
+                        format!("알 수 없는 등급입니다: {code:?} ({})", Band::codes()),
+                        format!("unknown band {code:?} (use one of {})", Band::codes()),
+                    ),
                 ),
-            ),
-            lang,
-        ));
+                lang,
+            ));
+        };
+        bands.push(band);
     }
     // SQLite counts in signed 64 bits: a larger offset would wrap round to
     // the first page.
@@ -637,7 +660,12 @@ async fn run_rows(
     };
     blocking(lang, move || {
         match state.with_store(|s| s.run_rows(&id, &filter))? {
-            Some(rows) => json_bytes(&rows),
+            Some(mut rows) => {
+                for row in &mut rows.rows {
+                    pipeline::reasons_in(&mut row.record.reasons, lang);
+                }
+                json_bytes(&rows)
+            }
             None => Err(no_such_run(&id)),
         }
     })
@@ -651,8 +679,15 @@ async fn history_json(req: HttpRequest, state: web::Data<AppState>) -> Reply {
     let lang = request_lang(&req);
     let state = state.into_inner();
     blocking(lang, move || {
-        let history = state.with_store(|s| s.history())?;
+        let mut history = state.with_store(|s| s.history())?;
         let sheets = crate::report::history::sheets(&history, lang);
+        let records = history
+            .top_by_month
+            .iter_mut()
+            .flat_map(|(_, month)| month.iter_mut());
+        for record in records.chain(history.repeats.iter_mut().map(|r| &mut r.record)) {
+            pipeline::reasons_in(&mut record.reasons, lang);
+        }
         json_bytes(&serde_json::json!({ "history": history, "sheets": sheets }))
     })
     .await
@@ -773,4 +808,44 @@ async fn openapi() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/json")
         .body(OPENAPI)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// openapi.json spells the vocabulary's codes for its readers; they
+    /// must be the vocabulary's.
+    #[test]
+    fn the_documented_codes_are_the_vocabulary() {
+        use crate::vocabulary::DetectorKind;
+        let doc: serde_json::Value = serde_json::from_str(OPENAPI).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        let codes = |v: &serde_json::Value| -> Vec<String> {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c.as_str().unwrap().to_string())
+                .collect()
+        };
+        let all = |codes: &[&str]| codes.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            codes(&schemas["Reason"]["properties"]["code"]["enum"]),
+            all(&DetectorKind::ALL
+                .iter()
+                .map(|k| k.code())
+                .collect::<Vec<_>>())
+        );
+        assert_eq!(
+            codes(&schemas["Result"]["properties"]["band"]["enum"]),
+            all(&Band::ALL.iter().map(|b| b.code()).collect::<Vec<_>>())
+        );
+        assert_eq!(
+            codes(&schemas["Review"]["properties"]["status"]["enum"]),
+            all(&ReviewStatus::ALL
+                .iter()
+                .map(|s| s.code())
+                .collect::<Vec<_>>())
+        );
+    }
 }

@@ -82,7 +82,6 @@ impl From<IngestError> for ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::BadStatus(_) => ApiError::unprocessable("bad_status", e.message()),
             StoreError::Damaged { .. } => ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "store_damaged",

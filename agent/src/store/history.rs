@@ -7,7 +7,10 @@
 use rusqlite::params;
 use serde::Serialize;
 
+use std::collections::BTreeMap;
+
 use super::{Store, StoreError};
+use crate::vocabulary::{Band, ReviewStatus};
 
 /// One run as listed by `GET runs` and the history sheet.
 #[derive(Debug, Clone, Serialize)]
@@ -47,7 +50,7 @@ pub struct FlaggedRow {
     pub key: String,
     pub row: u32,
     pub score: f64,
-    pub band: String,
+    pub band: Band,
     pub reasons: serde_json::Value,
 }
 
@@ -55,9 +58,9 @@ pub struct FlaggedRow {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Outcomes {
     pub group: String,
-    pub confirmed: u64,
-    pub normal: u64,
-    pub needs_evidence: u64,
+    /// Flagged transactions whose latest review has each status.
+    #[serde(flatten)]
+    pub reviewed: BTreeMap<ReviewStatus, u64>,
     /// Flagged and not reviewed yet (only in the by-department view).
     pub open: u64,
 }
@@ -73,10 +76,10 @@ pub struct TransactionRecord {
     pub description: String,
     pub amount: f64,
     pub score: f64,
-    pub band: String,
+    pub band: Band,
     pub reasons: serde_json::Value,
     /// The latest review's status, if any.
-    pub review: Option<String>,
+    pub review: Option<ReviewStatus>,
 }
 
 /// A transaction flagged in an earlier run that appeared again later.
@@ -92,8 +95,8 @@ pub struct RepeatFlag {
 /// Which of a run's rows `GET runs/{id}/rows` returns.
 #[derive(Debug, Clone, Default)]
 pub struct RowFilter {
-    /// Bands to keep ("high", "medium", "low"); empty keeps all.
-    pub bands: Vec<String>,
+    /// Bands to keep; empty keeps all.
+    pub bands: Vec<Band>,
     pub department: Option<String>,
     /// Text looked for in account, vendor and description.
     pub text: Option<String>,
@@ -160,7 +163,7 @@ fn run_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<(RunRecord, String)> {
         .ok()
         .and_then(|v| v.get("bands").cloned())
         .unwrap_or_default();
-    let band = |name: &str| bands.get(name).and_then(|v| v.as_u64()).unwrap_or(0);
+    let band = |band: Band| bands.get(band.code()).and_then(|v| v.as_u64()).unwrap_or(0);
     Ok((
         RunRecord {
             id: r.get(0)?,
@@ -170,9 +173,9 @@ fn run_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<(RunRecord, String)> {
             sheet: r.get(4)?,
             input_sha256: r.get(5)?,
             rows: r.get::<_, i64>(6)? as u64,
-            high: band("high"),
-            medium: band("medium"),
-            low: band("low"),
+            high: band(Band::High),
+            medium: band(Band::Medium),
+            low: band(Band::Low),
             model_version: r.get(7)?,
             ingest_s: r.get(8)?,
             score_s: r.get(9)?,
@@ -264,7 +267,7 @@ impl Store {
                 "s.band IN ({})",
                 vec!["?"; filter.bands.len()].join(", ")
             ));
-            values.extend(filter.bands.iter().map(|b| b.clone().into()));
+            values.extend(filter.bands.iter().map(|b| b.code().to_string().into()));
         }
         if let Some(department) = filter.department.as_ref().filter(|d| !d.is_empty()) {
             clauses.push("s.department = ?".into());
@@ -356,23 +359,29 @@ impl Store {
             })?
             .collect::<Result<_, _>>()?;
 
+        // One count per review status (codes from the vocabulary, not
+        // from the caller), then the open ones.
+        let per_status: String = ReviewStatus::ALL
+            .iter()
+            .map(|s| format!("SUM(v.status = '{}'), ", s.code()))
+            .collect();
         let outcomes = |group: &str, filter: &str| -> Result<Vec<Outcomes>, StoreError> {
             let mut stmt = self.conn.prepare(&format!(
-                "{LATEST} SELECT {group},
-                    SUM(v.status = 'confirmed'), SUM(v.status = 'normal'),
-                    SUM(v.status = 'needs_evidence'), SUM(v.status IS NULL)
+                "{LATEST} SELECT {group}, {per_status} SUM(v.status IS NULL)
                  FROM latest l LEFT JOIN review v ON v.key = l.key
                  WHERE l.band IN ('high', 'medium') {filter}
                  GROUP BY 1 ORDER BY 1"
             ))?;
             let rows = stmt.query_map([], |r| {
                 let n = |i: usize| r.get::<_, Option<i64>>(i).map(|v| v.unwrap_or(0) as u64);
+                let mut reviewed = BTreeMap::new();
+                for (i, &status) in ReviewStatus::ALL.iter().enumerate() {
+                    reviewed.insert(status, n(1 + i)?);
+                }
                 Ok(Outcomes {
                     group: r.get(0)?,
-                    confirmed: n(1)?,
-                    normal: n(2)?,
-                    needs_evidence: n(3)?,
-                    open: n(4)?,
+                    reviewed,
+                    open: n(1 + ReviewStatus::ALL.len())?,
                 })
             })?;
             Ok(rows.collect::<Result<_, _>>()?)

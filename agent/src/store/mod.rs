@@ -23,6 +23,7 @@ use sha2::{Digest, Sha256};
 use crate::hex::hex;
 use crate::i18n::Text;
 use crate::pipeline::ScoredLedger;
+use crate::vocabulary::{Band, ReviewStatus};
 
 pub mod audit;
 pub mod backup;
@@ -104,8 +105,6 @@ ALTER TABLE audit_events ADD COLUMN alg TEXT NOT NULL DEFAULT 'sha256';
 pub enum StoreError {
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("invalid review status {0:?}")]
-    BadStatus(String),
     #[error(
         "the database was written by a newer ledgerlens (schema {found}, this one knows {known})"
     )]
@@ -196,10 +195,6 @@ impl StoreError {
                 format!("run {run} was not interrupted: a complete run is evidence and cannot be removed"),
             ),
             StoreError::Sqlite(e) => Text::new(format!("데이터베이스 오류: {e}"), format!("database error: {e}")),
-            StoreError::BadStatus(s) => Text::new(
-                format!("검토 상태 {s:?}는 confirmed, normal, needs_evidence 중 하나여야 합니다"),
-                format!("review status {s:?} must be one of confirmed, normal, needs_evidence"),
-            ),
             StoreError::NewerSchema { found, known } => Text::new(
                 format!("더 새로운 ledgerlens가 만든 데이터베이스입니다 (스키마 {found}, 이 버전은 {known}까지)"),
                 format!("the database was written by a newer ledgerlens (schema {found}, this one knows {known})"),
@@ -227,13 +222,32 @@ pub fn data_dir(explicit: Option<&Path>) -> std::path::PathBuf {
         .join("ledgerlens")
 }
 
-/// Review statuses, as the API and the sheet's dropdown name them.
-pub const REVIEW_STATUSES: [&str; 3] = ["confirmed", "normal", "needs_evidence"];
+/// The vocabulary's enums are stored as their codes.
+macro_rules! stored_as_code {
+    ($($name:ty),*) => {$(
+        impl rusqlite::ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(self.code().into())
+            }
+        }
+
+        impl rusqlite::types::FromSql for $name {
+            fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+                let code = value.as_str()?;
+                <$name>::from_code(code).ok_or_else(|| {
+                    rusqlite::types::FromSqlError::Other(format!("unknown {} {code:?}", stringify!($name)).into())
+                })
+            }
+        }
+    )*};
+}
+
+stored_as_code!(Band, ReviewStatus);
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Review {
     pub key: String,
-    pub status: String,
+    pub status: ReviewStatus,
     pub note: String,
     pub reviewer: String,
     pub at: String,
@@ -242,7 +256,7 @@ pub struct Review {
 #[derive(Debug, Clone)]
 pub struct NewReview {
     pub key: String,
-    pub status: String,
+    pub status: ReviewStatus,
     pub note: String,
     pub reviewer: String,
 }
@@ -530,7 +544,7 @@ impl Store {
             for (r, t) in scored.rows.iter().zip(&ledger.transactions) {
                 // Reasons are what a reviewer reads of a flagged row; a low
                 // row's are kept out of the history to keep runs fast to record.
-                let reasons = if r.band == crate::model::Band::Low {
+                let reasons = if !r.band.is_flagged() {
                     String::from("[]")
                 } else {
                     serde_json::to_string(&r.reasons).unwrap_or_default()
@@ -585,12 +599,6 @@ impl Store {
     }
 
     fn insert_reviews(&mut self, reviews: &[NewReview]) -> Result<usize, StoreError> {
-        if let Some(bad) = reviews
-            .iter()
-            .find(|r| !REVIEW_STATUSES.contains(&r.status.as_str()))
-        {
-            return Err(StoreError::BadStatus(bad.status.clone()));
-        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -751,9 +759,10 @@ mod tests {
     }
 
     fn review(key: &str, status: &str, note: &str) -> NewReview {
+        let status = ReviewStatus::from_code(status).expect("a known status");
         NewReview {
             key: key.into(),
-            status: status.into(),
+            status,
             note: note.into(),
             reviewer: "김검토".into(),
         }
@@ -785,7 +794,7 @@ mod tests {
         let store = Store::open(&path).unwrap();
         let latest = store.latest_reviews().unwrap();
         assert_eq!(latest.len(), 1);
-        assert_eq!(latest[0].status, "confirmed");
+        assert_eq!(latest[0].status, ReviewStatus::Confirmed);
         assert_eq!(latest[0].note, "중복 확인");
         assert_eq!(store.review_count().unwrap(), 2, "every review is kept");
         let check = store.verify_audit(&[]).unwrap();
@@ -1129,14 +1138,20 @@ mod tests {
         assert_eq!(found, [Problem::SealedReviewsAltered { through: 1 }]);
     }
 
+    /// A status is a `ReviewStatus` by type; the table refuses any other
+    /// code too, should something write it by hand.
     #[test]
-    fn bad_status_is_refused_and_nothing_is_written() {
+    fn the_table_refuses_a_status_outside_the_vocabulary() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("db.sqlite")).unwrap();
+        let store = Store::open(&dir.path().join("db.sqlite")).unwrap();
         let err = store
-            .add_reviews(&[review("k1", "normal", ""), review("k2", "maybe", "")])
+            .conn
+            .execute(
+                "INSERT INTO reviews (key, status, note, reviewer, at) VALUES ('k', 'maybe', '', '', '')",
+                [],
+            )
             .unwrap_err();
-        assert!(err.message().en.contains("maybe"));
+        assert!(err.to_string().contains("CHECK"), "{err}");
         assert_eq!(store.review_count().unwrap(), 0);
     }
 

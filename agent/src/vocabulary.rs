@@ -1,0 +1,236 @@
+//! The domain's words, named once: risk bands, review statuses, detector
+//! kinds and the columns ledgerlens adds to a sheet, each a closed set with
+//! a stable code (what the store, the API, the JSONL and the config carry)
+//! and its Korean and English labels (what people read).
+//!
+//! Everything else takes these enums: the store reads and writes their
+//! codes, the workbooks and history sheets print their labels, the API and
+//! `GET layout` serve both, and the pane and the dashboard take them from
+//! there rather than spelling them again. Adding a band, a review status or
+//! a detector kind is one line in one table here (and, for a detector, its
+//! rule in `model/signals.rs`).
+
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::{Lang, Text};
+
+/// A closed set of codes with their labels in both languages. Generates the
+/// enum (serialised as its code), `ALL` in the table's order, `code`,
+/// `from_code`, `label`, `word` and `codes`; a table with a type after its
+/// name has one more column, read by a private `extra()`.
+macro_rules! vocabulary {
+    (@base $(#[$meta:meta])* $name:ident {
+        $( $(#[$vmeta:meta])* $variant:ident = $code:literal, $ko:literal, $en:literal; )*
+    }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $( $(#[$vmeta])* #[serde(rename = $code)] $variant, )*
+        }
+
+        impl $name {
+            /// Every member, in the order the table lists them.
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            /// The stable code: stored, sent and configured by this.
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code,)* }
+            }
+
+            pub fn from_code(code: &str) -> Option<$name> {
+                match code { $($code => Some($name::$variant),)* _ => None }
+            }
+
+            /// The label in both languages.
+            pub fn label(self) -> Text {
+                Text::new(self.word(Lang::Ko), self.word(Lang::En))
+            }
+
+            /// The label in one language.
+            pub fn word(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $( ($name::$variant, Lang::Ko) => $ko, ($name::$variant, Lang::En) => $en, )*
+                }
+            }
+
+            /// Every code, comma-separated, for messages that list the choices.
+            pub fn codes() -> String {
+                [$($code),*].join(", ")
+            }
+        }
+    };
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident: $extra_ty:ty {
+            $( $(#[$vmeta:meta])* $variant:ident = $code:literal, $ko:literal, $en:literal, $extra:expr; )*
+        }
+    ) => {
+        vocabulary!(@base $(#[$meta])* $name { $( $(#[$vmeta])* $variant = $code, $ko, $en; )* });
+
+        impl $name {
+            /// The table's own column for this member.
+            fn extra(self) -> $extra_ty {
+                match self { $($name::$variant => $extra,)* }
+            }
+        }
+    };
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $code:literal, $ko:literal, $en:literal; )*
+        }
+    ) => {
+        vocabulary!(@base $(#[$meta])* $name { $( $(#[$vmeta])* $variant = $code, $ko, $en; )* });
+    };
+}
+
+/// (fill, font) colours, `0xRRGGBB`.
+pub type Colours = (u32, u32);
+
+vocabulary! {
+    /// A row's risk band, from its score and the configured cut-offs.
+    pub enum Band: Colours {
+        // Excel's own bad / neutral / good cell styles.
+        High = "high", "높음", "High", (0xFFC7CE, 0x9C0006);
+        Medium = "medium", "중간", "Medium", (0xFFEB9C, 0x9C5700);
+        Low = "low", "낮음", "Low", (0xC6EFCE, 0x006100);
+    }
+}
+
+impl Band {
+    /// (fill, font) of the band's cells.
+    pub fn colours(self) -> Colours {
+        self.extra()
+    }
+
+    /// High and medium rows are "flagged": they get reasons in the history
+    /// and count in the heat map.
+    pub fn is_flagged(self) -> bool {
+        self != Band::Low
+    }
+}
+
+vocabulary! {
+    /// A reviewer's verdict on a row. Stored append-only; the latest counts.
+    pub enum ReviewStatus: Colours {
+        Confirmed = "confirmed", "확인된 이상", "Confirmed anomaly", Band::High.colours();
+        Normal = "normal", "정상", "Normal", Band::Low.colours();
+        NeedsEvidence = "needs_evidence", "증빙 필요", "Needs evidence", Band::Medium.colours();
+    }
+}
+
+impl ReviewStatus {
+    /// (fill, font) a status is shown with: a confirmed anomaly as a high
+    /// band, a normal row as a low one, a request for evidence between.
+    pub fn colours(self) -> Colours {
+        self.extra()
+    }
+
+    /// The label of a row's latest review, or "open" when it has none.
+    pub fn word_or_open(status: Option<ReviewStatus>, lang: Lang) -> &'static str {
+        match status {
+            Some(s) => s.word(lang),
+            None => crate::i18n::pick(lang, "미검토", "Open"),
+        }
+    }
+}
+
+vocabulary! {
+    /// What a reason is about: one per audit rule, plus the Isolation
+    /// Forest's multivariate view. The number is the rule's default weight
+    /// (how much it can contribute, 0..1; see `config::Weights`).
+    pub enum DetectorKind: f64 {
+        AmountOutlier = "amount_outlier", "부서·계정 대비 고액", "Large for department and account", 0.92;
+        AccountOutlier = "account_outlier", "계정 대비 고액", "Large for the account", 0.5;
+        Duplicate = "duplicate", "중복 지급", "Duplicate payment", 0.92;
+        Split = "split", "분할 집행", "Split purchase", 0.88;
+        RecurringJump = "recurring_jump", "정기 지출 급증", "Recurring bill jump", 0.88;
+        SmallRepeat = "small_repeat", "소액 반복", "Repeated small payments", 0.8;
+        RareVendor = "rare_vendor", "드문 거래처·계정", "Rare vendor for the account", 0.75;
+        NonWorkingDay = "non_working_day", "휴일 집행", "Paid on a non-working day", 0.5;
+        YearEnd = "year_end", "연말 집중", "Year-end concentration", 0.75;
+        RoundAmount = "round_amount", "큰 정액", "Large round amount", 0.7;
+        Benford = "benford", "벤포드 이탈", "Benford deviation", 0.75;
+        Isolation = "isolation", "다변량 이상치", "Multivariate outlier", 0.45;
+    }
+}
+
+impl DetectorKind {
+    /// How many kinds there are (the length of per-kind arrays).
+    pub const COUNT: usize = DetectorKind::ALL.len();
+
+    /// The weight this kind has unless the config says otherwise.
+    pub fn default_weight(self) -> f64 {
+        self.extra()
+    }
+
+    /// The kind's position in [`DetectorKind::ALL`], for per-kind arrays.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+vocabulary! {
+    /// The columns ledgerlens adds to the right of a ledger, in order. The
+    /// command line's workbook starts with the source row; the pane's sheet
+    /// keeps its rows where they are and starts at the score.
+    pub enum AddedColumn {
+        SourceRow = "source_row", "원본 행", "Source row";
+        Score = "score", "위험점수", "Risk score";
+        Band = "band", "위험등급", "Risk band";
+        Cluster = "cluster", "군집", "Cluster";
+        Reasons = "reasons", "사유", "Reasons";
+        Review = "review", "검토 결과", "Review";
+        Note = "note", "검토 메모", "Review note";
+        Key = "key", "행 키", "Row key";
+    }
+}
+
+impl AddedColumn {
+    /// The columns the pane writes beside a sheet (all but the source row).
+    pub fn in_pane() -> impl Iterator<Item = AddedColumn> {
+        AddedColumn::ALL
+            .iter()
+            .copied()
+            .filter(|c| *c != AddedColumn::SourceRow)
+    }
+}
+
+/// The ledger's own header cells: dark blue, white bold text.
+pub const HEADER_FILL: u32 = 0x1F3864;
+/// The header cells of the columns ledgerlens adds: purple, so they stand
+/// apart from the ledger's own.
+pub const ADDED_HEADER_FILL: u32 = 0x7030A0;
+/// How far down a sheet the header row (and the added columns' header) is
+/// looked for: ERP exports put titles, dates and filters above it.
+pub const HEADER_SCAN_ROWS: usize = 40;
+
+/// `#RRGGBB`, as Office.js and CSS take a colour.
+pub fn css(colour: u32) -> String {
+    format!("#{colour:06X}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_match_serde() {
+        for &b in Band::ALL {
+            assert_eq!(Band::from_code(b.code()), Some(b));
+            assert_eq!(serde_json::to_value(b).unwrap(), b.code());
+        }
+        for &s in ReviewStatus::ALL {
+            assert_eq!(ReviewStatus::from_code(s.code()), Some(s));
+            let back: ReviewStatus = serde_json::from_value(s.code().into()).unwrap();
+            assert_eq!(back, s);
+        }
+        for (i, &k) in DetectorKind::ALL.iter().enumerate() {
+            assert_eq!(k.index(), i, "ALL is in declaration order");
+            assert_eq!(DetectorKind::from_code(k.code()), Some(k));
+            assert!((0.0..=1.0).contains(&k.default_weight()));
+        }
+        assert_eq!(Band::from_code("nope"), None);
+        assert_eq!(ReviewStatus::codes(), "confirmed, normal, needs_evidence");
+    }
+}
