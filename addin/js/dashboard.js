@@ -6,6 +6,7 @@
 
 import { initLang, lang, setLang, t } from "./i18n.js";
 import { AgentError, call, getJson, hasToken, initToken } from "./api.js";
+import { bandChoices, bandLabel, reasonsText } from "./layout.js";
 import { bandCounts, el, fill, formatNumber, heatMap, hideMessage, progressBar, showError, showMessage, topList, visibleText } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
@@ -18,10 +19,12 @@ const CONTENT_TYPES = {
   csv: "text/csv",
 };
 
-const state = { runs: [], run: null, offset: 0, total: 0, departments: [], history: null };
+/** `layout` is the agent's vocabulary (GET layout): band codes and labels. */
+const state = { layout: null, runs: [], run: null, offset: 0, total: 0, departments: [], history: null };
 
-function reasons(record) {
-  return (record.reasons ?? []).map((r) => r.text?.[lang()] ?? r.text ?? "").join(" · ");
+/** The bands, highest first, in the current language; none before the layout came. */
+function bands() {
+  return state.layout ? bandChoices(state.layout, lang()) : [];
 }
 
 function startedAt(run) {
@@ -47,7 +50,7 @@ function renderRuns() {
   }
   // The status column is there only while some run needs it.
   const anyInterrupted = state.runs.some((run) => run.interrupted);
-  const headers = [t("dash_started"), t("dash_workbook"), t("sheet"), t("dash_rows_n"), t("high"), t("medium")];
+  const headers = [t("dash_started"), t("dash_workbook"), t("sheet"), t("dash_rows_n"), bandLabel(state.layout, lang(), "high"), bandLabel(state.layout, lang(), "medium")];
   if (anyInterrupted) headers.push(t("dash_status"));
   const head = el("tr", {}, headers.map((h) => el("th", { text: h })));
   const rows = state.runs.map((run) =>
@@ -96,7 +99,7 @@ function interruptedControls(run) {
 function renderFilters() {
   const band = $("filter-band");
   const chosenBand = band.value;
-  fill(band, el("option", { value: "", text: t("dash_all") }), ["high", "medium", "low"].map((b) => el("option", { value: b, text: t(b) })));
+  fill(band, el("option", { value: "", text: t("dash_all") }), bands().map((b) => el("option", { value: b.code, text: b.label })));
   band.value = chosenBand;
   const dept = $("filter-dept");
   const chosenDept = dept.value;
@@ -112,7 +115,7 @@ function renderTable(rows) {
       "tr",
       { "data-band": r.band },
       el("td", { class: `num band-${r.band}`, text: r.score.toFixed(1) }),
-      el("td", { text: t(r.band) }),
+      el("td", { text: bandLabel(state.layout, lang(), r.band) }),
       el("td", { class: "num", text: String(r.row) }),
       el("td", { text: r.date }),
       el("td", { text: r.department }),
@@ -120,7 +123,7 @@ function renderTable(rows) {
       el("td", { text: r.vendor }),
       el("td", { text: r.description }),
       el("td", { class: "num", text: formatNumber(r.amount) }),
-      el("td", { class: "reasons", text: reasons(r) }),
+      el("td", { class: "reasons", text: reasonsText(r) }),
     ),
   );
   fill($("table"), el("table", { class: "data" }, el("thead", {}, head), el("tbody", {}, body)));
@@ -168,10 +171,10 @@ async function openRun(run) {
   fill(
     $("run-summary"),
     run.interrupted ? el("p", { class: "problem interrupted-note" }, el("span", { class: "badge interrupted", text: t("dash_interrupted") }), " ", t("dash_interrupted_hint")) : null,
-    bandCounts({ high: run.high, medium: run.medium, low: run.low }),
+    bandCounts(Object.fromEntries(bands().map((b) => [b.code, run[b.code]])), bands()),
     el("h3", { text: t("top10") }),
     topList(
-      page.rows.slice(0, 10).map((r) => ({ row: r.row, score: r.score, band: r.band, title: `${r.department} · ${r.vendor}`, detail: `${t("row", { row: r.row })} · ${r.date} · ${formatNumber(r.amount)}`, reasons: reasons(r) })),
+      page.rows.slice(0, 10).map((r) => ({ row: r.row, score: r.score, band: r.band, title: `${r.department} · ${r.vendor}`, detail: `${t("row", { row: r.row })} · ${r.date} · ${formatNumber(r.amount)}`, reasons: reasonsText(r) })),
       null,
     ),
   );
@@ -261,6 +264,8 @@ async function download() {
 async function start() {
   await guarded(async () => {
     if (!hasToken()) throw new AgentError("token");
+    state.layout ??= await getJson("layout");
+    renderFilters();
     await loadRuns();
     await loadHistory();
     if (state.runs.length && !state.run) await openRun(state.runs[0]);

@@ -1,10 +1,10 @@
 // Where ledgerlens's own columns sit in a sheet and how their cells are
-// written. The words and colours come from the agent (GET /api/v1/layout),
-// the same ones the command line's workbook uses, in both languages, so a
-// sheet scored in Korean is still recognised after switching to English.
-
-/** The columns ledgerlens adds, left to right, to the right of the data. */
-export const ADDED = ["score", "band", "cluster", "reasons", "review", "note", "key"];
+// written. The codes, words and colours come from the agent (GET
+// /api/v1/layout, its one vocabulary), the same ones the command line's
+// workbook uses, in both languages, so a sheet scored in Korean is still
+// recognised after switching to English. The layout's `columns` are the
+// columns ledgerlens adds, left to right, to the right of the data; its
+// `band_codes` the bands, highest first.
 
 /** "A", "B", …, "Z", "AA", … for a 0-based column index. */
 export function columnLetter(index) {
@@ -26,13 +26,13 @@ function normalise(text) {
  */
 export function findAddedColumns(headerRow, layout) {
   const names = {};
-  for (const name of ADDED) {
+  for (const name of layout.columns) {
     names[name] = new Set(["ko", "en"].map((l) => normalise(layout[l].columns[name])));
   }
   const start = headerRow.findIndex((h) => names.score.has(normalise(h)));
   if (start < 0) return null;
   const at = {};
-  for (const name of ADDED) {
+  for (const name of layout.columns) {
     const found = headerRow.findIndex((h, i) => i >= start && names[name].has(normalise(h)));
     if (found >= 0) at[name] = found;
   }
@@ -60,6 +60,11 @@ export function formulaString(text) {
 /** The band label for a code in the language chosen. */
 export function bandLabel(layout, lang, band) {
   return layout[lang].bands[band] ?? band;
+}
+
+/** The bands, highest first, as {code, label} in the language chosen. */
+export function bandChoices(layout, lang) {
+  return layout.band_codes.map((code) => ({ code, label: bandLabel(layout, lang, code) }));
 }
 
 /** Reasons of one result, as one cell's text. */

@@ -4,14 +4,10 @@
 // cell, so sorting and filtering keep the colours right.
 
 import { BLOCK_BUDGET, MAX_BLOCK_ROWS, chunkByBytes, readInBlocks, Cancelled } from "./blocks.js";
-import { ADDED, asCellText, columnLetter, findAddedColumns, formulaString } from "./layout.js";
-
-/** How far down the header (and our columns' header) is looked for. */
-export const HEADER_SCAN_ROWS = 40;
+import { asCellText, columnLetter, findAddedColumns, formulaString } from "./layout.js";
 
 /** Column widths of the added columns, in points. */
 const WIDTHS = { score: 56, band: 48, cluster: 110, reasons: 340, review: 96, note: 160, key: 20 };
-const ADDED_HEADER_FILL = "#7030A0";
 
 /** A worksheet by name, or the active one. */
 function worksheet(context, name) {
@@ -67,11 +63,12 @@ export async function readBlocks(name, { start = 0, total, width, column = 0, on
 }
 
 /**
- * Finds ledgerlens's columns in the first rows: {headerIndex, start, at}
- * or null if the sheet was never scored.
+ * Finds ledgerlens's columns in the first rows (as far down as the
+ * layout's `header_scan_rows`, where the header is looked for):
+ * {headerIndex, start, at} or null if the sheet was never scored.
  */
 export function locateAdded(topRows, layout) {
-  for (let i = 0; i < Math.min(topRows.length, HEADER_SCAN_ROWS); i++) {
+  for (let i = 0; i < Math.min(topRows.length, layout.header_scan_rows); i++) {
     const found = findAddedColumns(topRows[i], layout);
     if (found) return { headerIndex: i, ...found };
   }
@@ -96,12 +93,14 @@ export async function readPreviousReviews(name, added, lastRow, { onBlock, cance
 }
 
 /**
- * Writes the added columns: `cells` holds one row of seven values per
- * sheet row from the header down (header first). Clears a previous block
- * of ours first (its rows may have been more), then values in blocks,
- * then formats. `style` gives labels and colours (see taskpane.js).
+ * Writes the added columns: `cells` holds one row of values per sheet row
+ * from the header down (header first), one value for each of
+ * `style.columns` (the layout's column codes). Clears a previous block of
+ * ours first (its rows may have been more), then values in blocks, then
+ * formats. `style` gives the codes, labels and colours (see taskpane.js).
  */
 export async function writeAdded(name, { headerIndex, start, previous, cells, style, onBlock }) {
+  const width = style.columns.length;
   await Excel.run(async (context) => {
     const sheet = worksheet(context, name);
     if (previous) {
@@ -109,21 +108,21 @@ export async function writeAdded(name, { headerIndex, start, previous, cells, st
       used.load("rowIndex,rowCount");
       await context.sync();
       const bottom = used.rowIndex + used.rowCount;
-      const old = sheet.getRangeByIndexes(previous.headerIndex, previous.start, bottom - previous.headerIndex, ADDED.length);
+      const old = sheet.getRangeByIndexes(previous.headerIndex, previous.start, bottom - previous.headerIndex, width);
       old.conditionalFormats.clearAll();
       old.dataValidation.clear();
       old.clear(Excel.ClearApplyTo.all);
-      sheet.getRangeByIndexes(0, previous.start, 1, ADDED.length).getEntireColumn().columnHidden = false;
+      sheet.getRangeByIndexes(0, previous.start, 1, width).getEntireColumn().columnHidden = false;
       await context.sync();
     }
     // The score's number format travels with its block: a format array
     // for the whole column would itself pass the request limit.
     const blocks = chunkByBytes(cells, BLOCK_BUDGET - 16 * MAX_BLOCK_ROWS);
-    const scoreColumn = start + ADDED.indexOf("score");
+    const scoreColumn = start + style.columns.indexOf("score");
     let written = 0;
     for (const block of blocks) {
       const values = cells.slice(block.start, block.start + block.count);
-      sheet.getRangeByIndexes(headerIndex + block.start, start, block.count, ADDED.length).values = values;
+      sheet.getRangeByIndexes(headerIndex + block.start, start, block.count, width).values = values;
       const dataStart = Math.max(block.start, 1);
       const dataRows = block.start + block.count - dataStart;
       if (dataRows > 0) {
@@ -141,12 +140,12 @@ export async function writeAdded(name, { headerIndex, start, previous, cells, st
 async function formatAdded(name, { headerIndex, start, rows, style }) {
   await Excel.run(async (context) => {
     const sheet = worksheet(context, name);
-    const col = (what) => start + ADDED.indexOf(what);
-    const header = sheet.getRangeByIndexes(headerIndex, start, 1, ADDED.length);
-    header.format.fill.color = ADDED_HEADER_FILL;
+    const col = (what) => start + style.columns.indexOf(what);
+    const header = sheet.getRangeByIndexes(headerIndex, start, 1, style.columns.length);
+    header.format.fill.color = style.headerFill;
     header.format.font.color = "#FFFFFF";
     header.format.font.bold = true;
-    ADDED.forEach((what, i) => {
+    style.columns.forEach((what, i) => {
       sheet.getRangeByIndexes(headerIndex, start + i, 1, 1).format.columnWidth = WIDTHS[what];
     });
     if (rows > 0) {
@@ -155,7 +154,7 @@ async function formatAdded(name, { headerIndex, start, rows, style }) {
       // band cell, so colours follow the rows through sorts and filters.
       const bandCells = sheet.getRangeByIndexes(first, col("score"), rows, 2);
       const bandRef = `$${columnLetter(col("band"))}${first + 1}`;
-      for (const band of ["high", "medium", "low"]) {
+      for (const band of style.bandCodes) {
         const cf = bandCells.conditionalFormats.add(Excel.ConditionalFormatType.custom);
         cf.custom.rule.formula = `=${bandRef}=${formulaString(style.bands[band])}`;
         cf.custom.format.fill.color = style.colours[band].fill;
@@ -176,7 +175,7 @@ async function formatAdded(name, { headerIndex, start, rows, style }) {
     sheet.freezePanes.freezeRows(headerIndex + 1);
     sheet.autoFilter.remove();
     await context.sync();
-    sheet.autoFilter.apply(sheet.getRangeByIndexes(headerIndex, 0, rows + 1, start + ADDED.length));
+    sheet.autoFilter.apply(sheet.getRangeByIndexes(headerIndex, 0, rows + 1, start + style.columns.length));
     await context.sync();
   });
 }

@@ -6,7 +6,7 @@ import { initLang, lang, setLang, t } from "./i18n.js";
 import { AgentError, call, getJson, hasToken, initToken, postJson } from "./api.js";
 import { Cancelled } from "./blocks.js";
 import { initialChoices, overrides, problems } from "./mapping.js";
-import { ADDED, asCellText, bandLabel, columnIndex, dateText, reasonsText } from "./layout.js";
+import { asCellText, bandChoices, bandLabel, columnIndex, dateText, reasonsText } from "./layout.js";
 import { collectReviews, mergeReviews, reviewCode, reviewLabel } from "./reviews.js";
 import * as sheet from "./sheet.js";
 import { bandCounts, el, fill, formatNumber, hideMessage, progressBar, showError, showMessage, topList, visibleText } from "./ui.js";
@@ -97,7 +97,7 @@ function renderSummary(summary) {
   const parts = [
     el("p", { class: "done", text: t("done_score", { rows: formatNumber(rows), seconds }) }),
     el("h3", { text: t("bands") }),
-    bandCounts(bands),
+    bandCounts(bands, bandChoices(state.layout, lang())),
     el("h3", { text: t("top10") }),
     el("p", { class: "muted", text: t("top10_hint") }),
     topList(top, (item) => selectRow(item)),
@@ -179,7 +179,7 @@ async function preview() {
     $("score").disabled = true;
     return;
   }
-  const top = await sheet.readRows(name, 0, Math.min(sheet.HEADER_SCAN_ROWS, extent.rows), extent.columns);
+  const top = await sheet.readRows(name, 0, Math.min(state.layout.header_scan_rows, extent.rows), extent.columns);
   const added = sheet.locateAdded(top, state.layout);
   const width = added ? added.start : extent.columns;
   const detected = await postJson("columns", { sheet: name, rows: top.map((r) => r.slice(0, width)) });
@@ -244,21 +244,22 @@ async function runScore(bar) {
   const headerIndex = response.quality.header_row - 1;
   // A loop, not Math.max(...rows): 200k arguments overflow the stack.
   const lastRow = results.reduce((last, r) => Math.max(last, r.row), total);
-  const cells = Array.from({ length: lastRow - headerIndex }, () => ["", "", "", "", "", "", ""]);
-  cells[0] = ADDED.map((what) => layout[lang()].columns[what]);
+  const cells = Array.from({ length: lastRow - headerIndex }, () => layout.columns.map(() => ""));
+  cells[0] = layout.columns.map((what) => layout[lang()].columns[what]);
   results.forEach((r, i) => {
     const review = carried[i];
     const label = review ? (review.status ? reviewLabel(review.status, layout, lang()) : review.label) : "";
-    cells[r.row - 1 - headerIndex] = [
-      Math.round(r.score * 10) / 10,
-      bandLabel(layout, lang(), r.band),
-      asCellText(r.cluster_name),
-      asCellText(reasonsText(r)),
-      asCellText(label),
-      asCellText(review?.note ?? ""),
+    const value = {
+      score: Math.round(r.score * 10) / 10,
+      band: bandLabel(layout, lang(), r.band),
+      cluster: asCellText(r.cluster_name),
+      reasons: asCellText(reasonsText(r)),
+      review: asCellText(label),
+      note: asCellText(review?.note ?? ""),
       // Hex keys can look like numbers ("12e45…"); the quote keeps them text.
-      `'${r.key}`,
-    ];
+      key: `'${r.key}`,
+    };
+    cells[r.row - 1 - headerIndex] = layout.columns.map((what) => value[what] ?? "");
   });
   const clusterNames = [...new Map(results.map((r) => [r.cluster, r.cluster_name])).entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
   await sheet.writeAdded(name, {
@@ -267,6 +268,9 @@ async function runScore(bar) {
     previous: added,
     cells,
     style: {
+      columns: layout.columns,
+      headerFill: layout.added_header_fill,
+      bandCodes: layout.band_codes,
       bands: layout[lang()].bands,
       colours: layout.band_colours,
       clusters: clusterNames,
@@ -298,7 +302,7 @@ async function runScore(bar) {
       detail: `${t("row", { row: r.row })} · ${dateText(pick(r.row, "date"))} · ${formatNumber(pick(r.row, "amount"))}`,
       reasons: reasonsText(r),
     }));
-  state.keyColumn = width + ADDED.indexOf("key");
+  state.keyColumn = width + layout.columns.indexOf("key");
   state.headerIndex = headerIndex;
   state.lastSummary = {
     bands: response.summary.bands,
@@ -325,7 +329,7 @@ async function runSync(bar) {
   const name = state.sheet;
   setBusy(true);
   const extent = await sheet.sheetExtent(name);
-  const top = extent.rows ? await sheet.readRows(name, 0, Math.min(sheet.HEADER_SCAN_ROWS, extent.rows), extent.columns) : [];
+  const top = extent.rows ? await sheet.readRows(name, 0, Math.min(state.layout.header_scan_rows, extent.rows), extent.columns) : [];
   const added = sheet.locateAdded(top, state.layout);
   if (!added) {
     showMessage($("banner"), "warning", t("sync_not_scored"));

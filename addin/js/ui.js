@@ -133,13 +133,16 @@ export function formatNumber(n) {
   return typeof n === "number" ? formatter.format(n) : String(n ?? "");
 }
 
-/** Counts by band as three coloured chips. */
-export function bandCounts(bands) {
+/**
+ * Counts by band (`counts`: code -> n) as coloured chips, one per band of
+ * `choices` ({code, label}, highest first: layout.js bandChoices).
+ */
+export function bandCounts(counts, choices) {
   return el(
     "div",
     { class: "band-counts" },
-    ["high", "medium", "low"].map((band) =>
-      el("div", { class: `chip band-${band}`, "data-band": band }, el("span", { class: "chip-label", text: t(band) }), el("span", { class: "chip-count", text: formatNumber(bands?.[band] ?? 0) })),
+    choices.map(({ code, label }) =>
+      el("div", { class: `chip band-${code}`, "data-band": code }, el("span", { class: "chip-label", text: label }), el("span", { class: "chip-count", text: formatNumber(counts?.[code] ?? 0) })),
     ),
   );
 }

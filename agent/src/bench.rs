@@ -4,8 +4,13 @@
 use std::path::Path;
 use std::time::Instant;
 
-use crate::i18n::Localized;
-use crate::model::iforest::{auroc, IsolationForest, Matrix, Params};
+use crate::error::Error;
+use crate::i18n::Text;
+
+fn bad_data(ko: String, en: String) -> Error {
+    Error::invalid("bad_data", Text::new(ko, en))
+}
+use crate::model::iforest::{auroc, Checked, IsolationForest, Matrix};
 
 /// A numeric data set: features and binary labels.
 pub struct LabelledData {
@@ -13,10 +18,10 @@ pub struct LabelledData {
     pub labels: Vec<bool>,
 }
 
-pub fn read_labelled_csv(path: &Path) -> Result<LabelledData, Localized> {
+pub fn read_labelled_csv(path: &Path) -> Result<LabelledData, Error> {
     let file = path.display();
     let mut reader = csv::Reader::from_path(path).map_err(|e| {
-        Localized::new(
+        bad_data(
             format!("{file}: 읽을 수 없습니다 ({e})"),
             format!("{file}: cannot read ({e})"),
         )
@@ -24,7 +29,7 @@ pub fn read_labelled_csv(path: &Path) -> Result<LabelledData, Localized> {
     let headers = reader
         .headers()
         .map_err(|e| {
-            Localized::new(
+            bad_data(
                 format!("{file}: 머리글 오류 ({e})"),
                 format!("{file}: bad header ({e})"),
             )
@@ -32,7 +37,7 @@ pub fn read_labelled_csv(path: &Path) -> Result<LabelledData, Localized> {
         .clone();
     let Some(label_col) = headers.iter().position(|h| h.trim() == "label") else {
         let found = headers.iter().collect::<Vec<_>>().join(", ");
-        return Err(Localized::new(
+        return Err(bad_data(
             format!("{file}: 'label' 열이 없습니다 (머리글: {found})"),
             format!("{file}: no 'label' column (headers: {found})"),
         ));
@@ -43,7 +48,7 @@ pub fn read_labelled_csv(path: &Path) -> Result<LabelledData, Localized> {
     for (i, record) in reader.records().enumerate() {
         let line = i + 2;
         let record = record.map_err(|e| {
-            Localized::new(
+            bad_data(
                 format!("{file} {line}행: {e}"),
                 format!("{file} line {line}: {e}"),
             )
@@ -51,7 +56,7 @@ pub fn read_labelled_csv(path: &Path) -> Result<LabelledData, Localized> {
         for (c, field) in record.iter().enumerate() {
             let column = headers.get(c).unwrap_or("?");
             let v: f64 = field.trim().parse().map_err(|_| {
-                Localized::new(
+                bad_data(
                     format!("{file} {line}행 {column} 열: 숫자가 아닙니다: {field:?}"),
                     format!("{file} line {line} column {column}: not a number: {field:?}"),
                 )
@@ -64,13 +69,13 @@ pub fn read_labelled_csv(path: &Path) -> Result<LabelledData, Localized> {
         }
     }
     if labels.is_empty() {
-        return Err(Localized::new(
+        return Err(bad_data(
             format!("{file}: 데이터 행이 없습니다"),
             format!("{file}: no data rows"),
         ));
     }
     if data.len() != labels.len() * cols {
-        return Err(Localized::new(
+        return Err(bad_data(
             format!("{file}: 행마다 열 수가 다릅니다"),
             format!("{file}: rows have different numbers of columns"),
         ));
@@ -88,19 +93,12 @@ pub struct SeedResult {
     pub score_s: f64,
 }
 
-/// Fits and scores once per seed (100 trees, 256 samples).
+/// Fits and scores once per seed (100 trees, 256 samples: the defaults).
 pub fn run_iforest(data: &LabelledData, seeds: u64) -> Vec<SeedResult> {
     (0..seeds)
         .map(|seed| {
             let t0 = Instant::now();
-            let forest = IsolationForest::fit(
-                &data.x,
-                Params {
-                    trees: 100,
-                    max_samples: 256,
-                    seed,
-                },
-            );
+            let forest = IsolationForest::fit(&data.x, Checked::default(), seed);
             let fit_s = t0.elapsed().as_secs_f64();
             let t1 = Instant::now();
             let scores = forest.score(&data.x);

@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use std::collections::BTreeMap;
 
+use crate::error::Error;
 use crate::i18n::Text;
+use crate::model::iforest;
 use crate::vocabulary::DetectorKind;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -16,7 +18,7 @@ pub struct Config {
     pub bands: Bands,
     pub limits: Limits,
     pub weights: Weights,
-    pub iforest: IForestParams,
+    pub iforest: iforest::Params,
     /// Overrides for accounts whose name contains one of `accounts`.
     #[serde(rename = "category")]
     pub categories: Vec<Category>,
@@ -73,7 +75,7 @@ impl Weights {
 
     /// These weights with `overrides` laid over them.
     fn overlaid(mut self, overrides: &PartialWeights) -> Weights {
-        for (&kind, &weight) in overrides {
+        for (&kind, &weight) in &overrides.0 {
             self.set(kind, weight);
         }
         self
@@ -110,13 +112,30 @@ impl<'de> Deserialize<'de> for Weights {
 }
 
 /// Some detectors' weights, for a category's overrides.
-pub type PartialWeights = BTreeMap<DetectorKind, f64>;
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct PartialWeights(pub BTreeMap<DetectorKind, f64>);
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
-#[serde(default, deny_unknown_fields)]
-pub struct IForestParams {
-    pub trees: usize,
-    pub max_samples: usize,
+impl<'de> Deserialize<'de> for PartialWeights {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let by_key = BTreeMap::<WeightKey, f64>::deserialize(deserializer)?;
+        Ok(PartialWeights(
+            by_key.into_iter().map(|(k, w)| (k.0, w)).collect(),
+        ))
+    }
+}
+
+/// A key of a `[weights]` table: a detector's code. Anything else is an
+/// unknown field, said as for any other table, with the known ones listed.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct WeightKey(DetectorKind);
+
+impl<'de> Deserialize<'de> for WeightKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let code = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+        DetectorKind::from_code(&code)
+            .map(WeightKey)
+            .ok_or_else(|| serde::de::Error::unknown_field(&code, DetectorKind::CODES))
+    }
 }
 
 /// Per-category overrides; unset fields fall back to the global values.
@@ -139,13 +158,16 @@ impl Default for Config {
             bands: Bands::default(),
             limits: Limits::default(),
             weights: Weights::default(),
-            iforest: IForestParams::default(),
+            iforest: iforest::Params::default(),
             categories: vec![Category {
                 // Business entertainment on a holiday is the classic audit
                 // finding in Korean public bodies; weigh it more there.
                 name: "업무추진비".into(),
                 accounts: vec!["업무추진비".into(), "접대비".into()],
-                weights: Some(PartialWeights::from([(DetectorKind::NonWorkingDay, 0.85)])),
+                weights: Some(PartialWeights(BTreeMap::from([(
+                    DetectorKind::NonWorkingDay,
+                    0.85,
+                )]))),
                 ..Default::default()
             }],
         }
@@ -174,12 +196,38 @@ impl Default for Limits {
     }
 }
 
-impl Default for IForestParams {
+fn bad_config(message: Text) -> Error {
+    Error::invalid("bad_config", message)
+}
+
+/// A configuration that passed [`Config::check`]; only this module makes
+/// one, so holding one means every value is in range.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked {
+    config: Config,
+    forest: iforest::Checked,
+}
+
+impl Checked {
+    /// The Isolation Forest's checked parameters.
+    pub fn forest(&self) -> iforest::Checked {
+        self.forest
+    }
+}
+
+impl std::ops::Deref for Checked {
+    type Target = Config;
+
+    fn deref(&self) -> &Config {
+        &self.config
+    }
+}
+
+impl Default for Checked {
     fn default() -> Self {
-        IForestParams {
-            trees: 100,
-            max_samples: 256,
-        }
+        Config::default()
+            .check()
+            .expect("the default configuration is valid")
     }
 }
 
@@ -193,18 +241,29 @@ pub struct Resolved {
 }
 
 impl Config {
-    pub fn from_toml(text: &str) -> Result<Config, Text> {
-        let config: Config = toml::from_str(text).map_err(|e| {
-            Text::new(
+    /// Reads a TOML configuration; [`Config::check`] must pass before the
+    /// pipeline takes it.
+    pub fn parse(text: &str) -> Result<Config, Error> {
+        toml::from_str(text).map_err(|e| {
+            bad_config(Text::new(
                 format!("설정 파일 오류: {e}"),
                 format!("configuration error: {e}"),
-            )
-        })?;
-        config.validate()?;
-        Ok(config)
+            ))
+        })
     }
 
-    pub fn validate(&self) -> Result<(), Text> {
+    /// Checks every value once, before anything is fitted (linfa's params →
+    /// checked params): the pipeline takes only a [`Checked`] config.
+    pub fn check(self) -> Result<Checked, Error> {
+        self.problems().map_err(bad_config)?;
+        let forest = self.iforest.check()?;
+        Ok(Checked {
+            config: self,
+            forest,
+        })
+    }
+
+    fn problems(&self) -> Result<(), Text> {
         let bad = |ko: String, en: String| Err(Text::new(ko, en));
         let check_bands = |b: &Bands, at: &str| {
             let ok = (0.0..=100.0).contains(&b.medium)
@@ -264,13 +323,6 @@ impl Config {
                 "limits.small_repeat_min_count: must be at least 1".into(),
             );
         }
-        let f = &self.iforest;
-        if !(1..=10_000).contains(&f.trees) || !(2..=1_000_000).contains(&f.max_samples) {
-            return bad(
-                "iforest: trees는 1–10,000, max_samples는 2–1,000,000 이어야 합니다".into(),
-                "iforest: need 1 ≤ trees ≤ 10,000 and 2 ≤ max_samples ≤ 1,000,000".into(),
-            );
-        }
         for c in &self.categories {
             let at = format!("category '{}': ", c.name);
             if let Some(b) = &c.bands {
@@ -321,9 +373,13 @@ impl Config {
 mod tests {
     use super::*;
 
+    fn checked(text: &str) -> Result<Checked, Error> {
+        Config::parse(text)?.check()
+    }
+
     #[test]
     fn toml_overrides_per_category() {
-        let cfg = Config::from_toml(
+        let cfg = checked(
             r#"
             seed = 7
             [bands]
@@ -354,10 +410,11 @@ mod tests {
 
     #[test]
     fn bad_config_is_explained() {
-        let err = Config::from_toml("[bands]\nhigh = 30\nmedium = 50\n").unwrap_err();
-        assert!(err.en.contains("medium"));
-        let err = Config::from_toml("[limits]\napproval = 1\n").unwrap_err();
-        assert!(err.en.contains("approval"), "{}", err.en);
+        let err = checked("[bands]\nhigh = 30\nmedium = 50\n").unwrap_err();
+        assert!(err.message.en.contains("medium"));
+        assert_eq!(err.code, "bad_config");
+        let err = checked("[limits]\napproval = 1\n").unwrap_err();
+        assert!(err.message.en.contains("approval"), "{}", err.message.en);
     }
 
     #[test]
@@ -371,10 +428,13 @@ mod tests {
             "[[category]]\nname = \"x\"\naccounts = [\"x\"]\nweights = { split = -0.1 }\n",
             "[[category]]\nname = \"x\"\naccounts = [\"x\"]\nbands = { high = 10, medium = 50 }\n",
         ] {
-            let err = Config::from_toml(text).unwrap_err();
-            assert!(!err.ko.is_empty() && !err.en.is_empty(), "{text}");
+            let err = checked(text).unwrap_err();
+            assert!(
+                !err.message.ko.is_empty() && !err.message.en.is_empty(),
+                "{text}"
+            );
         }
-        assert!(Config::default().validate().is_ok());
+        assert!(Config::default().check().is_ok());
     }
 
     #[test]

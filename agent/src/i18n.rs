@@ -45,18 +45,6 @@ impl Text {
     }
 }
 
-/// An error whose message exists in both languages; the CLI renders it in
-/// the user's.
-#[derive(Debug, thiserror::Error)]
-#[error("{}", .0.en)]
-pub struct Localized(pub Text);
-
-impl Localized {
-    pub fn new(ko: impl Into<String>, en: impl Into<String>) -> Self {
-        Localized(Text::new(ko, en))
-    }
-}
-
 /// Picks the Korean or English form of a fixed label.
 pub fn pick(lang: Lang, ko: &'static str, en: &'static str) -> &'static str {
     match lang {

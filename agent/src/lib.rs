@@ -7,7 +7,9 @@
 pub mod bench;
 pub mod cli;
 pub mod config;
+pub mod data_folder;
 pub mod demo;
+pub mod error;
 pub mod features;
 pub mod files;
 pub mod hex;

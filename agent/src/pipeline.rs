@@ -1,16 +1,21 @@
-//! The one pipeline: `score(ledger, config) -> ScoredLedger`. The CLI and
-//! the agent are two doors onto this function; it is deterministic for a
-//! given seed and input.
+//! The one pipeline: [`run`] takes an input (a file, uploaded bytes or a
+//! pane's cells), reads it into a ledger and scores it; [`score`] is its
+//! second half. The CLI, the agent and (later) the Python package are doors
+//! onto [`run`]: they parse their own requests and record or write the
+//! result, and none of them reads or scores a ledger another way. For a
+//! given seed and input the result is the same through every door.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::time::Instant;
 
 use serde::Serialize;
 
-use crate::config::Config;
+use crate::config::Checked;
+use crate::error::Error;
 use crate::features;
 use crate::i18n::{Lang, Text};
-use crate::ingest::Ledger;
+use crate::ingest::{self, Format, Grid, IngestOptions, Ledger};
 use crate::model::{self, Reason};
 use crate::vocabulary::Band;
 
@@ -158,12 +163,76 @@ impl ScoredLedger {
     }
 }
 
+/// Where a ledger comes from: what each door has in hand.
+pub enum Source<'a> {
+    /// A file on disk (the command line). Only ever opened for reading.
+    Path(&'a Path),
+    /// An uploaded workbook or CSV of a known format (`POST score` with a
+    /// file body), named `name` in messages.
+    Bytes {
+        bytes: &'a [u8],
+        name: &'a str,
+        format: Format,
+    },
+    /// Cells already in hand (the pane's `range.values`), named `name`.
+    Grid { grid: Grid, name: &'a str },
+}
+
+/// A stage the pipeline has reached, told to the door as it happens.
+pub enum Stage<'a> {
+    /// About to read the input.
+    Reading,
+    /// The input is a ledger; about to score it. The door may refuse it
+    /// here (the agent checks the names it would record) before any
+    /// scoring is done.
+    Read(&'a Ledger),
+}
+
+/// A scored ledger and how long reading and scoring took.
+pub struct Run {
+    pub scored: ScoredLedger,
+    pub read_s: f64,
+    pub score_s: f64,
+}
+
+/// Reads `source` into a ledger and scores it: the one way from an input to
+/// scored rows.
+pub fn run(
+    source: Source<'_>,
+    options: &IngestOptions,
+    config: &Checked,
+    on_stage: &mut dyn FnMut(Stage<'_>) -> Result<(), Error>,
+) -> Result<Run, Error> {
+    on_stage(Stage::Reading)?;
+    let t0 = Instant::now();
+    let ledger = match source {
+        Source::Path(path) => ingest::read_path(path, options)?,
+        Source::Bytes {
+            bytes,
+            name,
+            format,
+        } => ingest::read_bytes(bytes, name, format, options)?,
+        Source::Grid { grid, name } => ingest::ledger_from_grid(grid, name, options)?,
+    };
+    let read_s = t0.elapsed().as_secs_f64();
+    on_stage(Stage::Read(&ledger))?;
+    let t1 = Instant::now();
+    let scored = score(ledger, config)?;
+    Ok(Run {
+        scored,
+        read_s,
+        score_s: t1.elapsed().as_secs_f64(),
+    })
+}
+
 /// Scores a ledger. Fails on an empty ledger (ingest never makes one) or
 /// if the feature engine fails, which on valid input it does not.
-pub fn score(ledger: Ledger, config: &Config) -> anyhow::Result<ScoredLedger> {
-    anyhow::ensure!(!ledger.is_empty(), "empty ledger: nothing to score");
+pub fn score(ledger: Ledger, config: &Checked) -> Result<ScoredLedger, Error> {
+    if ledger.is_empty() {
+        return Err(Error::internal("empty ledger: nothing to score"));
+    }
     let t0 = Instant::now();
-    let feats = features::build(&ledger, config)?;
+    let feats = features::build(&ledger, config).map_err(Error::internal)?;
     let features_s = t0.elapsed().as_secs_f64();
     let t1 = Instant::now();
     let out = model::run(&ledger, &feats, config);

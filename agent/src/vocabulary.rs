@@ -32,6 +32,9 @@ macro_rules! vocabulary {
             /// Every member, in the order the table lists them.
             pub const ALL: &'static [$name] = &[$($name::$variant),*];
 
+            /// Every code, in the same order.
+            pub const CODES: &'static [&'static str] = &[$($code),*];
+
             /// The stable code: stored, sent and configured by this.
             pub fn code(self) -> &'static str {
                 match self { $($name::$variant => $code,)* }
@@ -55,7 +58,7 @@ macro_rules! vocabulary {
 
             /// Every code, comma-separated, for messages that list the choices.
             pub fn codes() -> String {
-                [$($code),*].join(", ")
+                Self::CODES.join(", ")
             }
         }
     };

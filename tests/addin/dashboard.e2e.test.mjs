@@ -34,6 +34,22 @@ test("upload a ledger, filter the scored table, see the heat map and download hi
   const total = Number((await page.textContent("#page-label")).split("/")[1].replace(/[^0-9]/g, ""));
   assert.ok(total >= 5000, `${total} rows`);
 
+  // The bands, in the agent's order and words: filter, summary chips, runs table.
+  const bandOptions = () => page.$$eval("#filter-band option", (os) => os.map((o) => [o.value, o.textContent]));
+  assert.deepEqual(await bandOptions(), [["", "전체"], ["high", "높음"], ["medium", "중간"], ["low", "낮음"]]);
+  assert.deepEqual(await page.$$eval("#run-summary .band-counts .chip", (cs) => cs.map((c) => [c.dataset.band, c.querySelector(".chip-label").textContent])), [
+    ["high", "높음"],
+    ["medium", "중간"],
+    ["low", "낮음"],
+  ]);
+  assert.deepEqual((await page.$$eval("#runs thead th", (ths) => ths.map((th) => th.textContent))).slice(4, 6), ["높음", "중간"]);
+  const bandCells = await page.$$eval("#table tbody tr td:nth-child(2)", (tds) => tds.map((td) => td.textContent));
+  assert.ok(bandCells.every((b) => ["높음", "중간", "낮음"].includes(b)), bandCells.join());
+  // Reasons are text in the page's language, one " · " between them.
+  const reasonCells = await page.$$eval("#table tbody tr td.reasons", (tds) => tds.map((td) => td.textContent));
+  assert.ok(reasonCells.some((r) => r.length > 0), "the highest rows have reasons");
+  assert.ok(reasonCells.every((r) => !r.includes("[object") && !r.includes("undefined")), reasonCells.join("\n"));
+
   // Filters: band, then department, then text.
   await page.selectOption("#filter-band", "high");
   await page.waitForFunction(() => [...document.querySelectorAll("#table tbody tr")].every((tr) => tr.dataset.band === "high"));
@@ -76,6 +92,8 @@ test("upload a ledger, filter the scored table, see the heat map and download hi
   // English.
   await page.click("#lang");
   assert.equal(await page.textContent("#upload-card h2"), "Upload a ledger file");
+  assert.deepEqual(await bandOptions(), [["", "All"], ["high", "High"], ["medium", "Medium"], ["low", "Low"]]);
+  await page.waitForFunction(() => [...document.querySelectorAll("#run-summary .chip-label")].map((c) => c.textContent).join() === "High,Medium,Low");
   await screenshot(page, "dashboard-2-english");
   assert.deepEqual(errors, []);
   await context.close();

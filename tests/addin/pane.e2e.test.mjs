@@ -7,6 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 
 import { sharedBrowserAndAgent, demoLedger, excel, openPane, screenshot, startAgent } from "./harness.mjs";
+import { layout } from "./fake-layout.mjs";
 
 const LIMIT = 5 * 1024 * 1024;
 const SHEET = "집행내역";
@@ -83,6 +84,17 @@ test("Score, review, sort, sync, delete, score again, and insert history on a 20
   assert.equal(await excel(page, (s) => __fakeExcel.frozenRows(s), SHEET), 1);
   assert.match(await excel(page, (s) => __fakeExcel.autoFilter(s), SHEET), /^A1:P\d+$/);
   assert.deepEqual(await excel(page, (s) => __fakeExcel.hiddenColumns(s), SHEET), [width + 6]);
+  // Our header in its own fill (the agent's added_header_fill), white and bold.
+  const ourHeader = await excel(page, ({ s, c }) => __fakeExcel.style(s, 0, c), { s: SHEET, c: width });
+  assert.equal(ourHeader.fill.toUpperCase(), "#7030A0");
+  assert.equal(ourHeader.fontColor.toUpperCase(), "#FFFFFF");
+  assert.equal(ourHeader.bold, true);
+  // The band chips of the summary, in the layout's order and words.
+  assert.deepEqual(await page.$$eval("#summary .band-counts .chip", (cs) => cs.map((c) => [c.dataset.band, c.querySelector(".chip-label").textContent])), [
+    ["high", "높음"],
+    ["medium", "중간"],
+    ["low", "낮음"],
+  ]);
   assert.deepEqual(await excel(page, () => __fakeExcel.formulasWritten), []);
   assert.ok((await excel(page, () => __fakeExcel.maxRequestBytes())) <= LIMIT);
   assert.ok((await excel(page, () => __fakeExcel.maxResponseBytes())) <= LIMIT);
@@ -231,4 +243,10 @@ test("a 200k-row sheet is read and written in blocks, each request under 5 MB", 
   assert.ok(keys >= 200_000, `${keys} rows keyed`);
   await screenshot(page, "pane-10-200k");
   assert.deepEqual(errors, []);
+});
+
+test("the unit tests' layout (fake-layout.mjs) is exactly what the agent serves", async () => {
+  const served = await shared.agent.api("layout");
+  assert.equal(served.status, 200);
+  assert.deepEqual(served.json, layout);
 });

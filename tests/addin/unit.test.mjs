@@ -8,28 +8,17 @@ import vm from "node:vm";
 
 import { BLOCK_BUDGET, REQUEST_LIMIT, chunkByBytes, jsonBytes, readInBlocks, rowsPerBlock, Cancelled } from "../../addin/js/blocks.js";
 import { initialChoices, overrides, problems } from "../../addin/js/mapping.js";
-import { ADDED, asCellText, columnIndex, columnLetter, dateText, findAddedColumns, formulaString } from "../../addin/js/layout.js";
+import { asCellText, bandChoices, bandLabel, columnIndex, columnLetter, dateText, findAddedColumns, formulaString, reasonsText } from "../../addin/js/layout.js";
 import { collectReviews, mergeReviews, reviewCode, reviewLabel } from "../../addin/js/reviews.js";
+import { locateAdded } from "../../addin/js/sheet.js";
 import { missingKeys } from "../../addin/js/i18n.js";
 // A classic script in the pages; here, outside a page, it only defines its helpers.
 import "../../addin/js/token-handoff.js";
 import { visibleText } from "../../addin/js/ui.js";
+// GET layout as the agent serves it (checked against the agent in pane.e2e.test.mjs).
+import { layout } from "./fake-layout.mjs";
 
 const { splitToken } = globalThis.ledgerlensToken;
-
-const layout = {
-  ko: {
-    columns: { score: "위험점수", band: "위험등급", cluster: "군집", reasons: "사유", review: "검토 결과", note: "검토 메모", key: "행 키" },
-    bands: { high: "높음", medium: "중간", low: "낮음" },
-    reviews: ["확인된 이상", "정상", "증빙 필요"],
-  },
-  en: {
-    columns: { score: "Risk score", band: "Risk band", cluster: "Cluster", reasons: "Reasons", review: "Review", note: "Review note", key: "Row key" },
-    bands: { high: "High", medium: "Medium", low: "Low" },
-    reviews: ["Confirmed anomaly", "Normal", "Needs evidence"],
-  },
-  review_codes: ["confirmed", "normal", "needs_evidence"],
-};
 
 test("rows per block follow the row size, capped both ways", () => {
   assert.equal(rowsPerBlock(150), 20_000, "narrow rows hit the row cap");
@@ -144,12 +133,38 @@ test("column mapping: a chosen header that names two columns is flagged", () => 
 });
 
 test("our columns are found by their names in either language", () => {
-  const ko = ["집행일자", "금액", ...ADDED.map((c) => layout.ko.columns[c])];
+  const ko = ["집행일자", "금액", ...layout.columns.map((c) => layout.ko.columns[c])];
   assert.deepEqual(findAddedColumns(ko, layout), { start: 2, at: { score: 2, band: 3, cluster: 4, reasons: 5, review: 6, note: 7, key: 8 } });
-  const en = ["Date", "Amount", "x", ...ADDED.map((c) => layout.en.columns[c])];
+  const en = ["Date", "Amount", "x", ...layout.columns.map((c) => layout.en.columns[c])];
   assert.equal(findAddedColumns(en, layout).at.key, 9);
   assert.equal(findAddedColumns(["집행일자", "금액"], layout), null);
   assert.equal(findAddedColumns(["위험점수", "위험등급"], layout), null, "without a key column nothing can be matched");
+});
+
+test("our columns' header is looked for as far down as the layout says", () => {
+  const header = ["집행일자", "금액", ...layout.columns.map((c) => layout.ko.columns[c])];
+  const above = (n) => Array.from({ length: n }, () => ["", ""]);
+  const depth = layout.header_scan_rows;
+  assert.deepEqual(locateAdded([...above(depth - 1), header], layout), { headerIndex: depth - 1, start: 2, at: { score: 2, band: 3, cluster: 4, reasons: 5, review: 6, note: 7, key: 8 } });
+  assert.equal(locateAdded([...above(depth), header], layout), null, "below the scan depth it is not ours");
+  assert.equal(locateAdded([...above(2), header], { ...layout, header_scan_rows: 2 }), null, "the depth is the layout's");
+});
+
+test("bands come from the layout, highest first, in either language", () => {
+  assert.deepEqual(bandChoices(layout, "ko"), [
+    { code: "high", label: "높음" },
+    { code: "medium", label: "중간" },
+    { code: "low", label: "낮음" },
+  ]);
+  assert.deepEqual(bandChoices(layout, "en").map((b) => b.label), ["High", "Medium", "Low"]);
+  assert.equal(bandLabel(layout, "en", "medium"), "Medium");
+  assert.equal(bandLabel(layout, "ko", "unknown"), "unknown", "a code the layout lacks shows as itself");
+});
+
+test("reasons are one cell's text, each already in the caller's language", () => {
+  const result = { reasons: [{ code: "amount_outlier", text: "금액 이상" }, { code: "weekend", text: "주말 집행" }] };
+  assert.equal(reasonsText(result), "금액 이상 · 주말 집행");
+  assert.equal(reasonsText({}), "");
 });
 
 test("cell text is never a formula; letters and dates convert both ways", () => {

@@ -22,7 +22,9 @@ fn check(seed: u64) -> Vec<String> {
     let config = Config {
         seed,
         ..Config::default()
-    };
+    }
+    .check()
+    .unwrap();
     let scored = ledgerlens::pipeline::score(ledger, &config).unwrap();
     let eval = demo::evaluate(&scored, &ledger_data.labels());
     let mut failures = Vec::new();

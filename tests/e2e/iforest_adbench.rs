@@ -8,7 +8,7 @@
 //! the second the README's reference AUROC (a 5-seed mean) on every set.
 
 use ledgerlens::bench::{read_labelled_csv, run_iforest};
-use ledgerlens::model::iforest::{IsolationForest, Params};
+use ledgerlens::model::iforest::{Checked, IsolationForest};
 
 /// (file, sklearn mean AUROC) from the README's table.
 fn references() -> Vec<(String, f64)> {
@@ -30,7 +30,7 @@ fn references() -> Vec<(String, f64)> {
 fn first_tree_is_scikit_learns_tree() {
     let data =
         read_labelled_csv(&crate::common::shared_datasets().join("adbench/cardio.csv")).unwrap();
-    let forest = IsolationForest::fit(&data.x, Params::default());
+    let forest = IsolationForest::fit(&data.x, Checked::default(), 0);
     let nodes = forest.tree_nodes(0);
     // scikit-learn 1.9.1: tree_.node_count, tree_.feature[:12] (-2 = leaf)
     // and tree_.threshold[:6] of estimators_[0] for random_state=0.

@@ -1,36 +1,43 @@
 //! Ingest errors. Each names the file, and where it applies the sheet, row
 //! and column, in both languages, so the user can go straight to the cell.
 
+use crate::error::{explained, Explain, Kind};
 use crate::i18n::{Lang, Text};
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum IngestError {
-    #[error("{file}: cannot read file: {detail}")]
-    Io { file: String, detail: String },
-    #[error("{file}: unsupported file type")]
-    UnsupportedFormat { file: String },
-    #[error("{file}: the file is empty")]
-    EmptyFile { file: String },
-    #[error("{file}: password-protected or encrypted workbook")]
-    Encrypted { file: String },
-    #[error("{file}: damaged or not a spreadsheet: {detail}")]
-    Corrupt { file: String, detail: String },
-    #[error("{file}: no sheet named {sheet:?}")]
+    Io {
+        file: String,
+        detail: String,
+    },
+    UnsupportedFormat {
+        file: String,
+    },
+    EmptyFile {
+        file: String,
+    },
+    Encrypted {
+        file: String,
+    },
+    Corrupt {
+        file: String,
+        detail: String,
+    },
     SheetNotFound {
         file: String,
         sheet: String,
         available: Vec<String>,
     },
-    #[error("{file} [{sheet}]: the sheet is empty")]
-    EmptySheet { file: String, sheet: String },
-    #[error("{file} [{sheet}]: no header row found")]
+    EmptySheet {
+        file: String,
+        sheet: String,
+    },
     NoHeader {
         file: String,
         sheet: String,
         scanned: u32,
         first_row: Vec<String>,
     },
-    #[error("{file} [{sheet}] row {header_row}: missing columns")]
     MissingColumns {
         file: String,
         sheet: String,
@@ -38,7 +45,6 @@ pub enum IngestError {
         missing: Vec<Text>,
         found: Vec<String>,
     },
-    #[error("{file} [{sheet}] row {header_row}: --map {field}={header}: no such header")]
     MappedHeaderNotFound {
         file: String,
         sheet: String,
@@ -47,27 +53,29 @@ pub enum IngestError {
         header: String,
         found: Vec<String>,
     },
-    #[error("bad --map {given:?}")]
-    BadMapping { given: String },
-    #[error("{file}: too large: {detail}")]
-    TooLarge { file: String, detail: String },
-    #[error("{file}: refused as hostile: {detail}")]
-    Hostile { file: String, detail: String },
-    #[error("{file} [{sheet}] cell {cell}: beyond the {beyond:?} a sheet may use")]
+    BadMapping {
+        given: String,
+    },
+    TooLarge {
+        file: String,
+        detail: String,
+    },
+    Hostile {
+        file: String,
+        detail: String,
+    },
     FarCell {
         file: String,
         sheet: String,
         cell: String,
         beyond: Beyond,
     },
-    #[error("{file} [{sheet}] cell {cell}: {chars} characters, over a cell's limit")]
     LongCell {
         file: String,
         sheet: String,
         cell: String,
         chars: usize,
     },
-    #[error("{file} [{sheet}]: no scorable rows")]
     NoRows {
         file: String,
         sheet: String,
@@ -97,9 +105,9 @@ const QUOTE_CHARS: usize = 60;
 /// Most values an error message lists.
 const QUOTE_ITEMS: usize = 30;
 
-impl IngestError {
+impl Explain for IngestError {
     /// A stable code for the API and tests.
-    pub fn code(&self) -> &'static str {
+    fn code(&self) -> &'static str {
         match self {
             IngestError::Io { .. } => "io_error",
             IngestError::UnsupportedFormat { .. } => "unsupported_format",
@@ -120,7 +128,15 @@ impl IngestError {
         }
     }
 
-    pub fn message(&self) -> Text {
+    fn kind(&self) -> Kind {
+        match self {
+            IngestError::TooLarge { .. } => Kind::TooLarge,
+            IngestError::Io { .. } => Kind::Internal,
+            _ => Kind::Invalid,
+        }
+    }
+
+    fn message(&self) -> Text {
         let list = |v: &[String]| {
             let mut items: Vec<String> = v
                 .iter()
@@ -273,8 +289,6 @@ impl IngestError {
             }
         }
     }
-
-    pub fn render(&self, lang: Lang) -> String {
-        self.message().get(lang).to_string()
-    }
 }
+
+explained!(IngestError);

@@ -157,6 +157,7 @@ fn map_columns(headers: &[String], overrides: &[(Field, String)]) -> BTreeMap<Fi
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Explain;
 
     fn grid(rows: &[&[&str]]) -> Grid {
         Grid {

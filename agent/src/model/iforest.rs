@@ -21,8 +21,11 @@
 //! the number of threads.
 
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::sklearn_random::{forest_seeds, tree_plan, RandR};
+use crate::error::Error;
+use crate::i18n::Text;
 
 /// Average path length of an unsuccessful binary-search-tree search among
 /// `n` points: the normaliser c(n) of the paper.
@@ -115,21 +118,49 @@ pub struct IsolationForest {
     normaliser: f64,
 }
 
-#[derive(Debug, Clone, Copy)]
+/// The forest's parameters as configured (`[iforest]` in the TOML): the
+/// one params type, checked once by [`Params::check`] before any fit.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Params {
     pub trees: usize,
     pub max_samples: usize,
-    /// numpy seeds are 32-bit; higher bits are ignored.
-    pub seed: u64,
 }
 
 impl Default for Params {
+    /// scikit-learn's defaults.
     fn default() -> Self {
         Params {
             trees: 100,
             max_samples: 256,
-            seed: 0,
         }
+    }
+}
+
+/// Parameters that passed [`Params::check`]: the only kind `fit` takes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Checked(Params);
+
+impl Params {
+    pub fn check(self) -> Result<Checked, Error> {
+        if (1..=10_000).contains(&self.trees) && (2..=1_000_000).contains(&self.max_samples) {
+            return Ok(Checked(self));
+        }
+        Err(Error::invalid(
+            "bad_config",
+            Text::new(
+                "iforest: trees는 1–10,000, max_samples는 2–1,000,000 이어야 합니다",
+                "iforest: need 1 ≤ trees ≤ 10,000 and 2 ≤ max_samples ≤ 1,000,000",
+            ),
+        ))
+    }
+}
+
+impl Default for Checked {
+    fn default() -> Self {
+        Params::default()
+            .check()
+            .expect("the defaults are in range")
     }
 }
 
@@ -280,10 +311,12 @@ fn grow_tree(x: &Matrix, mut rows: Vec<u32>, rand_r_state: u32, max_depth: usize
 }
 
 impl IsolationForest {
-    pub fn fit(x: &Matrix, params: Params) -> IsolationForest {
+    /// Grows the forest; `seed` is numpy's (32-bit: higher bits are ignored).
+    pub fn fit(x: &Matrix, params: Checked, seed: u64) -> IsolationForest {
+        let Checked(params) = params;
         let sample_size = params.max_samples.min(x.rows).max(1);
         let max_depth = (sample_size.max(2) as f64).log2().ceil() as usize;
-        let trees = forest_seeds((params.seed & 0xFFFF_FFFF) as u32, params.trees)
+        let trees = forest_seeds((seed & 0xFFFF_FFFF) as u32, params.trees)
             .into_par_iter()
             .map(|seed| {
                 let plan = tree_plan(seed, x.rows, x.cols, sample_size);
@@ -395,16 +428,12 @@ mod tests {
         }
         data.extend([8.0, 8.0]);
         let x = Matrix::new(1000, 2, data);
-        let params = Params {
-            seed: 3,
-            ..Params::default()
-        };
-        let f = IsolationForest::fit(&x, params);
+        let f = IsolationForest::fit(&x, Checked::default(), 3);
         let s = f.score(&x);
         let top = (0..s.len()).max_by(|&a, &b| s[a].total_cmp(&s[b])).unwrap();
         assert_eq!(top, 999);
         assert!(s[999] > 0.7, "{}", s[999]);
-        let again = IsolationForest::fit(&x, params).score(&x);
+        let again = IsolationForest::fit(&x, Checked::default(), 3).score(&x);
         assert_eq!(s, again);
     }
 
@@ -421,7 +450,7 @@ mod tests {
     #[test]
     fn constant_data_does_not_split() {
         let x = Matrix::new(10, 2, vec![1.0; 20]);
-        let s = IsolationForest::fit(&x, Params::default()).score(&x);
+        let s = IsolationForest::fit(&x, Checked::default(), 0).score(&x);
         assert!(s.iter().all(|&v| (v - s[0]).abs() < 1e-12));
     }
 

@@ -9,7 +9,7 @@ pub mod sklearn_random;
 
 use serde::Serialize;
 
-use crate::config::Config;
+use crate::config::Checked;
 use crate::features::Features;
 use crate::i18n::Text;
 use crate::ingest::Ledger;
@@ -124,16 +124,9 @@ fn combine(
 }
 
 /// Runs every model over the features.
-pub fn run(ledger: &Ledger, f: &Features, config: &Config) -> ModelOutput {
+pub fn run(ledger: &Ledger, f: &Features, config: &Checked) -> ModelOutput {
     let matrix = iforest_matrix(f);
-    let forest = IsolationForest::fit(
-        &matrix,
-        iforest::Params {
-            trees: config.iforest.trees,
-            max_samples: config.iforest.max_samples,
-            seed: config.seed,
-        },
-    );
+    let forest = IsolationForest::fit(&matrix, config.forest(), config.seed);
     let isolation = forest.score(&matrix);
     let clusters = clusters::cluster(f, config.seed, config.limits.small_payment_limit);
 

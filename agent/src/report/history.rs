@@ -8,7 +8,8 @@
 use serde::Serialize;
 use umya_spreadsheet::Worksheet;
 
-use crate::i18n::{pick, Lang};
+use crate::error::Error;
+use crate::i18n::{pick, Lang, Text};
 use crate::store::{History, Outcomes, TransactionRecord};
 use crate::vocabulary::ReviewStatus;
 
@@ -237,12 +238,15 @@ fn anchor_sheet(name: &str, history: &History, lang: Lang) -> HistorySheet {
 }
 
 /// The anchor a filed history workbook carries.
-pub fn read_anchor(path: &std::path::Path) -> Result<crate::store::Anchor, crate::i18n::Localized> {
+pub fn read_anchor(path: &std::path::Path) -> Result<crate::store::Anchor, Error> {
     use calamine::Reader;
     let unreadable = |e: &dyn std::fmt::Display| {
-        crate::i18n::Localized::new(
-            format!("{}: 이력 보고서를 읽을 수 없습니다: {e}", path.display()),
-            format!("{}: cannot read the history report: {e}", path.display()),
+        Error::invalid(
+            "unreadable_report",
+            Text::new(
+                format!("{}: 이력 보고서를 읽을 수 없습니다: {e}", path.display()),
+                format!("{}: cannot read the history report: {e}", path.display()),
+            ),
         )
     };
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(path).map_err(|e| unreadable(&e))?;
@@ -258,20 +262,23 @@ pub fn read_anchor(path: &std::path::Path) -> Result<crate::store::Anchor, crate
             }
         }
     }
-    Err(crate::i18n::Localized::new(
-        format!(
-            "{}: 감사 앵커가 없는 파일입니다 (ledgerlens 이력 보고서가 아님)",
-            path.display()
-        ),
-        format!(
-            "{}: no audit anchor in this file (not a ledgerlens history report)",
-            path.display()
+    Err(Error::invalid(
+        "no_anchor",
+        Text::new(
+            format!(
+                "{}: 감사 앵커가 없는 파일입니다 (ledgerlens 이력 보고서가 아님)",
+                path.display()
+            ),
+            format!(
+                "{}: no audit anchor in this file (not a ledgerlens history report)",
+                path.display()
+            ),
         ),
     ))
 }
 
 /// Builds the history workbook and returns its xlsx bytes.
-pub fn write(history: &History, lang: Lang) -> Result<Vec<u8>, umya_spreadsheet::XlsxError> {
+pub fn write(history: &History, lang: Lang) -> Result<Vec<u8>, Error> {
     let mut book = umya_spreadsheet::new_file_empty_worksheet();
     for laid_out in sheets(history, lang) {
         let sheet = book
@@ -281,7 +288,8 @@ pub fn write(history: &History, lang: Lang) -> Result<Vec<u8>, umya_spreadsheet:
     }
     book.set_active_sheet(0);
     let mut bytes = Vec::new();
-    umya_spreadsheet::writer::xlsx::write_writer(&book, std::io::Cursor::new(&mut bytes))?;
+    umya_spreadsheet::writer::xlsx::write_writer(&book, std::io::Cursor::new(&mut bytes))
+        .map_err(Error::internal)?;
     Ok(bytes)
 }
 

@@ -5,18 +5,18 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::body::{self, Body};
-use super::errors::{request_lang, ApiError, Refusal};
+use super::errors::{request_lang, Error, Kind, Refusal};
 use super::rows::{self, ScoreRequest};
 use super::AppState;
 use crate::i18n::{Lang, Text};
 use crate::ingest::{self, Field, Format, IngestOptions};
-use crate::pipeline::{self, RowOut, Summary};
+use crate::pipeline::{self, RowOut, Source, Stage, Summary};
 use crate::store::{NewReview, RowFilter, RunMeta};
 use crate::vocabulary::{Band, ReviewStatus};
 
@@ -35,8 +35,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             // A malformed query string is answered in the API's error format.
             .app_data(web::QueryConfig::default().error_handler(|e, req| {
                 Refusal(
-                    ApiError::new(
-                        StatusCode::BAD_REQUEST,
+                    Error::new(
+                        Kind::Malformed,
                         "bad_query",
                         Text::new(
                             format!("주소의 질의 문자열이 올바르지 않습니다: {e}"),
@@ -66,25 +66,25 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 type Reply = Result<HttpResponse, Refusal>;
 
-fn refuse(lang: Lang) -> impl Fn(ApiError) -> Refusal {
+fn refuse(lang: Lang) -> impl Fn(Error) -> Refusal {
     move |e| Refusal(e, lang)
 }
 
 /// Runs blocking work (parsing, scoring, SQLite) off the async workers.
 async fn blocking<T: Send + 'static>(
     lang: Lang,
-    work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+    work: impl FnOnce() -> Result<T, Error> + Send + 'static,
 ) -> Result<T, Refusal> {
     web::block(work)
         .await
-        .map_err(ApiError::internal)
+        .map_err(Error::internal)
         .and_then(|r| r)
         .map_err(refuse(lang))
 }
 
 /// JSON bytes, made on the blocking pool (responses themselves are not `Send`).
-fn json_bytes<T: Serialize>(value: &T) -> Result<Vec<u8>, ApiError> {
-    serde_json::to_vec(value).map_err(ApiError::internal)
+fn json_bytes<T: Serialize>(value: &T) -> Result<Vec<u8>, Error> {
+    serde_json::to_vec(value).map_err(Error::internal)
 }
 
 fn json_ok(body: Vec<u8>) -> HttpResponse {
@@ -110,15 +110,15 @@ async fn health(state: web::Data<AppState>) -> HttpResponse {
 
 /// 404 as a JSON error, for the API and for any other unknown path.
 pub async fn not_found(req: HttpRequest) -> HttpResponse {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
+    let error = Error::new(
+        Kind::NotFound,
         "not_found",
         Text::new(
             format!("없는 경로입니다: {}", req.path()),
             format!("no such path: {}", req.path()),
         ),
-    )
-    .to_response(request_lang(&req))
+    );
+    super::errors::to_response(&error, request_lang(&req))
 }
 
 /// What a score request carries once its body is read.
@@ -151,8 +151,8 @@ async fn score(
     let started = Instant::now();
     if state.is_paused() {
         return Err(Refusal(
-            ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
+            Error::new(
+                Kind::Unavailable,
                 "paused",
                 Text::new(
                     "에이전트가 일시 중지되어 있습니다. 트레이 메뉴에서 재개하세요",
@@ -175,8 +175,8 @@ async fn score(
     let format = Format::from_content_type(&content_type);
     if !is_json && format.is_none() {
         return Err(Refusal(
-            ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Error::new(
+                Kind::UnsupportedType,
                 "unsupported_media_type",
                 Text::new(
                     format!("지원하지 않는 Content-Type입니다: {content_type:?} (JSON, xlsx, xls, ods, csv)"),
@@ -209,7 +209,7 @@ async fn score(
     actix_web::rt::task::spawn_blocking(move || score_blocking(&job, input, query, lang, answer));
     let body = answered
         .await
-        .map_err(ApiError::internal)
+        .map_err(Error::internal)
         .and_then(|r| r)
         .map_err(refuse(lang))?;
     Ok(HttpResponse::Ok()
@@ -225,7 +225,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
     crate::hex::hex(&Sha256::digest(bytes))
 }
 
-type Answer = tokio::sync::oneshot::Sender<Result<Vec<u8>, ApiError>>;
+type Answer = tokio::sync::oneshot::Sender<Result<Vec<u8>, Error>>;
 
 fn score_blocking(
     state: &Arc<AppState>,
@@ -235,7 +235,7 @@ fn score_blocking(
     answer: Answer,
 ) {
     let mut answer = Some(answer);
-    let mut reply = |result: Result<Vec<u8>, ApiError>| {
+    let mut reply = |result: Result<Vec<u8>, Error>| {
         if let Some(answer) = answer.take() {
             // The caller may have gone; the run is recorded all the same.
             let _ = answer.send(result);
@@ -251,13 +251,15 @@ fn score_and_record(
     input: ScoreInput,
     query: ScoreQuery,
     lang: Lang,
-    reply: &mut impl FnMut(Result<Vec<u8>, ApiError>),
-) -> Result<(), ApiError> {
-    let t0 = Instant::now();
+    reply: &mut impl FnMut(Result<Vec<u8>, Error>),
+) -> Result<(), Error> {
     // The body's share of the budget is kept until the run is scored: the
     // ledger parsed from it is bigger than the bytes were.
-    let (ledger, workbook, sha, reserved) = match input {
+    let t0 = Instant::now();
+    let (run, workbook, sha) = match input {
         ScoreInput::Json(Body { bytes, reserved }) => {
+            // The pane's JSON is this door's own format: parsed here into
+            // cells, then read like any other input.
             let mut request: ScoreRequest =
                 serde_json::from_slice(&bytes).map_err(|e| bad_json(&e))?;
             let sha = sha256_hex(&bytes);
@@ -275,12 +277,13 @@ fn score_and_record(
                 ..Default::default()
             };
             let grid = request.into_grid(query.sheet);
-            (
-                ingest::ledger_from_grid(grid, &workbook, &options)?,
-                workbook,
-                sha,
-                reserved,
-            )
+            let source = Source::Grid {
+                grid,
+                name: &workbook,
+            };
+            let run = score_source(source, &options, &state.config, &workbook, t0)?;
+            drop(reserved);
+            (run, workbook, sha)
         }
         ScoreInput::Workbook {
             body: Body { bytes, reserved },
@@ -291,21 +294,23 @@ fn score_and_record(
                 sheet: query.sheet,
                 ..Default::default()
             };
-            let ledger = ingest::read_bytes(&bytes, &workbook, format, &options)?;
-            (ledger, workbook, sha256_hex(&bytes), reserved)
+            let source = Source::Bytes {
+                bytes: &bytes,
+                name: &workbook,
+                format,
+            };
+            let run = score_source(source, &options, &state.config, &workbook, t0)?;
+            let sha = sha256_hex(&bytes);
+            drop(reserved);
+            (run, workbook, sha)
         }
     };
-    check_names(&workbook, &ledger.sheet)?;
-    let ingest_s = t0.elapsed().as_secs_f64();
-    let t1 = Instant::now();
-    let scored = pipeline::score(ledger, &state.config).map_err(ApiError::internal)?;
-    drop(reserved);
-    let score_s = t1.elapsed().as_secs_f64();
+    let (scored, ingest_s, score_s) = (run.scored, run.read_s, run.score_s);
     let meta = RunMeta {
         actor: super::os_user(),
         workbook,
         input_sha256: sha,
-        config_json: serde_json::to_string(&state.config).unwrap_or_default(),
+        config_json: serde_json::to_string(&*state.config).unwrap_or_default(),
         ingest_s,
     };
     let t2 = Instant::now();
@@ -319,17 +324,13 @@ fn score_and_record(
         summary: &scored.summary,
         quality: &scored.ledger.quality,
     };
-    reply(serde_json::to_vec(&response).map_err(ApiError::internal));
+    reply(serde_json::to_vec(&response).map_err(Error::internal));
     let respond_s = t3.elapsed().as_secs_f64();
     let t4 = Instant::now();
     // The caller has its answer; a failure now can only be logged, and the
     // run stays marked incomplete.
     if let Err(e) = store.record_scored_rows(&response.run_id, &scored) {
-        tracing::error!(
-            "run {}: scored rows not recorded: {}",
-            response.run_id,
-            e.message().en
-        );
+        tracing::error!("run {}: scored rows not recorded: {e}", response.run_id);
         return Ok(());
     }
     state.note_run(&response.run_id, scored.rows.len());
@@ -346,15 +347,38 @@ fn score_and_record(
     Ok(())
 }
 
+/// The pipeline for one request: the names the run would be recorded
+/// under are checked as soon as the ledger is read, before it is scored.
+/// The read time counts from `t0`, when the body was in (JSON parsing is
+/// reading too).
+fn score_source(
+    source: Source<'_>,
+    options: &IngestOptions,
+    config: &crate::config::Checked,
+    workbook: &str,
+    t0: Instant,
+) -> Result<pipeline::Run, Error> {
+    let mut read_s = 0.0;
+    let mut run = pipeline::run(source, options, config, &mut |stage| match stage {
+        Stage::Reading => Ok(()),
+        Stage::Read(ledger) => {
+            read_s = t0.elapsed().as_secs_f64();
+            check_names(workbook, &ledger.sheet)
+        }
+    })?;
+    run.read_s = read_s;
+    Ok(run)
+}
+
 /// Refuses a text the store would keep for ever that is longer than `max`
 /// characters (a 50 MB workbook name would make every later history page
 /// 50 MB).
-fn check_length(what: Text, value: &str, max: usize) -> Result<(), ApiError> {
+fn check_length(what: Text, value: &str, max: usize) -> Result<(), Error> {
     let n = value.chars().count();
     if n <= max {
         return Ok(());
     }
-    Err(ApiError::unprocessable(
+    Err(Error::invalid(
         "text_too_long",
         Text::new(
             format!("{}이(가) {max}자 한도를 넘습니다 ({n}자)", what.ko),
@@ -367,7 +391,7 @@ fn check_length(what: Text, value: &str, max: usize) -> Result<(), ApiError> {
 }
 
 /// The names a run is recorded under, from the request or the workbook.
-fn check_names(workbook: &str, sheet: &str) -> Result<(), ApiError> {
+fn check_names(workbook: &str, sheet: &str) -> Result<(), Error> {
     check_length(
         Text::new("통합문서 이름", "workbook name"),
         workbook,
@@ -376,9 +400,9 @@ fn check_names(workbook: &str, sheet: &str) -> Result<(), ApiError> {
     check_length(Text::new("시트 이름", "sheet name"), sheet, MAX_NAME_CHARS)
 }
 
-fn bad_json(e: &serde_json::Error) -> ApiError {
+fn bad_json(e: &serde_json::Error) -> Error {
     match rows::limit_hit(e) {
-        Some(limit) => ApiError::unprocessable(
+        Some(limit) => Error::invalid(
             "too_many_cells",
             Text::new(
                 format!(
@@ -395,8 +419,8 @@ fn bad_json(e: &serde_json::Error) -> ApiError {
                 ),
             ),
         ),
-        None => ApiError::new(
-            StatusCode::BAD_REQUEST,
+        None => Error::new(
+            Kind::Malformed,
             "bad_json",
             Text::new(format!("JSON 본문이 올바르지 않습니다: {e}"), format!("the JSON body is not valid: {e}")),
         ),
@@ -446,7 +470,7 @@ async fn post_reviews(
         let mut reviews = Vec::with_capacity(request.reviews.len());
         for (i, r) in request.reviews.into_iter().enumerate() {
             if r.key.trim().is_empty() {
-                return Err(ApiError::unprocessable(
+                return Err(Error::invalid(
                     "missing_key",
                     Text::new(
                         format!("{}번째 검토에 행 키가 없습니다", i + 1),
@@ -469,7 +493,7 @@ async fn post_reviews(
                 r.reviewer
             };
             let status = ReviewStatus::from_code(&r.status).ok_or_else(|| {
-                ApiError::unprocessable(
+                Error::invalid(
                     "bad_status",
                     Text::new(
                         format!(
@@ -543,7 +567,7 @@ async fn run(req: HttpRequest, id: web::Path<String>, state: web::Data<AppState>
             }
             json_bytes(&detail)
         }
-        None => Err(no_such_run(&id)),
+        None => Err(crate::store::no_such_run(&id)),
     })
     .await
     .map(json_ok)
@@ -559,22 +583,11 @@ async fn remove_run(req: HttpRequest, id: web::Path<String>, state: web::Data<Ap
         if state.with_store(|s| s.remove_interrupted_run(&id, &super::os_user()))? {
             json_bytes(&serde_json::json!({ "removed": id }))
         } else {
-            Err(no_such_run(&id))
+            Err(crate::store::no_such_run(&id))
         }
     })
     .await
     .map(json_ok)
-}
-
-fn no_such_run(id: &str) -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        "no_such_run",
-        Text::new(
-            format!("실행 {id}이(가) 없습니다"),
-            format!("there is no run {id}"),
-        ),
-    )
 }
 
 #[derive(Deserialize)]
@@ -616,7 +629,7 @@ async fn run_rows(
     {
         let Some(band) = Band::from_code(code) else {
             return Err(Refusal(
-                ApiError::unprocessable(
+                Error::invalid(
                     "bad_band",
                     Text::new(
                         format!("알 수 없는 등급입니다: {code:?} ({})", Band::codes()),
@@ -632,7 +645,7 @@ async fn run_rows(
     // the first page.
     if i64::try_from(query.offset).is_err() {
         return Err(Refusal(
-            ApiError::unprocessable(
+            Error::invalid(
                 "bad_offset",
                 Text::new(
                     format!(
@@ -666,7 +679,7 @@ async fn run_rows(
                 }
                 json_bytes(&rows)
             }
-            None => Err(no_such_run(&id)),
+            None => Err(crate::store::no_such_run(&id)),
         }
     })
     .await
@@ -785,7 +798,7 @@ async fn history_xlsx(req: HttpRequest, state: web::Data<AppState>) -> Reply {
     let state = state.into_inner();
     let bytes = blocking(lang, move || {
         let history = state.with_store(|s| s.history())?;
-        crate::report::history::write(&history, lang).map_err(ApiError::internal)
+        crate::report::history::write(&history, lang).map_err(Error::internal)
     })
     .await?;
     let name = format!(

@@ -7,7 +7,7 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use rust_embed::RustEmbed;
 
-use super::errors::{request_lang, ApiError};
+use super::errors::{request_lang, Error, Kind};
 use super::security::Guard;
 use crate::i18n::Text;
 
@@ -56,15 +56,17 @@ fn serve(req: &HttpRequest, path: &str, file: Option<rust_embed::EmbeddedFile>) 
             }
             response.body(file.data.into_owned())
         }
-        None => ApiError::new(
-            actix_web::http::StatusCode::NOT_FOUND,
-            "not_found",
-            Text::new(
-                format!("파일이 없습니다: {path}"),
-                format!("no such file: {path}"),
-            ),
-        )
-        .to_response(request_lang(req)),
+        None => {
+            let missing = Error::new(
+                Kind::NotFound,
+                "not_found",
+                Text::new(
+                    format!("파일이 없습니다: {path}"),
+                    format!("no such file: {path}"),
+                ),
+            );
+            super::errors::to_response(&missing, request_lang(req))
+        }
     }
 }
 

@@ -20,12 +20,12 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::header;
 use actix_web::{web, HttpRequest};
 use futures_util::StreamExt;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use super::errors::ApiError;
+use super::errors::{Error, Kind};
 use crate::i18n::Text;
 
 /// Body bytes held at once across all requests, in MiB.
@@ -62,10 +62,10 @@ pub struct Body {
     pub reserved: OwnedSemaphorePermit,
 }
 
-pub fn too_large(limit: u64) -> ApiError {
+pub fn too_large(limit: u64) -> Error {
     let mb = limit / MB;
-    ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
+    Error::new(
+        Kind::TooLarge,
         "body_too_large",
         Text::new(
             format!("요청 본문이 {mb} MB 한도를 넘습니다. 시트를 나누어 보내세요"),
@@ -75,17 +75,17 @@ pub fn too_large(limit: u64) -> ApiError {
 }
 
 /// Waits up to [`QUEUE_WAIT`] for a slot of `slots`; 503 `busy` after.
-pub async fn slot(slots: &Semaphore) -> Result<tokio::sync::SemaphorePermit<'_>, ApiError> {
+pub async fn slot(slots: &Semaphore) -> Result<tokio::sync::SemaphorePermit<'_>, Error> {
     match actix_web::rt::time::timeout(QUEUE_WAIT, slots.acquire()).await {
         Ok(Ok(permit)) => Ok(permit),
-        Ok(Err(e)) => Err(ApiError::internal(e)),
+        Ok(Err(e)) => Err(Error::internal(e)),
         Err(_) => Err(busy()),
     }
 }
 
-pub fn busy() -> ApiError {
-    ApiError::new(
-        StatusCode::SERVICE_UNAVAILABLE,
+pub fn busy() -> Error {
+    Error::new(
+        Kind::Unavailable,
         "busy",
         Text::new(
             "에이전트가 다른 요청을 처리하느라 바쁩니다. 잠시 후 다시 시도하세요",
@@ -94,9 +94,9 @@ pub fn busy() -> ApiError {
     )
 }
 
-fn timed_out(received: u64, expected: u64, why_ko: &str, why_en: &str) -> ApiError {
-    ApiError::new(
-        StatusCode::REQUEST_TIMEOUT,
+fn timed_out(received: u64, expected: u64, why_ko: &str, why_en: &str) -> Error {
+    Error::new(
+        Kind::TimedOut,
         "body_timeout",
         Text::new(
             format!("요청 본문이 {why_ko} ({expected}바이트 중 {received}바이트 받음)"),
@@ -114,7 +114,7 @@ struct Allowance {
 
 /// A body's declared length (refused over `limit`), or for a chunked body
 /// the smaller of `limit` and [`CHUNKED_MAX`].
-fn allowance(req: &HttpRequest, limit: u64) -> Result<Allowance, ApiError> {
+fn allowance(req: &HttpRequest, limit: u64) -> Result<Allowance, Error> {
     let headers = req.headers();
     let declared = headers
         .get(header::CONTENT_LENGTH)
@@ -145,7 +145,7 @@ impl BodyBudget {
         req: &HttpRequest,
         mut payload: web::Payload,
         limit: u64,
-    ) -> Result<Body, ApiError> {
+    ) -> Result<Body, Error> {
         let allowance = allowance(req, limit)?;
         let allowed = allowance.bytes;
         let mb = allowed.div_ceil(MB).clamp(1, u64::from(BODY_BUDGET_MB)) as u32;
@@ -154,7 +154,7 @@ impl BodyBudget {
                 .await
             {
                 Ok(Ok(permit)) => permit,
-                Ok(Err(e)) => return Err(ApiError::internal(e)),
+                Ok(Err(e)) => return Err(Error::internal(e)),
                 Err(_) => return Err(busy()),
             };
         let started = Instant::now();
@@ -185,8 +185,8 @@ impl BodyBudget {
                     bytes.extend_from_slice(&chunk);
                 }
                 Some(Err(e)) => {
-                    return Err(ApiError::new(
-                        StatusCode::BAD_REQUEST,
+                    return Err(Error::new(
+                        Kind::Malformed,
                         "bad_body",
                         Text::new(
                             format!("요청 본문을 읽지 못했습니다: {e}"),

@@ -1,103 +1,49 @@
-//! API errors: `{"error": {"code": "...", "message": "..."}}` with a fitting
-//! status, the message in the caller's language.
+//! API errors: `{"error": {"code": "...", "message": "..."}}` with the
+//! status its [`Kind`] maps to, the message in the caller's language. Every
+//! error a handler meets is an [`Error`] (see `error.rs`) by then.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use serde_json::json;
 
-use crate::i18n::{Lang, Text};
-use crate::ingest::IngestError;
-use crate::store::StoreError;
+pub use crate::error::{Error, Kind};
+use crate::i18n::Lang;
 
-#[derive(Debug)]
-pub struct ApiError {
-    pub status: StatusCode,
-    pub code: &'static str,
-    pub message: Text,
-}
-
-impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: Text) -> Self {
-        ApiError {
-            status,
-            code,
-            message,
-        }
-    }
-
-    pub fn forbidden(code: &'static str, message: Text) -> Self {
-        Self::new(StatusCode::FORBIDDEN, code, message)
-    }
-
-    pub fn unauthorized(code: &'static str, message: Text) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, code, message)
-    }
-
-    pub fn unprocessable(code: &'static str, message: Text) -> Self {
-        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
-    }
-
-    pub fn internal(detail: impl std::fmt::Display) -> Self {
-        tracing::error!("internal error: {detail}");
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            Text::new(
-                format!("에이전트 내부 오류: {detail}"),
-                format!("internal agent error: {detail}"),
-            ),
-        )
-    }
-
-    pub fn to_response(&self, lang: Lang) -> HttpResponse {
-        let mut response = HttpResponse::build(self.status);
-        if self.status == StatusCode::UNAUTHORIZED {
-            response.insert_header(("WWW-Authenticate", "Bearer"));
-        }
-        // A body refused part-way leaves the rest of it on the connection:
-        // close it rather than read on (a stalled client is not kept).
-        if matches!(
-            self.status,
-            StatusCode::REQUEST_TIMEOUT | StatusCode::PAYLOAD_TOO_LARGE
-        ) {
-            response.force_close();
-        }
-        response.json(json!({
-            "error": { "code": self.code, "message": self.message.get(lang) }
-        }))
+/// The one conversion of an [`Error`] into an HTTP status.
+pub fn status(kind: Kind) -> StatusCode {
+    match kind {
+        Kind::Malformed => StatusCode::BAD_REQUEST,
+        Kind::Unauthenticated => StatusCode::UNAUTHORIZED,
+        Kind::Forbidden => StatusCode::FORBIDDEN,
+        Kind::NotFound => StatusCode::NOT_FOUND,
+        Kind::TimedOut => StatusCode::REQUEST_TIMEOUT,
+        Kind::Conflict => StatusCode::CONFLICT,
+        Kind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        Kind::UnsupportedType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        Kind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+        Kind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        Kind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
-impl From<IngestError> for ApiError {
-    fn from(e: IngestError) -> Self {
-        let status = match e {
-            IngestError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            IngestError::Io { .. } => StatusCode::INTERNAL_SERVER_ERROR,
-            _ => StatusCode::UNPROCESSABLE_ENTITY,
-        };
-        ApiError::new(status, e.code(), e.message())
+/// The one conversion of an [`Error`] into the API's JSON error.
+pub fn to_response(error: &Error, lang: Lang) -> HttpResponse {
+    let status = status(error.kind);
+    let mut response = HttpResponse::build(status);
+    if status == StatusCode::UNAUTHORIZED {
+        response.insert_header(("WWW-Authenticate", "Bearer"));
     }
-}
-
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::Damaged { .. } => ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "store_damaged",
-                e.message(),
-            ),
-            StoreError::MissingKey | StoreError::BadKey(_) => ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "audit_key_missing",
-                e.message(),
-            ),
-            StoreError::NotInterrupted(_) => {
-                ApiError::new(StatusCode::CONFLICT, "run_not_interrupted", e.message())
-            }
-            _ => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "store", e.message()),
-        }
+    // A body refused part-way leaves the rest of it on the connection:
+    // close it rather than read on (a stalled client is not kept).
+    if matches!(
+        status,
+        StatusCode::REQUEST_TIMEOUT | StatusCode::PAYLOAD_TOO_LARGE
+    ) {
+        response.force_close();
     }
+    response.json(json!({
+        "error": { "code": error.code, "message": error.get(lang) }
+    }))
 }
 
 /// The caller's language: `?lang=en|ko`, else `Accept-Language`, else Korean.
@@ -123,26 +69,26 @@ pub fn request_lang(req: &HttpRequest) -> Lang {
 }
 
 /// An error bound to the request's language, returned from handlers.
-pub struct Refusal(pub ApiError, pub Lang);
+pub struct Refusal(pub Error, pub Lang);
 
 impl std::fmt::Debug for Refusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.0.code, self.0.message.en)
+        write!(f, "{}: {}", self.0.code, self.0)
     }
 }
 
 impl std::fmt::Display for Refusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.0.message.get(self.1))
+        f.write_str(self.0.get(self.1))
     }
 }
 
 impl actix_web::ResponseError for Refusal {
     fn status_code(&self) -> StatusCode {
-        self.0.status
+        status(self.0.kind)
     }
 
     fn error_response(&self) -> HttpResponse {
-        self.0.to_response(self.1)
+        to_response(&self.0, self.1)
     }
 }

@@ -17,17 +17,16 @@ pub mod tls;
 pub mod trust;
 
 use std::net::{Ipv4Addr, SocketAddr, TcpListener};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use actix_web::{middleware, web, App, HttpServer};
-use anyhow::Context;
 
-use crate::config::Config;
-use crate::i18n::{Lang, Localized};
+use crate::config::Checked;
+use crate::i18n::{Lang, Text};
 use crate::store::{Store, DATABASE_FILE};
-use errors::ApiError;
+use errors::{Error, Kind};
 
 /// The agent's port unless `--port` says otherwise.
 pub const DEFAULT_PORT: u16 = 48_620;
@@ -52,14 +51,14 @@ const MAX_CONNECTIONS: usize = 512;
 pub struct ServeOptions {
     pub port: u16,
     pub data_dir: PathBuf,
-    pub config: Config,
+    pub config: Checked,
     pub tray: bool,
 }
 
 /// State shared by every request.
 pub struct AppState {
     store: Mutex<Store>,
-    pub config: Config,
+    pub config: Checked,
     scoring: tokio::sync::Semaphore,
     /// Every body being read or worked on counts against this.
     bodies: body::BodyBudget,
@@ -71,7 +70,7 @@ pub struct AppState {
 }
 
 impl AppState {
-    fn store(&self) -> Result<MutexGuard<'_, Store>, ApiError> {
+    fn store(&self) -> Result<MutexGuard<'_, Store>, Error> {
         // A panic while holding the store cannot leave SQLite half-written
         // (transactions roll back), so a poisoned lock is still usable.
         Ok(self.store.lock().unwrap_or_else(|p| p.into_inner()))
@@ -82,7 +81,7 @@ impl AppState {
     fn with_store<T>(
         &self,
         work: impl FnOnce(&mut Store) -> Result<T, crate::store::StoreError>,
-    ) -> Result<T, ApiError> {
+    ) -> Result<T, Error> {
         let mut store = self.store()?;
         let result = work(&mut store);
         Ok(store.noting(result)?)
@@ -114,7 +113,7 @@ fn backup_if_due(store: &mut Store) {
     match store.backup_if_due(&crate::store::backup::Policy::default()) {
         Ok(Some(path)) => tracing::info!("backup written: {}", path.display()),
         Ok(None) => {}
-        Err(e) => tracing::error!("no backup taken: {}", e.message().en),
+        Err(e) => tracing::error!("no backup taken: {e}"),
     }
 }
 
@@ -129,22 +128,25 @@ pub fn os_user() -> String {
 /// Binds 127.0.0.1 only (port 0 picks a free one), as the design asks.
 /// Browsers that try `localhost` on ::1 first fall back to 127.0.0.1; the
 /// leaf certificate still names ::1 so a later IPv6 listener needs no new one.
-fn bind_loopback(port: u16) -> anyhow::Result<TcpListener> {
-    TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
-        .with_context(|| format!("binding 127.0.0.1:{port}"))
+fn bind_loopback(port: u16) -> Result<TcpListener, Error> {
+    TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).map_err(|e| {
+        Error::new(
+            Kind::Unavailable,
+            "cannot_listen",
+            Text::new(
+                format!("127.0.0.1:{port}에서 대기할 수 없습니다: {e}"),
+                format!("binding 127.0.0.1:{port}: {e}"),
+            ),
+        )
+    })
 }
 
-/// Creates the data folder if needed, readable by the user only: it holds
-/// ledger data, keys and the token.
-pub fn prepare_data_dir(dir: &Path) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    crate::files::restrict_dir(dir).with_context(|| format!("restricting {}", dir.display()))
-}
-
-pub fn run(options: ServeOptions, lang: Lang) -> anyhow::Result<()> {
+pub fn run(options: ServeOptions, lang: Lang) -> Result<(), Error> {
     let dir = &options.data_dir;
-    prepare_data_dir(dir)?;
-    let _lock = match instance::claim(dir)? {
+    crate::data_folder::prepare(dir)?;
+    let in_folder =
+        |e: std::io::Error| Error::file(Text::new("데이터 폴더 오류", "data folder"), dir, e);
+    let _lock = match instance::claim(dir).map_err(in_folder)? {
         instance::Claim::Claimed(lock) => lock,
         instance::Claim::Taken(running) => {
             let (ko, en) = match running {
@@ -173,7 +175,11 @@ pub fn run(options: ServeOptions, lang: Lang) -> anyhow::Result<()> {
                     ),
                 ),
             };
-            return Err(Localized::new(ko, en).into());
+            return Err(Error::new(
+                Kind::Conflict,
+                "already_running",
+                Text::new(ko, en),
+            ));
         }
     };
     let certificates = tls::ensure(dir)?;
@@ -185,13 +191,10 @@ pub fn run(options: ServeOptions, lang: Lang) -> anyhow::Result<()> {
     }
     let tls_config = tls::server_config(&certificates)?;
     let token = security::load_or_create_token(dir)?;
-    let mut store = Store::open(&dir.join(DATABASE_FILE)).map_err(|e| Localized(e.message()))?;
+    let mut store = Store::open(&dir.join(DATABASE_FILE))?;
     // Runs a crash cut off are said at start; the dashboard marks them and
     // `DELETE runs/{id}` (or `history remove-run`) removes them.
-    for run in store
-        .interrupted_runs()
-        .map_err(|e| Localized(e.message()))?
-    {
+    for run in store.interrupted_runs()? {
         tracing::warn!(
             "run {run} was interrupted before all its scored rows were recorded: score it again, or remove it from the dashboard or with `ledgerlens history remove-run {run}`"
         );
@@ -199,7 +202,7 @@ pub fn run(options: ServeOptions, lang: Lang) -> anyhow::Result<()> {
     backup_if_due(&mut store);
 
     let listener = bind_loopback(options.port)?;
-    let port = listener.local_addr()?.port();
+    let port = listener.local_addr().map_err(Error::internal)?.port();
     let url = format!("https://localhost:{port}/");
     let state = web::Data::new(AppState {
         store: Mutex::new(store),
@@ -249,7 +252,8 @@ pub fn run(options: ServeOptions, lang: Lang) -> anyhow::Result<()> {
         .client_request_timeout(std::time::Duration::from_secs(10))
         .client_disconnect_timeout(std::time::Duration::from_secs(2))
         .keep_alive(std::time::Duration::from_secs(5))
-        .listen_rustls_0_23(listener, tls_config)?
+        .listen_rustls_0_23(listener, tls_config)
+        .map_err(Error::internal)?
         .run()
     };
     instance::announce(
@@ -259,7 +263,8 @@ pub fn run(options: ServeOptions, lang: Lang) -> anyhow::Result<()> {
             pid: std::process::id(),
             url: url.clone(),
         },
-    )?;
+    )
+    .map_err(in_folder)?;
     println!(
         "{}",
         crate::i18n::pick(lang, "ledgerlens 에이전트", "ledgerlens agent")
@@ -284,6 +289,5 @@ pub fn run(options: ServeOptions, lang: Lang) -> anyhow::Result<()> {
     #[cfg(not(feature = "tray"))]
     let _ = options.tray;
 
-    system.block_on(server)?;
-    Ok(())
+    system.block_on(server).map_err(Error::internal)
 }

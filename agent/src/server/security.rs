@@ -18,7 +18,7 @@ use actix_web::http::header;
 use actix_web::middleware::Next;
 use actix_web::web;
 
-use super::errors::ApiError;
+use super::errors::{Error, Kind};
 use crate::files::write_private;
 use crate::i18n::Text;
 
@@ -26,19 +26,21 @@ pub const TOKEN_FILE: &str = "token";
 
 /// Reads the API token, making a new random one on first start. The file
 /// is readable by the user only; an existing file is tightened to that.
-pub fn load_or_create_token(dir: &Path) -> anyhow::Result<String> {
+pub fn load_or_create_token(dir: &Path) -> Result<String, Error> {
     let path = dir.join(TOKEN_FILE);
+    let failed =
+        |e: std::io::Error| Error::file(Text::new("에이전트 키 파일", "the agent's key"), &path, e);
     if let Ok(existing) = std::fs::read_to_string(&path) {
         let token = existing.trim().to_string();
         if token.len() >= 32 {
-            crate::files::restrict(&path)?;
+            crate::files::restrict(&path).map_err(failed)?;
             return Ok(token);
         }
     }
     let mut bytes = [0u8; 32];
     rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
     let token = crate::hex::hex(&bytes);
-    write_private(&path, token.as_bytes())?;
+    write_private(&path, token.as_bytes()).map_err(failed)?;
     Ok(token)
 }
 
@@ -73,12 +75,13 @@ impl Guard {
     }
 
     /// The first rule of the origin a request breaks, if any.
-    pub fn check_origin(&self, req: &ServiceRequest) -> Result<(), ApiError> {
+    pub fn check_origin(&self, req: &ServiceRequest) -> Result<(), Error> {
         let host = header_text(req, header::HOST)
             .or_else(|| req.uri().authority().map(|a| a.to_string()))
             .unwrap_or_default();
         if !self.host_allowed(&host) {
-            return Err(ApiError::forbidden(
+            return Err(Error::new(
+                Kind::Forbidden,
                 "bad_host",
                 Text::new(
                     format!(
@@ -94,7 +97,8 @@ impl Guard {
         }
         if let Some(origin) = header_text(req, header::ORIGIN) {
             if !self.origin_allowed(&origin) {
-                return Err(ApiError::forbidden(
+                return Err(Error::new(
+                    Kind::Forbidden,
                     "cross_origin",
                     Text::new(
                         format!("다른 출처({origin})의 요청은 받지 않습니다"),
@@ -107,19 +111,21 @@ impl Guard {
     }
 
     /// Whether the request carries this agent's token.
-    pub fn check_token(&self, req: &ServiceRequest) -> Result<(), ApiError> {
+    pub fn check_token(&self, req: &ServiceRequest) -> Result<(), Error> {
         let bearer = header_text(req, header::AUTHORIZATION)
             .and_then(|v| v.strip_prefix("Bearer ").map(|t| t.trim().to_string()));
         match bearer {
             Some(token) if self.token_matches(&token) => Ok(()),
-            Some(_) => Err(ApiError::unauthorized(
+            Some(_) => Err(Error::new(
+                Kind::Unauthenticated,
                 "bad_token",
                 Text::new(
                     "토큰이 맞지 않습니다. 데이터 폴더의 token 파일을 확인하세요",
                     "wrong token: see the token file in the data folder",
                 ),
             )),
-            None => Err(ApiError::unauthorized(
+            None => Err(Error::new(
+                Kind::Unauthenticated,
                 "missing_token",
                 Text::new(
                     "Authorization: Bearer <토큰> 헤더가 필요합니다",
@@ -138,7 +144,7 @@ fn header_text(req: &ServiceRequest, name: header::HeaderName) -> Option<String>
 
 /// Runs one of the guard's checks and answers its refusal as a JSON error.
 async fn refuse_unless(
-    check: fn(&Guard, &ServiceRequest) -> Result<(), ApiError>,
+    check: fn(&Guard, &ServiceRequest) -> Result<(), Error>,
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
@@ -148,7 +154,7 @@ async fn refuse_unless(
         .clone();
     if let Err(refusal) = check(&guard, &req) {
         let lang = super::errors::request_lang(req.request());
-        return Ok(req.into_response(refusal.to_response(lang)));
+        return Ok(req.into_response(super::errors::to_response(&refusal, lang)));
     }
     Ok(next.call(req).await?.map_into_boxed_body())
 }

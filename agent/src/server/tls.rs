@@ -12,6 +12,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context;
+
+use crate::error::{Error, Kind};
+use crate::i18n::Text;
 use rcgen::{
     BasicConstraints, CertificateParams, CidrSubnet, DistinguishedName, DnType,
     ExtendedKeyUsagePurpose, GeneralSubtree, IsCa, Issuer, KeyPair, KeyUsagePurpose,
@@ -103,8 +106,22 @@ fn read(path: &Path) -> anyhow::Result<String> {
 
 /// Makes the CA if the data dir has none, and the leaf if it is missing or
 /// expires within [`RENEW_DAYS`].
-pub fn ensure(dir: &Path) -> anyhow::Result<Certificates> {
-    ensure_at(dir, OffsetDateTime::now_utc())
+pub fn ensure(dir: &Path) -> Result<Certificates, Error> {
+    ensure_at(dir, OffsetDateTime::now_utc()).map_err(certificate_error)
+}
+
+/// Certificate work is plumbing (rcgen, rustls, files) with one outcome for
+/// the user: the agent cannot start its HTTPS. The steps keep anyhow's
+/// context chain inside this module and say it once here.
+fn certificate_error(e: anyhow::Error) -> Error {
+    Error::new(
+        Kind::Internal,
+        "certificate",
+        Text::new(
+            format!("에이전트 인증서 오류: {e:#}"),
+            format!("the agent's certificate: {e:#}"),
+        ),
+    )
 }
 
 fn ensure_at(dir: &Path, now: OffsetDateTime) -> anyhow::Result<Certificates> {
@@ -157,7 +174,11 @@ fn ensure_at(dir: &Path, now: OffsetDateTime) -> anyhow::Result<Certificates> {
 
 /// The rustls server configuration for the leaf (HTTP/1.1 only: the add-in
 /// makes a handful of large requests, not many small parallel ones).
-pub fn server_config(files: &Certificates) -> anyhow::Result<rustls::ServerConfig> {
+pub fn server_config(files: &Certificates) -> Result<rustls::ServerConfig, Error> {
+    rustls_config(files).map_err(certificate_error)
+}
+
+fn rustls_config(files: &Certificates) -> anyhow::Result<rustls::ServerConfig> {
     let chain = CertificateDer::pem_file_iter(&files.leaf)
         .with_context(|| format!("reading {}", files.leaf.display()))?
         .collect::<Result<Vec<_>, _>>()?;

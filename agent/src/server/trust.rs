@@ -6,28 +6,36 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::i18n::{Lang, Localized};
+use crate::error::{Error, Kind};
+use crate::i18n::{Lang, Text};
 
-fn run(command: &mut Command) -> anyhow::Result<()> {
+fn run(command: &mut Command) -> Result<(), Error> {
     let shown = format!("{command:?}");
     let status = command.status().map_err(|e| {
-        Localized::new(
-            format!("{shown} 실행 실패: {e}"),
-            format!("could not run {shown}: {e}"),
+        Error::new(
+            Kind::Internal,
+            "trust_failed",
+            Text::new(
+                format!("{shown} 실행 실패: {e}"),
+                format!("could not run {shown}: {e}"),
+            ),
         )
     })?;
     if !status.success() {
-        return Err(Localized::new(
-            format!("{shown} 실패 ({status})"),
-            format!("{shown} failed ({status})"),
-        )
-        .into());
+        return Err(Error::new(
+            Kind::Internal,
+            "trust_failed",
+            Text::new(
+                format!("{shown} 실패 ({status})"),
+                format!("{shown} failed ({status})"),
+            ),
+        ));
     }
     Ok(())
 }
 
 /// Trusts `ca` for the current user, or prints how to on Linux.
-pub fn install(ca: &Path, lang: Lang) -> anyhow::Result<()> {
+pub fn install(ca: &Path, lang: Lang) -> Result<(), Error> {
     if cfg!(target_os = "windows") {
         // The current user's Root store; Windows asks the user to confirm.
         run(Command::new("certutil")

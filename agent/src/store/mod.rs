@@ -20,6 +20,7 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::error::{explained, Explain, Kind};
 use crate::hex::hex;
 use crate::i18n::Text;
 use crate::pipeline::ScoredLedger;
@@ -101,32 +102,25 @@ ALTER TABLE audit_events ADD COLUMN alg TEXT NOT NULL DEFAULT 'sha256';
 "#,
 ];
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum StoreError {
-    #[error("database: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    #[error(
-        "the database was written by a newer ledgerlens (schema {found}, this one knows {known})"
-    )]
-    NewerSchema { found: i64, known: i64 },
-    #[error("the database is damaged: {detail}")]
+    Sqlite(rusqlite::Error),
+    NewerSchema {
+        found: i64,
+        known: i64,
+    },
     Damaged {
         path: PathBuf,
         detail: String,
         backup: Option<PathBuf>,
     },
-    #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("the audit key file {} is not a key", .0.display())]
     BadKey(PathBuf),
-    #[error("the audit key is missing")]
     MissingKey,
-    #[error("the audit anchor {} is unreadable", .0.display())]
     BadAnchor(PathBuf),
-    #[error("run {0} is not interrupted")]
     NotInterrupted(String),
 }
 
@@ -155,8 +149,37 @@ impl StoreError {
                 if matches!(e.code, rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
         )
     }
+}
 
-    pub fn message(&self) -> Text {
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        StoreError::Sqlite(e)
+    }
+}
+
+impl Explain for StoreError {
+    fn code(&self) -> &'static str {
+        match self {
+            StoreError::Damaged { .. } => "store_damaged",
+            StoreError::MissingKey | StoreError::BadKey(_) => "audit_key_missing",
+            StoreError::NotInterrupted(_) => "run_not_interrupted",
+            _ => "store",
+        }
+    }
+
+    fn kind(&self) -> Kind {
+        match self {
+            // Nothing may be written until the user acts (restores a
+            // backup or the key); the agent keeps serving what it can.
+            StoreError::Damaged { .. } | StoreError::MissingKey | StoreError::BadKey(_) => {
+                Kind::Unavailable
+            }
+            StoreError::NotInterrupted(_) => Kind::Conflict,
+            _ => Kind::Internal,
+        }
+    }
+
+    fn message(&self) -> Text {
         match self {
             StoreError::Damaged { path, detail, backup } => {
                 let (ko, en) = match backup {
@@ -203,23 +226,21 @@ impl StoreError {
     }
 }
 
+explained!(StoreError);
+
 /// The database file inside a data directory.
 pub const DATABASE_FILE: &str = "ledgerlens.sqlite";
 
-/// The data directory: `--data-dir` if given, else `LEDGERLENS_DATA_DIR`,
-/// else the platform's per-user data folder (`%LOCALAPPDATA%`,
-/// `~/Library/Application Support`, `$XDG_DATA_HOME` or
-/// `~/.local/share`) + `ledgerlens`.
-pub fn data_dir(explicit: Option<&Path>) -> std::path::PathBuf {
-    if let Some(dir) = explicit {
-        return dir.to_path_buf();
-    }
-    if let Some(dir) = std::env::var_os("LEDGERLENS_DATA_DIR").filter(|d| !d.is_empty()) {
-        return dir.into();
-    }
-    dirs::data_local_dir()
-        .unwrap_or_else(|| std::path::PathBuf::from("."))
-        .join("ledgerlens")
+/// There is no run `id` in the store (the API's 404, the CLI's error).
+pub fn no_such_run(id: &str) -> crate::error::Error {
+    crate::error::Error::new(
+        Kind::NotFound,
+        "no_such_run",
+        Text::new(
+            format!("실행 {id}이(가) 없습니다"),
+            format!("there is no run {id}"),
+        ),
+    )
 }
 
 /// The vocabulary's enums are stored as their codes.
@@ -738,14 +759,13 @@ fn quick_check(conn: &Connection) -> Result<String, StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
     use crate::ingest::{ledger_from_grid, IngestOptions};
 
     fn scored() -> ScoredLedger {
         let demo = crate::demo::generate(400, 2);
         let ledger =
             ledger_from_grid(demo.to_grid(), "demo.xlsx", &IngestOptions::default()).unwrap();
-        crate::pipeline::score(ledger, &Config::default()).unwrap()
+        crate::pipeline::score(ledger, &crate::config::Checked::default()).unwrap()
     }
 
     fn meta() -> RunMeta {

@@ -1,0 +1,118 @@
+//! What the command line writes: the scored workbook and the JSONL beside
+//! the input, each whole or not at all, never over the input or an
+//! existing backup or report.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use super::progress::Progress;
+use crate::error::{Error, Kind};
+use crate::files::Pending;
+use crate::i18n::{Lang, Text};
+use crate::pipeline::ScoredLedger;
+use crate::report;
+
+/// `INPUT.scored.xlsx` beside the input.
+pub(super) fn default_output(input: &Path) -> PathBuf {
+    let stem = input
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("ledger");
+    input.with_file_name(format!("{stem}.scored.xlsx"))
+}
+
+/// Refuses to write over the input: the user's file is never modified.
+/// Compared by file identity, so a hard or symbolic link to the input, or
+/// another spelling of its path, is the input too.
+pub(super) fn ensure_not_input(input: &Path, output: &Path) -> Result<(), Error> {
+    if crate::files::same_file(input, output) || input == output {
+        return Err(Error::invalid(
+            "output_is_input",
+            Text::new(
+                "출력 파일이 입력 파일과 같습니다. 원본은 덮어쓰지 않습니다: -o 로 다른 파일을 지정하세요",
+                "the output is the input file; ledgerlens never overwrites the input: choose another file with -o",
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Backups and reports are new files: an existing one is never overwritten.
+pub(super) fn refuse_existing(file: &Path) -> Result<(), Error> {
+    if file.exists() {
+        return Err(Error::new(
+            Kind::Conflict,
+            "file_exists",
+            Text::new(
+                format!(
+                    "{}: 이미 있는 파일입니다. 덮어쓰지 않습니다",
+                    file.display()
+                ),
+                format!(
+                    "{}: the file exists; backups and reports never overwrite",
+                    file.display()
+                ),
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn cannot_write() -> Text {
+    Text::new("결과 파일을 쓸 수 없습니다", "cannot write the output")
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |e| Error::file(cannot_write(), path, e)
+}
+
+/// Writes the scored workbook (and the JSONL if asked); returns the
+/// seconds it took. Each output is written beside its destination and
+/// renamed into place once whole: a full disk leaves the old file (or
+/// none), never half of one.
+pub(super) fn write_scored(
+    scored: &ScoredLedger,
+    output: &Path,
+    jsonl: Option<&Path>,
+    lang: Lang,
+    progress: &Progress,
+) -> Result<f64, Error> {
+    progress.stage("결과 통합문서 쓰는 중", "writing scored workbook");
+    let t0 = Instant::now();
+    let pending = Pending::beside(output).map_err(io(output))?;
+    report::workbook::write(scored, lang, pending.path())
+        .map_err(|e| e.context(cannot_write(), output))?;
+    pending.commit(output).map_err(io(output))?;
+    if let Some(path) = jsonl {
+        let mut pending = Pending::beside(path).map_err(io(path))?;
+        {
+            let mut writer = std::io::BufWriter::new(pending.as_file_mut());
+            report::jsonl::write(scored, lang, &mut writer).map_err(io(path))?;
+            std::io::Write::flush(&mut writer).map_err(io(path))?;
+        }
+        pending.commit(path).map_err(io(path))?;
+    }
+    progress.done_stage();
+    Ok(t0.elapsed().as_secs_f64())
+}
+
+/// The run's counts and the data-quality lines, on stderr.
+pub(super) fn print_summary(scored: &ScoredLedger, lang: Lang) {
+    use crate::i18n::pick;
+    let s = &scored.summary;
+    let q = &scored.ledger.quality;
+    eprintln!(
+        "{}: {} · {}: {} · {}: {} · {}: {}",
+        pick(lang, "점수 매긴 행", "rows scored"),
+        s.rows,
+        pick(lang, "높음", "high"),
+        s.bands.high,
+        pick(lang, "중간", "medium"),
+        s.bands.medium,
+        pick(lang, "건너뛴 행", "rows skipped"),
+        q.rows_skipped()
+    );
+    for line in q.summary_lines(lang) {
+        eprintln!("  · {line}");
+    }
+}

@@ -1,0 +1,35 @@
+// What the agent serves at GET /api/v1/layout (its one vocabulary), for the
+// unit tests, which run without it. pane.e2e.test.mjs checks that this is
+// exactly what the agent serves, so the two cannot drift apart.
+
+export const layout = {
+  ko: {
+    columns: { score: "위험점수", band: "위험등급", cluster: "군집", reasons: "사유", review: "검토 결과", note: "검토 메모", key: "행 키" },
+    bands: { high: "높음", medium: "중간", low: "낮음" },
+    reviews: ["확인된 이상", "정상", "증빙 필요"],
+    open: "미검토",
+  },
+  en: {
+    columns: { score: "Risk score", band: "Risk band", cluster: "Cluster", reasons: "Reasons", review: "Review", note: "Review note", key: "Row key" },
+    bands: { high: "High", medium: "Medium", low: "Low" },
+    reviews: ["Confirmed anomaly", "Normal", "Needs evidence"],
+    open: "Open",
+  },
+  columns: ["score", "band", "cluster", "reasons", "review", "note", "key"],
+  band_codes: ["high", "medium", "low"],
+  review_codes: ["confirmed", "normal", "needs_evidence"],
+  band_colours: {
+    high: { fill: "#FFC7CE", font: "#9C0006" },
+    medium: { fill: "#FFEB9C", font: "#9C5700" },
+    low: { fill: "#C6EFCE", font: "#006100" },
+  },
+  review_colours: {
+    confirmed: { fill: "#FFC7CE", font: "#9C0006" },
+    normal: { fill: "#C6EFCE", font: "#006100" },
+    needs_evidence: { fill: "#FFEB9C", font: "#9C5700" },
+  },
+  cluster_palette: ["#DDEBF7", "#FCE4D6", "#E2EFDA", "#FFF2CC", "#EDE1F5", "#D9F2F2", "#F8D7E3", "#E7E6E6"],
+  header_fill: "#1F3864",
+  added_header_fill: "#7030A0",
+  header_scan_rows: 40,
+};
