@@ -1,0 +1,219 @@
+//! The JSON API under `/api/v1` (see `openapi.json` beside this file): the
+//! routes and the helpers every handler shares; one file per resource
+//! (`score`, `reviews`, `runs`, `history`, `columns`). Handlers only
+//! translate: the work is the pipeline's and the store's, run on the
+//! blocking pool so the async workers keep answering.
+
+mod columns;
+mod history;
+mod reviews;
+mod runs;
+mod score;
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Serialize;
+
+use super::errors::{request_lang, Error, Kind, Refusal};
+use super::rows;
+use super::AppState;
+use crate::i18n::{Lang, Text};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/api/v1")
+            // Every route and the scope's own 404: see `security`'s header.
+            .wrap(actix_web::middleware::from_fn(
+                super::security::require_token,
+            ))
+            // A malformed query string is answered in the API's error format.
+            .app_data(web::QueryConfig::default().error_handler(|e, req| {
+                Refusal(
+                    Error::new(
+                        Kind::Malformed,
+                        "bad_query",
+                        Text::new(
+                            format!("주소의 질의 문자열이 올바르지 않습니다: {e}"),
+                            format!("the query string is not valid: {e}"),
+                        ),
+                    ),
+                    request_lang(req),
+                )
+                .into()
+            }))
+            .route("/health", web::get().to(health))
+            .route("/score", web::post().to(score::score))
+            .route("/reviews", web::post().to(reviews::post_reviews))
+            .route("/reviews", web::get().to(reviews::get_reviews))
+            .route("/runs", web::get().to(runs::runs))
+            .route("/runs/{id}", web::get().to(runs::run))
+            .route("/runs/{id}", web::delete().to(runs::remove_run))
+            .route("/runs/{id}/rows", web::get().to(runs::run_rows))
+            .route("/history", web::get().to(history::history_json))
+            .route("/history.xlsx", web::get().to(history::history_xlsx))
+            .route("/columns", web::post().to(columns::columns))
+            .route("/layout", web::get().to(layout))
+            .route("/openapi.json", web::get().to(openapi))
+            .default_service(web::to(not_found)),
+    );
+}
+
+type Reply = Result<HttpResponse, Refusal>;
+
+fn refuse(lang: Lang) -> impl Fn(Error) -> Refusal {
+    move |e| Refusal(e, lang)
+}
+
+/// Runs blocking work (parsing, scoring, SQLite) off the async workers.
+async fn blocking<T: Send + 'static>(
+    lang: Lang,
+    work: impl FnOnce() -> Result<T, Error> + Send + 'static,
+) -> Result<T, Refusal> {
+    web::block(work)
+        .await
+        .map_err(Error::internal)
+        .and_then(|r| r)
+        .map_err(refuse(lang))
+}
+
+/// JSON bytes, made on the blocking pool (responses themselves are not `Send`).
+fn json_bytes<T: Serialize>(value: &T) -> Result<Vec<u8>, Error> {
+    serde_json::to_vec(value).map_err(Error::internal)
+}
+
+fn json_ok(body: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(body)
+}
+
+#[derive(Serialize)]
+struct Health {
+    status: &'static str,
+    version: &'static str,
+    paused: bool,
+}
+
+async fn health(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok().json(Health {
+        status: "ok",
+        version: env!("CARGO_PKG_VERSION"),
+        paused: state.is_paused(),
+    })
+}
+
+/// 404 as a JSON error, for the API and for any other unknown path.
+pub async fn not_found(req: HttpRequest) -> HttpResponse {
+    let error = Error::new(
+        Kind::NotFound,
+        "not_found",
+        Text::new(
+            format!("없는 경로입니다: {}", req.path()),
+            format!("no such path: {}", req.path()),
+        ),
+    );
+    super::errors::to_response(&error, request_lang(&req))
+}
+
+/// Refuses a text the store would keep for ever that is longer than `max`
+/// characters (a 50 MB workbook name would make every later history page
+/// 50 MB).
+fn check_length(what: Text, value: &str, max: usize) -> Result<(), Error> {
+    let n = value.chars().count();
+    if n <= max {
+        return Ok(());
+    }
+    Err(Error::invalid(
+        "text_too_long",
+        Text::new(
+            format!("{}이(가) {max}자 한도를 넘습니다 ({n}자)", what.ko),
+            format!(
+                "the {} is over the {max}-character limit ({n} characters)",
+                what.en
+            ),
+        ),
+    ))
+}
+
+fn bad_json(e: &serde_json::Error) -> Error {
+    match rows::limit_hit(e) {
+        Some(limit) => Error::invalid(
+            "too_many_cells",
+            Text::new(
+                format!(
+                    "시트가 너무 큽니다 ({limit} 한도: 행 {}개, 열 {}개, 셀 {}개). 나누어 보내세요",
+                    rows::MAX_ROWS,
+                    rows::MAX_COLUMNS,
+                    rows::MAX_CELLS
+                ),
+                format!(
+                    "the sheet is too large ({limit} limit: {} rows, {} columns, {} cells); send it in parts",
+                    rows::MAX_ROWS,
+                    rows::MAX_COLUMNS,
+                    rows::MAX_CELLS
+                ),
+            ),
+        ),
+        None => Error::new(
+            Kind::Malformed,
+            "bad_json",
+            Text::new(format!("JSON 본문이 올바르지 않습니다: {e}"), format!("the JSON body is not valid: {e}")),
+        ),
+    }
+}
+
+/// `GET layout`: the words and colours of the columns ledgerlens adds to a
+/// sheet, in both languages, so the add-in writes what the command line's
+/// workbook writes and recognises its own columns whichever language wrote
+/// them.
+async fn layout() -> HttpResponse {
+    json_ok(serde_json::to_vec(&crate::report::workbook::layout()).expect("the layout serialises"))
+}
+
+/// The OpenAPI document, kept beside the routes it describes.
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+async fn openapi() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(OPENAPI)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// openapi.json spells the vocabulary's codes for its readers; they
+    /// must be the vocabulary's.
+    #[test]
+    fn the_documented_codes_are_the_vocabulary() {
+        use crate::vocabulary::{Band, DetectorKind, ReviewStatus};
+        let doc: serde_json::Value = serde_json::from_str(OPENAPI).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        let codes = |v: &serde_json::Value| -> Vec<String> {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c.as_str().unwrap().to_string())
+                .collect()
+        };
+        let all = |codes: &[&str]| codes.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            codes(&schemas["Reason"]["properties"]["code"]["enum"]),
+            all(&DetectorKind::ALL
+                .iter()
+                .map(|k| k.code())
+                .collect::<Vec<_>>())
+        );
+        assert_eq!(
+            codes(&schemas["Result"]["properties"]["band"]["enum"]),
+            all(&Band::ALL.iter().map(|b| b.code()).collect::<Vec<_>>())
+        );
+        assert_eq!(
+            codes(&schemas["Review"]["properties"]["status"]["enum"]),
+            all(&ReviewStatus::ALL
+                .iter()
+                .map(|s| s.code())
+                .collect::<Vec<_>>())
+        );
+    }
+}

@@ -1,0 +1,161 @@
+//! `GET runs`, `GET runs/{id}`, `DELETE runs/{id}` and `GET runs/{id}/rows`.
+
+use actix_web::{web, HttpRequest};
+use serde::Deserialize;
+
+use super::{blocking, json_bytes, json_ok, Reply};
+use crate::i18n::Text;
+use crate::pipeline;
+use crate::server::errors::{request_lang, Error, Refusal};
+use crate::server::AppState;
+use crate::store::RowFilter;
+use crate::vocabulary::Band;
+
+pub(super) async fn runs(req: HttpRequest, state: web::Data<AppState>) -> Reply {
+    let lang = request_lang(&req);
+    let state = state.into_inner();
+    blocking(lang, move || {
+        let runs = state.with_store(|s| s.runs())?;
+        json_bytes(&serde_json::json!({ "runs": runs }))
+    })
+    .await
+    .map(json_ok)
+}
+
+pub(super) async fn run(
+    req: HttpRequest,
+    id: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Reply {
+    let lang = request_lang(&req);
+    let state = state.into_inner();
+    let id = id.into_inner();
+    blocking(lang, move || match state.with_store(|s| s.run(&id))? {
+        Some(mut detail) => {
+            for row in &mut detail.flagged {
+                pipeline::reasons_in(&mut row.reasons, lang);
+            }
+            json_bytes(&detail)
+        }
+        None => Err(crate::store::no_such_run(&id)),
+    })
+    .await
+    .map(json_ok)
+}
+
+/// `DELETE runs/{id}`: removes a run cut off by a crash (409 for any other:
+/// a complete run is evidence), with an audit event.
+pub(super) async fn remove_run(
+    req: HttpRequest,
+    id: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Reply {
+    let lang = request_lang(&req);
+    let state = state.into_inner();
+    let id = id.into_inner();
+    blocking(lang, move || {
+        if state.with_store(|s| s.remove_interrupted_run(&id, &crate::server::os_user()))? {
+            json_bytes(&serde_json::json!({ "removed": id }))
+        } else {
+            Err(crate::store::no_such_run(&id))
+        }
+    })
+    .await
+    .map(json_ok)
+}
+
+#[derive(Deserialize)]
+pub(super) struct RowsQuery {
+    /// Comma-separated bands.
+    #[serde(default)]
+    band: String,
+    department: Option<String>,
+    q: Option<String>,
+    #[serde(default)]
+    reviewed: bool,
+    #[serde(default)]
+    offset: u64,
+    #[serde(default = "default_page")]
+    limit: u64,
+}
+
+fn default_page() -> u64 {
+    100
+}
+
+pub(super) async fn run_rows(
+    req: HttpRequest,
+    id: web::Path<String>,
+    query: web::Query<RowsQuery>,
+    state: web::Data<AppState>,
+) -> Reply {
+    let lang = request_lang(&req);
+    let state = state.into_inner();
+    let id = id.into_inner();
+    let query = query.into_inner();
+    // An unknown band would otherwise filter nothing and return every row.
+    let mut bands = Vec::new();
+    for code in query
+        .band
+        .split(',')
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+    {
+        let Some(band) = Band::from_code(code) else {
+            return Err(Refusal(
+                Error::invalid(
+                    "bad_band",
+                    Text::new(
+                        format!("알 수 없는 등급입니다: {code:?} ({})", Band::codes()),
+                        format!("unknown band {code:?} (use one of {})", Band::codes()),
+                    ),
+                ),
+                lang,
+            ));
+        };
+        bands.push(band);
+    }
+    // SQLite counts in signed 64 bits: a larger offset would wrap round to
+    // the first page.
+    if i64::try_from(query.offset).is_err() {
+        return Err(Refusal(
+            Error::invalid(
+                "bad_offset",
+                Text::new(
+                    format!(
+                        "offset {}이(가) 너무 큽니다 (최대 {})",
+                        query.offset,
+                        i64::MAX
+                    ),
+                    format!(
+                        "offset {} is too large (at most {})",
+                        query.offset,
+                        i64::MAX
+                    ),
+                ),
+            ),
+            lang,
+        ));
+    }
+    let filter = RowFilter {
+        bands,
+        department: query.department,
+        text: query.q,
+        reviewed: query.reviewed,
+        offset: query.offset,
+        limit: query.limit,
+    };
+    blocking(lang, move || {
+        match state.with_store(|s| s.run_rows(&id, &filter))? {
+            Some(mut rows) => {
+                for row in &mut rows.rows {
+                    pipeline::reasons_in(&mut row.record.reasons, lang);
+                }
+                json_bytes(&rows)
+            }
+            None => Err(crate::store::no_such_run(&id)),
+        }
+    })
+    .await
+    .map(json_ok)
+}

@@ -1,0 +1,280 @@
+//! `POST score`: a sheet's cells (JSON) or a workbook's bytes in, the
+//! scored rows out, the run recorded.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::{bad_json, check_length, refuse, Reply};
+use crate::i18n::{Lang, Text};
+use crate::ingest::{self, Format, IngestOptions};
+use crate::limits::{MAX_NAME_CHARS, MAX_SCORE_BODY};
+use crate::pipeline::{self, RowOut, Source, Stage, Summary};
+use crate::server::body::{self, Body};
+use crate::server::errors::{request_lang, Error, Kind, Refusal};
+use crate::server::rows::ScoreRequest;
+use crate::server::AppState;
+use crate::store::RunMeta;
+
+/// What a score request carries once its body is read.
+enum ScoreInput {
+    Json(Body),
+    Workbook { body: Body, format: Format },
+}
+
+#[derive(Deserialize)]
+pub(super) struct ScoreQuery {
+    workbook: Option<String>,
+    sheet: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ScoreResponse<'a> {
+    run_id: String,
+    results: Vec<RowOut<'a>>,
+    summary: &'a Summary,
+    quality: &'a ingest::QualityReport,
+}
+
+pub(super) async fn score(
+    req: HttpRequest,
+    payload: web::Payload,
+    query: web::Query<ScoreQuery>,
+    state: web::Data<AppState>,
+) -> Reply {
+    let lang = request_lang(&req);
+    let started = Instant::now();
+    if state.is_paused() {
+        return Err(Refusal(
+            Error::new(
+                Kind::Unavailable,
+                "paused",
+                Text::new(
+                    "에이전트가 일시 중지되어 있습니다. 트레이 메뉴에서 재개하세요",
+                    "the agent is paused; resume it from the tray menu",
+                ),
+            ),
+            lang,
+        ));
+    }
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let is_json = content_type
+        .split(';')
+        .next()
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"));
+    let format = Format::from_content_type(&content_type);
+    if !is_json && format.is_none() {
+        return Err(Refusal(
+            Error::new(
+                Kind::UnsupportedType,
+                "unsupported_media_type",
+                Text::new(
+                    format!("지원하지 않는 Content-Type입니다: {content_type:?} (JSON, xlsx, xls, ods, csv)"),
+                    format!("unsupported Content-Type {content_type:?} (use JSON, xlsx, xls, ods or csv)"),
+                ),
+            ),
+            lang,
+        ));
+    }
+    // The body is read under the shared body budget (an oversized one is
+    // refused before a byte is read); only then is a scoring slot taken, so
+    // a slot is held while work is done, never while a client uploads.
+    let state = state.into_inner();
+    let body = state
+        .bodies
+        .read(&req, payload, MAX_SCORE_BODY)
+        .await
+        .map_err(refuse(lang))?;
+    let _permit = body::slot(&state.scoring).await.map_err(refuse(lang))?;
+    let input = match format {
+        Some(format) if !is_json => ScoreInput::Workbook { body, format },
+        _ => ScoreInput::Json(body),
+    };
+    let query = query.into_inner();
+    let job = state.clone();
+    // The job answers through `answer` as soon as the run is recorded and
+    // the response is built, then writes the scored rows while still holding
+    // the store, so every later request sees the run whole.
+    let (answer, answered) = tokio::sync::oneshot::channel();
+    actix_web::rt::task::spawn_blocking(move || score_blocking(&job, input, query, lang, answer));
+    let body = answered
+        .await
+        .map_err(Error::internal)
+        .and_then(|r| r)
+        .map_err(refuse(lang))?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .insert_header((
+            "Server-Timing",
+            format!("total;dur={:.1}", started.elapsed().as_secs_f64() * 1000.0),
+        ))
+        .body(body))
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    crate::hex::hex(&Sha256::digest(bytes))
+}
+
+type Answer = tokio::sync::oneshot::Sender<Result<Vec<u8>, Error>>;
+
+fn score_blocking(
+    state: &Arc<AppState>,
+    input: ScoreInput,
+    query: ScoreQuery,
+    lang: Lang,
+    answer: Answer,
+) {
+    let mut answer = Some(answer);
+    let mut reply = |result: Result<Vec<u8>, Error>| {
+        if let Some(answer) = answer.take() {
+            // The caller may have gone; the run is recorded all the same.
+            let _ = answer.send(result);
+        }
+    };
+    if let Err(e) = score_and_record(state, input, query, lang, &mut reply) {
+        reply(Err(e));
+    }
+}
+
+fn score_and_record(
+    state: &Arc<AppState>,
+    input: ScoreInput,
+    query: ScoreQuery,
+    lang: Lang,
+    reply: &mut impl FnMut(Result<Vec<u8>, Error>),
+) -> Result<(), Error> {
+    // The body's share of the budget is kept until the run is scored: the
+    // ledger parsed from it is bigger than the bytes were.
+    let t0 = Instant::now();
+    let (run, workbook, sha) = match input {
+        ScoreInput::Json(Body { bytes, reserved }) => {
+            // The pane's JSON is this door's own format: parsed here into
+            // cells, then read like any other input.
+            let mut request: ScoreRequest =
+                serde_json::from_slice(&bytes).map_err(|e| bad_json(&e))?;
+            let sha = sha256_hex(&bytes);
+            drop(bytes);
+            let workbook = query
+                .workbook
+                .unwrap_or(std::mem::take(&mut request.workbook));
+            let workbook = if workbook.trim().is_empty() {
+                "workbook".to_string()
+            } else {
+                workbook
+            };
+            let options = IngestOptions {
+                overrides: request.overrides()?,
+                ..Default::default()
+            };
+            let grid = request.into_grid(query.sheet);
+            let source = Source::Grid {
+                grid,
+                name: &workbook,
+            };
+            let run = score_source(source, &options, &state.config, &workbook, t0)?;
+            drop(reserved);
+            (run, workbook, sha)
+        }
+        ScoreInput::Workbook {
+            body: Body { bytes, reserved },
+            format,
+        } => {
+            let workbook = query.workbook.unwrap_or_else(|| "upload".to_string());
+            let options = IngestOptions {
+                sheet: query.sheet,
+                ..Default::default()
+            };
+            let source = Source::Bytes {
+                bytes: &bytes,
+                name: &workbook,
+                format,
+            };
+            let run = score_source(source, &options, &state.config, &workbook, t0)?;
+            let sha = sha256_hex(&bytes);
+            drop(reserved);
+            (run, workbook, sha)
+        }
+    };
+    let (scored, ingest_s, score_s) = (run.scored, run.read_s, run.score_s);
+    let meta = RunMeta {
+        actor: crate::server::os_user(),
+        workbook,
+        input_sha256: sha,
+        config_json: serde_json::to_string(&*state.config).unwrap_or_default(),
+        ingest_s,
+    };
+    let t2 = Instant::now();
+    let mut store = state.store()?;
+    let run_id = store.record_run_header(&meta, &scored)?;
+    let header_s = t2.elapsed().as_secs_f64();
+    let t3 = Instant::now();
+    let response = ScoreResponse {
+        run_id,
+        results: scored.rows.iter().map(|r| r.to_out(lang)).collect(),
+        summary: &scored.summary,
+        quality: &scored.ledger.quality,
+    };
+    reply(serde_json::to_vec(&response).map_err(Error::internal));
+    let respond_s = t3.elapsed().as_secs_f64();
+    let t4 = Instant::now();
+    // The caller has its answer; a failure now can only be logged, and the
+    // run stays marked incomplete.
+    if let Err(e) = store.record_scored_rows(&response.run_id, &scored) {
+        tracing::error!("run {}: scored rows not recorded: {e}", response.run_id);
+        return Ok(());
+    }
+    state.note_run(&response.run_id, scored.rows.len());
+    crate::server::backup_if_due(&mut store);
+    tracing::info!(
+        rows = response.results.len(),
+        ingest_s,
+        score_s,
+        header_s,
+        respond_s,
+        rows_s = t4.elapsed().as_secs_f64(),
+        "scored"
+    );
+    Ok(())
+}
+
+/// The pipeline for one request: the names the run would be recorded
+/// under are checked as soon as the ledger is read, before it is scored.
+/// The read time counts from `t0`, when the body was in (JSON parsing is
+/// reading too).
+fn score_source(
+    source: Source<'_>,
+    options: &IngestOptions,
+    config: &crate::config::Checked,
+    workbook: &str,
+    t0: Instant,
+) -> Result<pipeline::Run, Error> {
+    let mut read_s = 0.0;
+    let mut run = pipeline::run(source, options, config, &mut |stage| match stage {
+        Stage::Reading => Ok(()),
+        Stage::Read(ledger) => {
+            read_s = t0.elapsed().as_secs_f64();
+            check_names(workbook, &ledger.sheet)
+        }
+    })?;
+    run.read_s = read_s;
+    Ok(run)
+}
+
+/// The names a run is recorded under, from the request or the workbook.
+fn check_names(workbook: &str, sheet: &str) -> Result<(), Error> {
+    check_length(
+        Text::new("통합문서 이름", "workbook name"),
+        workbook,
+        MAX_NAME_CHARS,
+    )?;
+    check_length(Text::new("시트 이름", "sheet name"), sheet, MAX_NAME_CHARS)
+}
