@@ -17,7 +17,7 @@ use chrono::Datelike;
 use polars::prelude::PolarsResult;
 
 use crate::config::{Config, Resolved};
-use crate::ingest::Ledger;
+use crate::ingest::{Ledger, Transaction};
 use benford::DigitCounts;
 use calendar::CalendarFacts;
 use groups::{dense_ids, key2, RobustStats};
@@ -220,54 +220,54 @@ fn month_spans(group: &[u32], month: &[u32]) -> Vec<u32> {
         .collect()
 }
 
-/// Computes every feature of a ledger.
+/// The per-row keys the feature groups share.
+struct Keys {
+    /// Department × account.
+    dept_account: Vec<u64>,
+    account: Vec<u64>,
+    vendor: Vec<u64>,
+    vendor_account: Vec<u64>,
+    department: Vec<u32>,
+    /// Vendor × department, as dense ids.
+    vendor_dept: Vec<u32>,
+    /// Months since the ledger's epoch (`calendar::month_index`).
+    month: Vec<u32>,
+}
+
+impl Keys {
+    fn of(tx: &[Transaction]) -> Keys {
+        Keys {
+            dept_account: tx.iter().map(|t| key2(t.department, t.account)).collect(),
+            account: tx.iter().map(|t| u64::from(t.account)).collect(),
+            vendor: tx.iter().map(|t| u64::from(t.vendor)).collect(),
+            vendor_account: tx.iter().map(|t| key2(t.vendor, t.account)).collect(),
+            department: tx.iter().map(|t| t.department).collect(),
+            vendor_dept: dense_ids(
+                &tx.iter()
+                    .map(|t| key2(t.vendor, t.department))
+                    .collect::<Vec<_>>(),
+            ),
+            month: tx.iter().map(|t| calendar::month_index(t.date)).collect(),
+        }
+    }
+}
+
+/// Computes every feature of a ledger, group by group.
 pub fn build(ledger: &Ledger, config: &Config) -> PolarsResult<Features> {
     let tx = &ledger.transactions;
     let n = tx.len();
     let account_settings: Vec<Resolved> = (0..ledger.accounts.len() as u32)
         .map(|a| config.resolve(ledger.accounts.name(a)))
         .collect();
-    let settings = |i: usize| &account_settings[tx[i].account as usize];
+    let keys = Keys::of(tx);
 
     // Log of the positive part: refunds and corrections (negative) are
     // judged by size, not sign.
     let amount: Vec<f64> = tx.iter().map(|t| t.amount).collect();
     let log_amount: Vec<f64> = amount.iter().map(|a| a.abs().max(1.0).ln()).collect();
 
-    let k_da: Vec<u64> = tx.iter().map(|t| key2(t.department, t.account)).collect();
-    let k_a: Vec<u64> = tx.iter().map(|t| u64::from(t.account)).collect();
-    let k_v: Vec<u64> = tx.iter().map(|t| u64::from(t.vendor)).collect();
-    let k_va: Vec<u64> = tx.iter().map(|t| key2(t.vendor, t.account)).collect();
-
-    let da_stats = groups::robust_stats(&k_da, &log_amount)?;
-    let a_stats = groups::robust_stats(&k_a, &log_amount)?;
-    let v_counts = groups::counts(&k_v)?;
-    let va_counts = groups::counts(&k_va)?;
-
-    let dept_account: Vec<Deviation> = (0..n)
-        .map(|i| deviation(amount[i], log_amount[i], da_stats.get(&k_da[i])))
-        .collect();
-    let account: Vec<Deviation> = (0..n)
-        .map(|i| deviation(amount[i], log_amount[i], a_stats.get(&k_a[i])))
-        .collect();
-
-    // Round amounts, and how usual they are in each account.
-    let round_level: Vec<u8> = amount
-        .iter()
-        .map(|&a| {
-            let a = a.abs();
-            if a >= 1_000_000.0 && a % 1_000_000.0 == 0.0 {
-                2
-            } else if a >= 100_000.0 && a % 100_000.0 == 0.0 {
-                1
-            } else {
-                0
-            }
-        })
-        .collect();
-    let is_million: Vec<f64> = round_level.iter().map(|&r| f64::from(r == 2)).collect();
-    let round_share = groups::means(&k_a, &is_million)?;
-
+    let (dept_account, account) = amount_deviations(&keys, &amount, &log_amount)?;
+    let (round_level, round_share) = round_amounts(&keys, &amount)?;
     let calendar: Vec<CalendarFacts> = tx.iter().map(|t| calendar::facts(t.date)).collect();
 
     // Rows whose vendor the ledger does not name (no vendor column, or a
@@ -301,128 +301,21 @@ pub fn build(ledger: &Ledger, config: &Config) -> PolarsResult<Features> {
         |p| account_settings[p.account as usize].approval_limit,
     );
     let recurrence = sequences::recurrences(&payments);
-    let month: Vec<u32> = tx.iter().map(|t| calendar::month_index(t.date)).collect();
 
-    // Small payments per vendor, department and month, against the pair's
-    // usual month.
     let small_idx: Vec<usize> = (0..n)
         .filter(|&i| {
             vendor_known[i]
                 && amount[i] > 0.0
-                && amount[i] <= settings(i).small_payment_limit
+                && amount[i] <= account_settings[tx[i].account as usize].small_payment_limit
                 && recurrence[i].is_none()
         })
         .collect();
-    let vendor_dept = dense_ids(
-        &tx.iter()
-            .map(|t| key2(t.vendor, t.department))
-            .collect::<Vec<_>>(),
-    );
-    let vendor_dept_span = month_spans(&vendor_dept, &month);
-    let k_vdm: Vec<u64> = small_idx
-        .iter()
-        .map(|&i| key2(vendor_dept[i], month[i]))
-        .collect();
-    let small_amounts: Vec<f64> = small_idx.iter().map(|&i| amount[i]).collect();
-    let monthly = groups::count_and_sum(&k_vdm, &small_amounts)?;
-    let pair_of_small: Vec<u64> = small_idx
-        .iter()
-        .map(|&i| u64::from(vendor_dept[i]))
-        .collect();
-    let small_per_pair = groups::counts(&pair_of_small)?;
-    let mut small_repeat = vec![None; n];
-    for (j, &i) in small_idx.iter().enumerate() {
-        let (count, sum) = monthly[&k_vdm[j]];
-        // The usual month: the pair's small payments in its other months,
-        // spread over every month from its first payment to its last
-        // (months without any count as zero). A median over only the
-        // months with payments would let one burst set its own baseline.
-        let total = small_per_pair[&pair_of_small[j]];
-        let other_months = f64::from(vendor_dept_span[vendor_dept[i] as usize]) - 1.0;
-        small_repeat[i] = Some(SmallRepeat {
-            count,
-            sum,
-            usual_count: f64::from(total - count) / other_months.max(1.0),
-        });
-    }
-
-    // The same pattern for a whole department: its small payments this
-    // month against its usual month.
-    let dept_ids: Vec<u32> = tx.iter().map(|t| t.department).collect();
-    let dept_span = month_spans(&dept_ids, &month);
-    let k_dept_month_small: Vec<u64> = small_idx
-        .iter()
-        .map(|&i| key2(dept_ids[i], month[i]))
-        .collect();
-    let dept_monthly_small = groups::counts(&k_dept_month_small)?;
-    let dept_small_total = groups::counts(
-        &small_idx
-            .iter()
-            .map(|&i| u64::from(dept_ids[i]))
-            .collect::<Vec<_>>(),
-    )?;
-    let mut dept_small_month_ratio = vec![0.0; n];
-    for &i in &small_idx {
-        // As for vendors: the usual month is the other months' average.
-        let this_month = f64::from(dept_monthly_small[&key2(dept_ids[i], month[i])]);
-        let total = f64::from(dept_small_total[&u64::from(dept_ids[i])]);
-        let other_months = f64::from(dept_span[dept_ids[i] as usize]) - 1.0;
-        let usual = (total - this_month) / other_months.max(1.0);
-        dept_small_month_ratio[i] = this_month / usual.max(1.0);
-    }
-
-    // How rare the vendor is for this department: its share of the
-    // department's payments.
-    let vendor_dept_counts = groups::counts(
-        &vendor_dept
-            .iter()
-            .map(|&v| u64::from(v))
-            .collect::<Vec<_>>(),
-    )?;
-    let dept_counts = groups::counts(&dept_ids.iter().map(|&d| u64::from(d)).collect::<Vec<_>>())?;
-    let vendor_dept_share: Vec<f64> = (0..n)
-        .map(|i| {
-            f64::from(vendor_dept_counts[&u64::from(vendor_dept[i])])
-                / f64::from(dept_counts[&u64::from(dept_ids[i])])
-        })
-        .collect();
-
-    // Month-end concentration: the share of a department's spending in a
-    // month that fell in its last three days.
-    let k_dept_month: Vec<u64> = (0..n).map(|i| key2(dept_ids[i], month[i])).collect();
-    let month_end_amounts = spent_where(&amount, |i| calendar[i].month_end);
-    let month_end_sums = groups::count_and_sum(&k_dept_month, &month_end_amounts)?;
+    let small_repeat = small_repeats(&keys, &amount, &small_idx)?;
+    let dept_small_month_ratio = department_small_months(&keys, &small_idx)?;
+    let vendor_dept_share = vendor_department_share(&keys)?;
     let positive_amounts = spent_where(&amount, |_| true);
-    let month_sums = groups::count_and_sum(&k_dept_month, &positive_amounts)?;
-    let month_end_share: Vec<f64> = k_dept_month
-        .iter()
-        .map(|k| month_end_sums[k].1 / month_sums[k].1.max(1.0))
-        .collect();
-
-    // Year-end concentration per department, account and fiscal year,
-    // against the pair's own average half-month over its active span.
-    let dept_account_id = dense_ids(&k_da);
-    let dept_account_span = month_spans(&dept_account_id, &month);
-    let k_dept_account_year: Vec<u64> = (0..n)
-        .map(|i| key2(dept_account_id[i], tx[i].date.year() as u32))
-        .collect();
-    let late_amounts = spent_where(&amount, |i| calendar[i].late_december);
-    let late_sums = groups::count_and_sum(&k_dept_account_year, &late_amounts)?;
-    let pair_totals = groups::count_and_sum(&k_da, &positive_amounts)?;
-    let year_end: Vec<Option<YearEnd>> = (0..n)
-        .map(|i| {
-            if !calendar[i].late_december {
-                return None;
-            }
-            let late = late_sums[&k_dept_account_year[i]].1;
-            let half_months = 2.0 * f64::from(dept_account_span[dept_account_id[i] as usize]);
-            let per_half_month = pair_totals[&k_da[i]].1 / half_months;
-            (per_half_month > 0.0).then(|| YearEnd {
-                late_december_sum: late,
-                ratio: late / per_half_month,
-            })
-        })
-        .collect();
+    let month_end_share = month_end_share(&keys, &amount, &positive_amounts, &calendar)?;
+    let year_end = year_end(tx, &keys, &amount, &positive_amounts, &calendar)?;
 
     // First digits per vendor and department, on non-recurring payments
     // (a fixed monthly bill has one digit by nature).
@@ -441,16 +334,23 @@ pub fn build(ledger: &Ledger, config: &Config) -> PolarsResult<Features> {
         MIN_BENFORD_DEPARTMENT,
     );
 
+    let v_counts = groups::counts(&keys.vendor)?;
+    let va_counts = groups::counts(&keys.vendor_account)?;
     let lookup = |map: &HashMap<u64, u32>, k: u64| map.get(&k).copied().unwrap_or(0);
     Ok(Features {
         len: n,
-        vendor_count: k_v.iter().map(|&k| lookup(&v_counts, k)).collect(),
-        vendor_account_count: k_va.iter().map(|&k| lookup(&va_counts, k)).collect(),
+        vendor_count: keys.vendor.iter().map(|&k| lookup(&v_counts, k)).collect(),
+        vendor_account_count: keys
+            .vendor_account
+            .iter()
+            .map(|&k| lookup(&va_counts, k))
+            .collect(),
         vendor_dept_share,
         dept_small_month_ratio,
         month_end_share,
         account_count: account.iter().map(|d| d.group_size).collect(),
-        account_round_share: k_a
+        account_round_share: keys
+            .account
             .iter()
             .map(|k| round_share.get(k).copied().unwrap_or(0.0))
             .collect(),
@@ -471,6 +371,191 @@ pub fn build(ledger: &Ledger, config: &Config) -> PolarsResult<Features> {
         department_of: tx.iter().map(|t| t.department).collect(),
         account_settings,
     })
+}
+
+/// Each amount against its department–account norm and its account's.
+fn amount_deviations(
+    keys: &Keys,
+    amount: &[f64],
+    log_amount: &[f64],
+) -> PolarsResult<(Vec<Deviation>, Vec<Deviation>)> {
+    let da_stats = groups::robust_stats(&keys.dept_account, log_amount)?;
+    let a_stats = groups::robust_stats(&keys.account, log_amount)?;
+    let against = |stats: &HashMap<u64, RobustStats>, keys: &[u64]| -> Vec<Deviation> {
+        (0..amount.len())
+            .map(|i| deviation(amount[i], log_amount[i], stats.get(&keys[i])))
+            .collect()
+    };
+    Ok((
+        against(&da_stats, &keys.dept_account),
+        against(&a_stats, &keys.account),
+    ))
+}
+
+/// Round amounts (2: whole millions, 1: whole hundred-thousands), and the
+/// share of whole millions in each account.
+fn round_amounts(keys: &Keys, amount: &[f64]) -> PolarsResult<(Vec<u8>, HashMap<u64, f64>)> {
+    let round_level: Vec<u8> = amount
+        .iter()
+        .map(|&a| {
+            let a = a.abs();
+            if a >= 1_000_000.0 && a % 1_000_000.0 == 0.0 {
+                2
+            } else if a >= 100_000.0 && a % 100_000.0 == 0.0 {
+                1
+            } else {
+                0
+            }
+        })
+        .collect();
+    let is_million: Vec<f64> = round_level.iter().map(|&r| f64::from(r == 2)).collect();
+    let round_share = groups::means(&keys.account, &is_million)?;
+    Ok((round_level, round_share))
+}
+
+/// Small payments per vendor, department and month, against the pair's
+/// usual month.
+fn small_repeats(
+    keys: &Keys,
+    amount: &[f64],
+    small_idx: &[usize],
+) -> PolarsResult<Vec<Option<SmallRepeat>>> {
+    let vendor_dept_span = month_spans(&keys.vendor_dept, &keys.month);
+    let k_vdm: Vec<u64> = small_idx
+        .iter()
+        .map(|&i| key2(keys.vendor_dept[i], keys.month[i]))
+        .collect();
+    let small_amounts: Vec<f64> = small_idx.iter().map(|&i| amount[i]).collect();
+    let monthly = groups::count_and_sum(&k_vdm, &small_amounts)?;
+    let pair_of_small: Vec<u64> = small_idx
+        .iter()
+        .map(|&i| u64::from(keys.vendor_dept[i]))
+        .collect();
+    let small_per_pair = groups::counts(&pair_of_small)?;
+    let mut small_repeat = vec![None; amount.len()];
+    for (j, &i) in small_idx.iter().enumerate() {
+        let (count, sum) = monthly[&k_vdm[j]];
+        // The usual month: the pair's small payments in its other months,
+        // spread over every month from its first payment to its last
+        // (months without any count as zero). A median over only the
+        // months with payments would let one burst set its own baseline.
+        let total = small_per_pair[&pair_of_small[j]];
+        let other_months = f64::from(vendor_dept_span[keys.vendor_dept[i] as usize]) - 1.0;
+        small_repeat[i] = Some(SmallRepeat {
+            count,
+            sum,
+            usual_count: f64::from(total - count) / other_months.max(1.0),
+        });
+    }
+    Ok(small_repeat)
+}
+
+/// The same pattern for a whole department: its small payments this month
+/// against its usual month.
+fn department_small_months(keys: &Keys, small_idx: &[usize]) -> PolarsResult<Vec<f64>> {
+    let dept_ids = &keys.department;
+    let month = &keys.month;
+    let dept_span = month_spans(dept_ids, month);
+    let k_dept_month_small: Vec<u64> = small_idx
+        .iter()
+        .map(|&i| key2(dept_ids[i], month[i]))
+        .collect();
+    let dept_monthly_small = groups::counts(&k_dept_month_small)?;
+    let dept_small_total = groups::counts(
+        &small_idx
+            .iter()
+            .map(|&i| u64::from(dept_ids[i]))
+            .collect::<Vec<_>>(),
+    )?;
+    let mut dept_small_month_ratio = vec![0.0; dept_ids.len()];
+    for &i in small_idx {
+        // As for vendors: the usual month is the other months' average.
+        let this_month = f64::from(dept_monthly_small[&key2(dept_ids[i], month[i])]);
+        let total = f64::from(dept_small_total[&u64::from(dept_ids[i])]);
+        let other_months = f64::from(dept_span[dept_ids[i] as usize]) - 1.0;
+        let usual = (total - this_month) / other_months.max(1.0);
+        dept_small_month_ratio[i] = this_month / usual.max(1.0);
+    }
+    Ok(dept_small_month_ratio)
+}
+
+/// How rare the vendor is for this department: its share of the
+/// department's payments.
+fn vendor_department_share(keys: &Keys) -> PolarsResult<Vec<f64>> {
+    let vendor_dept_counts = groups::counts(
+        &keys
+            .vendor_dept
+            .iter()
+            .map(|&v| u64::from(v))
+            .collect::<Vec<_>>(),
+    )?;
+    let dept_counts = groups::counts(
+        &keys
+            .department
+            .iter()
+            .map(|&d| u64::from(d))
+            .collect::<Vec<_>>(),
+    )?;
+    Ok((0..keys.department.len())
+        .map(|i| {
+            f64::from(vendor_dept_counts[&u64::from(keys.vendor_dept[i])])
+                / f64::from(dept_counts[&u64::from(keys.department[i])])
+        })
+        .collect())
+}
+
+/// Month-end concentration: the share of a department's spending in a
+/// month that fell in its last three days.
+fn month_end_share(
+    keys: &Keys,
+    amount: &[f64],
+    positive_amounts: &[f64],
+    calendar: &[CalendarFacts],
+) -> PolarsResult<Vec<f64>> {
+    let k_dept_month: Vec<u64> = (0..amount.len())
+        .map(|i| key2(keys.department[i], keys.month[i]))
+        .collect();
+    let month_end_amounts = spent_where(amount, |i| calendar[i].month_end);
+    let month_end_sums = groups::count_and_sum(&k_dept_month, &month_end_amounts)?;
+    let month_sums = groups::count_and_sum(&k_dept_month, positive_amounts)?;
+    Ok(k_dept_month
+        .iter()
+        .map(|k| month_end_sums[k].1 / month_sums[k].1.max(1.0))
+        .collect())
+}
+
+/// Year-end concentration per department, account and fiscal year,
+/// against the pair's own average half-month over its active span.
+fn year_end(
+    tx: &[Transaction],
+    keys: &Keys,
+    amount: &[f64],
+    positive_amounts: &[f64],
+    calendar: &[CalendarFacts],
+) -> PolarsResult<Vec<Option<YearEnd>>> {
+    let k_da = &keys.dept_account;
+    let dept_account_id = dense_ids(k_da);
+    let dept_account_span = month_spans(&dept_account_id, &keys.month);
+    let k_dept_account_year: Vec<u64> = (0..amount.len())
+        .map(|i| key2(dept_account_id[i], tx[i].date.year() as u32))
+        .collect();
+    let late_amounts = spent_where(amount, |i| calendar[i].late_december);
+    let late_sums = groups::count_and_sum(&k_dept_account_year, &late_amounts)?;
+    let pair_totals = groups::count_and_sum(k_da, positive_amounts)?;
+    Ok((0..amount.len())
+        .map(|i| {
+            if !calendar[i].late_december {
+                return None;
+            }
+            let late = late_sums[&k_dept_account_year[i]].1;
+            let half_months = 2.0 * f64::from(dept_account_span[dept_account_id[i] as usize]);
+            let per_half_month = pair_totals[&k_da[i]].1 / half_months;
+            (per_half_month > 0.0).then(|| YearEnd {
+                late_december_sum: late,
+                ratio: late / per_half_month,
+            })
+        })
+        .collect())
 }
 
 #[cfg(test)]

@@ -173,32 +173,88 @@ fn long_cell(source: &str, sheet: &str, sheet_row: u32, cells: &[Cell]) -> Optio
     })
 }
 
+/// Builds a ledger from a grid of cells, in named steps: refuse an empty
+/// sheet or an oversized cell where the header is looked for, find the
+/// header, decide the column's date order, then take each row or report
+/// why not. Every skipped row is counted in the quality report.
 pub fn ledger_from_grid(
     grid: Grid,
     source: &str,
     options: &IngestOptions,
 ) -> Result<Ledger, IngestError> {
+    refuse_unreadable_top(&grid, source)?;
+    let found = header::find_header(&grid, source, &options.overrides)?;
+    let header_row = grid.sheet_row(found.row_index);
+    let mut quality = quality_report(&grid, source, &found, header_row);
+    let rows = RowReader::new(&grid, &found, &mut quality);
+
+    let mut ledger = Ledger {
+        source: source.into(),
+        sheet: grid.sheet.clone(),
+        header_row,
+        headers: found.headers.clone(),
+        columns: found.columns.clone(),
+        ..Default::default()
+    };
+    let first_data = found.row_index + 1;
+    let first_row = grid.first_row;
+    for (offset, cells) in grid.rows.into_iter().enumerate().skip(first_data) {
+        let sheet_row = first_row + offset as u32;
+        quality.rows_read += 1;
+        let Some((date, amount)) =
+            rows.take(source, &ledger.sheet, sheet_row, &cells, &mut quality)?
+        else {
+            continue;
+        };
+        ledger.push(date, amount, sheet_row, cells, &found.columns);
+    }
+    quality.rows_kept = ledger.transactions.len();
+    if ledger.transactions.is_empty() {
+        return Err(IngestError::NoRows {
+            file: source.into(),
+            sheet: ledger.sheet.clone(),
+            skipped: quality
+                .counts
+                .iter()
+                .map(|(kind, n)| (kind.describe(), *n))
+                .collect(),
+        });
+    }
+    ledger.quality = quality;
+    assign_row_keys(&mut ledger);
+    Ok(ledger)
+}
+
+/// An empty sheet, or a cell too long for a sheet in the rows the header
+/// is looked for in (named, not quoted), is refused before anything else;
+/// the data rows' cells are checked as they are read.
+fn refuse_unreadable_top(grid: &Grid, source: &str) -> Result<(), IngestError> {
     if grid.rows.iter().all(|r| r.iter().all(Cell::is_empty)) {
         return Err(IngestError::EmptySheet {
             file: source.into(),
             sheet: grid.sheet.clone(),
         });
     }
-    // The rows the header is looked for in are checked first (so a huge
-    // cell is named, not quoted); the data rows as they are read below.
-    if let Some(e) = grid
+    match grid
         .rows
         .iter()
         .enumerate()
         .take(crate::vocabulary::HEADER_SCAN_ROWS)
         .find_map(|(i, cells)| long_cell(source, &grid.sheet, grid.sheet_row(i), cells))
     {
-        return Err(e);
+        Some(e) => Err(e),
+        None => Ok(()),
     }
-    let found = header::find_header(&grid, source, &options.overrides)?;
-    let header_index = found.row_index;
-    let header_row = grid.sheet_row(header_index);
+}
 
+/// The quality report's start: where the header is and which column was
+/// taken for which field.
+fn quality_report(
+    grid: &Grid,
+    source: &str,
+    found: &header::FoundHeader,
+    header_row: u32,
+) -> QualityReport {
     let mut quality = QualityReport {
         source: source.into(),
         sheet: grid.sheet.clone(),
@@ -212,53 +268,69 @@ pub fn ledger_from_grid(
             header: found.headers.get(*col).cloned().unwrap_or_default(),
         });
     }
+    quality
+}
 
-    let col = |f: Field| found.columns.get(&f).copied();
-    let date_col = col(Field::Date).expect("required");
-    let amount_col = col(Field::Amount).expect("required");
+/// Reads one data row's date and amount, or says why the row is skipped.
+struct RowReader<'a> {
+    date_col: usize,
+    amount_col: usize,
+    order: normalize::DateOrder,
+    date1904: bool,
+    columns: &'a BTreeMap<Field, usize>,
+    headers: &'a [String],
+}
 
-    // Two-digit and year-last text dates are ambiguous one at a time but
-    // not as a column: decide their order from the data first.
-    let ambiguous: Vec<&str> = grid.rows[header_index + 1..]
-        .iter()
-        .filter_map(|r| r.get(date_col)?.as_text())
-        .filter(|t| normalize::needs_order(t))
-        .take(5000)
-        .collect();
-    let order = normalize::infer_date_order(ambiguous.iter().copied());
-    if !ambiguous.is_empty() {
-        quality.date_order = Some(order.label().to_string());
+impl<'a> RowReader<'a> {
+    /// Two-digit and year-last text dates are ambiguous one at a time but
+    /// not as a column: their order is decided from the data first.
+    fn new(
+        grid: &Grid,
+        found: &'a header::FoundHeader,
+        quality: &mut QualityReport,
+    ) -> RowReader<'a> {
+        let date_col = found.columns[&Field::Date];
+        let ambiguous: Vec<&str> = grid.rows[found.row_index + 1..]
+            .iter()
+            .filter_map(|r| r.get(date_col)?.as_text())
+            .filter(|t| normalize::needs_order(t))
+            .take(5000)
+            .collect();
+        let order = normalize::infer_date_order(ambiguous.iter().copied());
+        if !ambiguous.is_empty() {
+            quality.date_order = Some(order.label().to_string());
+        }
+        RowReader {
+            date_col,
+            amount_col: found.columns[&Field::Amount],
+            order,
+            date1904: grid.date1904,
+            columns: &found.columns,
+            headers: &found.headers,
+        }
     }
 
-    let mut ledger = Ledger {
-        source: source.into(),
-        sheet: grid.sheet.clone(),
-        header_row,
-        headers: found.headers.clone(),
-        columns: found.columns.clone(),
-        ..Default::default()
-    };
-    let first_data = header_index + 1;
-    let Grid {
-        rows,
-        date1904,
-        first_row,
-        ..
-    } = grid;
-    let header_name = |c: usize| found.headers.get(c).cloned().unwrap_or_default();
-    for (offset, cells) in rows.into_iter().enumerate().skip(first_data) {
-        let sheet_row = first_row + offset as u32;
-        quality.rows_read += 1;
+    /// The row's date and amount, or `None` with the reason recorded.
+    /// A cell longer than a sheet allows fails the whole read.
+    fn take(
+        &self,
+        source: &str,
+        sheet: &str,
+        sheet_row: u32,
+        cells: &[Cell],
+        quality: &mut QualityReport,
+    ) -> Result<Option<(NaiveDate, f64)>, IngestError> {
+        let (date_col, amount_col) = (self.date_col, self.amount_col);
         let issue = |kind, column: Option<usize>, value: String| QualityIssue {
             kind,
             row: sheet_row,
             column: column.map(quality::column_letter),
-            header: column.map(header_name),
+            header: column.map(|c| self.headers.get(c).cloned().unwrap_or_default()),
             value,
         };
         if cells.iter().all(Cell::is_empty) {
             quality.record(issue(IssueKind::BlankRow, None, String::new()));
-            continue;
+            return Ok(None);
         }
         // One pass over the row's text: a cell too long for a sheet is
         // refused, and bytes the decoder could not read are kept visible as
@@ -266,7 +338,7 @@ pub fn ledger_from_grid(
         for (c, cell) in cells.iter().enumerate() {
             let Some(text) = cell.as_text() else { continue };
             if text.len() > crate::limits::MAX_CELL_CHARS {
-                if let Some(e) = long_cell(source, &ledger.sheet, sheet_row, &cells) {
+                if let Some(e) = long_cell(source, sheet, sheet_row, cells) {
                     return Err(e);
                 }
             }
@@ -280,15 +352,15 @@ pub fn ledger_from_grid(
         }
         let get = |c: usize| cells.get(c).unwrap_or(&Cell::Empty);
         let date_cell = get(date_col);
-        let parsed_date = normalize::parse_date(date_cell, order, date1904);
-        if let Some(label) = total_label(&cells, &found.columns, parsed_date.is_none()) {
+        let parsed_date = normalize::parse_date(date_cell, self.order, self.date1904);
+        if let Some(label) = total_label(cells, self.columns, parsed_date.is_none()) {
             quality.record(issue(IssueKind::SubtotalRow, None, label));
-            continue;
+            return Ok(None);
         }
         let date = match parsed_date {
             _ if date_cell.is_empty() => {
                 quality.record(issue(IssueKind::MissingDate, Some(date_col), String::new()));
-                continue;
+                return Ok(None);
             }
             None => {
                 quality.record(issue(
@@ -296,7 +368,7 @@ pub fn ledger_from_grid(
                     Some(date_col),
                     date_cell.display(),
                 ));
-                continue;
+                return Ok(None);
             }
             Some(parsed) => {
                 if !normalize::plausible(parsed.value()) {
@@ -305,7 +377,7 @@ pub fn ledger_from_grid(
                         Some(date_col),
                         date_cell.display(),
                     ));
-                    continue;
+                    return Ok(None);
                 }
                 parsed
             }
@@ -318,7 +390,7 @@ pub fn ledger_from_grid(
                     Some(amount_col),
                     String::new(),
                 ));
-                continue;
+                return Ok(None);
             }
             None => {
                 quality.record(issue(
@@ -326,7 +398,7 @@ pub fn ledger_from_grid(
                     Some(amount_col),
                     amount_cell.display(),
                 ));
-                continue;
+                return Ok(None);
             }
             Some(parsed) => parsed,
         };
@@ -357,45 +429,46 @@ pub fn ledger_from_grid(
                 amount_cell.display(),
             ));
         }
+        Ok(Some((date.value(), amount.value())))
+    }
+}
 
+impl Ledger {
+    /// Takes a row whose date and amount were read: its texts interned,
+    /// its cells kept as they were.
+    fn push(
+        &mut self,
+        date: NaiveDate,
+        amount: f64,
+        sheet_row: u32,
+        cells: Vec<Cell>,
+        columns: &BTreeMap<Field, usize>,
+    ) {
+        let get = |c: usize| cells.get(c).unwrap_or(&Cell::Empty);
+        let col = |f: Field| columns.get(&f).copied();
         let text = |f: Field| col(f).map_or(std::borrow::Cow::Borrowed(""), |c| get(c).as_str());
-        let department = ledger.departments.intern(&text(Field::Department));
-        let account = ledger.accounts.intern(&text(Field::Account));
-        let vendor = ledger.vendors.intern(&text(Field::Vendor));
+        let department = self.departments.intern(&text(Field::Department));
+        let account = self.accounts.intern(&text(Field::Account));
+        let vendor = self.vendors.intern(&text(Field::Vendor));
         let budget_item =
-            col(Field::BudgetItem).map(|_| ledger.others.intern(&text(Field::BudgetItem)));
+            col(Field::BudgetItem).map(|_| self.others.intern(&text(Field::BudgetItem)));
         let payment_method =
-            col(Field::PaymentMethod).map(|_| ledger.others.intern(&text(Field::PaymentMethod)));
-        ledger.transactions.push(Transaction {
+            col(Field::PaymentMethod).map(|_| self.others.intern(&text(Field::PaymentMethod)));
+        self.transactions.push(Transaction {
             sheet_row,
             key: String::new(),
-            date: date.value(),
+            date,
             department,
             account,
             vendor,
             description: text(Field::Description).as_ref().into(),
             voucher: text(Field::Voucher).as_ref().into(),
-            amount: amount.value(),
+            amount,
             budget_item,
             payment_method,
         });
-        ledger.original.push(cells);
+        self.original.push(cells);
     }
-    quality.rows_kept = ledger.transactions.len();
-    if ledger.transactions.is_empty() {
-        return Err(IngestError::NoRows {
-            file: source.into(),
-            sheet: ledger.sheet.clone(),
-            skipped: quality
-                .counts
-                .iter()
-                .map(|(kind, n)| (kind.describe(), *n))
-                .collect(),
-        });
-    }
-    ledger.quality = quality;
-    assign_row_keys(&mut ledger);
-    Ok(ledger)
 }
 
 /// A subtotal or total label, if the row is one. A row without a readable

@@ -5,7 +5,7 @@
 use crate::config::Config;
 use crate::features::Features;
 use crate::i18n::{won, Text};
-use crate::ingest::Ledger;
+use crate::ingest::{Ledger, Transaction};
 pub use crate::vocabulary::DetectorKind;
 
 #[derive(Debug, Clone)]
@@ -14,6 +14,45 @@ pub struct Signal {
     /// 0..1: how strongly the row shows the pattern.
     pub strength: f64,
     pub reason: Text,
+}
+
+/// What a rule sees of one row.
+struct Row<'a> {
+    i: usize,
+    t: &'a Transaction,
+    ledger: &'a Ledger,
+    f: &'a Features,
+    config: &'a Config,
+    /// The row's Isolation Forest score.
+    isolation: f64,
+}
+
+/// One audit rule: the signal it gives a row, if any.
+type Rule = fn(&Row<'_>) -> Option<Signal>;
+
+/// Every rule, in the order their reasons are listed when they tie.
+const RULES: [Rule; 12] = [
+    amount_outlier,
+    account_outlier,
+    duplicate,
+    split,
+    recurring_jump,
+    small_repeat,
+    rare_vendor,
+    non_working_day,
+    year_end,
+    round_amount,
+    benford,
+    isolation,
+];
+
+/// A signal of `kind`, if it has any strength.
+fn fire(kind: DetectorKind, strength: f64, reason: Text) -> Option<Signal> {
+    (strength > 0.0).then(|| Signal {
+        kind,
+        strength: clamp01(strength),
+        reason,
+    })
 }
 
 fn clamp01(x: f64) -> f64 {
@@ -32,24 +71,24 @@ pub fn evaluate(
     config: &Config,
     isolation: f64,
 ) -> Vec<Signal> {
-    let t = &ledger.transactions[i];
-    let mut out = Vec::new();
-    let mut push = |kind, strength: f64, reason: Text| {
-        if strength > 0.0 {
-            out.push(Signal {
-                kind,
-                strength: clamp01(strength),
-                reason,
-            });
-        }
+    let row = Row {
+        i,
+        t: &ledger.transactions[i],
+        ledger,
+        f,
+        config,
+        isolation,
     };
+    RULES.iter().filter_map(|rule| rule(&row)).collect()
+}
 
-    // Amount against the department-account norm, and against the
-    // account-wide norm (which also judges departments whose own history is
-    // too thin for the first).
+/// Amount against the department–account norm.
+fn amount_outlier(row: &Row<'_>) -> Option<Signal> {
+    let i = row.i;
+    let f = row.f;
     let da = f.dept_account[i];
     if da.group_size >= crate::features::MIN_GROUP && da.ratio >= 3.0 {
-        push(
+        return fire(
             DetectorKind::AmountOutlier,
             ramp(da.z, 3.0, 5.5),
             Text::new(
@@ -66,9 +105,17 @@ pub fn evaluate(
             ),
         );
     }
+    None
+}
+
+/// Amount against the account-wide norm, which also judges departments
+/// whose own history is too thin for the department–account one.
+fn account_outlier(row: &Row<'_>) -> Option<Signal> {
+    let i = row.i;
+    let f = row.f;
     let a = f.account[i];
     if a.group_size >= crate::features::MIN_GROUP && a.ratio >= 3.0 {
-        push(
+        return fire(
             DetectorKind::AccountOutlier,
             ramp(a.z, 3.5, 6.0),
             Text::new(
@@ -85,14 +132,22 @@ pub fn evaluate(
             ),
         );
     }
+    None
+}
 
+/// The same vendor and amount again within the window.
+fn duplicate(row: &Row<'_>) -> Option<Signal> {
+    let i = row.i;
+    let t = row.t;
+    let f = row.f;
+    let ledger = row.ledger;
     if let Some(d) = f.duplicate[i] {
         let other_row = ledger.transactions[d.of].sheet_row;
         // A price this vendor charges all the time is likelier a standing
         // order than a double payment.
         let base = if d.exact { 1.0 } else { 0.75 };
         let strength = if d.times_seen >= 6 { base * 0.4 } else { base };
-        push(
+        return fire(
             DetectorKind::Duplicate,
             strength,
             Text::new(
@@ -111,13 +166,20 @@ pub fn evaluate(
             ),
         );
     }
+    None
+}
 
+/// Payments to one vendor within days, each under the approval limit,
+/// together over it.
+fn split(row: &Row<'_>) -> Option<Signal> {
+    let i = row.i;
+    let f = row.f;
     if let Some(s) = f.split[i] {
         // Parts just under the limit, for the same thing, are the signature
         // of a split; two unrelated payments that happen to add up over the
         // limit are weaker evidence.
         let same_thing = if s.same_description { 0.3 } else { 0.0 };
-        push(
+        return fire(
             DetectorKind::Split,
             0.45 + 0.25 * ramp(s.largest_share, 0.6, 0.9) + same_thing,
             Text::new(
@@ -138,10 +200,16 @@ pub fn evaluate(
             ),
         );
     }
+    None
+}
 
+/// A recurring bill well above its usual amount.
+fn recurring_jump(row: &Row<'_>) -> Option<Signal> {
+    let i = row.i;
+    let f = row.f;
     if let Some(r) = f.recurrence[i] {
         if r.ratio >= 1.5 {
-            push(
+            return fire(
                 DetectorKind::RecurringJump,
                 ramp(r.ratio, 1.4, 2.5),
                 Text::new(
@@ -159,12 +227,19 @@ pub fn evaluate(
             );
         }
     }
+    None
+}
 
+/// Many small payments to one vendor in a month, against its usual count.
+fn small_repeat(row: &Row<'_>) -> Option<Signal> {
+    let i = row.i;
+    let f = row.f;
+    let config = row.config;
     if let Some(s) = f.small_repeat[i] {
         let min = f64::from(config.limits.small_repeat_min_count).max(3.0 * s.usual_count);
         let c = f64::from(s.count);
         if c >= min {
-            push(
+            return fire(
                 DetectorKind::SmallRepeat,
                 ramp(c / min, 0.8, 1.6),
                 Text::new(
@@ -184,11 +259,17 @@ pub fn evaluate(
             );
         }
     }
+    None
+}
 
+/// A vendor this account almost never pays, though others often do.
+fn rare_vendor(row: &Row<'_>) -> Option<Signal> {
+    let i = row.i;
+    let f = row.f;
     let pair = f.vendor_account_count[i];
     let elsewhere = f.vendor_count[i].saturating_sub(pair);
     if f.vendor_known[i] && pair <= 2 && f.account_count[i] >= 50 && elsewhere >= 10 {
-        push(
+        return fire(
             DetectorKind::RareVendor,
             if pair == 1 { 1.0 } else { 0.7 },
             Text::new(
@@ -203,9 +284,16 @@ pub fn evaluate(
             ),
         );
     }
+    None
+}
 
-    // Monthly bills and automatic transfers run on a fixed day whatever the
-    // weekday; a person paying on a holiday is what matters.
+/// Monthly bills and automatic transfers run on a fixed day whatever the
+/// weekday; a person paying on a holiday is what matters.
+fn non_working_day(row: &Row<'_>) -> Option<Signal> {
+    let i = row.i;
+    let t = row.t;
+    let f = row.f;
+    let ledger = row.ledger;
     let automatic = t.payment_method.is_some_and(|m| {
         let method = ledger.others.name(m).to_lowercase();
         method.contains("자동") || method.contains("auto") || method.contains("direct debit")
@@ -213,7 +301,7 @@ pub fn evaluate(
     let cal = f.calendar[i];
     if cal.non_working && f.recurrence[i].is_none() && !automatic {
         let (ko, en) = cal.day_name.unwrap_or(("휴일", "holiday"));
-        push(
+        return fire(
             DetectorKind::NonWorkingDay,
             1.0,
             Text::new(
@@ -226,13 +314,19 @@ pub fn evaluate(
             ),
         );
     }
+    None
+}
 
-    // Late-December payments, large for their group, in a department and
-    // account whose year-end fortnight far exceeds its usual half-month.
-    // The ordinary December rush is about twice a half-month.
+/// Late-December payments, large for their group, in a department and
+/// account whose year-end fortnight far exceeds its usual half-month.
+/// The ordinary December rush is about twice a half-month.
+fn year_end(row: &Row<'_>) -> Option<Signal> {
+    let i = row.i;
+    let f = row.f;
+    let da = f.dept_account[i];
     if let Some(y) = f.year_end[i] {
         if da.ratio >= 1.5 && y.ratio >= 2.5 {
-            push(
+            return fire(
                 DetectorKind::YearEnd,
                 0.5 * ramp(y.ratio, 2.5, 8.0) + 0.5 * ramp(da.ratio, 1.5, 4.0),
                 Text::new(
@@ -252,10 +346,18 @@ pub fn evaluate(
             );
         }
     }
+    None
+}
 
+/// A large round amount in an account where round amounts are rare.
+fn round_amount(row: &Row<'_>) -> Option<Signal> {
+    let i = row.i;
+    let t = row.t;
+    let f = row.f;
+    let da = f.dept_account[i];
     let share = f.account_round_share[i];
     if f.round_level[i] == 2 && share < 0.05 && t.amount >= da.median.max(1.0) {
-        push(
+        return fire(
             DetectorKind::RoundAmount,
             1.0 - share / 0.05,
             Text::new(
@@ -272,10 +374,16 @@ pub fn evaluate(
             ),
         );
     }
+    None
+}
 
+/// A vendor whose amounts' leading digits depart from what its scale predicts.
+fn benford(row: &Row<'_>) -> Option<Signal> {
+    let i = row.i;
+    let f = row.f;
     if let Some(b) = f.benford_vendor_of_row(i) {
         if b.mad >= 0.05 && b.chi_square >= 40.0 && f.recurrence[i].is_none() {
-            push(
+            return fire(
                 DetectorKind::Benford,
                 ramp(b.mad, 0.04, 0.12),
                 Text::new(
@@ -291,9 +399,14 @@ pub fn evaluate(
             );
         }
     }
+    None
+}
 
+/// The Isolation Forest finds the row's combination of features rare.
+fn isolation(row: &Row<'_>) -> Option<Signal> {
+    let isolation = row.isolation;
     if isolation > 0.55 {
-        push(
+        return fire(
             DetectorKind::Isolation,
             ramp(isolation, 0.55, 0.72),
             Text::new(
@@ -302,5 +415,5 @@ pub fn evaluate(
             ),
         );
     }
-    out
+    None
 }
