@@ -2,10 +2,10 @@
 //! write it as an ERP-style workbook, score it, and measure how well the
 //! injected anomalies were found.
 
-pub mod catalog;
-pub mod evaluate;
-pub mod generator;
-pub mod inject;
+pub(crate) mod catalog;
+pub(crate) mod evaluate;
+pub(crate) mod generator;
+pub(crate) mod inject;
 
 use std::path::Path;
 

@@ -122,18 +122,6 @@ pub fn means(keys: &[u64], values: &[f64]) -> PolarsResult<HashMap<u64, f64>> {
         .collect())
 }
 
-/// Median of `values` per key.
-pub fn medians(keys: &[u64], values: &[f64]) -> PolarsResult<HashMap<u64, f64>> {
-    let out = frame(keys, values)?
-        .lazy()
-        .group_by([col("k")])
-        .agg([col("v").median().alias("m")])
-        .collect()?;
-    let k = read_u64(&out, "k")?;
-    let m = read_f64(&out, "m")?;
-    Ok(k.into_iter().zip(m).collect())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,7 +146,6 @@ mod tests {
         assert_eq!(cs[&7], (2, 3.0));
         assert_eq!(counts(&keys).unwrap()[&9], 1);
         assert_eq!(means(&keys, &[1.0, 0.0, 1.0]).unwrap()[&7], 0.5);
-        assert_eq!(medians(&keys, &[1.0, 3.0, 5.0]).unwrap()[&7], 2.0);
     }
 
     #[test]

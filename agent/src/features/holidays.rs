@@ -27,12 +27,12 @@
 //!
 //! # After 2026
 //!
-//! The table covers [`FIRST_YEAR`]..=[`LAST_YEAR`]. Dates outside it are
+//! The table covers 2020..=2026 (`FIRST_YEAR`, `LAST_YEAR` in the tests). Dates outside it are
 //! treated as ordinary working days unless they fall on a weekend, so
 //! payments in later years will be under-flagged, never over-flagged. To
 //! extend it, add the next year's block from the 월력요항 published each June
 //! (lunar holidays, substitutes, scheduled elections), add any 임시공휴일
-//! announced later, and bump [`LAST_YEAR`]. The tests check that the table
+//! announced later, and bump `LAST_YEAR`. The tests check that the table
 //! stays sorted and free of duplicates.
 //!
 //! Only nationwide holidays are included: 노동절/근로자의 날 (5/1, a paid day
@@ -40,10 +40,6 @@
 //! and local holidays (e.g. 제주 4·3) are not.
 
 use chrono::{Datelike, NaiveDate, Weekday};
-
-/// First and last year the table covers.
-pub const FIRST_YEAR: i32 = 2020;
-pub const LAST_YEAR: i32 = 2026;
 
 /// `(year, month, day, Korean name, English name)`, sorted by date, one entry
 /// per date. When two holidays fall on the same date (2025-05-05) the entry
@@ -228,6 +224,10 @@ pub fn is_non_working_day(date: NaiveDate) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// First and last year the table covers.
+    const FIRST_YEAR: i32 = 2020;
+    const LAST_YEAR: i32 = 2026;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).expect("valid test date")

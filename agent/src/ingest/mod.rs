@@ -5,15 +5,15 @@
 //! [`Field`]s; `normalize` reads dates and amounts; every row that is skipped
 //! or repaired is recorded in the [`QualityReport`].
 
-pub mod cell;
-pub mod csv;
-pub mod error;
-pub mod fields;
-pub mod guard;
-pub mod header;
-pub mod normalize;
-pub mod quality;
-pub mod reader;
+pub(crate) mod cell;
+pub(crate) mod csv;
+pub(crate) mod error;
+pub(crate) mod fields;
+pub(crate) mod guard;
+pub(crate) mod header;
+pub(crate) mod normalize;
+pub(crate) mod quality;
+pub(crate) mod reader;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;

@@ -2,10 +2,10 @@
 //! profiles, the audit-rule signals, and the ensemble that turns them into
 //! one 0–100 risk score, a band and up to three reasons per row.
 
-pub mod clusters;
+pub(crate) mod clusters;
 pub mod iforest;
-pub mod signals;
-pub mod sklearn_random;
+pub(crate) mod signals;
+pub(crate) mod sklearn_random;
 
 use serde::Serialize;
 

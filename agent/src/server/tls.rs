@@ -41,9 +41,6 @@ const LEAF_DAYS: i64 = 397;
 /// Renew the leaf when fewer days than this are left.
 const RENEW_DAYS: i64 = 30;
 
-/// The names the agent answers to.
-pub const LOOPBACK_NAMES: [&str; 3] = ["localhost", "127.0.0.1", "::1"];
-
 /// The certificate files of a data dir.
 pub struct Certificates {
     pub ca: PathBuf,
@@ -195,6 +192,9 @@ fn rustls_config(files: &Certificates) -> anyhow::Result<rustls::ServerConfig> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The names the agent answers to: the leaf must name each.
+    const LOOPBACK_NAMES: [&str; 3] = ["localhost", "127.0.0.1", "::1"];
 
     #[test]
     fn leaf_is_made_once_and_renewed_near_expiry_from_the_same_ca() {

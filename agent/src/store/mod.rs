@@ -26,8 +26,8 @@ use crate::i18n::Text;
 use crate::pipeline::ScoredLedger;
 use crate::vocabulary::{Band, ReviewStatus};
 
-pub mod audit;
-pub mod backup;
+pub(crate) mod audit;
+pub(crate) mod backup;
 mod history;
 pub use audit::{Anchor, AuditCheck, Problem};
 pub use history::{
