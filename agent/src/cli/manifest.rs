@@ -4,10 +4,10 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::outputs::refuse_existing;
+use super::outputs::{cannot_write_to, refuse_existing};
 use crate::data_folder;
 use crate::error::Error;
-use crate::i18n::{pick, Lang, Text};
+use crate::i18n::{pick, Lang};
 
 #[derive(Args, Debug)]
 pub struct ManifestArgs {
@@ -40,13 +40,7 @@ pub(super) fn run(args: ManifestArgs, lang: Lang) -> Result<(), Error> {
     {
         refuse_existing(output)?;
     }
-    crate::files::write_private(output, xml.as_bytes()).map_err(|e| {
-        Error::file(
-            Text::new("결과 파일을 쓸 수 없습니다", "cannot write the output"),
-            output,
-            e,
-        )
-    })?;
+    crate::files::write_private(output, xml.as_bytes()).map_err(cannot_write_to(output))?;
     println!(
         "{} {} (https://localhost:{port}/)",
         pick(lang, "매니페스트 저장:", "manifest written:"),

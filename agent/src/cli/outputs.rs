@@ -62,7 +62,8 @@ fn cannot_write() -> Text {
     Text::new("결과 파일을 쓸 수 없습니다", "cannot write the output")
 }
 
-fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
+/// The error for an output file that could not be written.
+pub(super) fn cannot_write_to(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
     move |e| Error::file(cannot_write(), path, e)
 }
 
@@ -79,18 +80,18 @@ pub(super) fn write_scored(
 ) -> Result<f64, Error> {
     progress.stage("결과 통합문서 쓰는 중", "writing scored workbook");
     let t0 = Instant::now();
-    let pending = Pending::beside(output).map_err(io(output))?;
+    let pending = Pending::beside(output).map_err(cannot_write_to(output))?;
     report::workbook::write(scored, lang, pending.path())
         .map_err(|e| e.context(cannot_write(), output))?;
-    pending.commit(output).map_err(io(output))?;
+    pending.commit(output).map_err(cannot_write_to(output))?;
     if let Some(path) = jsonl {
-        let mut pending = Pending::beside(path).map_err(io(path))?;
+        let mut pending = Pending::beside(path).map_err(cannot_write_to(path))?;
         {
             let mut writer = std::io::BufWriter::new(pending.as_file_mut());
-            report::jsonl::write(scored, lang, &mut writer).map_err(io(path))?;
-            std::io::Write::flush(&mut writer).map_err(io(path))?;
+            report::jsonl::write(scored, lang, &mut writer).map_err(cannot_write_to(path))?;
+            std::io::Write::flush(&mut writer).map_err(cannot_write_to(path))?;
         }
-        pending.commit(path).map_err(io(path))?;
+        pending.commit(path).map_err(cannot_write_to(path))?;
     }
     progress.done_stage();
     Ok(t0.elapsed().as_secs_f64())

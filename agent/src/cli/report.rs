@@ -4,10 +4,10 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::outputs::refuse_existing;
+use super::outputs::{cannot_write_to, refuse_existing};
 use crate::data_folder;
 use crate::error::Error;
-use crate::i18n::{pick, Lang, Text};
+use crate::i18n::{pick, Lang};
 use crate::report;
 
 #[derive(Args, Debug)]
@@ -27,13 +27,7 @@ pub(super) fn run(args: ReportArgs, lang: Lang) -> Result<(), Error> {
     let history = store.history()?;
     let bytes = report::history::write(&history, lang).map_err(|e| e.of_file(output))?;
     // Whole or not at all, never over an existing file, the user's only.
-    crate::files::create_private(output, &bytes).map_err(|e| {
-        Error::file(
-            Text::new("결과 파일을 쓸 수 없습니다", "cannot write the output"),
-            output,
-            e,
-        )
-    })?;
+    crate::files::create_private(output, &bytes).map_err(cannot_write_to(output))?;
     println!(
         "{} {} ({} {})",
         pick(lang, "이력 통합문서 저장:", "history workbook written:"),

@@ -461,12 +461,7 @@ fn department_small_months(keys: &Keys, small_idx: &[usize]) -> PolarsResult<Vec
         .map(|&i| key2(dept_ids[i], month[i]))
         .collect();
     let dept_monthly_small = groups::counts(&k_dept_month_small)?;
-    let dept_small_total = groups::counts(
-        &small_idx
-            .iter()
-            .map(|&i| u64::from(dept_ids[i]))
-            .collect::<Vec<_>>(),
-    )?;
+    let dept_small_total = counts_of(small_idx.iter().map(|&i| dept_ids[i]))?;
     let mut dept_small_month_ratio = vec![0.0; dept_ids.len()];
     for &i in small_idx {
         // As for vendors: the usual month is the other months' average.
@@ -479,23 +474,16 @@ fn department_small_months(keys: &Keys, small_idx: &[usize]) -> PolarsResult<Vec
     Ok(dept_small_month_ratio)
 }
 
+/// Rows per id.
+fn counts_of(ids: impl Iterator<Item = u32>) -> PolarsResult<HashMap<u64, u32>> {
+    groups::counts(&ids.map(u64::from).collect::<Vec<_>>())
+}
+
 /// How rare the vendor is for this department: its share of the
 /// department's payments.
 fn vendor_department_share(keys: &Keys) -> PolarsResult<Vec<f64>> {
-    let vendor_dept_counts = groups::counts(
-        &keys
-            .vendor_dept
-            .iter()
-            .map(|&v| u64::from(v))
-            .collect::<Vec<_>>(),
-    )?;
-    let dept_counts = groups::counts(
-        &keys
-            .department
-            .iter()
-            .map(|&d| u64::from(d))
-            .collect::<Vec<_>>(),
-    )?;
+    let vendor_dept_counts = counts_of(keys.vendor_dept.iter().copied())?;
+    let dept_counts = counts_of(keys.department.iter().copied())?;
     Ok((0..keys.department.len())
         .map(|i| {
             f64::from(vendor_dept_counts[&u64::from(keys.vendor_dept[i])])

@@ -69,7 +69,34 @@ pub struct AppState {
     last_run: Mutex<Option<String>>,
 }
 
+/// Which of the agent's work queues a request waits in once its body is in.
+#[derive(Clone, Copy)]
+pub(crate) enum Queue {
+    /// `POST score`: scoring is the heavy work.
+    Scoring,
+    /// Reviews and column previews: parsing is larger than the body.
+    Parsing,
+}
+
 impl AppState {
+    /// A request's body, read under the shared body budget (an oversized
+    /// one is refused before a byte is read), then a place in `queue`: a
+    /// place is held while work is done, never while a client uploads.
+    pub(crate) async fn body_then_place(
+        &self,
+        req: &actix_web::HttpRequest,
+        payload: web::Payload,
+        limit: u64,
+        queue: Queue,
+    ) -> Result<(body::Body, tokio::sync::SemaphorePermit<'_>), Error> {
+        let body = self.bodies.read(req, payload, limit).await?;
+        let slots = match queue {
+            Queue::Scoring => &self.scoring,
+            Queue::Parsing => &self.parsing,
+        };
+        Ok((body, body::slot(slots).await?))
+    }
+
     fn store(&self) -> Result<MutexGuard<'_, Store>, Error> {
         // A panic while holding the store cannot leave SQLite half-written
         // (transactions roll back), so a poisoned lock is still usable.

@@ -8,10 +8,9 @@ use super::{bad_json, blocking, json_bytes, json_ok, refuse, Reply};
 use crate::i18n::Text;
 use crate::ingest::{self, Field};
 use crate::limits::MAX_COLUMNS_BODY;
-use crate::server::body;
 use crate::server::errors::request_lang;
 use crate::server::rows::ScoreRequest;
-use crate::server::AppState;
+use crate::server::{AppState, Queue};
 
 #[derive(Serialize)]
 struct DetectedColumn {
@@ -37,12 +36,10 @@ pub(super) async fn columns(
     state: web::Data<AppState>,
 ) -> Reply {
     let lang = request_lang(&req);
-    let body = state
-        .bodies
-        .read(&req, payload, MAX_COLUMNS_BODY)
+    let (body, _permit) = state
+        .body_then_place(&req, payload, MAX_COLUMNS_BODY, Queue::Parsing)
         .await
         .map_err(refuse(lang))?;
-    let _permit = body::slot(&state.parsing).await.map_err(refuse(lang))?;
     let body = blocking(lang, move || {
         let request: ScoreRequest =
             serde_json::from_slice(&body.bytes).map_err(|e| bad_json(&e))?;

@@ -3,7 +3,7 @@
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::{blocking, json_bytes, json_ok, Reply};
+use super::{answer_json, blocking, Reply};
 use crate::pipeline;
 use crate::server::errors::{request_lang, Error};
 use crate::server::AppState;
@@ -11,9 +11,7 @@ use crate::server::AppState;
 /// The history as data (for the dashboard) and laid out as sheets (for
 /// the add-in where `insertWorksheetsFromBase64` is missing).
 pub(super) async fn history_json(req: HttpRequest, state: web::Data<AppState>) -> Reply {
-    let lang = request_lang(&req);
-    let state = state.into_inner();
-    blocking(lang, move || {
+    answer_json(&req, state, |state, lang| {
         let mut history = state.with_store(|s| s.history())?;
         let sheets = crate::report::history::sheets(&history, lang);
         let records = history
@@ -23,10 +21,9 @@ pub(super) async fn history_json(req: HttpRequest, state: web::Data<AppState>) -
         for record in records.chain(history.repeats.iter_mut().map(|r| &mut r.record)) {
             pipeline::reasons_in(&mut record.reasons, lang);
         }
-        json_bytes(&serde_json::json!({ "history": history, "sheets": sheets }))
+        Ok(serde_json::json!({ "history": history, "sheets": sheets }))
     })
     .await
-    .map(json_ok)
 }
 
 pub(super) async fn history_xlsx(req: HttpRequest, state: web::Data<AppState>) -> Reply {

@@ -80,6 +80,21 @@ fn json_bytes<T: Serialize>(value: &T) -> Result<Vec<u8>, Error> {
     serde_json::to_vec(value).map_err(Error::internal)
 }
 
+/// Most handlers' whole shape: `work` runs on the blocking pool (it reads
+/// or writes the store) and its value is the JSON answer; its error is
+/// answered in the request's language.
+async fn answer_json<T: Serialize>(
+    req: &HttpRequest,
+    state: web::Data<AppState>,
+    work: impl FnOnce(&AppState, Lang) -> Result<T, Error> + Send + 'static,
+) -> Reply {
+    let lang = request_lang(req);
+    let state = state.into_inner();
+    blocking(lang, move || json_bytes(&work(&state, lang)?))
+        .await
+        .map(json_ok)
+}
+
 fn json_ok(body: Vec<u8>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/json")

@@ -4,12 +4,11 @@
 use actix_web::{web, HttpRequest};
 use serde::{Deserialize, Serialize};
 
-use super::{bad_json, blocking, check_length, json_bytes, json_ok, refuse, Reply};
+use super::{answer_json, bad_json, blocking, check_length, json_bytes, json_ok, refuse, Reply};
 use crate::i18n::Text;
 use crate::limits::{MAX_KEY_CHARS, MAX_NOTE_CHARS, MAX_REVIEWER_CHARS, MAX_REVIEWS_BODY};
-use crate::server::body;
 use crate::server::errors::{request_lang, Error};
-use crate::server::AppState;
+use crate::server::{AppState, Queue};
 use crate::store::NewReview;
 use crate::vocabulary::ReviewStatus;
 
@@ -42,13 +41,10 @@ pub(super) async fn post_reviews(
 ) -> Reply {
     let lang = request_lang(&req);
     let state = state.into_inner();
-    let body = state
-        .bodies
-        .read(&req, payload, MAX_REVIEWS_BODY)
+    let (body, _permit) = state
+        .body_then_place(&req, payload, MAX_REVIEWS_BODY, Queue::Parsing)
         .await
         .map_err(refuse(lang))?;
-    // What is parsed from a body is larger than the body: a few at a time.
-    let _permit = body::slot(&state.parsing).await.map_err(refuse(lang))?;
     let job = state.clone();
     let body = blocking(lang, move || {
         let request: ReviewsRequest =
@@ -121,12 +117,8 @@ pub(super) async fn post_reviews(
 }
 
 pub(super) async fn get_reviews(req: HttpRequest, state: web::Data<AppState>) -> Reply {
-    let lang = request_lang(&req);
-    let state = state.into_inner();
-    blocking(lang, move || {
-        let reviews = state.with_store(|s| s.latest_reviews())?;
-        json_bytes(&serde_json::json!({ "reviews": reviews }))
+    answer_json(&req, state, |state, _| {
+        Ok(serde_json::json!({ "reviews": state.with_store(|s| s.latest_reviews())? }))
     })
     .await
-    .map(json_ok)
 }

@@ -3,23 +3,19 @@
 use actix_web::{web, HttpRequest};
 use serde::Deserialize;
 
-use super::{blocking, json_bytes, json_ok, Reply};
+use super::{answer_json, Reply};
 use crate::i18n::Text;
 use crate::pipeline;
 use crate::server::errors::{request_lang, Error, Refusal};
 use crate::server::AppState;
-use crate::store::RowFilter;
+use crate::store::{no_such_run, RowFilter};
 use crate::vocabulary::Band;
 
 pub(super) async fn runs(req: HttpRequest, state: web::Data<AppState>) -> Reply {
-    let lang = request_lang(&req);
-    let state = state.into_inner();
-    blocking(lang, move || {
-        let runs = state.with_store(|s| s.runs())?;
-        json_bytes(&serde_json::json!({ "runs": runs }))
+    answer_json(&req, state, |state, _| {
+        Ok(serde_json::json!({ "runs": state.with_store(|s| s.runs())? }))
     })
     .await
-    .map(json_ok)
 }
 
 pub(super) async fn run(
@@ -27,20 +23,17 @@ pub(super) async fn run(
     id: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Reply {
-    let lang = request_lang(&req);
-    let state = state.into_inner();
     let id = id.into_inner();
-    blocking(lang, move || match state.with_store(|s| s.run(&id))? {
-        Some(mut detail) => {
-            for row in &mut detail.flagged {
-                pipeline::reasons_in(&mut row.reasons, lang);
-            }
-            json_bytes(&detail)
+    answer_json(&req, state, move |state, lang| {
+        let mut detail = state
+            .with_store(|s| s.run(&id))?
+            .ok_or_else(|| no_such_run(&id))?;
+        for row in &mut detail.flagged {
+            pipeline::reasons_in(&mut row.reasons, lang);
         }
-        None => Err(crate::store::no_such_run(&id)),
+        Ok(detail)
     })
     .await
-    .map(json_ok)
 }
 
 /// `DELETE runs/{id}`: removes a run cut off by a crash (409 for any other:
@@ -50,18 +43,15 @@ pub(super) async fn remove_run(
     id: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Reply {
-    let lang = request_lang(&req);
-    let state = state.into_inner();
     let id = id.into_inner();
-    blocking(lang, move || {
+    answer_json(&req, state, move |state, _| {
         if state.with_store(|s| s.remove_interrupted_run(&id, &crate::server::os_user()))? {
-            json_bytes(&serde_json::json!({ "removed": id }))
+            Ok(serde_json::json!({ "removed": id }))
         } else {
-            Err(crate::store::no_such_run(&id))
+            Err(no_such_run(&id))
         }
     })
     .await
-    .map(json_ok)
 }
 
 #[derive(Deserialize)]
@@ -90,7 +80,6 @@ pub(super) async fn run_rows(
     state: web::Data<AppState>,
 ) -> Reply {
     let lang = request_lang(&req);
-    let state = state.into_inner();
     let id = id.into_inner();
     let query = query.into_inner();
     // An unknown band would otherwise filter nothing and return every row.
@@ -145,17 +134,14 @@ pub(super) async fn run_rows(
         offset: query.offset,
         limit: query.limit,
     };
-    blocking(lang, move || {
-        match state.with_store(|s| s.run_rows(&id, &filter))? {
-            Some(mut rows) => {
-                for row in &mut rows.rows {
-                    pipeline::reasons_in(&mut row.record.reasons, lang);
-                }
-                json_bytes(&rows)
-            }
-            None => Err(crate::store::no_such_run(&id)),
+    answer_json(&req, state, move |state, lang| {
+        let mut rows = state
+            .with_store(|s| s.run_rows(&id, &filter))?
+            .ok_or_else(|| no_such_run(&id))?;
+        for row in &mut rows.rows {
+            pipeline::reasons_in(&mut row.record.reasons, lang);
         }
+        Ok(rows)
     })
     .await
-    .map(json_ok)
 }

@@ -14,10 +14,10 @@ use crate::i18n::{Lang, Text};
 use crate::ingest::{self, Format, IngestOptions};
 use crate::limits::{MAX_NAME_CHARS, MAX_SCORE_BODY};
 use crate::pipeline::{self, RowOut, Source, Stage, Summary};
-use crate::server::body::{self, Body};
+use crate::server::body::Body;
 use crate::server::errors::{request_lang, Error, Kind, Refusal};
 use crate::server::rows::ScoreRequest;
-use crate::server::AppState;
+use crate::server::{AppState, Queue};
 use crate::store::RunMeta;
 
 /// What a score request carries once its body is read.
@@ -85,16 +85,11 @@ pub(super) async fn score(
             lang,
         ));
     }
-    // The body is read under the shared body budget (an oversized one is
-    // refused before a byte is read); only then is a scoring slot taken, so
-    // a slot is held while work is done, never while a client uploads.
     let state = state.into_inner();
-    let body = state
-        .bodies
-        .read(&req, payload, MAX_SCORE_BODY)
+    let (body, _permit) = state
+        .body_then_place(&req, payload, MAX_SCORE_BODY, Queue::Scoring)
         .await
         .map_err(refuse(lang))?;
-    let _permit = body::slot(&state.scoring).await.map_err(refuse(lang))?;
     let input = match format {
         Some(format) if !is_json => ScoreInput::Workbook { body, format },
         _ => ScoreInput::Json(body),
