@@ -1,9 +1,9 @@
 //! Scoring configuration: limits, weights and bands, with per-account-category
 //! overrides, read from TOML. Every default is explained in the README.
 
-use serde::{Deserialize, Serialize};
-
 use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::i18n::Text;
@@ -102,8 +102,8 @@ impl Serialize for Weights {
     }
 }
 
-/// Read as overrides of the defaults; an unknown detector is an error that
-/// lists the known ones (serde's message for an unknown variant).
+/// Read as overrides of the defaults; an unknown detector is an unknown
+/// field, listed with the known ones (see `WeightKey`).
 impl<'de> Deserialize<'de> for Weights {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let overrides = PartialWeights::deserialize(deserializer)?;

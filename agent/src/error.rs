@@ -1,7 +1,8 @@
 //! The one error contract. Every layer's error says three things, from one
 //! definition: a stable `code` (what tests, scripts and the pane match on),
-//! a [`Kind`] (who can fix it, which decides the HTTP status and the exit
-//! code) and a message in Korean and English ([`Text`]). Its `Display` is
+//! a [`Kind`] (who can fix it, which decides the HTTP status; the command
+//! line exits 1 for every kind) and a message in Korean and English
+//! ([`Text`]). Its `Display` is
 //! the English message, derived, never written a second time.
 //!
 //! A stage's own error type (`IngestError`, `StoreError`, …) implements

@@ -110,6 +110,14 @@ impl BandCounts {
         }
     }
 
+    pub fn get(&self, band: Band) -> usize {
+        match band {
+            Band::High => self.high,
+            Band::Medium => self.medium,
+            Band::Low => self.low,
+        }
+    }
+
     pub fn total(&self) -> usize {
         self.high + self.medium + self.low
     }

@@ -31,7 +31,7 @@ struct Row<'a> {
 type Rule = fn(&Row<'_>) -> Option<Signal>;
 
 /// Every rule, in the order their reasons are listed when they tie.
-const RULES: [Rule; 12] = [
+const RULES: [Rule; DetectorKind::COUNT] = [
     amount_outlier,
     account_outlier,
     duplicate,

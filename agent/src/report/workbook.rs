@@ -27,15 +27,17 @@ pub fn review_choices(lang: Lang) -> Vec<&'static str> {
 /// (`vocabulary.rs`) for the command line's workbook and the add-in's sheet.
 pub fn layout() -> serde_json::Value {
     use serde_json::{json, Map, Value};
+    fn by_code<V: Into<Value>>(
+        items: impl Iterator<Item = (&'static str, V)>,
+    ) -> Map<String, Value> {
+        items
+            .map(|(code, v)| (code.to_string(), v.into()))
+            .collect()
+    }
     let words = |lang: Lang| {
-        let by_code = |codes: &mut dyn Iterator<Item = (&'static str, &'static str)>| {
-            codes
-                .map(|(code, word)| (code.to_string(), Value::from(word)))
-                .collect::<Map<String, Value>>()
-        };
         json!({
-            "columns": by_code(&mut AddedColumn::in_pane().map(|c| (c.code(), c.word(lang)))),
-            "bands": by_code(&mut Band::ALL.iter().map(|b| (b.code(), b.word(lang)))),
+            "columns": by_code(AddedColumn::in_pane().map(|c| (c.code(), c.word(lang)))),
+            "bands": by_code(Band::ALL.iter().map(|b| (b.code(), b.word(lang)))),
             "reviews": review_choices(lang),
             "open": ReviewStatus::word_or_open(None, lang),
         })
@@ -46,15 +48,26 @@ pub fn layout() -> serde_json::Value {
         "ko": words(Lang::Ko),
         "en": words(Lang::En),
         "columns": AddedColumn::in_pane().map(AddedColumn::code).collect::<Vec<_>>(),
-        "band_codes": Band::ALL.iter().map(|b| b.code()).collect::<Vec<_>>(),
-        "review_codes": ReviewStatus::ALL.iter().map(|s| s.code()).collect::<Vec<_>>(),
-        "band_colours": Band::ALL.iter().map(|&b| (b.code().to_string(), colours(b.colours()))).collect::<Map<_, _>>(),
-        "review_colours": ReviewStatus::ALL.iter().map(|&s| (s.code().to_string(), colours(s.colours()))).collect::<Map<_, _>>(),
+        "band_codes": Band::CODES,
+        "review_codes": ReviewStatus::CODES,
+        "band_colours": by_code(Band::ALL.iter().map(|b| (b.code(), colours(b.colours())))),
+        "review_colours": by_code(ReviewStatus::ALL.iter().map(|s| (s.code(), colours(s.colours())))),
         "cluster_palette": CLUSTER_PALETTE.iter().map(|&c| css(c)).collect::<Vec<_>>(),
         "header_fill": css(vocabulary::HEADER_FILL),
         "added_header_fill": css(vocabulary::ADDED_HEADER_FILL),
         "header_scan_rows": vocabulary::HEADER_SCAN_ROWS,
     })
+}
+
+/// "확인된 이상 / 정상 / 증빙 필요 중에서 고르세요", "Choose A, B or C".
+fn choose_one_of(choices: &[&str], lang: Lang) -> String {
+    match (lang, choices) {
+        (Lang::Ko, _) => format!("{} 중에서 고르세요", choices.join(" / ")),
+        (Lang::En, [first @ .., last]) if !first.is_empty() => {
+            format!("Choose {} or {last}", first.join(", "))
+        }
+        (Lang::En, _) => format!("Choose {}", choices.join("")),
+    }
 }
 
 /// Excel's cell text limit; longer text is cut rather than failing the file.
@@ -278,7 +291,7 @@ fn write_scored_sheet(
 
     // One conditional format per band and per cluster, not a fill per cell:
     // colours follow the values if the user edits or re-sorts.
-    for band in [Band::High, Band::Medium, Band::Low] {
+    for &band in Band::ALL {
         let cf = ConditionalFormatCell::new()
             .set_rule(ConditionalFormatCellRule::EqualTo(band.label().get(lang)))
             .set_format(band_format(band));
@@ -299,11 +312,7 @@ fn write_scored_sheet(
     let dv = DataValidation::new()
         .allow_list_strings(&review_choices(lang))?
         .set_input_title(pick(lang, "검토 결과", "Review"))?
-        .set_input_message(pick(
-            lang,
-            "확인된 이상 / 정상 / 증빙 필요 중에서 고르세요",
-            "Choose Confirmed anomaly, Normal or Needs evidence",
-        ))?;
+        .set_input_message(choose_one_of(&review_choices(lang), lang))?;
     sheet.add_data_validation(1, c_review, last, c_review, &dv)?;
     Ok(())
 }
@@ -361,11 +370,8 @@ fn write_summary_sheet(
         ],
         &fmt.header,
     )?;
-    for (band, n) in [
-        (Band::High, s.bands.high),
-        (Band::Medium, s.bands.medium),
-        (Band::Low, s.bands.low),
-    ] {
+    for &band in Band::ALL {
+        let n = s.bands.get(band);
         r += 1;
         sheet.write_string_with_format(r, 0, band.label().get(lang), &band_format(band))?;
         sheet.write_number(r, 1, n as f64)?;
