@@ -233,6 +233,9 @@ mod tests {
             assert_eq!(DetectorKind::from_code(k.code()), Some(k));
             assert!((0.0..=1.0).contains(&k.default_weight()));
         }
+        for (i, &column) in AddedColumn::ALL.iter().enumerate() {
+            assert_eq!(column as usize, i, "a column's place is its discriminant");
+        }
         assert_eq!(Band::from_code("nope"), None);
         assert_eq!(ReviewStatus::codes(), "confirmed, normal, needs_evidence");
     }

@@ -18,7 +18,11 @@ const FAKE_OFFICE = fs.readFileSync(path.join(import.meta.dirname, "fake-office.
 const OFFICE_JS = "https://appsforoffice.microsoft.com/**";
 
 export function tempDir(prefix) {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `ledgerlens-${prefix}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ledgerlens-${prefix}-`));
+  // An agent's folder holds ledger rows, its key and its CA's key: gone
+  // with the test process, not left in /tmp run after run.
+  process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 /** The real agent on a free port with its own data folder. */

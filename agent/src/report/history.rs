@@ -29,7 +29,9 @@ fn reasons_text(reasons: &serde_json::Value, lang: Lang) -> String {
         .unwrap_or_default()
 }
 
-const HEADER_FILL: &str = "DDEBF7";
+/// The history sheets' own header fill (light blue), not the scored
+/// workbook's (`vocabulary::HEADER_FILL`).
+const HISTORY_HEADER_FILL: &str = "DDEBF7";
 const AMOUNT_FORMAT: &str = "#,##0";
 
 /// One history sheet, laid out once and then either written as xlsx
@@ -98,7 +100,7 @@ impl SheetBuilder {
             .iter()
             .map(|h| SheetCell {
                 value: CellValue::Text((*h).into()),
-                fill: Some(HEADER_FILL.into()),
+                fill: Some(HISTORY_HEADER_FILL.into()),
                 number_format: None,
             })
             .collect();

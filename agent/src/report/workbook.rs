@@ -178,6 +178,19 @@ fn save(scored: &ScoredLedger, lang: Lang, path: &Path) -> Result<(), XlsxError>
     workbook.save(path)
 }
 
+/// Widths of the added columns, in characters.
+fn added_width(column: AddedColumn) -> f64 {
+    match column {
+        AddedColumn::SourceRow => 8.0,
+        AddedColumn::Score | AddedColumn::Band => 9.0,
+        AddedColumn::Cluster => 18.0,
+        AddedColumn::Reasons => 70.0,
+        AddedColumn::Review => 14.0,
+        AddedColumn::Note => 28.0,
+        AddedColumn::Key => 20.0,
+    }
+}
+
 fn write_scored_sheet(
     workbook: &mut Workbook,
     scored: &ScoredLedger,
@@ -206,32 +219,22 @@ fn write_scored_sheet(
         };
         sheet.set_column_width(c as u16, w)?;
     }
+    // The added columns follow the ledger's, in the vocabulary's order.
     let base = width as u16;
-    for (j, column) in AddedColumn::ALL.iter().enumerate() {
-        sheet.write_string_with_format(0, base + j as u16, column.word(lang), &fmt.added_header)?;
+    let at = |column: AddedColumn| base + column as u16;
+    for &column in AddedColumn::ALL {
+        sheet.write_string_with_format(0, at(column), column.word(lang), &fmt.added_header)?;
+        sheet.set_column_width(at(column), added_width(column))?;
     }
-    let (c_row, c_score, c_band, c_cluster, c_reason, c_review, c_note, c_key) = (
-        base,
-        base + 1,
-        base + 2,
-        base + 3,
-        base + 4,
-        base + 5,
-        base + 6,
-        base + 7,
+    let (c_row, c_score, c_band, c_cluster, c_reason, c_review, c_key) = (
+        at(AddedColumn::SourceRow),
+        at(AddedColumn::Score),
+        at(AddedColumn::Band),
+        at(AddedColumn::Cluster),
+        at(AddedColumn::Reasons),
+        at(AddedColumn::Review),
+        at(AddedColumn::Key),
     );
-    for (c, w) in [
-        (c_row, 8.0),
-        (c_score, 9.0),
-        (c_band, 9.0),
-        (c_cluster, 18.0),
-        (c_reason, 70.0),
-        (c_review, 14.0),
-        (c_note, 28.0),
-        (c_key, 20.0),
-    ] {
-        sheet.set_column_width(c, w)?;
-    }
     sheet.set_column_hidden(c_key)?;
 
     let order = scored.ranking();
