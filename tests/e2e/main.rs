@@ -13,6 +13,7 @@ mod history;
 mod iforest_adbench;
 mod malformed_input;
 mod manifest;
+mod real_exports;
 mod tray;
 
 /// A file in this folder that is not declared above would never compile or

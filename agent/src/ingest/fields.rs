@@ -87,6 +87,13 @@ impl Field {
                 "거래일",
                 "승인일자",
                 "사용일자",
+                "사용일",
+                "사용일시",
+                "결제일자",
+                "결제일",
+                "승인일",
+                "승인일시",
+                "거래일시",
                 "일자",
                 "날짜",
                 "date",
@@ -94,6 +101,8 @@ impl Field {
                 "paymentdate",
                 "transactiondate",
                 "txndate",
+                "transdate",
+                "dateoftransaction",
             ],
             Field::Department => &[
                 "부서명",
@@ -109,6 +118,8 @@ impl Field {
                 "departmentname",
                 "costcenter",
                 "division",
+                "costcentre",
+                "directorate",
             ],
             Field::Account => &[
                 "계정과목",
@@ -124,6 +135,7 @@ impl Field {
                 "glaccount",
                 "expensetype",
                 "category",
+                "transcacdesc1",
             ],
             Field::Vendor => &[
                 "거래처",
@@ -137,12 +149,17 @@ impl Field {
                 "공급자",
                 "가맹점",
                 "가맹점명",
+                "식당명",
+                "사용처",
+                "사용장소",
                 "vendor",
                 "vendorname",
                 "payee",
                 "supplier",
                 "merchant",
                 "counterparty",
+                "merchantname",
+                "merchdescription",
             ],
             Field::Description => &[
                 "적요",
@@ -152,6 +169,8 @@ impl Field {
                 "건명",
                 "지출건명",
                 "사용내역",
+                "사용목적",
+                "집행목적",
                 "description",
                 "memo",
                 "narrative",
@@ -166,12 +185,18 @@ impl Field {
                 "지급금액",
                 "결의금액",
                 "사용금액",
+                "결제금액",
+                "승인금액",
+                "사용액",
                 "지출액",
                 "amount",
                 "paymentamount",
                 "amountkrw",
                 "value",
                 "expenditure",
+                "grossamount",
+                "originalgrossamt",
+                "transactionamount",
             ],
             Field::Voucher => &[
                 "전표번호",
@@ -277,6 +302,25 @@ mod tests {
         assert_eq!(match_header("Amount (KRW)"), Some((Field::Amount, 2)));
         assert_eq!(match_header("Vendor Name"), Some((Field::Vendor, 2)));
         assert_eq!(match_header("지출결의일자"), Some((Field::Date, 1)));
+        // Real exports: card-expense records and purchase-card files.
+        for (header, field) in [
+            ("사용일", Field::Date),
+            ("승인일자", Field::Date),
+            ("사용금액", Field::Amount),
+            ("결제금액", Field::Amount),
+            ("식당명", Field::Vendor),
+            ("사용장소", Field::Vendor),
+            ("사용목적", Field::Description),
+            ("비목", Field::Account),
+            ("결제방법", Field::PaymentMethod),
+            ("ORIGINAL GROSS AMT", Field::Amount),
+            ("TRANS CAC DESC 1", Field::Account),
+            ("Merchant Name", Field::Vendor),
+            ("Transaction Date", Field::Date),
+            ("Cost Centre", Field::Department),
+        ] {
+            assert_eq!(match_header(header).map(|m| m.0), Some(field), "{header}");
+        }
         assert_eq!(match_header("비고"), None);
         assert_eq!(match_header(""), None);
     }
