@@ -9,6 +9,7 @@ mod agent;
 mod agent_security;
 mod cli;
 mod demo_quality;
+mod doors;
 mod history;
 mod iforest_adbench;
 mod malformed_input;
