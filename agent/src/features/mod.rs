@@ -379,8 +379,18 @@ fn amount_deviations(
     amount: &[f64],
     log_amount: &[f64],
 ) -> PolarsResult<(Vec<Deviation>, Vec<Deviation>)> {
-    let da_stats = groups::robust_stats(&keys.dept_account, log_amount)?;
-    let a_stats = groups::robust_stats(&keys.account, log_amount)?;
+    // A zero amount (a cancelled or placeholder line) is not a payment: it
+    // says nothing about what a group usually pays, and left in, a ledger
+    // with many of them would put a group's median at 1 won and make every
+    // real payment an outlier. The norms are of the non-zero amounts.
+    let paid: Vec<usize> = (0..amount.len()).filter(|&i| amount[i] != 0.0).collect();
+    let norm = |group: &[u64]| {
+        let keys: Vec<u64> = paid.iter().map(|&i| group[i]).collect();
+        let values: Vec<f64> = paid.iter().map(|&i| log_amount[i]).collect();
+        groups::robust_stats(&keys, &values)
+    };
+    let da_stats = norm(&keys.dept_account)?;
+    let a_stats = norm(&keys.account)?;
     let against = |stats: &HashMap<u64, RobustStats>, keys: &[u64]| -> Vec<Deviation> {
         (0..amount.len())
             .map(|i| deviation(amount[i], log_amount[i], stats.get(&keys[i])))
@@ -593,6 +603,29 @@ mod tests {
         assert_eq!(last.count, 20);
         assert!(last.usual_count <= 1.0, "{last:?}");
         assert!(f.dept_small_month_ratio[l.len() - 1] > 10.0);
+    }
+
+    /// A ledger with many zero-amount lines (cancellations, placeholders)
+    /// keeps its norms from the payments: an ordinary payment stays
+    /// ordinary, and a tenfold one is ten times the median.
+    #[test]
+    fn zero_amounts_do_not_set_the_norm() {
+        let days: Vec<String> = (1..=28).map(|d| format!("2024-03-{d:02}")).collect();
+        let mut rows = Vec::new();
+        for d in &days[..20] {
+            rows.push((d.as_str(), "총무과", "업무추진비", "식당", 0.0));
+        }
+        for d in &days[20..27] {
+            rows.push((d.as_str(), "총무과", "업무추진비", "식당", 80_000.0));
+        }
+        rows.push((days[27].as_str(), "총무과", "업무추진비", "식당", 800_000.0));
+        let l = ledger(&rows);
+        let f = build(&l, &Config::default()).unwrap();
+        let ordinary = f.dept_account[20];
+        assert!((ordinary.median - 80_000.0).abs() < 1.0, "{ordinary:?}");
+        assert!((ordinary.ratio - 1.0).abs() < 1e-9, "{ordinary:?}");
+        assert_eq!(ordinary.group_size, 8, "the payments, not the zero lines");
+        assert!((f.dept_account[27].ratio - 10.0).abs() < 1e-6);
     }
 
     #[test]
