@@ -86,3 +86,63 @@ fn quality_mapping(path: &std::path::Path) -> Vec<(String, String)> {
         .map(|r| (r[0].to_string(), r[2].to_string()))
         .collect()
 }
+
+/// A vendor-payment export names no account (VendorNum, Date, InvNum,
+/// Amount, as the utility's payments in ../shared/datasets/real have it):
+/// it is scored as one account, its columns found by their names.
+#[test]
+fn a_ledger_without_an_account_column_is_one_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("payments.csv");
+    let mut text = String::from("VendorNum,Date,InvNum,Amount\n");
+    for i in 0..400 {
+        let day = 1 + i % 28;
+        let month = 1 + (i / 28) % 12;
+        let amount = 100.0 + f64::from(i % 37) * 13.5;
+        text.push_str(&format!(
+            "{},2010-{month:02}-{day:02},INV{i:05},{amount:.2}\n",
+            2000 + i % 25
+        ));
+    }
+    text.push_str("2003,2010-06-15,INV99999,250000.00\n");
+    std::fs::write(&input, text).unwrap();
+    let out = dir.path().join("scored.xlsx");
+    let jsonl = dir.path().join("scored.jsonl");
+    let o = run(&[
+        "--lang",
+        "en",
+        "score",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--jsonl",
+        jsonl.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mapping = quality_mapping(&out);
+    for (field, header) in [
+        ("Date", "Date"),
+        ("Amount", "Amount"),
+        ("Vendor", "VendorNum"),
+        ("Voucher", "InvNum"),
+    ] {
+        assert!(
+            mapping.contains(&(field.to_string(), header.to_string())),
+            "{field} should be {header}: {mapping:?}"
+        );
+    }
+    assert!(!mapping.iter().any(|(f, _)| f == "Account"), "{mapping:?}");
+    // The 250,000 payment among payments of a few hundred is the top row.
+    let top = std::fs::read_to_string(&jsonl)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .max_by(|a, b| {
+            a["score"]
+                .as_f64()
+                .unwrap()
+                .total_cmp(&b["score"].as_f64().unwrap())
+        })
+        .unwrap();
+    assert_eq!(top["row"], 402, "{top}");
+}

@@ -31,8 +31,10 @@ impl Field {
         Field::PaymentMethod,
     ];
 
-    /// Without these the ledger cannot be scored.
-    pub const REQUIRED: [Field; 3] = [Field::Date, Field::Account, Field::Amount];
+    /// Without these the ledger cannot be scored. A ledger without an
+    /// account column (a vendor-payment or card export) is one account:
+    /// every norm is then the department's or the whole ledger's.
+    pub const REQUIRED: [Field; 2] = [Field::Date, Field::Amount];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -158,6 +160,10 @@ impl Field {
                 "supplier",
                 "merchant",
                 "counterparty",
+                "vendornum",
+                "vendorno",
+                "vendorid",
+                "vendornumber",
                 "merchantname",
                 "merchdescription",
             ],
@@ -213,6 +219,8 @@ impl Field {
                 "docno",
                 "invoiceno",
                 "invoicenumber",
+                "invnum",
+                "invoicenum",
             ],
             Field::BudgetItem => &[
                 "예산과목",
