@@ -54,7 +54,7 @@ pub fn reasons_in(stored: &mut serde_json::Value, lang: Lang) {
         let code = reason.get("code").cloned().unwrap_or_default();
         let text = reason
             .get("text")
-            .and_then(|t| t.get(lang.code()).or(Some(t)))
+            .and_then(|t| t.get(lang.code()))
             .cloned()
             .unwrap_or_default();
         *reason = serde_json::json!({ "code": code, "text": text });

@@ -7,17 +7,55 @@ use calamine::{open_workbook, Data, Reader, Xlsx};
 
 use crate::common::{run, shared_datasets, stderr};
 
-/// The data-quality sheet's (label, value) rows of a scored workbook.
-fn quality_rows(path: &std::path::Path) -> Vec<(String, String)> {
+/// The data-quality sheet of a scored workbook, as text.
+fn quality_sheet(path: &std::path::Path) -> Vec<Vec<String>> {
     let mut book: Xlsx<_> = open_workbook(path).unwrap();
     let range = book.worksheet_range("Data quality").unwrap();
     range
         .rows()
-        .map(|r| {
-            let text = |c: Option<&Data>| c.map(|d| d.to_string()).unwrap_or_default();
-            (text(r.first()), text(r.get(1)))
-        })
+        .map(|r| r.iter().map(Data::to_string).collect())
         .collect()
+}
+
+/// Its (label, value) rows.
+fn quality_rows(path: &std::path::Path) -> Vec<(String, String)> {
+    let cell = |r: &[String], i: usize| r.get(i).cloned().unwrap_or_default();
+    quality_sheet(path)
+        .iter()
+        .map(|r| (cell(r, 0), cell(r, 1)))
+        .collect()
+}
+
+/// Its mapping table's (field, header) pairs.
+fn quality_mapping(path: &std::path::Path) -> Vec<(String, String)> {
+    quality_sheet(path)
+        .iter()
+        .filter(|r| r.len() >= 3)
+        .map(|r| (r[0].clone(), r[2].clone()))
+        .collect()
+}
+
+/// `ledgerlens --lang en score INPUT -o OUT [--jsonl JSONL]`, which must
+/// succeed; its output, for what it printed.
+fn score_en(
+    input: &std::path::Path,
+    out: &std::path::Path,
+    jsonl: Option<&std::path::Path>,
+) -> std::process::Output {
+    let mut args = vec![
+        "--lang",
+        "en",
+        "score",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ];
+    if let Some(jsonl) = jsonl {
+        args.extend(["--jsonl", jsonl.to_str().unwrap()]);
+    }
+    let o = run(&args);
+    assert!(o.status.success(), "{}: {}", input.display(), stderr(&o));
+    o
 }
 
 #[test]
@@ -26,15 +64,7 @@ fn the_korean_card_expense_files_score_without_a_mapping() {
     for (name, rows) in [("ep", 9_999), ("mapo", 18_296), ("sdm", 1_813)] {
         let input = shared_datasets().join(format!("real/korean-expense/{name}_expense_raw.csv"));
         let out = dir.path().join(format!("{name}.xlsx"));
-        let o = run(&[
-            "--lang",
-            "en",
-            "score",
-            input.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ]);
-        assert!(o.status.success(), "{name}: {}", stderr(&o));
+        let o = score_en(&input, &out, None);
         let quality = quality_rows(&out);
         let value = |label: &str| {
             quality
@@ -85,17 +115,6 @@ fn assert_mapped(workbook: &std::path::Path, expected: &[(&str, &str)]) {
     }
 }
 
-/// (field, header) pairs of the data-quality sheet's mapping table.
-fn quality_mapping(path: &std::path::Path) -> Vec<(String, String)> {
-    let mut book: Xlsx<_> = open_workbook(path).unwrap();
-    let range = book.worksheet_range("Data quality").unwrap();
-    range
-        .rows()
-        .filter(|r| r.len() >= 3)
-        .map(|r| (r[0].to_string(), r[2].to_string()))
-        .collect()
-}
-
 /// A vendor-payment export names no account (VendorNum, Date, InvNum,
 /// Amount, as the utility's payments in ../shared/datasets/real have it):
 /// it is scored as one account, its columns found by their names.
@@ -117,17 +136,7 @@ fn a_ledger_without_an_account_column_is_one_account() {
     std::fs::write(&input, text).unwrap();
     let out = dir.path().join("scored.xlsx");
     let jsonl = dir.path().join("scored.jsonl");
-    let o = run(&[
-        "--lang",
-        "en",
-        "score",
-        input.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--jsonl",
-        jsonl.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    score_en(&input, &out, Some(&jsonl));
     assert_mapped(
         &out,
         &[

@@ -142,6 +142,18 @@ pub struct History {
     pub anchor: super::Anchor,
 }
 
+/// The flagged bands' codes as an SQL list (`'high', 'medium'`), from the
+/// vocabulary's `Band::is_flagged`: what the history calls flagged is what
+/// the rows' reasons are kept for.
+fn flagged_bands() -> String {
+    Band::ALL
+        .iter()
+        .filter(|b| b.is_flagged())
+        .map(|b| format!("'{}'", b.code()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Each key's row from its latest run, with that key's latest review.
 const LATEST: &str = "
 WITH ranked AS (
@@ -226,10 +238,11 @@ impl Store {
         };
         let (run, summary) = run_record(r)?;
         let config: String = r.get(12)?;
-        let mut flagged = self.conn.prepare(
+        let flagged_bands = flagged_bands();
+        let mut flagged = self.conn.prepare(&format!(
             "SELECT key, row, score, band, reasons_json FROM scored_rows
-             WHERE run_id = ?1 AND band IN ('high', 'medium') ORDER BY score DESC, row",
-        )?;
+             WHERE run_id = ?1 AND band IN ({flagged_bands}) ORDER BY score DESC, row"
+        ))?;
         let flagged = flagged
             .query_map(params![id], |r| {
                 let reasons: String = r.get(4)?;
@@ -349,9 +362,10 @@ impl Store {
             all
         };
 
+        let flagged_bands = flagged_bands();
         let mut stmt = self.conn.prepare(&format!(
             "{LATEST} SELECT department, substr(date, 1, 7) AS month, COUNT(*) FROM latest
-             WHERE band IN ('high', 'medium') GROUP BY department, month ORDER BY department, month"
+             WHERE band IN ({flagged_bands}) GROUP BY department, month ORDER BY department, month"
         ))?;
         let flags_by_department_month = stmt
             .query_map([], |r| {
@@ -369,7 +383,7 @@ impl Store {
             let mut stmt = self.conn.prepare(&format!(
                 "{LATEST} SELECT {group}, {per_status} SUM(v.status IS NULL)
                  FROM latest l LEFT JOIN review v ON v.key = l.key
-                 WHERE l.band IN ('high', 'medium') {filter}
+                 WHERE l.band IN ({flagged_bands}) {filter}
                  GROUP BY 1 ORDER BY 1"
             ))?;
             let rows = stmt.query_map([], |r| {
@@ -410,8 +424,8 @@ impl Store {
         let mut stmt = self.conn.prepare(&format!(
             "{LATEST}, seen AS (
                 SELECT s.key, COUNT(*) AS runs_seen,
-                       SUM(s.band IN ('high', 'medium')) AS runs_flagged,
-                       MIN(CASE WHEN s.band IN ('high', 'medium') THEN r.started_at END) AS first_flagged,
+                       SUM(s.band IN ({flagged_bands})) AS runs_flagged,
+                       MIN(CASE WHEN s.band IN ({flagged_bands}) THEN r.started_at END) AS first_flagged,
                        MAX(r.started_at) AS last_seen
                 FROM scored_rows s JOIN runs r ON r.id = s.run_id GROUP BY s.key
              )

@@ -181,7 +181,12 @@ fn bad_json(e: &serde_json::Error) -> Error {
 /// workbook writes and recognises its own columns whichever language wrote
 /// them.
 async fn layout() -> HttpResponse {
-    json_ok(serde_json::to_vec(&crate::report::workbook::layout()).expect("the layout serialises"))
+    // The same for the agent's whole life: made once.
+    static LAYOUT: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    let body = LAYOUT.get_or_init(|| {
+        serde_json::to_vec(&crate::report::workbook::layout()).expect("the layout serialises")
+    });
+    json_ok(body.clone())
 }
 
 /// The OpenAPI document, kept beside the routes it describes.
