@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::Error;
 use crate::i18n::Text;
 use crate::model::iforest;
+use crate::money::Currency;
 use crate::vocabulary::DetectorKind;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -15,6 +16,11 @@ use crate::vocabulary::DetectorKind;
 pub struct Config {
     /// Seed for the Isolation Forest and k-means: same seed, same scores.
     pub seed: u64,
+    /// The currency amounts are printed in; unset, the ledger's own (a
+    /// currency column or symbol), else won.
+    pub currency: Option<Currency>,
+    /// `ledger` or `card` (see `profile`); unset, chosen from the columns.
+    pub profile: Option<crate::profile::Profile>,
     pub bands: Bands,
     pub limits: Limits,
     pub weights: Weights,
@@ -27,20 +33,29 @@ pub struct Config {
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct Bands {
-    /// Scores at or above this are "high".
-    pub high: f64,
-    /// Scores at or above this (and below `high`) are "medium".
-    pub medium: f64,
+    /// Scores at or above this are "high". Unset: the top `high_share`.
+    pub high: Option<f64>,
+    /// Scores at or above this (and below `high`) are "medium". Unset: up
+    /// to the top `medium_share`.
+    pub medium: Option<f64>,
+    /// Share of rows the high band holds when `high` is unset (see
+    /// `model::fusion`).
+    pub high_share: f64,
+    /// Share of rows the high and medium bands hold together.
+    pub medium_share: f64,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct Limits {
     /// A single payment at or above this needs a higher approval or a
-    /// competitive contract; several just under it to one vendor are a split.
-    pub approval_limit: f64,
-    /// Payments at or under this count as "small" for repeated-small-payment checks.
-    pub small_payment_limit: f64,
+    /// competitive contract; several just under it to one vendor are a
+    /// split. Unset: the limits are found from the ledger (payments
+    /// bunched just under a round amount; see `features::limits`).
+    pub approval_limit: Option<f64>,
+    /// Payments at or under this count as "small" for repeated-small-payment
+    /// checks. Unset: at most the account's median payment.
+    pub small_payment_limit: Option<f64>,
     /// Same vendor and amount again within this many days is a duplicate.
     pub duplicate_window_days: i64,
     /// Payments to one vendor within this many days are looked at together for splits.
@@ -51,11 +66,11 @@ pub struct Limits {
     pub small_repeat_min_count: u32,
 }
 
-/// How much each detector can contribute, 0..1, keyed in TOML by the
-/// detector's code (`[weights] split = 0.95`); a detector not named keeps
-/// its default from [`DetectorKind`]. Signals combine as a noisy-OR:
-/// `risk = 1 - Π(1 - weight·strength)`, so one certain signal with weight
-/// 0.9 alone gives 90 points and independent signals reinforce each other.
+/// How much of each detector's evidence counts, 0..1, keyed in TOML by the
+/// detector's code (`[weights] split = 0.5`); a detector not named keeps
+/// its default from [`DetectorKind`]. A finding's evidence is its weight
+/// times its surprisal in this ledger, and a row's evidence is the sum
+/// (see `model::fusion`): 1 takes a detector at its word, 0 silences it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Weights([f64; DetectorKind::COUNT]);
 
@@ -155,30 +170,26 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             seed: 42,
+            currency: None,
+            profile: None,
             bands: Bands::default(),
             limits: Limits::default(),
             weights: Weights::default(),
             iforest: iforest::Params::default(),
-            categories: vec![Category {
-                // Business entertainment on a holiday is the classic audit
-                // finding in Korean public bodies; weigh it more there.
-                name: "업무추진비".into(),
-                accounts: vec!["업무추진비".into(), "접대비".into()],
-                weights: Some(PartialWeights(BTreeMap::from([(
-                    DetectorKind::NonWorkingDay,
-                    0.85,
-                )]))),
-                ..Default::default()
-            }],
+            categories: Vec::new(),
         }
     }
 }
 
 impl Default for Bands {
     fn default() -> Self {
+        // A reviewer works through the high band; 2% of a year's ledger
+        // is a few days' work, and the medium band is the next look.
         Bands {
-            high: 70.0,
-            medium: 40.0,
+            high: None,
+            medium: None,
+            high_share: 0.02,
+            medium_share: 0.08,
         }
     }
 }
@@ -186,8 +197,8 @@ impl Default for Bands {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            approval_limit: 20_000_000.0,
-            small_payment_limit: 500_000.0,
+            approval_limit: None,
+            small_payment_limit: None,
             duplicate_window_days: 5,
             split_window_days: 7,
             split_min_share: 0.25,
@@ -234,8 +245,8 @@ impl Default for Checked {
 /// The settings in force for one account, after category overrides.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Resolved {
-    pub approval_limit: f64,
-    pub small_payment_limit: f64,
+    pub approval_limit: Option<f64>,
+    pub small_payment_limit: Option<f64>,
     pub bands: Bands,
     pub weights: Weights,
 }
@@ -266,15 +277,20 @@ impl Config {
     fn problems(&self) -> Result<(), Text> {
         let bad = |ko: String, en: String| Err(Text::new(ko, en));
         let check_bands = |b: &Bands, at: &str| {
-            let ok = (0.0..=100.0).contains(&b.medium)
-                && (0.0..=100.0).contains(&b.high)
-                && b.medium <= b.high;
+            let score = |v: Option<f64>| v.is_none_or(|v| (0.0..=100.0).contains(&v));
+            let share = |v: f64| (0.0..=1.0).contains(&v);
+            let ok = score(b.medium)
+                && score(b.high)
+                && b.medium.unwrap_or(0.0) <= b.high.unwrap_or(100.0)
+                && share(b.high_share)
+                && share(b.medium_share)
+                && b.high_share <= b.medium_share;
             if ok {
                 Ok(())
             } else {
                 bad(
-                    format!("{at}bands: 0 ≤ medium ≤ high ≤ 100 이어야 합니다"),
-                    format!("{at}bands: need 0 ≤ medium ≤ high ≤ 100"),
+                    format!("{at}bands: 0 ≤ medium ≤ high ≤ 100, 0 ≤ high_share ≤ medium_share ≤ 1 이어야 합니다"),
+                    format!("{at}bands: need 0 ≤ medium ≤ high ≤ 100 and 0 ≤ high_share ≤ medium_share ≤ 1"),
                 )
             }
         };
@@ -303,8 +319,12 @@ impl Config {
         check_bands(&self.bands, "")?;
         check_weights(&self.weights, "")?;
         let l = &self.limits;
-        check_limit(l.approval_limit, "limits.approval_limit")?;
-        check_limit(l.small_payment_limit, "limits.small_payment_limit")?;
+        if let Some(v) = l.approval_limit {
+            check_limit(v, "limits.approval_limit")?;
+        }
+        if let Some(v) = l.small_payment_limit {
+            check_limit(v, "limits.small_payment_limit")?;
+        }
         if l.duplicate_window_days < 0 || l.split_window_days < 0 {
             return bad(
                 "limits: 기간(일)은 0 이상이어야 합니다".into(),
@@ -327,6 +347,12 @@ impl Config {
             let at = format!("category '{}': ", c.name);
             if let Some(b) = &c.bands {
                 check_bands(b, &at)?;
+                if b.high.is_none() || b.medium.is_none() {
+                    return bad(
+                        format!("{at}bands: 분류별 등급은 high와 medium 점수를 모두 정해야 합니다"),
+                        format!("{at}bands: a category's bands need both high and medium scores"),
+                    );
+                }
             }
             if let Some(w) = &c.weights {
                 check_weights(&self.weights.overlaid(w), &at)?;
@@ -358,8 +384,8 @@ impl Config {
             return base;
         };
         Resolved {
-            approval_limit: cat.approval_limit.unwrap_or(base.approval_limit),
-            small_payment_limit: cat.small_payment_limit.unwrap_or(base.small_payment_limit),
+            approval_limit: cat.approval_limit.or(base.approval_limit),
+            small_payment_limit: cat.small_payment_limit.or(base.small_payment_limit),
             bands: cat.bands.unwrap_or(base.bands),
             weights: cat
                 .weights
@@ -390,18 +416,19 @@ mod tests {
             name = "시설"
             accounts = ["시설", "공사"]
             approval_limit = 20000000
-            weights = { split = 0.95 }
+            weights = { split = 0.55 }
             "#,
         )
         .unwrap();
         assert_eq!(cfg.seed, 7);
-        assert_eq!(cfg.bands.high, 80.0);
-        assert_eq!(cfg.bands.medium, 40.0);
+        assert_eq!(cfg.bands.high, Some(80.0));
+        assert_eq!(cfg.bands.medium, None);
+        assert_eq!(cfg.bands.high_share, 0.02);
         let office = cfg.resolve("사무용품비");
-        assert_eq!(office.approval_limit, 5_000_000.0);
+        assert_eq!(office.approval_limit, Some(5_000_000.0));
         let works = cfg.resolve("시설유지비");
-        assert_eq!(works.approval_limit, 20_000_000.0);
-        assert_eq!(works.weights.get(DetectorKind::Split), 0.95);
+        assert_eq!(works.approval_limit, Some(20_000_000.0));
+        assert_eq!(works.weights.get(DetectorKind::Split), 0.55);
         assert_eq!(
             works.weights.get(DetectorKind::Duplicate),
             Weights::default().get(DetectorKind::Duplicate)
@@ -427,6 +454,8 @@ mod tests {
             "[weights]\nsplit = 1.5\n",
             "[[category]]\nname = \"x\"\naccounts = [\"x\"]\nweights = { split = -0.1 }\n",
             "[[category]]\nname = \"x\"\naccounts = [\"x\"]\nbands = { high = 10, medium = 50 }\n",
+            "[[category]]\nname = \"x\"\naccounts = [\"x\"]\nbands = { high = 10 }\n",
+            "[bands]\nhigh_share = 0.5\nmedium_share = 0.1\n",
         ] {
             let err = checked(text).unwrap_err();
             assert!(
@@ -435,12 +464,5 @@ mod tests {
             );
         }
         assert!(Config::default().check().is_ok());
-    }
-
-    #[test]
-    fn default_weights_entertainment_on_holidays() {
-        let cfg = Config::default();
-        let holiday = |w: Weights| w.get(DetectorKind::NonWorkingDay);
-        assert!(holiday(cfg.resolve("업무추진비").weights) > holiday(cfg.weights));
     }
 }

@@ -17,7 +17,9 @@ use crate::features;
 use crate::i18n::{Lang, Text};
 use crate::ingest::{self, Format, Grid, IngestOptions, Ledger};
 use crate::model::{self, Reason};
-use crate::vocabulary::Band;
+use crate::money::Currency;
+use crate::profile::Profile;
+use crate::vocabulary::{Band, DetectorKind};
 
 pub const MODEL_VERSION: &str = concat!("ledgerlens-", env!("CARGO_PKG_VERSION"), "/ensemble-1");
 
@@ -133,12 +135,66 @@ pub struct Timings {
 pub struct Summary {
     pub rows: usize,
     pub bands: BandCounts,
+    /// How the band cut-offs were chosen.
+    pub band_cut: Text,
+    /// The currency amounts are printed in.
+    pub currency: Currency,
+    /// The built-in profile the ledger was scored under.
+    pub profile: Profile,
+    /// Detectors that did not judge this ledger, and why.
+    pub stepped_aside: Vec<SteppedAside>,
+    /// The per-payment limits splits are judged against.
+    pub limits: Vec<AccountLimit>,
     pub by_department: BTreeMap<String, BandCounts>,
     pub by_reason: BTreeMap<&'static str, usize>,
     pub clusters: Vec<ClusterSummary>,
     pub silhouette: f64,
     pub model_version: &'static str,
     pub timings: Timings,
+}
+
+/// A per-payment limit in force for an account: configured, or read off
+/// the ledger's amounts.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountLimit {
+    /// The account's name ("" for a ledger without an account column).
+    pub account: String,
+    pub amount: f64,
+    /// True when the configuration named it, false when it was found.
+    pub configured: bool,
+}
+
+impl AccountLimit {
+    pub fn describe(&self, currency: Currency) -> Text {
+        let (ko, en) = (currency.ko(self.amount), currency.en(self.amount));
+        let account_ko = if self.account.is_empty() {
+            "원장 전체".to_string()
+        } else {
+            self.account.clone()
+        };
+        let account_en = if self.account.is_empty() {
+            "the whole ledger".to_string()
+        } else {
+            self.account.clone()
+        };
+        if self.configured {
+            Text::new(
+                format!("건별 한도 {ko} ({account_ko}, 설정값)"),
+                format!("per-payment limit {en} ({account_en}, configured)"),
+            )
+        } else {
+            Text::new(
+                format!("건별 한도 {ko} ({account_ko}): 이 금액 바로 아래에 결제가 몰려 있어 원장에서 찾음"),
+                format!("per-payment limit {en} ({account_en}): found from the payments bunched just under it"),
+            )
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SteppedAside {
+    pub code: DetectorKind,
+    pub reason: Text,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -239,11 +295,14 @@ pub fn score(ledger: Ledger, config: &Checked) -> Result<ScoredLedger, Error> {
     if ledger.is_empty() {
         return Err(Error::internal("empty ledger: nothing to score"));
     }
+    let currency = config.currency.or(ledger.currency).unwrap_or_default();
+    let profile = config.profile.unwrap_or_else(|| Profile::detect(&ledger));
+    let config = &profile.apply(config, currency)?;
     let t0 = Instant::now();
     let feats = features::build(&ledger, config).map_err(Error::internal)?;
     let features_s = t0.elapsed().as_secs_f64();
     let t1 = Instant::now();
-    let out = model::run(&ledger, &feats, config);
+    let out = model::run(&ledger, &feats, config, currency);
     let model_s = t1.elapsed().as_secs_f64();
 
     let mut bands = BandCounts::default();
@@ -292,6 +351,27 @@ pub fn score(ledger: Ledger, config: &Checked) -> Result<ScoredLedger, Error> {
     let summary = Summary {
         rows: rows.len(),
         bands,
+        band_cut: out.cut.describe(),
+        currency,
+        profile,
+        stepped_aside: out
+            .stepped_aside
+            .into_iter()
+            .map(|(code, reason)| SteppedAside { code, reason })
+            .collect(),
+        limits: feats
+            .account_limits
+            .iter()
+            .enumerate()
+            .filter_map(|(account, limit)| {
+                let limit = limit.filter(|l| l.source != features::LimitSource::RoundAmount)?;
+                Some(AccountLimit {
+                    account: ledger.accounts.name(account as u32).to_string(),
+                    amount: limit.amount,
+                    configured: limit.source == features::LimitSource::Configured,
+                })
+            })
+            .collect(),
         by_department,
         by_reason,
         clusters,

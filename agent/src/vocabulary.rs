@@ -8,7 +8,7 @@
 //! `GET layout` serve both, and the pane and the dashboard take them from
 //! there rather than spelling them again. Adding a band, a review status or
 //! a detector kind is one line in one table here (and, for a detector, its
-//! rule in `model/signals.rs`).
+//! file in `model/detectors/`).
 
 use serde::{Deserialize, Serialize};
 
@@ -139,22 +139,26 @@ impl ReviewStatus {
 }
 
 vocabulary! {
-    /// What a reason is about: one per audit rule, plus the Isolation
-    /// Forest's multivariate view. The number is the rule's default weight
-    /// (how much it can contribute, 0..1; see `config::Weights`).
+    /// What a reason is about: one per detector (`model/detectors/`). The
+    /// number is the detector's default weight: how much of its evidence
+    /// counts (see `config::Weights` and `model::fusion`). The Isolation
+    /// Forest reads the other detectors' features, so half its evidence
+    /// would count twice.
     pub enum DetectorKind: f64 {
-        AmountOutlier = "amount_outlier", "부서·계정 대비 고액", "Large for department and account", 0.92;
-        AccountOutlier = "account_outlier", "계정 대비 고액", "Large for the account", 0.5;
-        Duplicate = "duplicate", "중복 지급", "Duplicate payment", 0.92;
-        Split = "split", "분할 집행", "Split purchase", 0.88;
-        RecurringJump = "recurring_jump", "정기 지출 급증", "Recurring bill jump", 0.88;
-        SmallRepeat = "small_repeat", "소액 반복", "Repeated small payments", 0.8;
-        RareVendor = "rare_vendor", "드문 거래처·계정", "Rare vendor for the account", 0.75;
-        NonWorkingDay = "non_working_day", "휴일 집행", "Paid on a non-working day", 0.5;
-        YearEnd = "year_end", "연말 집중", "Year-end concentration", 0.75;
-        RoundAmount = "round_amount", "큰 정액", "Large round amount", 0.7;
-        Benford = "benford", "벤포드 이탈", "Benford deviation", 0.75;
-        Isolation = "isolation", "다변량 이상치", "Multivariate outlier", 0.45;
+        AmountOutlier = "amount_outlier", "부서·계정 대비 고액", "Large for department and account", 1.0;
+        AccountOutlier = "account_outlier", "계정 대비 고액", "Large for the account", 1.0;
+        Duplicate = "duplicate", "중복 지급", "Duplicate payment", 1.0;
+        Split = "split", "분할 집행", "Split purchase", 1.0;
+        RecurringJump = "recurring_jump", "정기 지출 급증", "Recurring bill jump", 1.0;
+        SmallRepeat = "small_repeat", "소액 반복", "Repeated small payments", 1.0;
+        RareVendor = "rare_vendor", "드문 거래처·계정", "Rare vendor for the account", 1.0;
+        NonWorkingDay = "non_working_day", "휴일 집행", "Paid on a non-working day", 1.0;
+        LateNight = "late_night", "심야 사용", "Late-night use", 1.0;
+        Entertainment = "entertainment", "유흥·사행 업소", "Entertainment venue", 1.0;
+        YearEnd = "year_end", "연말 집중", "Year-end concentration", 1.0;
+        RoundAmount = "round_amount", "큰 정액", "Large round amount", 1.0;
+        Benford = "benford", "벤포드 이탈", "Benford deviation", 1.0;
+        Isolation = "isolation", "다변량 이상치", "Multivariate outlier", 0.5;
     }
 }
 

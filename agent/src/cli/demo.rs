@@ -41,6 +41,8 @@ pub(super) fn run(args: DemoArgs, lang: Lang) -> Result<(), Error> {
     let config = ModelArgs {
         config: args.config.clone(),
         seed: Some(args.seed),
+        currency: None,
+        profile: None,
     }
     .load()?;
     std::fs::create_dir_all(&args.out_dir).map_err(|e| {

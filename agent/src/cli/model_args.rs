@@ -17,6 +17,12 @@ pub struct ModelArgs {
     /// 모델 시드 (설정보다 우선) / Seed for the models (overrides the config).
     #[arg(long)]
     pub seed: Option<u64>,
+    /// 금액의 통화: KRW, USD, GBP, EUR, JPY (기본: 통화 열·기호, 없으면 원) / Currency of the amounts (default: a currency column or symbol, else KRW).
+    #[arg(long, value_parser = crate::money::Currency::from_user)]
+    pub currency: Option<crate::money::Currency>,
+    /// 프로필: ledger(예산 집행 원장) 또는 card(카드 사용 내역) (기본: 열을 보고 선택) / Profile: ledger or card (default: chosen from the columns).
+    #[arg(long, value_parser = crate::profile::Profile::from_user)]
+    pub profile: Option<crate::profile::Profile>,
 }
 
 impl ModelArgs {
@@ -45,6 +51,12 @@ impl ModelArgs {
     fn with_seed(&self, mut config: Config) -> Config {
         if let Some(seed) = self.seed {
             config.seed = seed;
+        }
+        if self.currency.is_some() {
+            config.currency = self.currency;
+        }
+        if self.profile.is_some() {
+            config.profile = self.profile;
         }
         config
     }

@@ -116,4 +116,18 @@ pub(super) fn print_summary(scored: &ScoredLedger, lang: Lang) {
     for line in q.summary_lines(lang) {
         eprintln!("  · {line}");
     }
+    eprintln!(
+        "  · {}: {} · {}: {}",
+        pick(lang, "프로필", "profile"),
+        s.profile.label().get(lang),
+        pick(lang, "통화", "currency"),
+        s.currency.code()
+    );
+    eprintln!("  · {}", s.band_cut.get(lang));
+    for limit in &s.limits {
+        eprintln!("  · {}", limit.describe(s.currency).get(lang));
+    }
+    for aside in &s.stepped_aside {
+        eprintln!("  · {}: {}", aside.code.word(lang), aside.reason.get(lang));
+    }
 }

@@ -26,7 +26,7 @@ pub struct ScoreArgs {
     /// 읽을 시트 (기본: 첫 시트) / Sheet to read (default: the first).
     #[arg(long)]
     pub sheet: Option<String>,
-    /// 열 지정 / Map a field to a header: FIELD=HEADER (date, department, account, vendor, description, amount, voucher, budget_item, payment_method).
+    /// 열 지정 / Map a field to a header: FIELD=HEADER (date, department, account, vendor, description, amount, voucher, budget_item, payment_method, time, currency).
     #[arg(long = "map", value_name = "FIELD=HEADER")]
     pub map: Vec<String>,
     #[command(flatten)]

@@ -35,6 +35,8 @@ impl Default for ServeArgs {
             model: ModelArgs {
                 config: None,
                 seed: None,
+                currency: None,
+                profile: None,
             },
         }
     }

@@ -53,7 +53,11 @@ fn per_100k(kind: DetectorKind) -> usize {
         DetectorKind::YearEnd => 60,
         DetectorKind::RoundAmount => 60,
         DetectorKind::Benford => 90,
-        DetectorKind::AccountOutlier | DetectorKind::Isolation => 0,
+        // The demo ledger is an ERP export without times or venues.
+        DetectorKind::AccountOutlier
+        | DetectorKind::Isolation
+        | DetectorKind::LateNight
+        | DetectorKind::Entertainment => 0,
     }
 }
 

@@ -9,6 +9,7 @@ pub mod benford;
 pub mod calendar;
 pub mod groups;
 pub mod holidays;
+pub mod limits;
 pub mod sequences;
 
 use std::collections::HashMap;
@@ -21,7 +22,8 @@ use crate::ingest::{Ledger, Transaction};
 use benford::DigitCounts;
 use calendar::CalendarFacts;
 use groups::{dense_ids, key2, RobustStats};
-pub use sequences::{Duplicate, Recurrence, Split};
+pub use limits::FoundLimit;
+pub use sequences::{Duplicate, Limit, LimitSource, Recurrence, Split};
 
 /// A row's amount against a group's typical amount.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -43,6 +45,8 @@ pub struct SmallRepeat {
     /// The pair's usual number of small payments per month (mean over the
     /// ledger's other months, zeros included).
     pub usual_count: f64,
+    /// How many other months that mean is over.
+    pub other_months: f64,
 }
 
 /// Spending of a department and account in the last fortnight of a fiscal
@@ -73,6 +77,9 @@ pub struct Features {
     pub log_amount: Vec<f64>,
     pub dept_account: Vec<Deviation>,
     pub account: Vec<Deviation>,
+    /// Against the vendor's own payments (default where the row names no
+    /// vendor).
+    pub vendor_norm: Vec<Deviation>,
     pub vendor_count: Vec<u32>,
     /// Payments to this vendor from this account.
     pub vendor_account_count: Vec<u32>,
@@ -86,8 +93,11 @@ pub struct Features {
     pub month_end_share: Vec<f64>,
     pub account_count: Vec<u32>,
     pub recurrence: Vec<Option<Recurrence>>,
-    /// For every small payment (not only repeated ones): how its vendor and
-    /// department's month compares with their usual month.
+    /// At most the small-payment limit (configured, else the account's
+    /// median payment).
+    pub small: Vec<bool>,
+    /// For every payment counted for repeats (not only repeated ones): how
+    /// its vendor and department's month compares with their usual month.
     pub small_repeat: Vec<Option<SmallRepeat>>,
     pub duplicate: Vec<Option<Duplicate>>,
     pub split: Vec<Option<Split>>,
@@ -109,6 +119,10 @@ pub struct Features {
     pub department_of: Vec<u32>,
     /// Settings in force for each account id.
     pub account_settings: Vec<Resolved>,
+    /// The per-payment limit of each account id, configured or found.
+    pub account_limits: Vec<Option<Limit>>,
+    /// What the limit finder read off the whole ledger's amounts.
+    pub ledger_limit: Option<FoundLimit>,
 }
 
 /// Below this many payments a group's median says little.
@@ -266,7 +280,7 @@ pub fn build(ledger: &Ledger, config: &Config) -> PolarsResult<Features> {
     let amount: Vec<f64> = tx.iter().map(|t| t.amount).collect();
     let log_amount: Vec<f64> = amount.iter().map(|a| a.abs().max(1.0).ln()).collect();
 
-    let (dept_account, account) = amount_deviations(&keys, &amount, &log_amount)?;
+    let (dept_account, account, vendor_norm) = amount_deviations(&keys, &amount, &log_amount)?;
     let (round_level, round_share) = round_amounts(&keys, &amount)?;
     let calendar: Vec<CalendarFacts> = tx.iter().map(|t| calendar::facts(t.date)).collect();
 
@@ -292,25 +306,42 @@ pub fn build(ledger: &Ledger, config: &Config) -> PolarsResult<Features> {
             description: &t.description,
         })
         .collect();
+    let (account_limits, ledger_limit) = account_limits(ledger, &account_settings);
     let limits = &config.limits;
     let duplicate = sequences::duplicates(&payments, limits.duplicate_window_days);
     let split = sequences::splits(
         &payments,
         limits.split_window_days,
         limits.split_min_share,
-        |p| account_settings[p.account as usize].approval_limit,
+        |p| account_limits[p.account as usize],
     );
     let recurrence = sequences::recurrences(&payments);
 
-    let small_idx: Vec<usize> = (0..n)
-        .filter(|&i| {
-            vendor_known[i]
-                && amount[i] > 0.0
-                && amount[i] <= account_settings[tx[i].account as usize].small_payment_limit
-                && recurrence[i].is_none()
+    // Small is the configured limit, else at most the account's median
+    // payment: a ledger's own scale, whatever its currency.
+    let small: Vec<bool> = (0..n)
+        .map(|i| {
+            let limit = account_settings[tx[i].account as usize]
+                .small_payment_limit
+                .unwrap_or(account[i].median);
+            amount[i] > 0.0 && amount[i] <= limit
         })
         .collect();
-    let small_repeat = small_repeats(&keys, &amount, &small_idx)?;
+    let counted = |i: usize| vendor_known[i] && amount[i] > 0.0 && recurrence[i].is_none();
+    let small_idx: Vec<usize> = (0..n).filter(|&i| counted(i) && small[i]).collect();
+    // Repeats are counted among the small payments where a small-payment
+    // limit is configured; else among all of them, since what repeats to
+    // stay under a limit is "small" only against a limit nobody named.
+    let repeat_idx: Vec<usize> = (0..n)
+        .filter(|&i| {
+            counted(i)
+                && (small[i]
+                    || account_settings[tx[i].account as usize]
+                        .small_payment_limit
+                        .is_none())
+        })
+        .collect();
+    let small_repeat = small_repeats(&keys, &amount, &repeat_idx)?;
     let dept_small_month_ratio = department_small_months(&keys, &small_idx)?;
     let vendor_dept_share = vendor_department_share(&keys)?;
     let positive_amounts = spent_where(&amount, |_| true);
@@ -357,7 +388,13 @@ pub fn build(ledger: &Ledger, config: &Config) -> PolarsResult<Features> {
         log_amount,
         dept_account,
         account,
+        vendor_norm: vendor_norm
+            .into_iter()
+            .zip(&vendor_known)
+            .map(|(d, &known)| if known { d } else { Deviation::default() })
+            .collect(),
         recurrence,
+        small,
         small_repeat,
         duplicate,
         split,
@@ -370,15 +407,59 @@ pub fn build(ledger: &Ledger, config: &Config) -> PolarsResult<Features> {
         vendor_known,
         department_of: tx.iter().map(|t| t.department).collect(),
         account_settings,
+        account_limits,
+        ledger_limit,
     })
 }
 
-/// Each amount against its department–account norm and its account's.
+/// Fewest payments an account needs for its own limit to be looked for;
+/// smaller accounts take the one found over the whole ledger.
+const MIN_LIMIT_ROWS: usize = 200;
+
+/// Each account's per-payment limit: the configured one, else the one its
+/// amounts show, else the one the whole ledger's amounts show.
+fn account_limits(
+    ledger: &Ledger,
+    settings: &[Resolved],
+) -> (Vec<Option<Limit>>, Option<FoundLimit>) {
+    let mut by_account: Vec<Vec<f64>> = vec![Vec::new(); settings.len()];
+    for t in &ledger.transactions {
+        if t.amount > 0.0 {
+            by_account[t.account as usize].push(t.amount);
+        }
+    }
+    let all: Vec<f64> = by_account.iter().flatten().copied().collect();
+    let ledger_limit = limits::find(&all);
+    let found = |f: FoundLimit| Limit {
+        amount: f.amount,
+        source: LimitSource::Found,
+    };
+    let per_account = settings
+        .iter()
+        .zip(&by_account)
+        .map(|(s, amounts)| {
+            if let Some(amount) = s.approval_limit {
+                return Some(Limit {
+                    amount,
+                    source: LimitSource::Configured,
+                });
+            }
+            let own = (amounts.len() >= MIN_LIMIT_ROWS)
+                .then(|| limits::find(amounts))
+                .flatten();
+            own.or(ledger_limit).map(found)
+        })
+        .collect();
+    (per_account, ledger_limit)
+}
+
+/// Each amount against its department–account norm, its account's and its
+/// vendor's.
 fn amount_deviations(
     keys: &Keys,
     amount: &[f64],
     log_amount: &[f64],
-) -> PolarsResult<(Vec<Deviation>, Vec<Deviation>)> {
+) -> PolarsResult<(Vec<Deviation>, Vec<Deviation>, Vec<Deviation>)> {
     // A zero amount (a cancelled or placeholder line) is not a payment: it
     // says nothing about what a group usually pays, and left in, a ledger
     // with many of them would put a group's median at 1 won and make every
@@ -391,6 +472,7 @@ fn amount_deviations(
     };
     let da_stats = norm(&keys.dept_account)?;
     let a_stats = norm(&keys.account)?;
+    let v_stats = norm(&keys.vendor)?;
     let against = |stats: &HashMap<u64, RobustStats>, keys: &[u64]| -> Vec<Deviation> {
         (0..amount.len())
             .map(|i| deviation(amount[i], log_amount[i], stats.get(&keys[i])))
@@ -399,6 +481,7 @@ fn amount_deviations(
     Ok((
         against(&da_stats, &keys.dept_account),
         against(&a_stats, &keys.account),
+        against(&v_stats, &keys.vendor),
     ))
 }
 
@@ -455,6 +538,7 @@ fn small_repeats(
             count,
             sum,
             usual_count: f64::from(total - count) / other_months.max(1.0),
+            other_months,
         });
     }
     Ok(small_repeat)
@@ -598,7 +682,9 @@ mod tests {
             rows.push((d.as_str(), "총무과", "소모품비", "상사", 300_000.0));
         }
         let l = ledger(&rows);
-        let f = build(&l, &Config::default()).unwrap();
+        let mut config = Config::default();
+        config.limits.small_payment_limit = Some(500_000.0);
+        let f = build(&l, &config).unwrap();
         let last = f.small_repeat[l.len() - 1].unwrap();
         assert_eq!(last.count, 20);
         assert!(last.usual_count <= 1.0, "{last:?}");

@@ -90,84 +90,149 @@ pub fn duplicates(payments: &[Payment<'_>], window_days: i64) -> Vec<Option<Dupl
     out
 }
 
+/// Where the limit a split dodges comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LimitSource {
+    /// No limit is known: the parts sit just under the same round amount.
+    RoundAmount,
+    /// Read off the ledger's amounts ([`super::limits`]).
+    Found,
+    /// Named by the configuration.
+    Configured,
+}
+
+/// A per-payment limit and where it comes from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limit {
+    pub amount: f64,
+    pub source: LimitSource,
+}
+
 /// A payment that is part of a purchase split to stay under a limit.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Split {
     pub parts: u32,
     pub total: f64,
     pub days: i64,
-    pub limit: f64,
+    pub limit: Limit,
     /// The largest part as a share of the limit: splitters stay just under it.
     pub largest_share: f64,
     /// Every part has the same description: one purchase cut into pieces.
     pub same_description: bool,
+    /// Every part sits just under the limit (within [`super::limits::BIN_WIDTH`]
+    /// on the log scale): as close to it as the splitter dared.
+    pub just_under: bool,
 }
 
-/// Finds runs of payments from one department to one vendor, in one account, within
-/// `window_days` where each is under the limit (and at least
-/// `min_share` of it) but together they exceed it. `limit_of` gives the
-/// approval limit of a payment's account.
+/// Finds runs of payments from one department to one vendor, in one
+/// account, within `window_days` where each is under a limit but together
+/// they exceed it:
+/// - under the account's known limit (`limit_of`: configured or found),
+///   parts of at least `min_share` of it;
+/// - where no limit is known, or besides it, parts under the same round
+///   amount (the smallest one above each of them), together over it.
+///
+/// A payment in several runs keeps the one with the best-known limit, then
+/// the largest total.
 pub fn splits(
     payments: &[Payment<'_>],
     window_days: i64,
     min_share: f64,
-    limit_of: impl Fn(&Payment<'_>) -> f64,
+    limit_of: impl Fn(&Payment<'_>) -> Option<Limit>,
 ) -> Vec<Option<Split>> {
     let mut out: Vec<Option<Split>> = vec![None; payments.len()];
     let groups = grouped_by(payments, |p| (p.vendor, p.department, p.account));
     for group in groups {
-        let eligible: Vec<usize> = group
-            .into_iter()
-            .filter(|&i| {
-                let p = &payments[i];
-                let limit = limit_of(p);
-                p.amount < limit && p.amount >= min_share * limit
-            })
-            .collect();
-        if eligible.len() < 2 {
+        if group.len() < 2 {
             continue;
         }
-        let mut start = 0;
-        let mut sum = 0.0;
-        for end in 0..eligible.len() {
-            let pe = &payments[eligible[end]];
-            sum += pe.amount;
-            while pe.day - payments[eligible[start]].day > window_days {
-                sum -= payments[eligible[start]].amount;
-                start += 1;
+        if let Some(limit) = limit_of(&payments[group[0]]) {
+            let eligible: Vec<usize> = group
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    let a = payments[i].amount;
+                    a < limit.amount && a >= min_share * limit.amount
+                })
+                .collect();
+            runs_over(payments, &eligible, limit, window_days, &mut out);
+        }
+        // Parts under one round amount, bucketed by that amount.
+        let mut by_ceiling: HashMap<u64, Vec<usize>> = HashMap::new();
+        for &i in &group {
+            let a = payments[i].amount;
+            if a > 0.0 {
+                let ceiling = super::limits::round_ceiling(a);
+                by_ceiling.entry(ceiling.to_bits()).or_default().push(i);
             }
-            let limit = limit_of(pe);
-            let parts = end - start + 1;
-            if parts >= 2 && sum > limit {
-                let window = &eligible[start..=end];
-                let days = pe.day - payments[window[0]].day;
-                let largest = window
-                    .iter()
-                    .map(|&i| payments[i].amount)
-                    .fold(0.0, f64::max);
-                let first_description = payments[window[0]].description;
-                let same_description = !first_description.is_empty()
-                    && window
-                        .iter()
-                        .all(|&i| payments[i].description == first_description);
-                for &i in window {
-                    // Keep the largest split a payment belongs to.
-                    let better = out[i].is_none_or(|s| s.total < sum);
-                    if better {
-                        out[i] = Some(Split {
-                            parts: parts as u32,
-                            total: sum,
-                            days,
-                            limit,
-                            largest_share: largest / limit,
-                            same_description,
-                        });
-                    }
-                }
-            }
+        }
+        let mut buckets: Vec<(u64, Vec<usize>)> = by_ceiling.into_iter().collect();
+        buckets.sort_by_key(|(_, rows)| rows[0]);
+        for (ceiling, rows) in buckets {
+            let limit = Limit {
+                amount: f64::from_bits(ceiling),
+                source: LimitSource::RoundAmount,
+            };
+            runs_over(payments, &rows, limit, window_days, &mut out);
         }
     }
     out
+}
+
+/// Marks every window of `eligible` (day-sorted rows of one group) of two
+/// or more payments within `window_days` whose total exceeds `limit`.
+fn runs_over(
+    payments: &[Payment<'_>],
+    eligible: &[usize],
+    limit: Limit,
+    window_days: i64,
+    out: &mut [Option<Split>],
+) {
+    if eligible.len() < 2 {
+        return;
+    }
+    let mut start = 0;
+    let mut sum = 0.0;
+    for end in 0..eligible.len() {
+        let pe = &payments[eligible[end]];
+        sum += pe.amount;
+        while pe.day - payments[eligible[start]].day > window_days {
+            sum -= payments[eligible[start]].amount;
+            start += 1;
+        }
+        let parts = end - start + 1;
+        if parts < 2 || sum <= limit.amount {
+            continue;
+        }
+        let window = &eligible[start..=end];
+        let days = pe.day - payments[window[0]].day;
+        let largest = window
+            .iter()
+            .map(|&i| payments[i].amount)
+            .fold(0.0, f64::max);
+        let first_description = payments[window[0]].description;
+        let same_description = !first_description.is_empty()
+            && window
+                .iter()
+                .all(|&i| payments[i].description == first_description);
+        let just_under = window
+            .iter()
+            .all(|&i| (limit.amount / payments[i].amount).ln() <= super::limits::BIN_WIDTH);
+        for &i in window {
+            let better = out[i].is_none_or(|s| (limit.source, sum) > (s.limit.source, s.total));
+            if better {
+                out[i] = Some(Split {
+                    parts: parts as u32,
+                    total: sum,
+                    days,
+                    limit,
+                    largest_share: largest / limit.amount,
+                    same_description,
+                    just_under,
+                });
+            }
+        }
+    }
 }
 
 /// A payment in a recurring series (same vendor, account and department,
@@ -273,7 +338,11 @@ mod tests {
             q.vendor_known = false;
         }
         assert_eq!(duplicates(&p, 5), vec![None, None]);
-        assert_eq!(splits(&p, 7, 0.25, |_| 20_000_000.0), vec![None, None]);
+        let limit = Limit {
+            amount: 20_000_000.0,
+            source: LimitSource::Configured,
+        };
+        assert_eq!(splits(&p, 7, 0.25, |_| Some(limit)), vec![None, None]);
     }
 
     #[test]
@@ -283,8 +352,28 @@ mod tests {
     }
 
     #[test]
+    fn parts_just_under_one_round_amount_are_a_split_without_a_limit() {
+        let p = [
+            pay(0, 480_000.0, 1, "a"),
+            pay(0, 490_000.0, 1, "b"),
+            pay(0, 20_000.0, 1, "c"),
+            pay(10, 470_000.0, 1, "d"),
+        ];
+        let s = splits(&p, 3, 0.25, |_| None);
+        let first = s[0].expect("480,000 + 490,000 under 500,000");
+        assert_eq!(first.limit.amount, 500_000.0);
+        assert_eq!(first.limit.source, LimitSource::RoundAmount);
+        assert_eq!(first.parts, 2);
+        assert!(first.just_under);
+        assert!(s[2].is_none() && s[3].is_none());
+    }
+
+    #[test]
     fn split_under_limit_found() {
-        let limit = 20_000_000.0;
+        let limit = Limit {
+            amount: 20_000_000.0,
+            source: LimitSource::Configured,
+        };
         let p = [
             pay(0, 19_000_000.0, 1, "a"),
             pay(3, 18_500_000.0, 1, "b"),
@@ -292,7 +381,7 @@ mod tests {
             pay(0, 1_000_000.0, 2, "d"),
             pay(1, 25_000_000.0, 2, "e"),
         ];
-        let s = splits(&p, 7, 0.15, |_| limit);
+        let s = splits(&p, 7, 0.15, |_| Some(limit));
         let first = s[0].unwrap();
         assert_eq!(first.parts, 2);
         assert_eq!(first.total, 37_500_000.0);

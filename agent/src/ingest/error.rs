@@ -256,14 +256,15 @@ impl Explain for IngestError {
                     list(found)
                 ),
             ),
-            IngestError::BadMapping { given } => Text::new(
-                format!(
-                    "--map '{given}' 형식이 잘못되었습니다. FIELD=HEADER 형식이며 FIELD는 date, department, account, vendor, description, amount, voucher, budget_item, payment_method 중 하나입니다"
-                ),
-                format!(
-                    "bad --map '{given}': use FIELD=HEADER where FIELD is one of date, department, account, vendor, description, amount, voucher, budget_item, payment_method"
-                ),
-            ),
+            IngestError::BadMapping { given } => {
+                let fields = super::Field::ALL.map(super::Field::key).join(", ");
+                Text::new(
+                    format!(
+                        "--map '{given}' 형식이 잘못되었습니다. FIELD=HEADER 형식이며 FIELD는 {fields} 중 하나입니다"
+                    ),
+                    format!("bad --map '{given}': use FIELD=HEADER where FIELD is one of {fields}"),
+                )
+            }
             IngestError::NoRows {
                 file,
                 sheet,

@@ -16,10 +16,14 @@ pub enum Field {
     Voucher,
     BudgetItem,
     PaymentMethod,
+    /// Time of use (card records): late-night use is read from it.
+    Time,
+    /// The currency of the amounts.
+    Currency,
 }
 
 impl Field {
-    pub const ALL: [Field; 9] = [
+    pub const ALL: [Field; 11] = [
         Field::Date,
         Field::Department,
         Field::Account,
@@ -29,6 +33,8 @@ impl Field {
         Field::Voucher,
         Field::BudgetItem,
         Field::PaymentMethod,
+        Field::Time,
+        Field::Currency,
     ];
 
     /// Without these the ledger cannot be scored. A ledger without an
@@ -47,6 +53,8 @@ impl Field {
             Field::Voucher => "voucher",
             Field::BudgetItem => "budget_item",
             Field::PaymentMethod => "payment_method",
+            Field::Time => "time",
+            Field::Currency => "currency",
         }
     }
 
@@ -66,6 +74,8 @@ impl Field {
             Field::Voucher => ("전표번호", "Voucher"),
             Field::BudgetItem => ("예산과목", "Budget item"),
             Field::PaymentMethod => ("결제수단", "Payment method"),
+            Field::Time => ("사용시간", "Time of use"),
+            Field::Currency => ("통화", "Currency"),
         };
         Text::new(ko, en)
     }
@@ -243,6 +253,30 @@ impl Field {
                 "method",
                 "paymenttype",
             ],
+            Field::Time => &[
+                "사용시간",
+                "승인시간",
+                "결제시간",
+                "거래시간",
+                "사용시각",
+                "승인시각",
+                "시간",
+                "시각",
+                "time",
+                "transactiontime",
+                "transtime",
+                "authorisationtime",
+                "authorizationtime",
+            ],
+            Field::Currency => &[
+                "통화",
+                "통화코드",
+                "화폐",
+                "currency",
+                "currencycode",
+                "ccy",
+                "curr",
+            ],
         }
     }
 }
@@ -321,6 +355,10 @@ mod tests {
             ("사용목적", Field::Description),
             ("비목", Field::Account),
             ("결제방법", Field::PaymentMethod),
+            ("사용시간", Field::Time),
+            ("승인시간", Field::Time),
+            ("사용일시", Field::Date),
+            ("통화", Field::Currency),
             ("ORIGINAL GROSS AMT", Field::Amount),
             ("TRANS CAC DESC 1", Field::Account),
             ("Merchant Name", Field::Vendor),

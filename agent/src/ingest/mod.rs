@@ -75,6 +75,8 @@ pub struct Transaction {
     pub description: Box<str>,
     pub voucher: Box<str>,
     pub amount: f64,
+    /// Time of use, minutes after midnight, where the ledger has one.
+    pub time: Option<u16>,
     pub budget_item: Option<u32>,
     pub payment_method: Option<u32>,
 }
@@ -95,6 +97,9 @@ pub struct Ledger {
     pub vendors: Dictionary,
     /// Budget items and payment methods share one dictionary.
     pub others: Dictionary,
+    /// The currency the ledger names (a currency column or symbols on its
+    /// amounts), if it names one.
+    pub currency: Option<crate::money::Currency>,
     pub quality: QualityReport,
 }
 
@@ -454,6 +459,16 @@ impl Ledger {
             col(Field::BudgetItem).map(|_| self.others.intern(&text(Field::BudgetItem)));
         let payment_method =
             col(Field::PaymentMethod).map(|_| self.others.intern(&text(Field::PaymentMethod)));
+        let time = match col(Field::Time) {
+            Some(c) => normalize::parse_time(get(c)),
+            None => col(Field::Date).and_then(|c| normalize::time_in_date(get(c))),
+        };
+        if self.currency.is_none() {
+            self.currency = match col(Field::Currency) {
+                Some(c) => crate::money::Currency::parse(&get(c).as_str()),
+                None => col(Field::Amount).and_then(|c| normalize::currency_of(get(c))),
+            };
+        }
         self.transactions.push(Transaction {
             sheet_row,
             key: String::new(),
@@ -464,6 +479,7 @@ impl Ledger {
             description: text(Field::Description).as_ref().into(),
             voucher: text(Field::Voucher).as_ref().into(),
             amount,
+            time,
             budget_item,
             payment_method,
         });

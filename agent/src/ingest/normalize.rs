@@ -265,14 +265,14 @@ fn parse_amount_text(text: &str) -> Option<Parsed<f64>> {
         negative = true;
         parentheses = true;
     }
-    // Currency marks and a KRW code may stand before or after the number;
-    // a sign (or Korean accounting's △/▲) only at its start or end.
+    // Currency marks and codes may stand before or after the number; a
+    // sign (or Korean accounting's △/▲) only at its start or end.
     let s = s
-        .trim_start_matches(|c: char| matches!(c, '₩' | '￦' | '\\') || c.is_whitespace())
-        .trim_end_matches(|c: char| c == '원' || c.is_whitespace());
-    let s = s
-        .strip_prefix("KRW")
-        .or_else(|| s.strip_suffix("KRW"))
+        .trim_start_matches(|c: char| is_currency_mark(c) || c.is_whitespace())
+        .trim_end_matches(|c: char| c == '원' || is_currency_mark(c) || c.is_whitespace());
+    let s = CURRENCY_CODES
+        .iter()
+        .find_map(|code| s.strip_prefix(code).or_else(|| s.strip_suffix(code)))
         .unwrap_or(s)
         .trim();
     let is_sign = |c: char| matches!(c, '-' | '−' | '△' | '▲');
@@ -289,12 +289,15 @@ fn parse_amount_text(text: &str) -> Option<Parsed<f64>> {
         }
         _ => s,
     };
-    let body = body.trim_start_matches(|c: char| matches!(c, '₩' | '￦') || c.is_whitespace());
+    let body = body.trim_start_matches(|c: char| is_currency_mark(c) || c.is_whitespace());
+    let decimal_comma = uses_decimal_comma(body);
     let mut digits = String::with_capacity(body.len());
     for ch in body.chars() {
         match ch {
-            '0'..='9' | '.' => digits.push(ch),
-            ',' | ' ' | '\u{a0}' => {}
+            '0'..='9' => digits.push(ch),
+            '.' if !decimal_comma => digits.push('.'),
+            ',' if decimal_comma => digits.push('.'),
+            '.' | ',' | ' ' | '\u{a0}' | '\'' => {}
             _ => return None,
         }
     }
@@ -308,6 +311,80 @@ fn parse_amount_text(text: &str) -> Option<Parsed<f64>> {
     } else {
         Parsed::Repaired(value, Repair::AmountFromText)
     })
+}
+
+/// Currency codes an amount cell may carry ("KRW 1,000", "12.50 GBP").
+const CURRENCY_CODES: [&str; 5] = ["KRW", "USD", "GBP", "EUR", "JPY"];
+
+fn is_currency_mark(c: char) -> bool {
+    matches!(c, '₩' | '￦' | '\\' | '$' | '£' | '€' | '¥')
+}
+
+/// A decimal comma: "106,89" or "1.234,56" (a comma after the last dot,
+/// or a lone comma followed by one or two digits). "1,234" is thousands.
+fn uses_decimal_comma(body: &str) -> bool {
+    let (Some(comma), dot) = (body.rfind(','), body.rfind('.')) else {
+        return false;
+    };
+    match dot {
+        Some(dot) => comma > dot,
+        None => {
+            let after = body[comma + 1..].trim();
+            body.matches(',').count() == 1
+                && (1..=2).contains(&after.len())
+                && after.chars().all(|c| c.is_ascii_digit())
+        }
+    }
+}
+
+/// The currency an amount cell names by its symbol or code, if any.
+pub fn currency_of(cell: &Cell) -> Option<crate::money::Currency> {
+    let Cell::Text(text) = cell else { return None };
+    let text = text.trim();
+    if let Some(code) = CURRENCY_CODES.iter().find(|c| text.contains(*c)) {
+        return crate::money::Currency::parse(code);
+    }
+    text.chars()
+        .find(|&c| is_currency_mark(c) || c == '원')
+        .and_then(|c| crate::money::Currency::parse(&c.to_string()))
+}
+
+/// A time of day in a cell: "23:10", "23:10:05", "2310", an Excel time
+/// (a fraction of a day), or the time part of a datetime. Minutes after
+/// midnight; None when the cell holds no time.
+pub fn parse_time(cell: &Cell) -> Option<u16> {
+    use chrono::Timelike;
+    match cell {
+        Cell::DateTime(dt) => Some((dt.hour() * 60 + dt.minute()) as u16),
+        Cell::Number(n) if (0.0..1.0).contains(n) => Some(((n * 1440.0).round() as u16).min(1439)),
+        Cell::Text(text) => time_in_text(text),
+        _ => None,
+    }
+}
+
+/// The time in a text such as "23:10", "23:10:05" or "2024-03-05 23:10".
+fn time_in_text(text: &str) -> Option<u16> {
+    let text = text.trim();
+    let clock = text.rsplit([' ', 'T']).next().unwrap_or(text);
+    let mut parts = clock.split(':');
+    let (h, m) = match (parts.next(), parts.next()) {
+        (Some(h), Some(m)) => (h, m),
+        (Some(hm), None) if hm.len() == 4 && text == clock => (&hm[..2], &hm[2..]),
+        _ => return None,
+    };
+    let h: u16 = h.trim().parse().ok()?;
+    let m: u16 = m.trim().get(..2).unwrap_or(m).parse().ok()?;
+    (h < 24 && m < 60).then_some(h * 60 + m)
+}
+
+/// The time of a date cell that carries one ("2024-03-05 23:10", a
+/// datetime that is not midnight).
+pub fn time_in_date(cell: &Cell) -> Option<u16> {
+    match cell {
+        Cell::DateTime(_) => parse_time(cell).filter(|&m| m != 0),
+        Cell::Text(text) if text.trim().contains(' ') || text.contains('T') => time_in_text(text),
+        _ => None,
+    }
 }
 
 /// Words that mark a subtotal or total line rather than a transaction.
@@ -467,12 +544,38 @@ mod tests {
         assert_eq!(v("1,000-"), Some(-1000.0));
         assert_eq!(v("+1,000"), Some(1000.0));
         assert_eq!(v("₩ -2,500"), Some(-2500.0));
+        // Foreign exports: other currencies, decimal commas.
+        assert_eq!(v("$106,89"), Some(106.89));
+        assert_eq!(v("£1,234.50"), Some(1234.5));
+        assert_eq!(v("1.234,56 €"), Some(1234.56));
+        assert_eq!(v("12.50 GBP"), Some(12.5));
+        assert_eq!(v("1,234"), Some(1234.0));
+        use crate::money::Currency;
+        assert_eq!(currency_of(&Cell::text("£9.78")), Some(Currency::Gbp));
+        assert_eq!(currency_of(&Cell::text("12,000원")), Some(Currency::Krw));
+        assert_eq!(currency_of(&Cell::text("12.5 USD")), Some(Currency::Usd));
+        assert_eq!(currency_of(&Cell::Number(5.0)), None);
         assert_eq!(v(&format!("₩{}", "9".repeat(400))), None, "not finite");
         assert_eq!(
             parse_amount(&Cell::text("(1,000)")),
             Some(Parsed::Repaired(-1000.0, Repair::ParenthesesNegative))
         );
         assert_eq!(parse_amount(&Cell::Number(5.0)), Some(Parsed::Clean(5.0)));
+    }
+
+    #[test]
+    fn times_of_use() {
+        assert_eq!(parse_time(&Cell::text("23:10")), Some(23 * 60 + 10));
+        assert_eq!(parse_time(&Cell::text("7:05:30")), Some(7 * 60 + 5));
+        assert_eq!(parse_time(&Cell::text("2310")), Some(23 * 60 + 10));
+        assert_eq!(parse_time(&Cell::Number(0.5)), Some(12 * 60));
+        assert_eq!(parse_time(&Cell::text("25:00")), None);
+        assert_eq!(parse_time(&Cell::text("")), None);
+        assert_eq!(
+            time_in_date(&Cell::text("2024-03-05 23:10")),
+            Some(23 * 60 + 10)
+        );
+        assert_eq!(time_in_date(&Cell::text("2024-03-05")), None);
     }
 
     #[test]

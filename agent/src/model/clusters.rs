@@ -42,7 +42,7 @@ fn profile_matrix(f: &Features) -> Array2<f64> {
     let n = f.len;
     let mut m = Array2::<f64>::zeros((n, PROFILE.len()));
     for i in 0..n {
-        let small = f.small_repeat[i].is_some();
+        let small = f.small[i];
         let row = [
             f.log_amount[i],
             f64::from(f.vendor_count[i].max(1)).ln(),
@@ -133,7 +133,7 @@ fn sample_rows(n: usize, size: usize, seed: u64) -> Vec<usize> {
 }
 
 /// Clusters the rows and names the clusters.
-pub fn cluster(f: &Features, seed: u64, small_limit: f64) -> Clusters {
+pub fn cluster(f: &Features, seed: u64) -> Clusters {
     let n = f.len;
     let single = || Clusters {
         labels: vec![0; n],
@@ -185,7 +185,7 @@ pub fn cluster(f: &Features, seed: u64, small_limit: f64) -> Clusters {
     let labels = raw_labels.iter().map(|&l| new_id[l]).collect();
     let profiles: Vec<[f64; 7]> = order.iter().map(|&c| profiles_raw[c]).collect();
     let overall = mean_profile(&raw, &(0..n).collect::<Vec<_>>());
-    let names = name_clusters(&profiles, &overall, small_limit);
+    let names = name_clusters(&profiles, &overall);
     Clusters {
         labels,
         names,
@@ -207,7 +207,9 @@ fn mean_profile(raw: &Array2<f64>, rows: &[usize]) -> [f64; 7] {
 }
 
 /// Names each cluster by what sets its centroid apart from the whole.
-fn name_clusters(profiles: &[[f64; 7]], overall: &[f64; 7], small_limit: f64) -> Vec<Text> {
+fn name_clusters(profiles: &[[f64; 7]], overall: &[f64; 7]) -> Vec<Text> {
+    // "Small" is relative to the ledger: below its typical (log-mean) amount.
+    let small_limit = overall[0].exp();
     let base: Vec<(&str, &str)> = profiles
         .iter()
         .map(|p| {
@@ -272,7 +274,6 @@ mod tests {
                 [11.5, 4.0, 0.0, 0.9, 0.0, 0.0, 1.1],
             ],
             &overall,
-            500_000.0,
         );
         assert_eq!(names[0].ko, "소액 반복 지출");
         assert_eq!(names[1].en, "Recurring bills");

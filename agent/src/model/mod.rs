@@ -1,10 +1,13 @@
 //! Models: the Isolation Forest over the feature matrix, k-means spending
-//! profiles, the audit-rule signals, and the ensemble that turns them into
-//! one 0–100 risk score, a band and up to three reasons per row.
+//! profiles, the detectors, their calibration against the ledger, and the
+//! fusion that turns them into one 0–100 risk score, a band and up to
+//! three reasons per row.
 
+pub(crate) mod calibrate;
 pub(crate) mod clusters;
+pub(crate) mod detectors;
+pub mod fusion;
 pub mod iforest;
-pub(crate) mod signals;
 pub(crate) mod sklearn_random;
 
 use serde::Serialize;
@@ -13,9 +16,11 @@ use crate::config::Checked;
 use crate::features::Features;
 use crate::i18n::Text;
 use crate::ingest::Ledger;
+use crate::money::Currency;
 use crate::vocabulary::{Band, DetectorKind};
+use detectors::Context;
+pub use fusion::Cut;
 use iforest::{IsolationForest, Matrix};
-use signals::Signal;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Reason {
@@ -23,7 +28,7 @@ pub struct Reason {
     #[serde(rename = "code")]
     pub kind: DetectorKind,
     pub text: Text,
-    /// Points this reason contributes before combination (weight × strength × 100).
+    /// The score this reason alone would give (see `model::fusion`).
     pub points: f64,
 }
 
@@ -42,6 +47,10 @@ pub struct ModelOutput {
     pub rows: Vec<RowVerdict>,
     pub cluster_names: Vec<Text>,
     pub silhouette: f64,
+    /// How the band cut-offs were chosen.
+    pub cut: Cut,
+    /// Detectors that did not judge this ledger, and why.
+    pub stepped_aside: Vec<(DetectorKind, Text)>,
 }
 
 /// Names of the Isolation Forest's input columns, in order.
@@ -107,50 +116,87 @@ pub fn iforest_matrix(f: &Features) -> Matrix {
     Matrix::new(f.len, cols, data)
 }
 
-/// Combines signals as a noisy-OR of weight × strength.
-fn combine(
-    signals: &[Signal],
-    weight_of: impl Fn(DetectorKind) -> f64,
-) -> (f64, Vec<(f64, usize)>) {
-    let mut keep = 1.0;
-    let mut contributions: Vec<(f64, usize)> = Vec::with_capacity(signals.len());
-    for (j, s) in signals.iter().enumerate() {
-        let c = (weight_of(s.kind) * s.strength).clamp(0.0, 1.0);
-        keep *= 1.0 - c;
-        contributions.push((c, j));
-    }
-    contributions.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    ((1.0 - keep) * 100.0, contributions)
+/// One detector's finding at a row, as fusion weighs it.
+struct Contribution {
+    evidence: f64,
+    kind: DetectorKind,
+    finding: detectors::Finding,
+    p: f64,
 }
 
 /// Runs every model over the features.
-pub fn run(ledger: &Ledger, f: &Features, config: &Checked) -> ModelOutput {
+pub fn run(ledger: &Ledger, f: &Features, config: &Checked, currency: Currency) -> ModelOutput {
     let matrix = iforest_matrix(f);
     let forest = IsolationForest::fit(&matrix, config.forest(), config.seed);
     let isolation = forest.score(&matrix);
-    let clusters = clusters::cluster(f, config.seed, config.limits.small_payment_limit);
+    let clusters = clusters::cluster(f, config.seed);
+    let cx = Context {
+        ledger,
+        features: f,
+        config,
+        isolation: &isolation,
+        currency,
+        months: months_covered(ledger),
+    };
 
-    let rows = (0..f.len)
-        .map(|i| {
+    let mut found: Vec<Vec<Contribution>> = (0..f.len).map(|_| Vec::new()).collect();
+    let mut stepped_aside = Vec::new();
+    for detector in &detectors::ALL {
+        let kind = detector.kind();
+        if let Some(why) = detector.steps_aside(&cx) {
+            stepped_aside.push((kind, why));
+            continue;
+        }
+        let findings: Vec<Option<detectors::Finding>> =
+            (0..f.len).map(|i| detector.compute(&cx, i)).collect();
+        let p = detector.calibrate(&cx, &findings);
+        for (i, finding) in findings.into_iter().enumerate() {
+            let Some(finding) = finding else { continue };
+            let account = ledger.transactions[i].account as usize;
+            let weight = f.account_settings[account].weights.get(kind);
+            let evidence = fusion::evidence(p[i], weight);
+            if evidence > 0.0 {
+                found[i].push(Contribution {
+                    evidence,
+                    kind,
+                    finding,
+                    p: p[i],
+                });
+            }
+        }
+    }
+
+    let scores: Vec<f64> = found
+        .iter()
+        .map(|c| fusion::score(c.iter().map(|c| c.evidence).sum()))
+        .collect();
+    let cut = Cut::choose(&scores, &config.bands);
+    let rows = found
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut contributions)| {
+            let score = scores[i];
             let settings = &f.account_settings[ledger.transactions[i].account as usize];
-            let signals = signals::evaluate(i, ledger, f, config, isolation[i]);
-            let (score, contributions) = combine(&signals, |k| settings.weights.get(k));
-            let score = (score * 10.0).round() / 10.0;
-            let band = if score >= settings.bands.high {
-                Band::High
-            } else if score >= settings.bands.medium {
-                Band::Medium
-            } else {
-                Band::Low
+            // A category with its own score cut-offs keeps them.
+            let band = match (settings.bands.high, settings.bands.medium) {
+                (Some(_), Some(_)) if settings.bands != config.bands => {
+                    Cut::choose(&[], &settings.bands).band(score)
+                }
+                _ => cut.band(score),
             };
+            // Strongest first; ties in the detectors' order.
+            contributions.sort_by(|a, b| {
+                b.evidence
+                    .total_cmp(&a.evidence)
+                    .then(a.kind.index().cmp(&b.kind.index()))
+            });
             let reasons = contributions
                 .iter()
-                .filter(|(c, _)| *c > 0.0)
                 .take(3)
-                .map(|&(c, j)| Reason {
-                    kind: signals[j].kind,
-                    text: signals[j].reason.clone(),
-                    points: (c * 1000.0).round() / 10.0,
+                .map(|c| Reason {
+                    kind: c.kind,
+                    text: detectors::ALL[c.kind.index()].explain(&cx, i, &c.finding, c.p),
+                    points: fusion::score(c.evidence),
                 })
                 .collect();
             RowVerdict {
@@ -166,32 +212,20 @@ pub fn run(ledger: &Ledger, f: &Features, config: &Checked) -> ModelOutput {
         rows,
         cluster_names: clusters.names,
         silhouette: clusters.silhouette,
+        cut,
+        stepped_aside,
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn noisy_or_orders_reasons_by_contribution() {
-        let s = |kind, strength| Signal {
-            kind,
-            strength,
-            reason: Text::new("", ""),
-        };
-        let signals = [
-            s(DetectorKind::NonWorkingDay, 1.0),
-            s(DetectorKind::Duplicate, 1.0),
-        ];
-        let w = crate::config::Weights::default();
-        let (score, contributions) = combine(&signals, |k| w.get(k));
-        let expected = (1.0
-            - (1.0 - w.get(DetectorKind::NonWorkingDay)) * (1.0 - w.get(DetectorKind::Duplicate)))
-            * 100.0;
-        assert!((score - expected).abs() < 1e-9);
-        assert_eq!(contributions[0].1, 1, "duplicate weighs more");
-        let (none, _) = combine(&[], |k| w.get(k));
-        assert_eq!(none, 0.0);
+/// Calendar months from the ledger's first payment to its last (0 when
+/// empty).
+fn months_covered(ledger: &Ledger) -> u32 {
+    let months = ledger
+        .transactions
+        .iter()
+        .map(|t| crate::features::calendar::month_index(t.date));
+    match months.clone().min().zip(months.max()) {
+        Some((first, last)) => last - first + 1,
+        None => 0,
     }
 }

@@ -1,0 +1,247 @@
+//! Calibration: how surprising a detector's finding is in *this* ledger.
+//!
+//! A detector says what it sees at a row (a magnitude such as a robust z,
+//! or an event such as "paid on a holiday"); calibration turns that into a
+//! tail probability `p`, the chance that a comparable row of this ledger
+//! shows the pattern at least as strongly. Nothing here knows a data
+//! source: every number comes from the ledger being scored.
+//!
+//! - **Magnitudes** are ranked among the rows where the statistic is
+//!   defined (every payment of a large enough group for an amount's z, the
+//!   late-December rows for the year-end rush): `p` is the empirical
+//!   survival function, `#{rows at least as extreme} / (n + 1)`. Above the 90th
+//!   percentile of the rows that show the pattern, where a handful of rows
+//!   decide the ranking, the survival function is continued by an
+//!   exponential tail fitted to the excesses (peaks over threshold with a
+//!   generalised Pareto of shape 0, whose maximum-likelihood scale is the
+//!   mean excess). So a 40× payment is rarer than a 12× one even when each
+//!   is the only one of its size, and a ledger whose amounts are naturally
+//!   heavy-tailed stretches its own tail.
+//! - **Events** are rated within their comparable group (the vendor, the
+//!   department, the account): `p` is the posterior rate of the event in
+//!   the group, leaving the row itself out, under a beta prior centred on
+//!   the ledger-wide rate whose strength is fitted to how much groups
+//!   differ (empirical Bayes, method of moments). A pattern this group
+//!   shows all the time is weak; one it never shows, in a ledger where it
+//!   is rare, is strong; a group with few rows borrows the ledger's rate.
+//!   Graded events (an exact duplicate over a same-amount one) are rated as
+//!   "this grade or stronger".
+
+use std::collections::HashMap;
+
+/// What a detector reports for a row that shows its pattern.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Finding {
+    /// Larger is stranger. For an event, its grade (1, 2, …).
+    pub value: f64,
+    /// How many rows make up one occurrence of an event (the parts of a
+    /// split): an occurrence is counted once, and a row's own occurrence
+    /// is what is left out when it is rated.
+    pub rows: u32,
+}
+
+impl Finding {
+    pub fn magnitude(value: f64) -> Finding {
+        Finding { value, rows: 1 }
+    }
+
+    pub fn event(grade: u32) -> Finding {
+        Finding {
+            value: f64::from(grade),
+            rows: 1,
+        }
+    }
+
+    /// An event that spans `rows` rows.
+    pub fn spanning(self, rows: u32) -> Finding {
+        Finding {
+            rows: rows.max(1),
+            ..self
+        }
+    }
+}
+
+/// Share of the rows showing a magnitude above which the exponential tail
+/// takes over from the empirical one.
+const TAIL_SHARE: f64 = 0.10;
+/// Fewest rows showing a magnitude for a tail to be fitted at all.
+const MIN_TAIL_ROWS: usize = 10;
+
+/// Tail probabilities of magnitudes among the rows that have one: rows
+/// without a finding get 1.
+pub(crate) fn magnitudes(findings: &[Option<Finding>]) -> Vec<f64> {
+    let mut values: Vec<f64> = findings
+        .iter()
+        .flatten()
+        .map(|f| f.value)
+        .filter(|v| v.is_finite())
+        .collect();
+    values.sort_by(|a, b| b.total_cmp(a)); // descending
+    let denominator = values.len() as f64 + 1.0;
+    // How many values are at least v: the first index holding a value < v.
+    let at_least = |v: f64| values.partition_point(|&x| x >= v) as f64;
+    let tail = (values.len() >= MIN_TAIL_ROWS).then(|| {
+        let above = ((values.len() as f64 * TAIL_SHARE).ceil() as usize).max(MIN_TAIL_ROWS / 2);
+        let threshold = values[above.min(values.len() - 1)];
+        let excesses: Vec<f64> = values
+            .iter()
+            .take_while(|&&v| v > threshold)
+            .map(|v| v - threshold)
+            .collect();
+        let scale = excesses.iter().sum::<f64>() / excesses.len().max(1) as f64;
+        (threshold, scale, at_least(threshold) / denominator)
+    });
+    findings
+        .iter()
+        .map(|f| {
+            let Some(f) = f.filter(|f| f.value.is_finite()) else {
+                return 1.0;
+            };
+            match tail {
+                Some((threshold, scale, p_threshold)) if f.value > threshold && scale > 0.0 => {
+                    p_threshold * (-(f.value - threshold) / scale).exp()
+                }
+                _ => at_least(f.value) / denominator,
+            }
+        })
+        .collect()
+}
+
+/// Posterior rates of events within their groups. `group_of[i]` is row
+/// i's comparable group, whether or not it shows the event.
+pub(crate) fn events(findings: &[Option<Finding>], group_of: &[u64]) -> Vec<f64> {
+    let n = findings.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let mut grades: Vec<u32> = findings
+        .iter()
+        .flatten()
+        .map(|f| f.value.round().max(1.0) as u32)
+        .collect();
+    grades.sort_unstable();
+    grades.dedup();
+    let mut sizes: HashMap<u64, u32> = HashMap::new();
+    for &g in group_of {
+        *sizes.entry(g).or_default() += 1;
+    }
+    // One prior per grade: the rate of "this grade or stronger", counted
+    // in occurrences (a row of a k-row event counts 1/k).
+    let mut p = vec![1.0; n];
+    for &grade in &grades {
+        let shows = |i: usize| findings[i].filter(|f| f.value.round().max(1.0) as u32 >= grade);
+        let mut hits: HashMap<u64, f64> = HashMap::new();
+        let mut total_hits = 0.0;
+        for (i, &group) in group_of.iter().enumerate() {
+            if let Some(f) = shows(i) {
+                let share = 1.0 / f64::from(f.rows.max(1));
+                *hits.entry(group).or_default() += share;
+                total_hits += share;
+            }
+        }
+        let prior = BetaPrior::fit(&sizes, &hits, total_hits, n);
+        for (i, group) in group_of.iter().enumerate() {
+            let Some(f) = shows(i) else { continue };
+            // Leave the row's own occurrence out: it is what is judged.
+            let k = (hits[group] - 1.0).max(0.0);
+            let m = (f64::from(sizes[group]) - f64::from(f.rows.max(1))).max(0.0);
+            let rate = (k + prior.strength * prior.mean) / (m + prior.strength);
+            // A finding of a higher grade keeps the rarest rate it earns.
+            p[i] = rate.min(p[i]);
+        }
+    }
+    p
+}
+
+/// A beta prior on a group's event rate: mean and strength (pseudo-rows).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct BetaPrior {
+    mean: f64,
+    strength: f64,
+}
+
+impl BetaPrior {
+    /// The ledger's rate as the mean; the strength from the spread of the
+    /// groups' rates beyond what binomial noise explains. Groups that all
+    /// behave alike give a strong prior (a group's own count matters
+    /// little); groups that differ give a weak one.
+    fn fit(sizes: &HashMap<u64, u32>, hits: &HashMap<u64, f64>, total_hits: f64, n: usize) -> Self {
+        // Leave-one-out keeps a lone event from counting as its own
+        // evidence: the ledger rate is that of the other rows.
+        let mean = ((total_hits - 1.0).max(0.0) + 0.5) / (n as f64 + 1.0);
+        let (mut weighted_sq, mut rows, mut groups) = (0.0, 0.0, 0.0);
+        for (g, &size) in sizes {
+            let size = f64::from(size);
+            let rate = hits.get(g).copied().unwrap_or(0.0) / size;
+            weighted_sq += size * (rate - mean).powi(2);
+            rows += size;
+            groups += 1.0;
+        }
+        let binomial = mean * (1.0 - mean);
+        let between = ((weighted_sq - groups * binomial) / rows).max(binomial / rows);
+        let strength = (binomial / between - 1.0).clamp(1.0, rows);
+        BetaPrior { mean, strength }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn magnitude(v: f64) -> Option<Finding> {
+        Some(Finding::magnitude(v))
+    }
+
+    #[test]
+    fn a_larger_magnitude_is_rarer_even_past_the_last_rank() {
+        let mut f: Vec<Option<Finding>> =
+            (0..1000).map(|i| magnitude(f64::from(i) / 100.0)).collect();
+        f.push(magnitude(20.0));
+        f.push(magnitude(40.0));
+        f.push(None);
+        let p = magnitudes(&f);
+        // The population is the rows with a value: 1002 of them.
+        assert!(
+            p[1001] < p[1000] && p[1000] < p[999],
+            "{} {} {}",
+            p[1001],
+            p[1000],
+            p[999]
+        );
+        assert_eq!(p[1002], 1.0);
+        // The median row is unremarkable.
+        assert!((p[500] - 0.5).abs() < 0.05, "{}", p[500]);
+    }
+
+    #[test]
+    fn an_event_common_in_its_group_is_weak_and_a_rare_one_strong() {
+        // Group 1 pays on holidays a third of the time; group 2 never but once.
+        let mut findings = Vec::new();
+        let mut groups = Vec::new();
+        for i in 0..300 {
+            findings.push((i % 3 == 0).then_some(Finding::event(1)));
+            groups.push(1);
+        }
+        for i in 0..300 {
+            findings.push((i == 7).then_some(Finding::event(1)));
+            groups.push(2);
+        }
+        let p = events(&findings, &groups);
+        assert!(p[0] > 0.2, "common: {}", p[0]);
+        assert!(p[307] < 0.02, "rare: {}", p[307]);
+        assert_eq!(p[1], 1.0);
+    }
+
+    #[test]
+    fn a_higher_grade_is_rated_by_its_own_rarity() {
+        let findings: Vec<Option<Finding>> = (0..200)
+            .map(|i| match i {
+                0 => Some(Finding::event(2)),
+                i if i % 4 == 0 => Some(Finding::event(1)),
+                _ => None,
+            })
+            .collect();
+        let p = events(&findings, &vec![0; 200]);
+        assert!(p[0] < p[4] / 5.0, "{} vs {}", p[0], p[4]);
+    }
+}

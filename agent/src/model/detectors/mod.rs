@@ -1,0 +1,166 @@
+//! The detectors: one file each, behind one trait, registered in
+//! [`ALL`]. A detector computes what it sees at a row (a [`Finding`]),
+//! says how that is calibrated against the ledger (a magnitude ranked
+//! ledger-wide, or an event rated within a comparable group; see
+//! [`super::calibrate`]), and explains a finding in both languages,
+//! quoting the numbers and how rare the pattern is here.
+//!
+//! Adding a detector: a file here, a line in [`ALL`], a line in
+//! `DetectorKind`'s table (its code, labels and default weight). The
+//! config's weights, the reason codes and the API's enum follow the kind.
+
+mod account_outlier;
+mod amount_outlier;
+mod benford;
+mod duplicate;
+mod entertainment;
+mod isolation;
+mod late_night;
+mod non_working_day;
+mod rare_vendor;
+mod recurring_jump;
+mod round_amount;
+mod small_repeat;
+mod split;
+mod year_end;
+
+use crate::config::Checked;
+use crate::features::Features;
+use crate::i18n::Text;
+use crate::ingest::{Ledger, Transaction};
+use crate::money::Currency;
+use crate::vocabulary::DetectorKind;
+
+pub(crate) use super::calibrate::Finding;
+
+/// Everything a detector may read.
+pub(crate) struct Context<'a> {
+    pub ledger: &'a Ledger,
+    pub features: &'a Features,
+    pub config: &'a Checked,
+    /// Each row's Isolation Forest score.
+    pub isolation: &'a [f64],
+    pub currency: Currency,
+    /// Calendar months from the ledger's first payment to its last.
+    pub months: u32,
+}
+
+impl Context<'_> {
+    pub fn row(&self, i: usize) -> &Transaction {
+        &self.ledger.transactions[i]
+    }
+
+    /// The amount as the Korean and the English sentence quote it.
+    pub fn money(&self, amount: f64) -> (String, String) {
+        (self.currency.ko(amount), self.currency.en(amount))
+    }
+}
+
+/// How a detector's findings are calibrated.
+pub(crate) enum Rarity {
+    /// Ranked against every row of the ledger.
+    Magnitude,
+    /// Rated within the comparable group each row belongs to.
+    Event { group_of: Vec<u64> },
+}
+
+/// One detector. See the module documentation.
+pub(crate) trait Detector: Sync {
+    fn kind(&self) -> DetectorKind;
+
+    /// None when the detector can judge this ledger; else why it steps
+    /// aside (too little history, no time of use, …), for the data-quality
+    /// sheet.
+    fn steps_aside(&self, _cx: &Context<'_>) -> Option<Text> {
+        None
+    }
+
+    /// What the detector sees at row `i`, if the row shows its pattern.
+    fn compute(&self, cx: &Context<'_>, i: usize) -> Option<Finding>;
+
+    /// How its findings are calibrated.
+    fn rarity(&self, cx: &Context<'_>) -> Rarity;
+
+    /// The reason shown for a finding at row `i` whose tail probability in
+    /// this ledger is `p`.
+    fn explain(&self, cx: &Context<'_>, i: usize, finding: &Finding, p: f64) -> Text;
+
+    /// Tail probabilities of every row's finding (1 where none).
+    fn calibrate(&self, cx: &Context<'_>, findings: &[Option<Finding>]) -> Vec<f64> {
+        match self.rarity(cx) {
+            Rarity::Magnitude => super::calibrate::magnitudes(findings),
+            Rarity::Event { group_of } => super::calibrate::events(findings, &group_of),
+        }
+    }
+}
+
+/// Every detector, in the order their reasons are listed when they tie.
+pub(crate) static ALL: [&dyn Detector; DetectorKind::COUNT] = [
+    &amount_outlier::AmountOutlier,
+    &account_outlier::AccountOutlier,
+    &duplicate::Duplicate,
+    &split::Split,
+    &recurring_jump::RecurringJump,
+    &small_repeat::SmallRepeat,
+    &rare_vendor::RareVendor,
+    &non_working_day::NonWorkingDay,
+    &late_night::LateNight,
+    &entertainment::Entertainment,
+    &year_end::YearEnd,
+    &round_amount::RoundAmount,
+    &benford::Benford,
+    &isolation::Isolation,
+];
+
+/// "1 in 240 comparable rows" / "1 in 240": how rare a finding is here.
+pub(crate) fn rarity_words(p: f64) -> (String, String) {
+    let one_in = (1.0 / p.max(1e-12)).round();
+    let shown = if one_in >= 1e6 {
+        "1,000,000+".to_string()
+    } else {
+        crate::i18n::thousands(one_in)
+    };
+    (format!("{shown}건 중 1건꼴"), format!("1 in {shown}"))
+}
+
+/// Why a detector that needs `need` months steps aside on `months`.
+pub(crate) fn too_short(months: u32, need: u32) -> Text {
+    Text::new(
+        format!("원장 기간이 {months}개월뿐이라 판단하지 않음 ({need}개월 이상 필요)"),
+        format!("not judged: the ledger covers {months} month(s), this needs {need} or more"),
+    )
+}
+
+/// Comparable group of a row by its department (or card holder).
+pub(crate) fn department_groups(cx: &Context<'_>) -> Vec<u64> {
+    cx.ledger
+        .transactions
+        .iter()
+        .map(|t| u64::from(t.department))
+        .collect()
+}
+
+/// Comparable group of a row by its vendor.
+pub(crate) fn vendor_groups(cx: &Context<'_>) -> Vec<u64> {
+    cx.ledger
+        .transactions
+        .iter()
+        .map(|t| u64::from(t.vendor))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_its_detector_in_order() {
+        for (i, d) in ALL.iter().enumerate() {
+            assert_eq!(
+                d.kind(),
+                DetectorKind::ALL[i],
+                "ALL is in DetectorKind's order"
+            );
+        }
+    }
+}

@@ -1,0 +1,42 @@
+//! A recurring bill (same vendor, account and department, about monthly)
+//! above its usual amount; needs a few months of history.
+
+use super::{rarity_words, too_short, Context, Detector, Finding, Rarity};
+use crate::i18n::Text;
+use crate::vocabulary::DetectorKind;
+
+pub(crate) struct RecurringJump;
+
+/// A series needs this many months to have a usual amount.
+pub(crate) const MIN_MONTHS: u32 = 3;
+
+impl Detector for RecurringJump {
+    fn kind(&self) -> DetectorKind {
+        DetectorKind::RecurringJump
+    }
+
+    fn steps_aside(&self, cx: &Context<'_>) -> Option<Text> {
+        (cx.months < MIN_MONTHS).then(|| too_short(cx.months, MIN_MONTHS))
+    }
+
+    fn compute(&self, cx: &Context<'_>, i: usize) -> Option<Finding> {
+        cx.features.recurrence[i].map(|r| Finding::magnitude(r.ratio.max(1e-6).ln()))
+    }
+
+    fn rarity(&self, _cx: &Context<'_>) -> Rarity {
+        Rarity::Magnitude
+    }
+
+    fn explain(&self, cx: &Context<'_>, i: usize, _f: &Finding, p: f64) -> Text {
+        let r = cx.features.recurrence[i].expect("a finding has its series");
+        let (ko, en) = cx.money(r.usual);
+        let (rare_ko, rare_en) = rarity_words(p);
+        Text::new(
+            format!("정기 지출이 평소 금액({ko})의 {:.1}배 ({rare_ko})", r.ratio),
+            format!(
+                "Recurring payment is {:.1}× its usual amount ({en}; {rare_en})",
+                r.ratio
+            ),
+        )
+    }
+}

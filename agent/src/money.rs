@@ -1,0 +1,146 @@
+//! The ledger's currency, and amounts printed in it: won without decimals
+//! ("80,000원" / "₩80,000"), pounds, dollars and euros with two ("£9.78").
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::i18n::Text;
+
+/// A currency the reasons and sheets print amounts in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Currency {
+    #[default]
+    Krw,
+    Usd,
+    Gbp,
+    Eur,
+    Jpy,
+}
+
+impl Currency {
+    pub const ALL: [Currency; 5] = [
+        Currency::Krw,
+        Currency::Usd,
+        Currency::Gbp,
+        Currency::Eur,
+        Currency::Jpy,
+    ];
+
+    /// ISO 4217 code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Currency::Krw => "KRW",
+            Currency::Usd => "USD",
+            Currency::Gbp => "GBP",
+            Currency::Eur => "EUR",
+            Currency::Jpy => "JPY",
+        }
+    }
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Currency::Krw => "₩",
+            Currency::Usd => "$",
+            Currency::Gbp => "£",
+            Currency::Eur => "€",
+            Currency::Jpy => "¥",
+        }
+    }
+
+    /// Digits after the decimal point (ISO 4217 minor units).
+    pub fn decimals(self) -> usize {
+        match self {
+            Currency::Krw | Currency::Jpy => 0,
+            _ => 2,
+        }
+    }
+
+    /// A code (`KRW`, `gbp`), a symbol (`£`) or the Korean word 원.
+    pub fn parse(text: &str) -> Option<Currency> {
+        let t = text.trim();
+        Currency::ALL.into_iter().find(|c| {
+            c.code().eq_ignore_ascii_case(t)
+                || c.symbol() == t
+                || (*c == Currency::Krw && (t == "원" || t == "\\"))
+                || (*c == Currency::Jpy && t == "円")
+        })
+    }
+
+    /// As `parse`, with the error a user sees for anything else.
+    pub fn from_user(text: &str) -> Result<Currency, Error> {
+        Currency::parse(text).ok_or_else(|| {
+            let known = Currency::ALL.map(Currency::code).join(", ");
+            Error::invalid(
+                "bad_currency",
+                Text::new(
+                    format!("알 수 없는 통화입니다: '{text}' (가능: {known})"),
+                    format!("unknown currency '{text}' (known: {known})"),
+                ),
+            )
+        })
+    }
+
+    /// The amount as a Korean sentence quotes it: "80,000원", "£9.78".
+    pub fn ko(self, amount: f64) -> String {
+        match self {
+            Currency::Krw => format!("{}원", self.number(amount)),
+            _ => self.en(amount),
+        }
+    }
+
+    /// The amount as an English sentence quotes it: "₩80,000", "£9.78".
+    pub fn en(self, amount: f64) -> String {
+        let sign = if amount < 0.0 { "-" } else { "" };
+        format!("{sign}{}{}", self.symbol(), self.number(amount.abs()))
+    }
+
+    /// Grouped thousands with the currency's decimals: "1,234.50".
+    pub fn number(self, amount: f64) -> String {
+        let text = format!("{:.*}", self.decimals(), amount);
+        let (whole, fraction) = match text.split_once('.') {
+            Some((w, f)) => (w, Some(f)),
+            None => (text.as_str(), None),
+        };
+        let grouped = crate::i18n::thousands(whole.parse::<f64>().unwrap_or(0.0));
+        let grouped = if whole.starts_with("-0") && grouped == "0" {
+            "-0".to_string()
+        } else {
+            grouped
+        };
+        match fraction {
+            Some(f) => format!("{grouped}.{f}"),
+            None => grouped,
+        }
+    }
+
+    /// Excel's number format for amounts in this currency.
+    pub fn excel_format(self) -> String {
+        if self.decimals() == 0 {
+            "#,##0".to_string()
+        } else {
+            format!("#,##0.{}", "0".repeat(self.decimals()))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_print_in_their_currency() {
+        assert_eq!(Currency::Krw.ko(80_000.0), "80,000원");
+        assert_eq!(Currency::Krw.en(80_000.0), "₩80,000");
+        assert_eq!(Currency::Gbp.en(9.78), "£9.78");
+        assert_eq!(Currency::Gbp.ko(1234.5), "£1,234.50");
+        assert_eq!(Currency::Usd.en(-12.0), "-$12.00");
+        assert_eq!(Currency::parse("gbp"), Some(Currency::Gbp));
+        assert_eq!(Currency::parse("원"), Some(Currency::Krw));
+        assert!(Currency::from_user("XYZ")
+            .unwrap_err()
+            .message
+            .ko
+            .contains("XYZ"));
+    }
+}
