@@ -14,6 +14,12 @@ score, band, reason (the peer's largest-|z| feature).
                   column, so each row is its own voucher
   vendor-payments Date, VendorNum (vendor), InvNum (voucher), Amount; one
                   department and one account for every row
+  korean-erp      the peer's own headers (bench/worlds.py's KRW ERP worlds)
+  english-ledger  Transaction Date, Cost Centre, Expense Type, Merchant Name,
+                  Description, Amount, and Invoice Number (voucher) when present
+                  (bench/worlds.py's GBP/USD/EUR worlds); the peer's constants
+                  stay in won (SPLIT_THRESHOLD, SMALL_AMOUNT, ROUND_UNIT), as
+                  an analyst's copied script would
 """
 
 import argparse
@@ -32,7 +38,14 @@ MAPS = {
                     "사용금액": peer.COL_AMOUNT},
     "vendor-payments": {"Date": peer.COL_DATE, "VendorNum": peer.COL_VENDOR,
                         "InvNum": peer.COL_VOUCHER, "Amount": peer.COL_AMOUNT},
+    "korean-erp": {c: c for c in (peer.COL_DATE, peer.COL_DEPT, peer.COL_ACCT, peer.COL_VENDOR,
+                                  peer.COL_DESC, peer.COL_AMOUNT)},
+    "english-ledger": {"Transaction Date": peer.COL_DATE, "Cost Centre": peer.COL_DEPT,
+                       "Expense Type": peer.COL_ACCT, "Merchant Name": peer.COL_VENDOR,
+                       "Description": peer.COL_DESC, "Amount": peer.COL_AMOUNT},
 }
+# Columns mapped when present (a map matches on its required columns only).
+OPTIONAL = {"english-ledger": {"Invoice Number": peer.COL_VOUCHER}}
 
 
 def main(argv=None):
@@ -48,7 +61,8 @@ def main(argv=None):
             break
     else:
         raise SystemExit(f"peer_real: no header map for {', '.join(df.columns)}")
-    df = df.rename(columns=m)
+    df = df.rename(columns={**m, **{k: v for k, v in OPTIONAL.get(name, {}).items()
+                                    if k in df.columns}})
     rows = pd.Series(range(2, len(df) + 2), index=df.index)
     for col in peer.REQUIRED:
         if col not in df.columns:

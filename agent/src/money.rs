@@ -16,6 +16,10 @@ pub enum Currency {
     Gbp,
     Eur,
     Jpy,
+    /// A ledger that names no currency and is not in Korean: amounts are
+    /// printed as numbers with two decimals (ISO 4217's "no currency").
+    #[serde(rename = "XXX")]
+    Unnamed,
 }
 
 impl Currency {
@@ -35,6 +39,7 @@ impl Currency {
             Currency::Gbp => "GBP",
             Currency::Eur => "EUR",
             Currency::Jpy => "JPY",
+            Currency::Unnamed => "XXX",
         }
     }
 
@@ -45,6 +50,7 @@ impl Currency {
             Currency::Gbp => "£",
             Currency::Eur => "€",
             Currency::Jpy => "¥",
+            Currency::Unnamed => "",
         }
     }
 
@@ -56,9 +62,25 @@ impl Currency {
         }
     }
 
+    /// The currency of a ledger that names none: won for Korean headers,
+    /// else none in particular.
+    pub fn assumed(headers: &[String]) -> Currency {
+        let korean = headers
+            .iter()
+            .any(|h| h.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c)));
+        if korean {
+            Currency::Krw
+        } else {
+            Currency::Unnamed
+        }
+    }
+
     /// A code (`KRW`, `gbp`), a symbol (`£`) or the Korean word 원.
     pub fn parse(text: &str) -> Option<Currency> {
         let t = text.trim();
+        if t.is_empty() {
+            return None;
+        }
         Currency::ALL.into_iter().find(|c| {
             c.code().eq_ignore_ascii_case(t)
                 || c.symbol() == t

@@ -153,15 +153,56 @@ pub struct Summary {
     pub timings: Timings,
 }
 
-/// A per-payment limit in force for an account: configured, or read off
-/// the ledger's amounts.
+/// A per-payment limit in force for some accounts: configured, named by
+/// the profile, or read off the ledger's amounts.
 #[derive(Debug, Clone, Serialize)]
 pub struct AccountLimit {
-    /// The account's name ("" for a ledger without an account column).
+    /// The accounts' names, comma-separated ("" when it is every account).
     pub account: String,
     pub amount: f64,
-    /// True when the configuration named it, false when it was found.
-    pub configured: bool,
+    pub origin: LimitOrigin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LimitOrigin {
+    Configured,
+    Profile,
+    Found,
+}
+
+/// The limits in force, one entry per distinct limit.
+fn account_limits(
+    ledger: &Ledger,
+    feats: &features::Features,
+    profile_set_limit: bool,
+) -> Vec<AccountLimit> {
+    let mut by_limit: BTreeMap<(LimitOrigin, u64), Vec<String>> = BTreeMap::new();
+    for (account, limit) in feats.account_limits.iter().enumerate() {
+        let Some(limit) = limit else { continue };
+        let origin = match limit.source {
+            features::LimitSource::RoundAmount => continue,
+            features::LimitSource::Found => LimitOrigin::Found,
+            features::LimitSource::Configured if profile_set_limit => LimitOrigin::Profile,
+            features::LimitSource::Configured => LimitOrigin::Configured,
+        };
+        by_limit
+            .entry((origin, limit.amount.to_bits()))
+            .or_default()
+            .push(ledger.accounts.name(account as u32).to_string());
+    }
+    by_limit
+        .into_iter()
+        .map(|((origin, bits), accounts)| AccountLimit {
+            account: if accounts.len() == ledger.accounts.len() {
+                String::new()
+            } else {
+                accounts.join(", ")
+            },
+            amount: f64::from_bits(bits),
+            origin,
+        })
+        .collect()
 }
 
 impl AccountLimit {
@@ -177,16 +218,19 @@ impl AccountLimit {
         } else {
             self.account.clone()
         };
-        if self.configured {
-            Text::new(
+        match self.origin {
+            LimitOrigin::Configured => Text::new(
                 format!("건별 한도 {ko} ({account_ko}, 설정값)"),
                 format!("per-payment limit {en} ({account_en}, configured)"),
-            )
-        } else {
-            Text::new(
+            ),
+            LimitOrigin::Profile => Text::new(
+                format!("건별 한도 {ko} ({account_ko}, 프로필 기본값)"),
+                format!("per-payment limit {en} ({account_en}, the profile's)"),
+            ),
+            LimitOrigin::Found => Text::new(
                 format!("건별 한도 {ko} ({account_ko}): 이 금액 바로 아래에 결제가 몰려 있어 원장에서 찾음"),
                 format!("per-payment limit {en} ({account_en}): found from the payments bunched just under it"),
-            )
+            ),
         }
     }
 }
@@ -295,11 +339,16 @@ pub fn score(ledger: Ledger, config: &Checked) -> Result<ScoredLedger, Error> {
     if ledger.is_empty() {
         return Err(Error::internal("empty ledger: nothing to score"));
     }
-    let currency = config.currency.or(ledger.currency).unwrap_or_default();
+    let currency = config
+        .currency
+        .or(ledger.currency)
+        .unwrap_or_else(|| Currency::assumed(&ledger.headers));
     let profile = config.profile.unwrap_or_else(|| Profile::detect(&ledger));
+    let profile_set_limit = config.limits.approval_limit.is_none();
     let config = &profile.apply(config, currency)?;
+    let profile_set_limit = profile_set_limit && config.limits.approval_limit.is_some();
     let t0 = Instant::now();
-    let feats = features::build(&ledger, config).map_err(Error::internal)?;
+    let feats = features::build(&ledger, config, currency).map_err(Error::internal)?;
     let features_s = t0.elapsed().as_secs_f64();
     let t1 = Instant::now();
     let out = model::run(&ledger, &feats, config, currency);
@@ -359,19 +408,7 @@ pub fn score(ledger: Ledger, config: &Checked) -> Result<ScoredLedger, Error> {
             .into_iter()
             .map(|(code, reason)| SteppedAside { code, reason })
             .collect(),
-        limits: feats
-            .account_limits
-            .iter()
-            .enumerate()
-            .filter_map(|(account, limit)| {
-                let limit = limit.filter(|l| l.source != features::LimitSource::RoundAmount)?;
-                Some(AccountLimit {
-                    account: ledger.accounts.name(account as u32).to_string(),
-                    amount: limit.amount,
-                    configured: limit.source == features::LimitSource::Configured,
-                })
-            })
-            .collect(),
+        limits: account_limits(&ledger, &feats, profile_set_limit),
         by_department,
         by_reason,
         clusters,

@@ -81,6 +81,34 @@ fn the_korean_card_expense_files_score_without_a_mapping() {
             rows,
             "{name}: every row is scored or counted"
         );
+        // Chosen from the columns: card records, a limit from the profile.
+        assert_eq!(value("Profile"), "card-expense records", "{name}");
+        assert_eq!(value("Currency"), "KRW", "{name}");
+        assert!(
+            stderr(&o).contains("per-payment limit ₩500,000 (the whole ledger, the profile's)"),
+            "{name}: {}",
+            stderr(&o)
+        );
+        // sdm publishes no time of use and covers four months: the
+        // late-night and year-end detectors step aside and say why.
+        let judged = |detector: &str| {
+            quality_sheet(&out)
+                .iter()
+                .find(|r| r.first().is_some_and(|c| c == detector))
+                .map(|r| r.get(1).cloned().unwrap_or_default())
+                .unwrap_or_else(|| panic!("{name}: no {detector} row"))
+        };
+        let sdm = name == "sdm";
+        assert_eq!(
+            judged("Late-night use"),
+            if sdm { "No" } else { "Yes" },
+            "{name}"
+        );
+        assert_eq!(
+            judged("Year-end concentration"),
+            if sdm { "No" } else { "Yes" },
+            "{name}"
+        );
         // The columns were found by their names.
         assert_mapped(
             &out,

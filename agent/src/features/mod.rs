@@ -19,6 +19,7 @@ use polars::prelude::PolarsResult;
 
 use crate::config::{Config, Resolved};
 use crate::ingest::{Ledger, Transaction};
+use crate::money::Currency;
 use benford::DigitCounts;
 use calendar::CalendarFacts;
 use groups::{dense_ids, key2, RobustStats};
@@ -47,6 +48,8 @@ pub struct SmallRepeat {
     pub usual_count: f64,
     /// How many other months that mean is over.
     pub other_months: f64,
+    /// The variance of the pair's count over those months.
+    pub variance: f64,
 }
 
 /// Spending of a department and account in the last fortnight of a fiscal
@@ -133,7 +136,7 @@ pub const MIN_BENFORD_VENDOR: u32 = 40;
 pub const MIN_BENFORD_DEPARTMENT: u32 = 300;
 /// Floor on the spread of log amounts: without it a fixed-price group
 /// (MAD 0) would make a one-won difference infinitely unusual.
-const MIN_LOG_MAD: f64 = 0.1;
+pub(crate) const MIN_LOG_MAD: f64 = 0.1;
 
 impl Features {
     /// The Benford statistic of the row's vendor, if it has enough payments.
@@ -267,7 +270,7 @@ impl Keys {
 }
 
 /// Computes every feature of a ledger, group by group.
-pub fn build(ledger: &Ledger, config: &Config) -> PolarsResult<Features> {
+pub fn build(ledger: &Ledger, config: &Config, currency: Currency) -> PolarsResult<Features> {
     let tx = &ledger.transactions;
     let n = tx.len();
     let account_settings: Vec<Resolved> = (0..ledger.accounts.len() as u32)
@@ -282,7 +285,11 @@ pub fn build(ledger: &Ledger, config: &Config) -> PolarsResult<Features> {
 
     let (dept_account, account, vendor_norm) = amount_deviations(&keys, &amount, &log_amount)?;
     let (round_level, round_share) = round_amounts(&keys, &amount)?;
-    let calendar: Vec<CalendarFacts> = tx.iter().map(|t| calendar::facts(t.date)).collect();
+    let holidays = calendar::Holidays::of(currency);
+    let calendar: Vec<CalendarFacts> = tx
+        .iter()
+        .map(|t| calendar::facts(t.date, holidays))
+        .collect();
 
     // Rows whose vendor the ledger does not name (no vendor column, or a
     // blank cell) are left out of every vendor-based pattern.
@@ -525,6 +532,11 @@ fn small_repeats(
         .map(|&i| u64::from(keys.vendor_dept[i]))
         .collect();
     let small_per_pair = groups::counts(&pair_of_small)?;
+    // Sum of squared monthly counts per pair, for the spread of its months.
+    let mut squares: HashMap<u64, f64> = HashMap::new();
+    for (&key, &(count, _)) in &monthly {
+        *squares.entry(key >> 32).or_default() += f64::from(count).powi(2);
+    }
     let mut small_repeat = vec![None; amount.len()];
     for (j, &i) in small_idx.iter().enumerate() {
         let (count, sum) = monthly[&k_vdm[j]];
@@ -534,11 +546,23 @@ fn small_repeats(
         // months with payments would let one burst set its own baseline.
         let total = small_per_pair[&pair_of_small[j]];
         let other_months = f64::from(vendor_dept_span[keys.vendor_dept[i] as usize]) - 1.0;
+        let others = f64::from(total - count);
+        let usual_count = others / other_months.max(1.0);
+        // The other months' variance, zero months included: pairs whose
+        // months swing widely (a vendor paid in batches) are judged by
+        // their own swing, not by a Poisson's.
+        let other_squares = squares[&pair_of_small[j]] - f64::from(count).powi(2);
+        let variance = if other_months >= 2.0 {
+            ((other_squares - others * others / other_months) / (other_months - 1.0)).max(0.0)
+        } else {
+            usual_count
+        };
         small_repeat[i] = Some(SmallRepeat {
             count,
             sum,
-            usual_count: f64::from(total - count) / other_months.max(1.0),
+            usual_count,
             other_months,
+            variance,
         });
     }
     Ok(small_repeat)
@@ -684,7 +708,7 @@ mod tests {
         let l = ledger(&rows);
         let mut config = Config::default();
         config.limits.small_payment_limit = Some(500_000.0);
-        let f = build(&l, &config).unwrap();
+        let f = build(&l, &config, Currency::Krw).unwrap();
         let last = f.small_repeat[l.len() - 1].unwrap();
         assert_eq!(last.count, 20);
         assert!(last.usual_count <= 1.0, "{last:?}");
@@ -706,7 +730,7 @@ mod tests {
         }
         rows.push((days[27].as_str(), "총무과", "업무추진비", "식당", 800_000.0));
         let l = ledger(&rows);
-        let f = build(&l, &Config::default()).unwrap();
+        let f = build(&l, &Config::default(), Currency::Krw).unwrap();
         let ordinary = f.dept_account[20];
         assert!((ordinary.median - 80_000.0).abs() < 1.0, "{ordinary:?}");
         assert!((ordinary.ratio - 1.0).abs() < 1e-9, "{ordinary:?}");
@@ -722,7 +746,7 @@ mod tests {
             ("2024-03-07", "총무과", "여비", "코레일", 100.0),
             ("2024-03-30", "총무과", "여비", "버스", 300.0),
         ]);
-        let f = build(&l, &Config::default()).unwrap();
+        let f = build(&l, &Config::default(), Currency::Krw).unwrap();
         assert_eq!(f.vendor_dept_share[0], 0.75);
         assert_eq!(f.vendor_dept_share[3], 0.25);
         assert!(
@@ -739,7 +763,7 @@ mod tests {
             ("2024-03-05", "총무과", "용역비", "", 15_000_000.0),
             ("2024-03-06", "총무과", "용역비", "", 15_000_000.0),
         ]);
-        let f = build(&l, &Config::default()).unwrap();
+        let f = build(&l, &Config::default(), Currency::Krw).unwrap();
         assert!(f.duplicate.iter().all(Option::is_none));
         assert!(f.split.iter().all(Option::is_none));
         assert!(!f.vendor_known[0]);

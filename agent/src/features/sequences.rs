@@ -218,6 +218,13 @@ fn runs_over(
         let just_under = window
             .iter()
             .all(|&i| (limit.amount / payments[i].amount).ln() <= super::limits::BIN_WIDTH);
+        // Equal parts under a round amount nobody named are a repeated
+        // payment, which the duplicate scan judges; one fact is not two.
+        let first_amount = payments[window[0]].amount;
+        let equal_parts = window.iter().all(|&i| payments[i].amount == first_amount);
+        if equal_parts && limit.source == LimitSource::RoundAmount {
+            continue;
+        }
         for &i in window {
             let better = out[i].is_none_or(|s| (limit.source, sum) > (s.limit.source, s.total));
             if better {
@@ -243,7 +250,23 @@ pub struct Recurrence {
     pub usual: f64,
     /// amount / usual.
     pub ratio: f64,
+    /// Median absolute deviation of the log amounts of those payments.
+    pub log_spread: f64,
     pub payments: u32,
+}
+
+/// Most of a bill's payments within a quarter of its median (the median
+/// absolute deviation of the log amounts at most ln 1.25).
+pub(crate) const BILL_SPREAD: f64 = 0.223_143_551_314_209_7;
+
+fn is_stable(amounts: &[f64]) -> bool {
+    let mut positive: Vec<f64> = amounts.iter().copied().filter(|a| *a > 0.0).collect();
+    if positive.len() < 3 {
+        return false;
+    }
+    let center = median(&mut positive);
+    let mut deviations: Vec<f64> = positive.iter().map(|a| (a / center).ln().abs()).collect();
+    median(&mut deviations) <= BILL_SPREAD
 }
 
 fn median(values: &mut [f64]) -> f64 {
@@ -275,6 +298,11 @@ pub fn recurrences(payments: &[Payment<'_>]) -> Vec<Option<Recurrence>> {
             continue;
         }
         let amounts: Vec<f64> = group.iter().map(|&i| payments[i].amount).collect();
+        // A bill is a stable amount: a vendor paid monthly whatever it is
+        // owed is a regular vendor, not a series with a usual amount.
+        if !is_stable(&amounts) {
+            continue;
+        }
         for (pos, &i) in group.iter().enumerate() {
             // The usual amount is what came before (so a jump stands out
             // against history), or the following payments for the first few.
@@ -285,9 +313,19 @@ pub fn recurrences(payments: &[Payment<'_>]) -> Vec<Option<Recurrence>> {
             };
             let usual = median(&mut window);
             if usual > 0.0 {
+                let mut deviations: Vec<f64> = window
+                    .iter()
+                    .filter(|a| **a > 0.0)
+                    .map(|a| (a / usual).ln().abs())
+                    .collect();
                 out[i] = Some(Recurrence {
                     usual,
                     ratio: payments[i].amount / usual,
+                    log_spread: if deviations.is_empty() {
+                        0.0
+                    } else {
+                        median(&mut deviations)
+                    },
                     payments: group.len() as u32,
                 });
             }
@@ -410,5 +448,10 @@ mod tests {
             .map(|&d| pay(d, 1.0, 1, ""))
             .collect();
         assert!(recurrences(&irregular).iter().all(Option::is_none));
+        // Monthly payments of whatever is owed are not a bill.
+        let varying: Vec<Payment> = (0..12)
+            .map(|m| pay(m * 30, [100.0, 900.0, 40.0, 2500.0][m as usize % 4], 1, ""))
+            .collect();
+        assert!(recurrences(&varying).iter().all(Option::is_none));
     }
 }

@@ -26,6 +26,10 @@
 //!   is rare, is strong; a group with few rows borrows the ledger's rate.
 //!   Graded events (an exact duplicate over a same-amount one) are rated as
 //!   "this grade or stronger".
+//! - **Z scores against a row's own history** (a recurring bill against
+//!   its series' past payments) take the standard normal's tail: the
+//!   comparable rows are the series itself, and ranking the jumps against
+//!   one another would call them common in a ledger where many bills jump.
 
 use std::collections::HashMap;
 
@@ -103,6 +107,19 @@ pub(crate) fn magnitudes(findings: &[Option<Finding>]) -> Vec<f64> {
                 }
                 _ => at_least(f.value) / denominator,
             }
+        })
+        .collect()
+}
+
+/// One-sided tail probabilities of robust z scores against each row's own
+/// history (a bill against its series): the standard normal's, since the
+/// comparable rows are the row's own past, not the rest of the ledger.
+pub(crate) fn standard_normal(findings: &[Option<Finding>]) -> Vec<f64> {
+    findings
+        .iter()
+        .map(|f| match f {
+            Some(f) if f.value.is_finite() => 0.5 * libm::erfc(f.value / std::f64::consts::SQRT_2),
+            _ => 1.0,
         })
         .collect()
 }

@@ -14,7 +14,7 @@ use crate::i18n::{pick, thousands, Lang};
 use crate::ingest::normalize::excel_serial;
 use crate::ingest::{Cell, Field};
 use crate::pipeline::ScoredLedger;
-use crate::vocabulary::{self, css, AddedColumn, Band, ReviewStatus};
+use crate::vocabulary::{self, css, AddedColumn, Band, DetectorKind, ReviewStatus};
 
 /// The review choices offered in the dropdown, Korean first as the sheet
 /// is read; the English set is used with `--lang en`.
@@ -514,6 +514,18 @@ fn write_quality_sheet(
             pick(lang, "날짜 순서", "Date order"),
             q.date_order.clone().unwrap_or_else(|| "-".into()),
         ),
+        (
+            pick(lang, "프로필", "Profile"),
+            scored.summary.profile.label().get(lang).to_string(),
+        ),
+        (
+            pick(lang, "통화", "Currency"),
+            scored.summary.currency.code().to_string(),
+        ),
+        (
+            pick(lang, "등급 기준", "Bands"),
+            scored.summary.band_cut.get(lang).to_string(),
+        ),
     ];
     let mut r = 1;
     for (k, v) in facts {
@@ -538,6 +550,40 @@ fn write_quality_sheet(
         sheet.write_string(r, 0, m.field.label().get(lang))?;
         sheet.write_string(r, 1, &m.column)?;
         sheet.write_string(r, 2, shown(&m.header))?;
+    }
+
+    r += 2;
+    write_row(
+        sheet,
+        r,
+        &[
+            pick(lang, "탐지기", "Detector"),
+            pick(lang, "판단", "Judged"),
+            pick(lang, "이유", "Why not"),
+        ],
+        &fmt.header,
+    )?;
+    for &kind in DetectorKind::ALL {
+        r += 1;
+        let aside = scored.summary.stepped_aside.iter().find(|a| a.code == kind);
+        sheet.write_string(r, 0, kind.word(lang))?;
+        sheet.write_string(
+            r,
+            1,
+            if aside.is_some() {
+                pick(lang, "아니오", "No")
+            } else {
+                pick(lang, "예", "Yes")
+            },
+        )?;
+        if let Some(a) = aside {
+            sheet.write_string(r, 2, a.reason.get(lang))?;
+        }
+    }
+    for limit in &scored.summary.limits {
+        r += 1;
+        sheet.write_string(r, 0, pick(lang, "건별 한도", "Per-payment limit"))?;
+        sheet.write_string(r, 2, limit.describe(scored.summary.currency).get(lang))?;
     }
 
     r += 2;

@@ -1,8 +1,9 @@
 //! A payment large for what it is: the robust z of its log amount against
-//! the median and spread of its department and account, or of its vendor,
-//! whichever finds it stranger (a 3,000,000원 dinner at a place whose
-//! median is 80,000원; a vendor paid 20× its usual invoice in a ledger
-//! without departments).
+//! the median and spread of its department and account, or, in a ledger
+//! that names neither (a vendor-payment file), of its vendor (a vendor
+//! paid 20× its usual invoice). Where departments or accounts exist they
+//! are the norm: a vendor's own payments are often one price, whose tiny
+//! spread would make an ordinary second helping look extreme.
 
 use super::{rarity_words, Context, Detector, Finding, Rarity};
 use crate::features::{Deviation, MIN_GROUP};
@@ -17,18 +18,19 @@ enum Norm {
     Vendor,
 }
 
-/// The norm that finds row `i` strangest, among those with enough
-/// payments to be a norm.
-fn strangest(cx: &Context<'_>, i: usize) -> Option<(Norm, Deviation)> {
+/// The norm row `i` is judged by, if its group has enough payments.
+fn norm_of(cx: &Context<'_>, i: usize) -> Option<(Norm, Deviation)> {
+    use crate::ingest::Field;
     let f = cx.features;
-    let candidates = [
-        (Norm::DepartmentAccount, f.dept_account[i]),
-        (Norm::Vendor, f.vendor_norm[i]),
-    ];
-    candidates
-        .into_iter()
-        .filter(|(_, d)| d.group_size >= MIN_GROUP)
-        .max_by(|a, b| a.1.z.total_cmp(&b.1.z))
+    let columns = &cx.ledger.columns;
+    let structured =
+        columns.contains_key(&Field::Department) || columns.contains_key(&Field::Account);
+    let (norm, d) = if structured {
+        (Norm::DepartmentAccount, f.dept_account[i])
+    } else {
+        (Norm::Vendor, f.vendor_norm[i])
+    };
+    (d.group_size >= MIN_GROUP).then_some((norm, d))
 }
 
 impl Detector for AmountOutlier {
@@ -39,7 +41,7 @@ impl Detector for AmountOutlier {
     fn compute(&self, cx: &Context<'_>, i: usize) -> Option<Finding> {
         // Every payment with a norm is in the population; only the large
         // ones end up rare.
-        strangest(cx, i).map(|(_, d)| Finding::magnitude(d.z))
+        norm_of(cx, i).map(|(_, d)| Finding::magnitude(d.z))
     }
 
     fn rarity(&self, _cx: &Context<'_>) -> Rarity {
@@ -47,7 +49,7 @@ impl Detector for AmountOutlier {
     }
 
     fn explain(&self, cx: &Context<'_>, i: usize, _f: &Finding, p: f64) -> Text {
-        let (norm, d) = strangest(cx, i).expect("a finding has its norm");
+        let (norm, d) = norm_of(cx, i).expect("a finding has its norm");
         let (ko, en) = cx.money(d.median);
         let (rare_ko, rare_en) = rarity_words(p);
         let (of_ko, of_en) = match norm {

@@ -62,6 +62,8 @@ pub(crate) enum Rarity {
     Magnitude,
     /// Rated within the comparable group each row belongs to.
     Event { group_of: Vec<u64> },
+    /// A robust z against the row's own history, under the standard normal.
+    OwnHistory,
 }
 
 /// One detector. See the module documentation.
@@ -90,6 +92,7 @@ pub(crate) trait Detector: Sync {
         match self.rarity(cx) {
             Rarity::Magnitude => super::calibrate::magnitudes(findings),
             Rarity::Event { group_of } => super::calibrate::events(findings, &group_of),
+            Rarity::OwnHistory => super::calibrate::standard_normal(findings),
         }
     }
 }

@@ -1,5 +1,7 @@
 //! A recurring bill (same vendor, account and department, about monthly)
-//! above its usual amount; needs a few months of history.
+//! above its usual amount: the robust z of the jump against the series'
+//! own spread over its previous payments, judged by the normal tail (see
+//! `calibrate::standard_normal`). Needs a few months of history.
 
 use super::{rarity_words, too_short, Context, Detector, Finding, Rarity};
 use crate::i18n::Text;
@@ -20,11 +22,14 @@ impl Detector for RecurringJump {
     }
 
     fn compute(&self, cx: &Context<'_>, i: usize) -> Option<Finding> {
-        cx.features.recurrence[i].map(|r| Finding::magnitude(r.ratio.max(1e-6).ln()))
+        cx.features.recurrence[i].map(|r| {
+            let spread = 1.4826 * r.log_spread.max(crate::features::MIN_LOG_MAD);
+            Finding::magnitude(r.ratio.max(1e-6).ln() / spread)
+        })
     }
 
     fn rarity(&self, _cx: &Context<'_>) -> Rarity {
-        Rarity::Magnitude
+        Rarity::OwnHistory
     }
 
     fn explain(&self, cx: &Context<'_>, i: usize, _f: &Finding, p: f64) -> Text {
