@@ -31,8 +31,6 @@
 //!   comparable rows are the series itself, and ranking the jumps against
 //!   one another would call them common in a ledger where many bills jump.
 
-use std::collections::HashMap;
-
 /// What a detector reports for a row that shows its pattern.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Finding {
@@ -80,7 +78,7 @@ pub(crate) fn magnitudes(findings: &[Option<Finding>]) -> Vec<f64> {
         .map(|f| f.value)
         .filter(|v| v.is_finite())
         .collect();
-    values.sort_by(|a, b| b.total_cmp(a)); // descending
+    values.sort_unstable_by(|a, b| b.total_cmp(a)); // descending
     let denominator = values.len() as f64 + 1.0;
     // How many values are at least v: the first index holding a value < v.
     let at_least = |v: f64| values.partition_point(|&x| x >= v) as f64;
@@ -125,43 +123,42 @@ pub(crate) fn standard_normal(findings: &[Option<Finding>]) -> Vec<f64> {
 }
 
 /// Posterior rates of events within their groups. `group_of[i]` is row
-/// i's comparable group, whether or not it shows the event.
-pub(crate) fn events(findings: &[Option<Finding>], group_of: &[u64]) -> Vec<f64> {
+/// i's comparable group (a dense id: a department, vendor or account),
+/// whether or not it shows the event.
+pub(crate) fn events(findings: &[Option<Finding>], group_of: &[u32]) -> Vec<f64> {
     let n = findings.len();
     if n == 0 {
         return Vec::new();
     }
-    let mut grades: Vec<u32> = findings
-        .iter()
-        .flatten()
-        .map(|f| f.value.round().max(1.0) as u32)
-        .collect();
+    let grade_of = |f: &Finding| f.value.round().max(1.0) as u32;
+    let mut grades: Vec<u32> = findings.iter().flatten().map(grade_of).collect();
     grades.sort_unstable();
     grades.dedup();
-    let mut sizes: HashMap<u64, u32> = HashMap::new();
+    let groups = group_of.iter().max().map_or(0, |g| *g as usize + 1);
+    let mut sizes = vec![0u32; groups];
     for &g in group_of {
-        *sizes.entry(g).or_default() += 1;
+        sizes[g as usize] += 1;
     }
     // One prior per grade: the rate of "this grade or stronger", counted
     // in occurrences (a row of a k-row event counts 1/k).
     let mut p = vec![1.0; n];
     for &grade in &grades {
-        let shows = |i: usize| findings[i].filter(|f| f.value.round().max(1.0) as u32 >= grade);
-        let mut hits: HashMap<u64, f64> = HashMap::new();
+        let shows = |i: usize| findings[i].filter(|f| grade_of(f) >= grade);
+        let mut hits = vec![0.0f64; groups];
         let mut total_hits = 0.0;
         for (i, &group) in group_of.iter().enumerate() {
             if let Some(f) = shows(i) {
                 let share = 1.0 / f64::from(f.rows.max(1));
-                *hits.entry(group).or_default() += share;
+                hits[group as usize] += share;
                 total_hits += share;
             }
         }
         let prior = BetaPrior::fit(&sizes, &hits, total_hits, n);
-        for (i, group) in group_of.iter().enumerate() {
+        for (i, &group) in group_of.iter().enumerate() {
             let Some(f) = shows(i) else { continue };
             // Leave the row's own occurrence out: it is what is judged.
-            let k = (hits[group] - 1.0).max(0.0);
-            let m = (f64::from(sizes[group]) - f64::from(f.rows.max(1))).max(0.0);
+            let k = (hits[group as usize] - 1.0).max(0.0);
+            let m = (f64::from(sizes[group as usize]) - f64::from(f.rows.max(1))).max(0.0);
             let rate = (k + prior.strength * prior.mean) / (m + prior.strength);
             // A finding of a higher grade keeps the rarest rate it earns.
             p[i] = rate.min(p[i]);
@@ -182,14 +179,17 @@ impl BetaPrior {
     /// groups' rates beyond what binomial noise explains. Groups that all
     /// behave alike give a strong prior (a group's own count matters
     /// little); groups that differ give a weak one.
-    fn fit(sizes: &HashMap<u64, u32>, hits: &HashMap<u64, f64>, total_hits: f64, n: usize) -> Self {
+    fn fit(sizes: &[u32], hits: &[f64], total_hits: f64, n: usize) -> Self {
         // Leave-one-out keeps a lone event from counting as its own
         // evidence: the ledger rate is that of the other rows.
         let mean = ((total_hits - 1.0).max(0.0) + 0.5) / (n as f64 + 1.0);
         let (mut weighted_sq, mut rows, mut groups) = (0.0, 0.0, 0.0);
-        for (g, &size) in sizes {
+        for (&size, &hit) in sizes.iter().zip(hits) {
+            if size == 0 {
+                continue;
+            }
             let size = f64::from(size);
-            let rate = hits.get(g).copied().unwrap_or(0.0) / size;
+            let rate = hit / size;
             weighted_sq += size * (rate - mean).powi(2);
             rows += size;
             groups += 1.0;

@@ -10,6 +10,7 @@ pub mod fusion;
 pub mod iforest;
 pub(crate) mod sklearn_random;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Checked;
@@ -139,28 +140,53 @@ pub fn run(ledger: &Ledger, f: &Features, config: &Checked, currency: Currency) 
         months: months_covered(ledger),
     };
 
+    // Each detector computes and calibrates on its own, so they run in
+    // parallel; each keeps only the findings rare enough to count (p < α),
+    // so a million rows do not hold fourteen dense columns at once.
+    type Kept = Vec<(u32, detectors::Finding, f64)>;
+    let judged: Vec<(DetectorKind, Result<Kept, Text>)> = detectors::ALL
+        .par_iter()
+        .map(|detector| {
+            let kind = detector.kind();
+            if let Some(why) = detector.steps_aside(&cx) {
+                return (kind, Err(why));
+            }
+            let findings = detector.compute_all(&cx);
+            let p = detector.calibrate(&cx, &findings);
+            let kept: Kept = findings
+                .into_iter()
+                .zip(p)
+                .enumerate()
+                .filter_map(|(i, (finding, p))| {
+                    finding
+                        .filter(|_| p < fusion::ALPHA)
+                        .map(|finding| (i as u32, finding, p))
+                })
+                .collect();
+            (kind, Ok(kept))
+        })
+        .collect();
     let mut found: Vec<Vec<Contribution>> = (0..f.len).map(|_| Vec::new()).collect();
     let mut stepped_aside = Vec::new();
-    for detector in &detectors::ALL {
-        let kind = detector.kind();
-        if let Some(why) = detector.steps_aside(&cx) {
-            stepped_aside.push((kind, why));
-            continue;
-        }
-        let findings: Vec<Option<detectors::Finding>> =
-            (0..f.len).map(|i| detector.compute(&cx, i)).collect();
-        let p = detector.calibrate(&cx, &findings);
-        for (i, finding) in findings.into_iter().enumerate() {
-            let Some(finding) = finding else { continue };
+    for (kind, outcome) in judged {
+        let kept = match outcome {
+            Ok(kept) => kept,
+            Err(why) => {
+                stepped_aside.push((kind, why));
+                continue;
+            }
+        };
+        for (i, finding, p) in kept {
+            let i = i as usize;
             let account = ledger.transactions[i].account as usize;
             let weight = f.account_settings[account].weights.get(kind);
-            let evidence = fusion::evidence(p[i], weight);
+            let evidence = fusion::evidence(p, weight);
             if evidence > 0.0 {
                 found[i].push(Contribution {
                     evidence,
                     kind,
                     finding,
-                    p: p[i],
+                    p,
                 });
             }
         }
@@ -172,7 +198,7 @@ pub fn run(ledger: &Ledger, f: &Features, config: &Checked, currency: Currency) 
         .collect();
     let cut = Cut::choose(&scores, &config.bands);
     let rows = found
-        .into_iter()
+        .into_par_iter()
         .enumerate()
         .map(|(i, mut contributions)| {
             let score = scores[i];

@@ -61,7 +61,7 @@ pub(crate) enum Rarity {
     /// Ranked against every row of the ledger.
     Magnitude,
     /// Rated within the comparable group each row belongs to.
-    Event { group_of: Vec<u64> },
+    Event { group_of: Vec<u32> },
     /// A robust z against the row's own history, under the standard normal.
     OwnHistory,
 }
@@ -79,6 +79,12 @@ pub(crate) trait Detector: Sync {
 
     /// What the detector sees at row `i`, if the row shows its pattern.
     fn compute(&self, cx: &Context<'_>, i: usize) -> Option<Finding>;
+
+    /// Every row's finding. A detector whose work is per vendor (or per
+    /// any group) does it once per group here instead.
+    fn compute_all(&self, cx: &Context<'_>) -> Vec<Option<Finding>> {
+        (0..cx.ledger.len()).map(|i| self.compute(cx, i)).collect()
+    }
 
     /// How its findings are calibrated.
     fn rarity(&self, cx: &Context<'_>) -> Rarity;
@@ -135,21 +141,22 @@ pub(crate) fn too_short(months: u32, need: u32) -> Text {
 }
 
 /// Comparable group of a row by its department (or card holder).
-pub(crate) fn department_groups(cx: &Context<'_>) -> Vec<u64> {
+pub(crate) fn department_groups(cx: &Context<'_>) -> Vec<u32> {
     cx.ledger
         .transactions
         .iter()
-        .map(|t| u64::from(t.department))
+        .map(|t| t.department)
         .collect()
 }
 
 /// Comparable group of a row by its vendor.
-pub(crate) fn vendor_groups(cx: &Context<'_>) -> Vec<u64> {
-    cx.ledger
-        .transactions
-        .iter()
-        .map(|t| u64::from(t.vendor))
-        .collect()
+pub(crate) fn vendor_groups(cx: &Context<'_>) -> Vec<u32> {
+    cx.ledger.transactions.iter().map(|t| t.vendor).collect()
+}
+
+/// Comparable group of a row by its account.
+pub(crate) fn account_groups(cx: &Context<'_>) -> Vec<u32> {
+    cx.ledger.transactions.iter().map(|t| t.account).collect()
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! A vendor this account almost never pays (one or two payments in a busy
 //! account) though other accounts pay it often. Rated within the account.
 
-use super::{rarity_words, Context, Detector, Finding, Rarity};
+use super::{account_groups, rarity_words, Context, Detector, Finding, Rarity};
 use crate::i18n::Text;
 use crate::vocabulary::DetectorKind;
 
@@ -30,12 +30,7 @@ impl Detector for RareVendor {
 
     fn rarity(&self, cx: &Context<'_>) -> Rarity {
         Rarity::Event {
-            group_of: cx
-                .ledger
-                .transactions
-                .iter()
-                .map(|t| u64::from(t.account))
-                .collect(),
+            group_of: account_groups(cx),
         }
     }
 

@@ -2,7 +2,7 @@
 //! or above its group's median, rated within the account: where round
 //! amounts are the norm (fees, grants) it weighs little.
 
-use super::{rarity_words, Context, Detector, Finding, Rarity};
+use super::{account_groups, rarity_words, Context, Detector, Finding, Rarity};
 use crate::i18n::Text;
 use crate::vocabulary::DetectorKind;
 
@@ -21,12 +21,7 @@ impl Detector for RoundAmount {
 
     fn rarity(&self, cx: &Context<'_>) -> Rarity {
         Rarity::Event {
-            group_of: cx
-                .ledger
-                .transactions
-                .iter()
-                .map(|t| u64::from(t.account))
-                .collect(),
+            group_of: account_groups(cx),
         }
     }
 
