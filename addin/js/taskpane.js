@@ -75,7 +75,11 @@ function renderMapping() {
       detected.headers.map((h, i) => (h ? el("option", { value: String(i), selected: state.choices[field.key] === i, text: h }) : null)),
     );
     if (!(state.choices[field.key] >= 0)) select.value = "-1";
-    return el("tr", {}, el("th", { scope: "row" }, field.label[lang()], field.required ? el("span", { class: "required", text: ` ${t("required")}` }) : null), el("td", {}, select));
+    // Why the agent chose this column: by its header, or by its values.
+    const found = (detected.mapping ?? []).find((m) => m.field === field.key && m.index === state.choices[field.key]);
+    const how = found && state.layout?.[lang()]?.matched_by?.[found.matched_by];
+    const why = how ? el("span", { class: "muted", text: ` ${how}` }) : null;
+    return el("tr", {}, el("th", { scope: "row" }, field.label[lang()], field.required ? el("span", { class: "required", text: ` ${t("required")}` }) : null), el("td", {}, select, why));
   });
   fill(box, el("p", { class: "muted", text: `${t("mapping_hint")} ${t("header_row", { row: detected.header_row })}` }), el("table", { class: "mapping" }, el("tbody", {}, rows)), el("p", { id: "mapping-problems", class: "problem" }));
   renderMappingProblems();

@@ -178,6 +178,21 @@ impl DetectorKind {
 }
 
 vocabulary! {
+    /// How a field's column was chosen, for the data-quality sheet and the
+    /// pane's mapping preview.
+    pub enum MatchedBy {
+        /// `--map` or the pane's choice.
+        Mapping = "mapping", "지정한 대로", "as mapped";
+        /// Its header is one of the field's names.
+        Name = "name", "머리글 이름으로", "by its header";
+        /// Its header contains one of the field's longer names.
+        PartOfName = "part_of_name", "머리글 일부로", "by part of its header";
+        /// No header named the field; its values look like it.
+        Values = "values", "값을 보고 (이름으로 찾지 못함)", "by its values (no header named it)";
+    }
+}
+
+vocabulary! {
     /// The columns ledgerlens adds to the right of a ledger, in order. The
     /// command line's workbook starts with the source row; the pane's sheet
     /// keeps its rows where they are and starts at the score.

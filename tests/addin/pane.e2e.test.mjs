@@ -48,6 +48,9 @@ test("Score, review, sort, sync, delete, score again, and insert history on a 20
   const width = values[0].length;
   const { page, errors } = await openPane(shared.browser, shared.agent, { sheets: { [SHEET]: values } });
   await page.waitForSelector("#mapping-body table", { state: "attached" });
+  // The preview says how each column was found: the demo's headers by name.
+  const why = await page.$$eval("#mapping-body td .muted", (spans) => spans.map((s) => s.textContent.trim()));
+  assert.ok(why.length >= 2 && why.every((w) => w === "머리글 이름으로"), JSON.stringify(why));
   await screenshot(page, "pane-1-ready");
   await score(page);
   await screenshot(page, "pane-2-scored");

@@ -359,7 +359,9 @@ fn add_in_endpoints() {
         .find(|m| m["field"] == "amount")
         .unwrap();
     assert_eq!(amount["header"], "집행금액");
-    // An unusual amount header is reported missing, until the user maps it.
+    assert_eq!(amount["matched_by"], "name");
+    // An unusual amount header is found by its values, and says so; the
+    // user's mapping then wins.
     let mut renamed = top.clone();
     let header = renamed[3].as_array_mut().unwrap();
     let at = header.iter().position(|h| h == "집행금액").unwrap();
@@ -367,7 +369,15 @@ fn add_in_endpoints() {
     let unmapped = agent
         .post_json("/api/v1/columns", &json!({ "rows": renamed }))
         .json();
-    assert_eq!(unmapped["missing"], json!(["amount"]));
+    assert_eq!(unmapped["missing"], json!([]));
+    let by_values = unmapped["mapping"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["field"] == "amount")
+        .unwrap();
+    assert_eq!(by_values["header"], "결재값");
+    assert_eq!(by_values["matched_by"], "values");
     let mapped = agent
         .post_json(
             "/api/v1/columns",
@@ -375,6 +385,13 @@ fn add_in_endpoints() {
         )
         .json();
     assert_eq!(mapped["missing"], json!([]));
+    let chosen = mapped["mapping"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["field"] == "amount")
+        .unwrap();
+    assert_eq!(chosen["matched_by"], "mapping");
     let nothing = agent
         .post_json("/api/v1/columns", &json!({ "rows": [["a", "b"], [1, 2]] }))
         .json();

@@ -15,6 +15,80 @@ pub struct FoundHeader {
     pub row_index: usize,
     pub headers: Vec<String>,
     pub columns: BTreeMap<Field, usize>,
+    /// How each mapped field's column was chosen.
+    pub matched_by: BTreeMap<Field, MatchedBy>,
+}
+
+pub use crate::vocabulary::MatchedBy;
+
+/// The field strength `map_columns` gives a column, as how it was chosen.
+fn matched_by_strength(strength: u8) -> MatchedBy {
+    match strength {
+        0 => MatchedBy::Values,
+        3 => MatchedBy::Mapping,
+        2 => MatchedBy::Name,
+        _ => MatchedBy::PartOfName,
+    }
+}
+
+/// Data rows looked at when a required column is found by its values.
+const PROFILE_ROWS: usize = 200;
+/// Fewest non-empty values a column needs to be judged by them.
+const PROFILE_MIN_VALUES: usize = 5;
+/// Share of a column's values that must look like the field.
+const PROFILE_SHARE: f64 = 0.9;
+
+/// For each required field no header named, the unmapped column whose
+/// values look most like it (dates; money-like numbers that are not
+/// dates), if at least 90% of its first 200 non-empty values do.
+fn profile_values(grid: &Grid, row_index: usize, mapping: &mut BTreeMap<Field, (usize, u8)>) {
+    use super::normalize;
+    let rows = &grid.rows[row_index + 1..grid.rows.len().min(row_index + 1 + PROFILE_ROWS)];
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let is_date = |c: &Cell| match c {
+        Cell::DateTime(_) => true,
+        Cell::Text(t) => {
+            normalize::parse_date_text(t, normalize::DateOrder::Ymd, grid.date1904).is_some()
+        }
+        _ => false,
+    };
+    let is_money = |c: &Cell| !is_date(c) && normalize::parse_amount(c).is_some();
+    for (field, looks_like) in [
+        (Field::Date, &is_date as &dyn Fn(&Cell) -> bool),
+        (Field::Amount, &is_money),
+    ] {
+        if mapping.contains_key(&field) {
+            continue;
+        }
+        let taken: Vec<usize> = mapping.values().map(|(c, _)| *c).collect();
+        let best = (0..width)
+            .filter(|c| !taken.contains(c))
+            .filter_map(|c| {
+                let values: Vec<&Cell> = rows
+                    .iter()
+                    .filter_map(|r| r.get(c))
+                    .filter(|v| !v.is_empty())
+                    .collect();
+                if values.len() < PROFILE_MIN_VALUES {
+                    return None;
+                }
+                let share =
+                    values.iter().filter(|v| looks_like(v)).count() as f64 / values.len() as f64;
+                (share >= PROFILE_SHARE).then_some((c, share))
+            })
+            // The most convincing column; the leftmost of equals.
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+        if let Some((c, _)) = best {
+            mapping.insert(field, (c, 0));
+        }
+    }
+}
+
+fn matched_by(mapping: &BTreeMap<Field, (usize, u8)>) -> BTreeMap<Field, MatchedBy> {
+    mapping
+        .iter()
+        .map(|(f, (_, s))| (*f, matched_by_strength(*s)))
+        .collect()
 }
 
 /// Finds the row that names the most distinct fields (at least two) within
@@ -60,7 +134,8 @@ pub fn find_header(
             });
         }
     }
-    let mapping = map_columns(&headers, overrides);
+    let mut mapping = map_columns(&headers, overrides);
+    profile_values(grid, row_index, &mut mapping);
     let missing: Vec<_> = Field::REQUIRED
         .iter()
         .filter(|f| !mapping.contains_key(f))
@@ -78,6 +153,7 @@ pub fn find_header(
     Ok(FoundHeader {
         row_index,
         headers,
+        matched_by: matched_by(&mapping),
         columns: mapping.into_iter().map(|(f, (c, _))| (f, c)).collect(),
     })
 }
@@ -104,14 +180,13 @@ fn best_header_row(grid: &Grid, overrides: &[(Field, String)]) -> Option<usize> 
 pub fn detect_columns(grid: &Grid, overrides: &[(Field, String)]) -> Option<FoundHeader> {
     let row_index = best_header_row(grid, overrides)?;
     let headers: Vec<String> = grid.rows[row_index].iter().map(Cell::display).collect();
-    let columns = map_columns(&headers, overrides)
-        .into_iter()
-        .map(|(f, (c, _))| (f, c))
-        .collect();
+    let mut mapping = map_columns(&headers, overrides);
+    profile_values(grid, row_index, &mut mapping);
     Some(FoundHeader {
         row_index,
         headers,
-        columns,
+        matched_by: matched_by(&mapping),
+        columns: mapping.into_iter().map(|(f, (c, _))| (f, c)).collect(),
     })
 }
 
@@ -224,6 +299,19 @@ mod tests {
         .unwrap();
         assert_eq!(h.columns[&Field::Amount], 2);
         assert_eq!(h.columns[&Field::Account], 1);
+    }
+
+    #[test]
+    fn a_column_no_header_names_is_found_by_its_values() {
+        let mut rows: Vec<Vec<&str>> = vec![vec!["일자", "부서", "지급액(원)", "전표"]];
+        for _ in 0..10 {
+            rows.push(vec!["2024-01-02", "총무과", "5,000", "V-1"]);
+        }
+        let refs: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
+        let h = find_header(&grid(&refs), "t.csv", &[]).unwrap();
+        assert_eq!(h.columns[&Field::Amount], 2);
+        assert_eq!(h.matched_by[&Field::Amount], MatchedBy::Values);
+        assert_eq!(h.matched_by[&Field::Date], MatchedBy::Name);
     }
 
     #[test]

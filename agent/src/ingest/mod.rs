@@ -24,6 +24,7 @@ use sha2::{Digest, Sha256};
 pub use cell::{Cell, Grid};
 pub use error::IngestError;
 pub use fields::Field;
+pub use header::MatchedBy;
 pub use quality::{IssueKind, QualityIssue, QualityReport};
 pub use reader::Format;
 
@@ -271,6 +272,11 @@ fn quality_report(
             field: *field,
             column: quality::column_letter(*col),
             header: found.headers.get(*col).cloned().unwrap_or_default(),
+            matched_by: found
+                .matched_by
+                .get(field)
+                .copied()
+                .unwrap_or(header::MatchedBy::Name),
         });
     }
     quality

@@ -123,6 +123,8 @@ pub struct MappedColumn {
     pub field: Field,
     pub column: String,
     pub header: String,
+    /// How the column was chosen.
+    pub matched_by: super::header::MatchedBy,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

@@ -14,7 +14,7 @@ use crate::i18n::{pick, thousands, Lang};
 use crate::ingest::normalize::excel_serial;
 use crate::ingest::{Cell, Field};
 use crate::pipeline::ScoredLedger;
-use crate::vocabulary::{self, css, AddedColumn, Band, DetectorKind, ReviewStatus};
+use crate::vocabulary::{self, css, AddedColumn, Band, DetectorKind, MatchedBy, ReviewStatus};
 
 /// The review choices offered in the dropdown, Korean first as the sheet
 /// is read; the English set is used with `--lang en`.
@@ -40,6 +40,7 @@ pub fn layout() -> serde_json::Value {
             "bands": by_code(Band::ALL.iter().map(|b| (b.code(), b.word(lang)))),
             "reviews": review_choices(lang),
             "open": ReviewStatus::word_or_open(None, lang),
+            "matched_by": by_code(MatchedBy::ALL.iter().map(|m| (m.code(), m.word(lang)))),
         })
     };
     let colours =
@@ -542,6 +543,7 @@ fn write_quality_sheet(
             pick(lang, "항목", "Field"),
             pick(lang, "열", "Column"),
             pick(lang, "머리글", "Header"),
+            pick(lang, "찾은 방법", "Found"),
         ],
         &fmt.header,
     )?;
@@ -550,6 +552,7 @@ fn write_quality_sheet(
         sheet.write_string(r, 0, m.field.label().get(lang))?;
         sheet.write_string(r, 1, &m.column)?;
         sheet.write_string(r, 2, shown(&m.header))?;
+        sheet.write_string(r, 3, m.matched_by.word(lang))?;
     }
 
     r += 2;

@@ -18,6 +18,10 @@ struct DetectedColumn {
     /// 0-based column within the rows sent.
     index: usize,
     header: String,
+    /// How the column was chosen (`name`, `part_of_name`, `values`, `mapping`).
+    matched_by: ingest::MatchedBy,
+    /// The same, in the caller's language.
+    how: String,
 }
 
 #[derive(Serialize)]
@@ -63,6 +67,8 @@ pub(super) async fn columns(
                         field: *field,
                         index,
                         header: found.headers.get(index).cloned().unwrap_or_default(),
+                        matched_by: found.matched_by[field],
+                        how: found.matched_by[field].word(lang).to_string(),
                     })
                     .collect();
                 let missing: Vec<&str> = Field::REQUIRED

@@ -232,7 +232,7 @@ mod tests {
     /// flagged bands).
     #[test]
     fn the_documented_codes_are_the_vocabulary() {
-        use crate::vocabulary::{Band, DetectorKind, ReviewStatus};
+        use crate::vocabulary::{Band, DetectorKind, MatchedBy, ReviewStatus};
         let flagged: Vec<&str> = Band::ALL
             .iter()
             .filter(|b| b.is_flagged())
@@ -247,6 +247,8 @@ mod tests {
                 DetectorKind::CODES.to_vec()
             } else if ReviewStatus::from_code(first).is_some() {
                 ReviewStatus::CODES.to_vec()
+            } else if MatchedBy::from_code(first).is_some() {
+                MatchedBy::CODES.to_vec()
             } else if Band::from_code(first).is_some() {
                 if at.contains("flagged") {
                     flagged.clone()
