@@ -50,7 +50,10 @@ fn profile_matrix(f: &Features) -> Array2<f64> {
             f64::from(small),
             f64::from(f.calendar[i].non_working),
             f64::from(f.calendar[i].late_december),
-            f.small_repeat[i].map_or(0.0, |s| f64::from(s.count) / s.usual_count.max(1.0)),
+            // The intensity of small payments only, as the profile's name says.
+            f.small_repeat[i]
+                .filter(|_| small)
+                .map_or(0.0, |s| f64::from(s.count) / s.usual_count.max(1.0)),
         ];
         for (j, v) in row.into_iter().enumerate() {
             m[[i, j]] = v;
