@@ -352,12 +352,7 @@ fn add_in_endpoints() {
     assert_eq!(preview["found"], true);
     assert_eq!(preview["header_row"], 4);
     assert_eq!(preview["missing"], json!([]));
-    let amount = preview["mapping"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["field"] == "amount")
-        .unwrap();
+    let amount = mapping_of(&preview, "amount");
     assert_eq!(amount["header"], "집행금액");
     assert_eq!(amount["matched_by"], "name");
     // An unusual amount header is found by its values, and says so; the
@@ -370,12 +365,7 @@ fn add_in_endpoints() {
         .post_json("/api/v1/columns", &json!({ "rows": renamed }))
         .json();
     assert_eq!(unmapped["missing"], json!([]));
-    let by_values = unmapped["mapping"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["field"] == "amount")
-        .unwrap();
+    let by_values = mapping_of(&unmapped, "amount");
     assert_eq!(by_values["header"], "결재값");
     assert_eq!(by_values["matched_by"], "values");
     let mapped = agent
@@ -385,12 +375,7 @@ fn add_in_endpoints() {
         )
         .json();
     assert_eq!(mapped["missing"], json!([]));
-    let chosen = mapped["mapping"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["field"] == "amount")
-        .unwrap();
+    let chosen = mapping_of(&mapped, "amount");
     assert_eq!(chosen["matched_by"], "mapping");
     let nothing = agent
         .post_json("/api/v1/columns", &json!({ "rows": [["a", "b"], [1, 2]] }))
@@ -508,4 +493,14 @@ fn urlencode(text: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// The mapping entry `POST columns` gives for `field`.
+fn mapping_of<'a>(preview: &'a serde_json::Value, field: &str) -> &'a serde_json::Value {
+    preview["mapping"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["field"] == field)
+        .unwrap_or_else(|| panic!("no {field} in {preview}"))
 }

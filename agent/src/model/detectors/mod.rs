@@ -132,12 +132,16 @@ pub(crate) fn rarity_words(p: f64) -> (String, String) {
     (format!("{shown}건 중 1건꼴"), format!("1 in {shown}"))
 }
 
-/// Why a detector that needs `need` months steps aside on `months`.
-pub(crate) fn too_short(months: u32, need: u32) -> Text {
-    Text::new(
-        format!("원장 기간이 {months}개월뿐이라 판단하지 않음 ({need}개월 이상 필요)"),
-        format!("not judged: the ledger covers {months} month(s), this needs {need} or more"),
-    )
+/// Why a detector that needs `need` months of history steps aside, if
+/// the ledger covers fewer.
+pub(crate) fn needs_months(cx: &Context<'_>, need: u32) -> Option<Text> {
+    let months = cx.months;
+    (months < need).then(|| {
+        Text::new(
+            format!("원장 기간이 {months}개월뿐이라 판단하지 않음 ({need}개월 이상 필요)"),
+            format!("not judged: the ledger covers {months} month(s), this needs {need} or more"),
+        )
+    })
 }
 
 /// Comparable group of a row by its department (or card holder).

@@ -3,7 +3,7 @@
 //! own spread over its previous payments, judged by the normal tail (see
 //! `calibrate::standard_normal`). Needs a few months of history.
 
-use super::{rarity_words, too_short, Context, Detector, Finding, Rarity};
+use super::{needs_months, rarity_words, Context, Detector, Finding, Rarity};
 use crate::i18n::Text;
 use crate::vocabulary::DetectorKind;
 
@@ -18,7 +18,7 @@ impl Detector for RecurringJump {
     }
 
     fn steps_aside(&self, cx: &Context<'_>) -> Option<Text> {
-        (cx.months < MIN_MONTHS).then(|| too_short(cx.months, MIN_MONTHS))
+        needs_months(cx, MIN_MONTHS)
     }
 
     fn compute(&self, cx: &Context<'_>, i: usize) -> Option<Finding> {

@@ -5,7 +5,7 @@
 //! among the small payments where a small-payment limit is configured.
 //! Needs a few months of history.
 
-use super::{rarity_words, too_short, Context, Detector, Finding, Rarity};
+use super::{needs_months, rarity_words, Context, Detector, Finding, Rarity};
 use crate::i18n::Text;
 use crate::vocabulary::DetectorKind;
 
@@ -20,7 +20,7 @@ impl Detector for SmallRepeat {
     }
 
     fn steps_aside(&self, cx: &Context<'_>) -> Option<Text> {
-        (cx.months < MIN_MONTHS).then(|| too_short(cx.months, MIN_MONTHS))
+        needs_months(cx, MIN_MONTHS)
     }
 
     fn compute(&self, cx: &Context<'_>, i: usize) -> Option<Finding> {

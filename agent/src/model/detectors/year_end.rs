@@ -2,7 +2,7 @@
 //! account whose last fortnight of the year far exceeds its usual
 //! half-month. Needs half a year of history for a usual half-month.
 
-use super::{rarity_words, too_short, Context, Detector, Finding, Rarity};
+use super::{needs_months, rarity_words, Context, Detector, Finding, Rarity};
 use crate::i18n::Text;
 use crate::vocabulary::DetectorKind;
 
@@ -16,7 +16,7 @@ impl Detector for YearEnd {
     }
 
     fn steps_aside(&self, cx: &Context<'_>) -> Option<Text> {
-        (cx.months < MIN_MONTHS).then(|| too_short(cx.months, MIN_MONTHS))
+        needs_months(cx, MIN_MONTHS)
     }
 
     fn compute(&self, cx: &Context<'_>, i: usize) -> Option<Finding> {
