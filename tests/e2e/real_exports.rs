@@ -81,6 +81,8 @@ fn the_korean_card_expense_files_score_without_a_mapping() {
             rows,
             "{name}: every row is scored or counted"
         );
+        // Won have no decimals.
+        assert!(!number_formats(&out).contains("#,##0.00"), "{name}");
         // Chosen from the columns: card records, a limit from the profile.
         assert_eq!(value("Profile"), "card-expense records", "{name}");
         assert_eq!(value("Currency"), "KRW", "{name}");
@@ -131,6 +133,18 @@ fn the_korean_card_expense_files_score_without_a_mapping() {
     }
 }
 
+/// The scored workbook's styles part, where its number formats are.
+fn number_formats(workbook: &std::path::Path) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(workbook).unwrap()).unwrap();
+    let mut styles = String::new();
+    zip.by_name("xl/styles.xml")
+        .unwrap()
+        .read_to_string(&mut styles)
+        .unwrap();
+    styles
+}
+
 /// The data-quality sheet says each field was taken from its header.
 fn assert_mapped(workbook: &std::path::Path, expected: &[(&str, &str)]) {
     let mapping = quality_mapping(workbook);
@@ -176,6 +190,12 @@ fn a_ledger_without_an_account_column_is_one_account() {
     );
     let mapping = quality_mapping(&out);
     assert!(!mapping.iter().any(|(f, _)| f == "Account"), "{mapping:?}");
+    // No currency named and no Korean: amounts keep their two decimals.
+    assert!(
+        number_formats(&out).contains("#,##0.00"),
+        "{}",
+        number_formats(&out)
+    );
     // The 250,000 payment among payments of a few hundred is the top row.
     let top = std::fs::read_to_string(&jsonl)
         .unwrap()
