@@ -120,6 +120,8 @@ fn the_korean_card_expense_files_score_without_a_mapping() {
                 ("Account", "비목"),
                 ("Description", "사용목적"),
                 ("Payment method", "결제방법"),
+                ("Time of use", "사용시간"),
+                ("Card holder", "사용자"),
             ],
         );
         if name == "mapo" {

@@ -20,10 +20,12 @@ pub enum Field {
     Time,
     /// The currency of the amounts.
     Currency,
+    /// Who used the card (사용자, a card number): card records' people.
+    CardHolder,
 }
 
 impl Field {
-    pub const ALL: [Field; 11] = [
+    pub const ALL: [Field; 12] = [
         Field::Date,
         Field::Department,
         Field::Account,
@@ -35,6 +37,7 @@ impl Field {
         Field::PaymentMethod,
         Field::Time,
         Field::Currency,
+        Field::CardHolder,
     ];
 
     /// Without these the ledger cannot be scored. A ledger without an
@@ -55,6 +58,7 @@ impl Field {
             Field::PaymentMethod => "payment_method",
             Field::Time => "time",
             Field::Currency => "currency",
+            Field::CardHolder => "card_holder",
         }
     }
 
@@ -76,6 +80,7 @@ impl Field {
             Field::PaymentMethod => ("결제수단", "Payment method"),
             Field::Time => ("사용시간", "Time of use"),
             Field::Currency => ("통화", "Currency"),
+            Field::CardHolder => ("사용자", "Card holder"),
         };
         Text::new(ko, en)
     }
@@ -268,6 +273,19 @@ impl Field {
                 "authorisationtime",
                 "authorizationtime",
             ],
+            Field::CardHolder => &[
+                "사용자",
+                "사용자명",
+                "카드사용자",
+                "카드소지자",
+                "카드번호",
+                "cardholder",
+                "cardholdername",
+                "cardnum",
+                "cardnumber",
+                "cardno",
+                "employee",
+            ],
             Field::Currency => &[
                 "통화",
                 "통화코드",
@@ -359,6 +377,9 @@ mod tests {
             ("승인시간", Field::Time),
             ("사용일시", Field::Date),
             ("통화", Field::Currency),
+            ("사용자", Field::CardHolder),
+            ("CARDNUM", Field::CardHolder),
+            ("Card Number", Field::CardHolder),
             ("ORIGINAL GROSS AMT", Field::Amount),
             ("TRANS CAC DESC 1", Field::Account),
             ("Merchant Name", Field::Vendor),

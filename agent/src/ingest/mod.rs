@@ -80,6 +80,8 @@ pub struct Transaction {
     pub time: Option<u16>,
     pub budget_item: Option<u32>,
     pub payment_method: Option<u32>,
+    /// Who used the card, where the ledger says (in `others`).
+    pub card_holder: Option<u32>,
 }
 
 /// A ledger ready for scoring, plus what is needed to write it back out.
@@ -465,6 +467,8 @@ impl Ledger {
             col(Field::BudgetItem).map(|_| self.others.intern(&text(Field::BudgetItem)));
         let payment_method =
             col(Field::PaymentMethod).map(|_| self.others.intern(&text(Field::PaymentMethod)));
+        let card_holder =
+            col(Field::CardHolder).map(|_| self.others.intern(&text(Field::CardHolder)));
         let time = match col(Field::Time) {
             Some(c) => normalize::parse_time(get(c)),
             None => col(Field::Date).and_then(|c| normalize::time_in_date(get(c))),
@@ -488,6 +492,7 @@ impl Ledger {
             time,
             budget_item,
             payment_method,
+            card_holder,
         });
         self.original.push(cells);
     }

@@ -1,9 +1,9 @@
 //! Card use late at night. Korea's budget execution guidelines restrict
 //! business-expense (업무추진비, 클린카드) use from 23:00 to 06:00; the same
 //! hours are used everywhere. Needs a time of use (a 사용시간/승인시간
-//! column, or a time in the date). Rated within the department.
+//! column, or a time in the date). Rated within the card holder's payments (the department's where the ledger names no holder).
 
-use super::{department_groups, rarity_words, Context, Detector, Finding, Rarity};
+use super::{holder_groups, rarity_words, Context, Detector, Finding, Rarity};
 use crate::i18n::Text;
 use crate::vocabulary::DetectorKind;
 
@@ -35,7 +35,7 @@ impl Detector for LateNight {
 
     fn rarity(&self, cx: &Context<'_>) -> Rarity {
         Rarity::Event {
-            group_of: department_groups(cx),
+            group_of: holder_groups(cx),
         }
     }
 
@@ -50,9 +50,9 @@ impl Detector for LateNight {
         );
         let (rare_ko, rare_en) = rarity_words(p);
         Text::new(
-            format!("심야 사용 ({at}; 23시~6시, 이 부서 결제 {rare_ko})"),
+            format!("심야 사용 ({at}; 23시~6시, 이 사용자(또는 부서) 결제 {rare_ko})"),
             format!(
-                "Used late at night ({at}; 23:00–06:00, {rare_en} of this department's payments)"
+                "Used late at night ({at}; 23:00–06:00, {rare_en} of this card holder's (or department's) payments)"
             ),
         )
     }

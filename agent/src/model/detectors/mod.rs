@@ -144,12 +144,37 @@ pub(crate) fn needs_months(cx: &Context<'_>, need: u32) -> Option<Text> {
     })
 }
 
-/// Comparable group of a row by its department (or card holder).
+/// Comparable group of a row by its department.
 pub(crate) fn department_groups(cx: &Context<'_>) -> Vec<u32> {
     cx.ledger
         .transactions
         .iter()
         .map(|t| t.department)
+        .collect()
+}
+
+/// Comparable group of a row by who used the card within its department,
+/// where the ledger says (card records name a person, a title such as
+/// 구청장 or 주무관, or a card number), else by its department: when a
+/// card is used is its holder's habit, and a title shared across
+/// departments is not one holder.
+pub(crate) fn holder_groups(cx: &Context<'_>) -> Vec<u32> {
+    if !cx
+        .ledger
+        .columns
+        .contains_key(&crate::ingest::Field::CardHolder)
+    {
+        return department_groups(cx);
+    }
+    let mut ids: std::collections::HashMap<(u32, Option<u32>), u32> =
+        std::collections::HashMap::new();
+    cx.ledger
+        .transactions
+        .iter()
+        .map(|t| {
+            let next = ids.len() as u32;
+            *ids.entry((t.department, t.card_holder)).or_insert(next)
+        })
         .collect()
 }
 

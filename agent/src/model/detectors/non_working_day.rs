@@ -1,9 +1,9 @@
 //! Use on a weekend or public holiday by someone, not a standing order:
 //! recurring bills and automatic transfers run on a fixed day whatever the
-//! weekday. Rated within the department: an institution that pays on
+//! weekday. Rated within the card holder's payments (the department's where the ledger names no holder): an institution that pays on
 //! holidays routinely shows it every week.
 
-use super::{department_groups, rarity_words, Context, Detector, Finding, Rarity};
+use super::{holder_groups, rarity_words, Context, Detector, Finding, Rarity};
 use crate::i18n::Text;
 use crate::vocabulary::DetectorKind;
 
@@ -26,7 +26,7 @@ impl Detector for NonWorkingDay {
 
     fn rarity(&self, cx: &Context<'_>) -> Rarity {
         Rarity::Event {
-            group_of: department_groups(cx),
+            group_of: holder_groups(cx),
         }
     }
 
@@ -38,9 +38,9 @@ impl Detector for NonWorkingDay {
         let (rare_ko, rare_en) = rarity_words(p);
         let date = t.date.format("%Y-%m-%d");
         Text::new(
-            format!("휴일 집행 ({date}, {ko}; 이 부서 결제 {rare_ko})"),
+            format!("휴일 집행 ({date}, {ko}; 이 사용자(또는 부서) 결제 {rare_ko})"),
             format!(
-                "Paid on a non-working day ({date}, {en}; {rare_en} of this department's payments)"
+                "Paid on a non-working day ({date}, {en}; {rare_en} of this card holder's (or department's) payments)"
             ),
         )
     }
