@@ -60,8 +60,15 @@ pub fn won(amount: f64) -> String {
 
 /// Rounds to a whole number and groups thousands: 1234000.4 -> "1,234,000".
 pub fn thousands(amount: f64) -> String {
+    grouped(amount, 0)
+}
+
+/// Rounds to `decimals` places and groups the whole part's thousands:
+/// (1234.5, 2) -> "1,234.50".
+pub fn grouped(amount: f64, decimals: usize) -> String {
     let negative = amount < 0.0;
-    let digits = format!("{:.0}", amount.abs());
+    let text = format!("{:.*}", decimals, amount.abs());
+    let (digits, fraction) = text.split_once('.').unwrap_or((&text, ""));
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
     for (i, ch) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {
@@ -69,7 +76,11 @@ pub fn thousands(amount: f64) -> String {
         }
         out.push(ch);
     }
-    if negative {
+    if !fraction.is_empty() {
+        out.push('.');
+        out.push_str(fraction);
+    }
+    if negative && out.chars().any(|c| c.is_ascii_digit() && c != '0') {
         format!("-{out}")
     } else {
         out

@@ -119,21 +119,7 @@ impl Currency {
 
     /// Grouped thousands with the currency's decimals: "1,234.50".
     pub fn number(self, amount: f64) -> String {
-        let text = format!("{:.*}", self.decimals(), amount);
-        let (whole, fraction) = match text.split_once('.') {
-            Some((w, f)) => (w, Some(f)),
-            None => (text.as_str(), None),
-        };
-        let grouped = crate::i18n::thousands(whole.parse::<f64>().unwrap_or(0.0));
-        let grouped = if whole.starts_with("-0") && grouped == "0" {
-            "-0".to_string()
-        } else {
-            grouped
-        };
-        match fraction {
-            Some(f) => format!("{grouped}.{f}"),
-            None => grouped,
-        }
+        crate::i18n::grouped(amount, self.decimals())
     }
 
     /// Excel's number format for amounts in this currency.

@@ -172,18 +172,14 @@ pub enum LimitOrigin {
 }
 
 /// The limits in force, one entry per distinct limit.
-fn account_limits(
-    ledger: &Ledger,
-    feats: &features::Features,
-    profile_set_limit: bool,
-) -> Vec<AccountLimit> {
+fn account_limits(ledger: &Ledger, feats: &features::Features) -> Vec<AccountLimit> {
     let mut by_limit: BTreeMap<(LimitOrigin, u64), Vec<String>> = BTreeMap::new();
     for (account, limit) in feats.account_limits.iter().enumerate() {
         let Some(limit) = limit else { continue };
         let origin = match limit.source {
             features::LimitSource::RoundAmount => continue,
             features::LimitSource::Found => LimitOrigin::Found,
-            features::LimitSource::Configured if profile_set_limit => LimitOrigin::Profile,
+            features::LimitSource::Profile => LimitOrigin::Profile,
             features::LimitSource::Configured => LimitOrigin::Configured,
         };
         by_limit
@@ -344,11 +340,8 @@ pub fn score(ledger: Ledger, config: &Checked) -> Result<ScoredLedger, Error> {
         .or(ledger.currency)
         .unwrap_or_else(|| Currency::assumed(&ledger.headers));
     let profile = config.profile.unwrap_or_else(|| Profile::detect(&ledger));
-    let profile_set_limit = config.limits.approval_limit.is_none();
-    let config = &profile.apply(config, currency)?;
-    let profile_set_limit = profile_set_limit && config.limits.approval_limit.is_some();
     let t0 = Instant::now();
-    let feats = features::build(&ledger, config, currency).map_err(Error::internal)?;
+    let feats = features::build(&ledger, config, currency, profile).map_err(Error::internal)?;
     let features_s = t0.elapsed().as_secs_f64();
     let t1 = Instant::now();
     let out = model::run(&ledger, &feats, config, currency);
@@ -408,7 +401,7 @@ pub fn score(ledger: Ledger, config: &Checked) -> Result<ScoredLedger, Error> {
             .into_iter()
             .map(|(code, reason)| SteppedAside { code, reason })
             .collect(),
-        limits: account_limits(&ledger, &feats, profile_set_limit),
+        limits: account_limits(&ledger, &feats),
         by_department,
         by_reason,
         clusters,

@@ -18,7 +18,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{Checked, Config};
 use crate::error::Error;
 use crate::i18n::Text;
 use crate::ingest::{Field, Ledger};
@@ -35,7 +34,7 @@ pub enum Profile {
 
 /// Header words of card-expense records: where the card was used, the
 /// time it was used, the card itself.
-const CARD_HEADERS: [&str; 12] = [
+const CARD_HEADERS: [&str; 11] = [
     "식당명",
     "가맹점",
     "사용처",
@@ -47,7 +46,6 @@ const CARD_HEADERS: [&str; 12] = [
     "merchant",
     "card",
     "mcc",
-    "transaction",
 ];
 
 impl Profile {
@@ -101,21 +99,13 @@ impl Profile {
     }
 
     /// The per-payment limit this profile knows in `currency`, if any.
-    fn known_limit(self, currency: Currency) -> Option<f64> {
+    /// A limit the configuration names wins over it (`features::build`).
+    pub fn known_limit(self, currency: Currency) -> Option<f64> {
         match (self, currency) {
             (Profile::Ledger, Currency::Krw) => Some(20_000_000.0),
             (Profile::Card, Currency::Krw) => Some(500_000.0),
             _ => None,
         }
-    }
-
-    /// `config` with what this profile knows filled in where it is unset.
-    pub fn apply(self, config: &Checked, currency: Currency) -> Result<Checked, Error> {
-        let mut filled: Config = (**config).clone();
-        if filled.limits.approval_limit.is_none() {
-            filled.limits.approval_limit = self.known_limit(currency);
-        }
-        filled.check()
     }
 }
 
@@ -124,21 +114,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_named_limit_wins_over_the_profile() {
-        let mut c = Config::default();
-        c.limits.approval_limit = Some(1_000.0);
-        let c = c.check().unwrap();
-        let applied = Profile::Card.apply(&c, Currency::Krw).unwrap();
-        assert_eq!(applied.limits.approval_limit, Some(1_000.0));
-        let applied = Profile::Card
-            .apply(&Checked::default(), Currency::Krw)
-            .unwrap();
-        assert_eq!(applied.limits.approval_limit, Some(500_000.0));
-        let applied = Profile::Card
-            .apply(&Checked::default(), Currency::Gbp)
-            .unwrap();
+    fn limits_are_known_in_won_only() {
+        assert_eq!(Profile::Card.known_limit(Currency::Krw), Some(500_000.0));
         assert_eq!(
-            applied.limits.approval_limit, None,
+            Profile::Ledger.known_limit(Currency::Krw),
+            Some(20_000_000.0)
+        );
+        assert_eq!(
+            Profile::Card.known_limit(Currency::Gbp),
+            None,
             "no amount assumed in pounds"
         );
     }

@@ -20,6 +20,7 @@ use polars::prelude::PolarsResult;
 use crate::config::{Config, Resolved};
 use crate::ingest::{Ledger, Transaction};
 use crate::money::Currency;
+use crate::profile::Profile;
 use benford::DigitCounts;
 use calendar::CalendarFacts;
 use groups::{dense_ids, key2, RobustStats};
@@ -124,8 +125,6 @@ pub struct Features {
     pub account_settings: Vec<Resolved>,
     /// The per-payment limit of each account id, configured or found.
     pub account_limits: Vec<Option<Limit>>,
-    /// What the limit finder read off the whole ledger's amounts.
-    pub ledger_limit: Option<FoundLimit>,
 }
 
 /// Below this many payments a group's median says little.
@@ -270,7 +269,12 @@ impl Keys {
 }
 
 /// Computes every feature of a ledger, group by group.
-pub fn build(ledger: &Ledger, config: &Config, currency: Currency) -> PolarsResult<Features> {
+pub fn build(
+    ledger: &Ledger,
+    config: &Config,
+    currency: Currency,
+    profile: Profile,
+) -> PolarsResult<Features> {
     let tx = &ledger.transactions;
     let n = tx.len();
     let account_settings: Vec<Resolved> = (0..ledger.accounts.len() as u32)
@@ -313,7 +317,7 @@ pub fn build(ledger: &Ledger, config: &Config, currency: Currency) -> PolarsResu
             description: &t.description,
         })
         .collect();
-    let (account_limits, ledger_limit) = account_limits(ledger, &account_settings);
+    let account_limits = account_limits(ledger, &account_settings, profile.known_limit(currency));
     let limits = &config.limits;
     let duplicate = sequences::duplicates(&payments, limits.duplicate_window_days);
     let split = sequences::splits(
@@ -415,7 +419,6 @@ pub fn build(ledger: &Ledger, config: &Config, currency: Currency) -> PolarsResu
         department_of: tx.iter().map(|t| t.department).collect(),
         account_settings,
         account_limits,
-        ledger_limit,
     })
 }
 
@@ -423,12 +426,14 @@ pub fn build(ledger: &Ledger, config: &Config, currency: Currency) -> PolarsResu
 /// smaller accounts take the one found over the whole ledger.
 const MIN_LIMIT_ROWS: usize = 200;
 
-/// Each account's per-payment limit: the configured one, else the one its
-/// amounts show, else the one the whole ledger's amounts show.
+/// Each account's per-payment limit: the configured one (its category's or
+/// the global), else the profile's, else the one its amounts show, else
+/// the one the whole ledger's amounts show.
 fn account_limits(
     ledger: &Ledger,
     settings: &[Resolved],
-) -> (Vec<Option<Limit>>, Option<FoundLimit>) {
+    profile_limit: Option<f64>,
+) -> Vec<Option<Limit>> {
     let mut by_account: Vec<Vec<f64>> = vec![Vec::new(); settings.len()];
     for t in &ledger.transactions {
         if t.amount > 0.0 {
@@ -441,7 +446,7 @@ fn account_limits(
         amount: f.amount,
         source: LimitSource::Found,
     };
-    let per_account = settings
+    settings
         .iter()
         .zip(&by_account)
         .map(|(s, amounts)| {
@@ -451,13 +456,18 @@ fn account_limits(
                     source: LimitSource::Configured,
                 });
             }
+            if let Some(amount) = profile_limit {
+                return Some(Limit {
+                    amount,
+                    source: LimitSource::Profile,
+                });
+            }
             let own = (amounts.len() >= MIN_LIMIT_ROWS)
                 .then(|| limits::find(amounts))
                 .flatten();
             own.or(ledger_limit).map(found)
         })
-        .collect();
-    (per_account, ledger_limit)
+        .collect()
 }
 
 /// Each amount against its department–account norm, its account's and its
@@ -708,7 +718,7 @@ mod tests {
         let l = ledger(&rows);
         let mut config = Config::default();
         config.limits.small_payment_limit = Some(500_000.0);
-        let f = build(&l, &config, Currency::Krw).unwrap();
+        let f = build(&l, &config, Currency::Krw, Profile::Ledger).unwrap();
         let last = f.small_repeat[l.len() - 1].unwrap();
         assert_eq!(last.count, 20);
         assert!(last.usual_count <= 1.0, "{last:?}");
@@ -730,12 +740,39 @@ mod tests {
         }
         rows.push((days[27].as_str(), "총무과", "업무추진비", "식당", 800_000.0));
         let l = ledger(&rows);
-        let f = build(&l, &Config::default(), Currency::Krw).unwrap();
+        let f = build(&l, &Config::default(), Currency::Krw, Profile::Ledger).unwrap();
         let ordinary = f.dept_account[20];
         assert!((ordinary.median - 80_000.0).abs() < 1.0, "{ordinary:?}");
         assert!((ordinary.ratio - 1.0).abs() < 1e-9, "{ordinary:?}");
         assert_eq!(ordinary.group_size, 8, "the payments, not the zero lines");
         assert!((f.dept_account[27].ratio - 10.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_named_limit_wins_over_the_profile() {
+        let l = ledger(&[("2024-03-05", "총무과", "업무추진비", "식당", 80_000.0)]);
+        let of = |config: &Config, currency| {
+            build(&l, config, currency, Profile::Card)
+                .unwrap()
+                .account_limits[0]
+        };
+        let profile = of(&Config::default(), Currency::Krw).unwrap();
+        assert_eq!(
+            (profile.amount, profile.source),
+            (500_000.0, LimitSource::Profile)
+        );
+        let mut named = Config::default();
+        named.limits.approval_limit = Some(1_000.0);
+        let configured = of(&named, Currency::Krw).unwrap();
+        assert_eq!(
+            (configured.amount, configured.source),
+            (1_000.0, LimitSource::Configured)
+        );
+        assert_eq!(
+            of(&Config::default(), Currency::Gbp),
+            None,
+            "no amount assumed in pounds"
+        );
     }
 
     #[test]
@@ -746,7 +783,7 @@ mod tests {
             ("2024-03-07", "총무과", "여비", "코레일", 100.0),
             ("2024-03-30", "총무과", "여비", "버스", 300.0),
         ]);
-        let f = build(&l, &Config::default(), Currency::Krw).unwrap();
+        let f = build(&l, &Config::default(), Currency::Krw, Profile::Ledger).unwrap();
         assert_eq!(f.vendor_dept_share[0], 0.75);
         assert_eq!(f.vendor_dept_share[3], 0.25);
         assert!(
@@ -763,7 +800,7 @@ mod tests {
             ("2024-03-05", "총무과", "용역비", "", 15_000_000.0),
             ("2024-03-06", "총무과", "용역비", "", 15_000_000.0),
         ]);
-        let f = build(&l, &Config::default(), Currency::Krw).unwrap();
+        let f = build(&l, &Config::default(), Currency::Krw, Profile::Ledger).unwrap();
         assert!(f.duplicate.iter().all(Option::is_none));
         assert!(f.split.iter().all(Option::is_none));
         assert!(!f.vendor_known[0]);

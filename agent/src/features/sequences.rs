@@ -97,6 +97,8 @@ pub enum LimitSource {
     RoundAmount,
     /// Read off the ledger's amounts ([`super::limits`]).
     Found,
+    /// Known for this kind of ledger in its currency (`profile`).
+    Profile,
     /// Named by the configuration.
     Configured,
 }
@@ -115,8 +117,6 @@ pub struct Split {
     pub total: f64,
     pub days: i64,
     pub limit: Limit,
-    /// The largest part as a share of the limit: splitters stay just under it.
-    pub largest_share: f64,
     /// Every part has the same description: one purchase cut into pieces.
     pub same_description: bool,
     /// Every part sits just under the limit (within [`super::limits::BIN_WIDTH`]
@@ -206,10 +206,6 @@ fn runs_over(
         }
         let window = &eligible[start..=end];
         let days = pe.day - payments[window[0]].day;
-        let largest = window
-            .iter()
-            .map(|&i| payments[i].amount)
-            .fold(0.0, f64::max);
         let first_description = payments[window[0]].description;
         let same_description = !first_description.is_empty()
             && window
@@ -233,7 +229,6 @@ fn runs_over(
                     total: sum,
                     days,
                     limit,
-                    largest_share: largest / limit.amount,
                     same_description,
                     just_under,
                 });

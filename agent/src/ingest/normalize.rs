@@ -5,6 +5,7 @@
 use chrono::{Duration, NaiveDate};
 
 use super::cell::Cell;
+use crate::money::Currency;
 
 /// How a parsed value was obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -270,8 +271,9 @@ fn parse_amount_text(text: &str) -> Option<Parsed<f64>> {
     let s = s
         .trim_start_matches(|c: char| is_currency_mark(c) || c.is_whitespace())
         .trim_end_matches(|c: char| c == '원' || is_currency_mark(c) || c.is_whitespace());
-    let s = CURRENCY_CODES
+    let s = Currency::ALL
         .iter()
+        .map(|c| c.code())
         .find_map(|code| s.strip_prefix(code).or_else(|| s.strip_suffix(code)))
         .unwrap_or(s)
         .trim();
@@ -313,9 +315,6 @@ fn parse_amount_text(text: &str) -> Option<Parsed<f64>> {
     })
 }
 
-/// Currency codes an amount cell may carry ("KRW 1,000", "12.50 GBP").
-const CURRENCY_CODES: [&str; 5] = ["KRW", "USD", "GBP", "EUR", "JPY"];
-
 fn is_currency_mark(c: char) -> bool {
     matches!(c, '₩' | '￦' | '\\' | '$' | '£' | '€' | '¥')
 }
@@ -338,15 +337,15 @@ fn uses_decimal_comma(body: &str) -> bool {
 }
 
 /// The currency an amount cell names by its symbol or code, if any.
-pub fn currency_of(cell: &Cell) -> Option<crate::money::Currency> {
+pub fn currency_of(cell: &Cell) -> Option<Currency> {
     let Cell::Text(text) = cell else { return None };
     let text = text.trim();
-    if let Some(code) = CURRENCY_CODES.iter().find(|c| text.contains(*c)) {
-        return crate::money::Currency::parse(code);
+    if let Some(&code) = Currency::ALL.iter().find(|c| text.contains(c.code())) {
+        return Some(code);
     }
     text.chars()
         .find(|&c| is_currency_mark(c) || c == '원')
-        .and_then(|c| crate::money::Currency::parse(&c.to_string()))
+        .and_then(|c| Currency::parse(&c.to_string()))
 }
 
 /// A time of day in a cell: "23:10", "23:10:05", "2310", an Excel time
@@ -550,7 +549,6 @@ mod tests {
         assert_eq!(v("1.234,56 €"), Some(1234.56));
         assert_eq!(v("12.50 GBP"), Some(12.5));
         assert_eq!(v("1,234"), Some(1234.0));
-        use crate::money::Currency;
         assert_eq!(currency_of(&Cell::text("£9.78")), Some(Currency::Gbp));
         assert_eq!(currency_of(&Cell::text("12,000원")), Some(Currency::Krw));
         assert_eq!(currency_of(&Cell::text("12.5 USD")), Some(Currency::Usd));

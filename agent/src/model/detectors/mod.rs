@@ -58,7 +58,7 @@ impl Context<'_> {
 
 /// How a detector's findings are calibrated.
 pub(crate) enum Rarity {
-    /// Ranked against every row of the ledger.
+    /// Ranked among the rows where the statistic is defined.
     Magnitude,
     /// Rated within the comparable group each row belongs to.
     Event { group_of: Vec<u32> },
@@ -70,11 +70,16 @@ pub(crate) enum Rarity {
 pub(crate) trait Detector: Sync {
     fn kind(&self) -> DetectorKind;
 
+    /// Calendar months of history the detector needs (0: none).
+    fn months_needed(&self) -> u32 {
+        0
+    }
+
     /// None when the detector can judge this ledger; else why it steps
     /// aside (too little history, no time of use, …), for the data-quality
     /// sheet.
-    fn steps_aside(&self, _cx: &Context<'_>) -> Option<Text> {
-        None
+    fn steps_aside(&self, cx: &Context<'_>) -> Option<Text> {
+        needs_months(cx, self.months_needed())
     }
 
     /// What the detector sees at row `i`, if the row shows its pattern.

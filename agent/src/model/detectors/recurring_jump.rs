@@ -3,7 +3,7 @@
 //! own spread over its previous payments, judged by the normal tail (see
 //! `calibrate::standard_normal`). Needs a few months of history.
 
-use super::{needs_months, rarity_words, Context, Detector, Finding, Rarity};
+use super::{rarity_words, Context, Detector, Finding, Rarity};
 use crate::i18n::Text;
 use crate::vocabulary::DetectorKind;
 
@@ -17,8 +17,8 @@ impl Detector for RecurringJump {
         DetectorKind::RecurringJump
     }
 
-    fn steps_aside(&self, cx: &Context<'_>) -> Option<Text> {
-        needs_months(cx, MIN_MONTHS)
+    fn months_needed(&self) -> u32 {
+        MIN_MONTHS
     }
 
     fn compute(&self, cx: &Context<'_>, i: usize) -> Option<Finding> {

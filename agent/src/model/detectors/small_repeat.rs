@@ -5,7 +5,7 @@
 //! among the small payments where a small-payment limit is configured.
 //! Needs a few months of history.
 
-use super::{needs_months, rarity_words, Context, Detector, Finding, Rarity};
+use super::{rarity_words, Context, Detector, Finding, Rarity};
 use crate::i18n::Text;
 use crate::vocabulary::DetectorKind;
 
@@ -19,8 +19,8 @@ impl Detector for SmallRepeat {
         DetectorKind::SmallRepeat
     }
 
-    fn steps_aside(&self, cx: &Context<'_>) -> Option<Text> {
-        needs_months(cx, MIN_MONTHS)
+    fn months_needed(&self) -> u32 {
+        MIN_MONTHS
     }
 
     fn compute(&self, cx: &Context<'_>, i: usize) -> Option<Finding> {

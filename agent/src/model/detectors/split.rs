@@ -39,6 +39,7 @@ impl Detector for Split {
         let (limit_ko, limit_en) = cx.money(s.limit.amount);
         let (what_ko, what_en) = match s.limit.source {
             LimitSource::Configured => ("설정 한도", "the configured limit"),
+            LimitSource::Profile => ("건별 한도", "the per-payment limit"),
             LimitSource::Found => ("원장에서 찾은 한도", "the limit this ledger shows"),
             LimitSource::RoundAmount => ("딱 떨어지는 금액", "the round amount"),
         };

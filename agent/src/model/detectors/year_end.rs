@@ -2,7 +2,7 @@
 //! account whose last fortnight of the year far exceeds its usual
 //! half-month. Needs half a year of history for a usual half-month.
 
-use super::{needs_months, rarity_words, Context, Detector, Finding, Rarity};
+use super::{rarity_words, Context, Detector, Finding, Rarity};
 use crate::i18n::Text;
 use crate::vocabulary::DetectorKind;
 
@@ -15,8 +15,8 @@ impl Detector for YearEnd {
         DetectorKind::YearEnd
     }
 
-    fn steps_aside(&self, cx: &Context<'_>) -> Option<Text> {
-        needs_months(cx, MIN_MONTHS)
+    fn months_needed(&self) -> u32 {
+        MIN_MONTHS
     }
 
     fn compute(&self, cx: &Context<'_>, i: usize) -> Option<Finding> {
