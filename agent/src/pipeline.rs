@@ -27,6 +27,9 @@ pub const MODEL_VERSION: &str = concat!("ledgerlens-", env!("CARGO_PKG_VERSION")
 /// shape in one language.
 #[derive(Debug, Clone)]
 pub struct ScoredRow {
+    /// Which of the ledger's files the row is in.
+    pub file: u16,
+    /// Its row in that file.
     pub row: u32,
     pub key: String,
     pub score: f64,
@@ -66,6 +69,9 @@ pub fn reasons_in(stored: &mut serde_json::Value, lang: Lang) {
 /// The JSONL / API shape of a row in one language.
 #[derive(Debug, Serialize)]
 pub struct RowOut<'a> {
+    /// The file the row is in, where the ledger was read from several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<&'a str>,
     pub row: u32,
     pub key: &'a str,
     pub score: f64,
@@ -75,9 +81,21 @@ pub struct RowOut<'a> {
     pub reasons: Vec<JsonReason<'a>>,
 }
 
+impl ScoredLedger {
+    /// The rows in ledger order, in the JSONL / API shape.
+    pub fn rows_out(&self, lang: Lang) -> impl Iterator<Item = RowOut<'_>> {
+        let files = &self.ledger.files;
+        self.rows.iter().map(move |r| {
+            let file = (files.len() > 1).then(|| files[usize::from(r.file)].as_str());
+            r.to_out(file, lang)
+        })
+    }
+}
+
 impl ScoredRow {
-    pub fn to_out(&self, lang: Lang) -> RowOut<'_> {
+    fn to_out<'a>(&'a self, file: Option<&'a str>, lang: Lang) -> RowOut<'a> {
         RowOut {
+            file,
             row: self.row,
             key: &self.key,
             score: self.score,
@@ -253,7 +271,7 @@ pub struct ScoredLedger {
 }
 
 impl ScoredLedger {
-    /// Row indices from highest score to lowest (ties by sheet row).
+    /// Row indices from highest score to lowest (ties by file and row).
     pub fn ranking(&self) -> Vec<usize> {
         let mut order: Vec<usize> = (0..self.rows.len()).collect();
         order.sort_by(|&a, &b| {
@@ -261,7 +279,10 @@ impl ScoredLedger {
                 .score
                 .total_cmp(&self.rows[a].score)
                 .then(self.rows[b].isolation.total_cmp(&self.rows[a].isolation))
-                .then(self.rows[a].row.cmp(&self.rows[b].row))
+                .then(
+                    (self.rows[a].file, self.rows[a].row)
+                        .cmp(&(self.rows[b].file, self.rows[b].row)),
+                )
         });
         order
     }
@@ -271,6 +292,9 @@ impl ScoredLedger {
 pub enum Source<'a> {
     /// A file on disk (the command line). Only ever opened for reading.
     Path(&'a Path),
+    /// Files or folders of files read as one ledger (the command line's
+    /// `score a.csv b.csv …`), each mapped by its own header.
+    Paths(&'a [std::path::PathBuf]),
     /// An uploaded workbook or CSV of a known format (`POST score` with a
     /// file body), named `name` in messages.
     Bytes {
@@ -311,6 +335,7 @@ pub fn run(
     let t0 = Instant::now();
     let ledger = match source {
         Source::Path(path) => ingest::read_path(path, options)?,
+        Source::Paths(paths) => ingest::read_paths(paths, options)?,
         Source::Bytes {
             bytes,
             name,
@@ -369,6 +394,7 @@ pub fn score(ledger: Ledger, config: &Checked) -> Result<ScoredLedger, Error> {
             }
             cluster_rows[v.cluster as usize] += 1;
             ScoredRow {
+                file: t.file,
                 row: t.sheet_row,
                 key: t.key.clone(),
                 score: v.score,

@@ -194,9 +194,10 @@ vocabulary! {
 
 vocabulary! {
     /// The columns ledgerlens adds to the right of a ledger, in order. The
-    /// command line's workbook starts with the source row; the pane's sheet
-    /// keeps its rows where they are and starts at the score.
+    /// command line's workbook starts with the source file and row; the
+    /// pane's sheet keeps its rows where they are and starts at the score.
     pub enum AddedColumn {
+        SourceFile = "source_file", "원본 파일", "Source file";
         SourceRow = "source_row", "원본 행", "Source row";
         Score = "score", "위험점수", "Risk score";
         Band = "band", "위험등급", "Risk band";
@@ -209,12 +210,13 @@ vocabulary! {
 }
 
 impl AddedColumn {
-    /// The columns the pane writes beside a sheet (all but the source row).
+    /// The columns the pane writes beside a sheet (all but the source file
+    /// and row: the pane's rows are where they were).
     pub fn in_pane() -> impl Iterator<Item = AddedColumn> {
         AddedColumn::ALL
             .iter()
             .copied()
-            .filter(|c| *c != AddedColumn::SourceRow)
+            .filter(|c| !matches!(c, AddedColumn::SourceFile | AddedColumn::SourceRow))
     }
 }
 

@@ -14,6 +14,7 @@ mod history;
 mod iforest_adbench;
 mod malformed_input;
 mod manifest;
+mod many_files;
 mod real_exports;
 mod tray;
 

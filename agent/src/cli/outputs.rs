@@ -37,6 +37,29 @@ pub(super) fn ensure_not_input(input: &Path, output: &Path) -> Result<(), Error>
     Ok(())
 }
 
+/// Refuses an output inside a folder being read: the next run of the same
+/// command would read the scored workbook back in as a ledger file.
+pub(super) fn ensure_not_in_folder(input: &Path, output: &Path) -> Result<(), Error> {
+    let parent = output.parent().filter(|p| !p.as_os_str().is_empty());
+    let parent = parent.unwrap_or(Path::new("."));
+    if input.is_dir() && crate::files::same_file(input, parent) {
+        return Err(Error::invalid(
+            "output_in_input_folder",
+            Text::new(
+                format!(
+                    "{}: 결과 파일을 읽는 폴더 안에 쓸 수 없습니다. 다음에 읽을 때 원장으로 읽히기 때문입니다: -o 로 폴더 밖을 지정하세요",
+                    output.display()
+                ),
+                format!(
+                    "{}: the output would be inside the folder being read, and read back as a ledger next time: choose a place outside it with -o",
+                    output.display()
+                ),
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Backups and reports are new files: an existing one is never overwritten.
 pub(super) fn refuse_existing(file: &Path) -> Result<(), Error> {
     if file.exists() {
@@ -115,6 +138,24 @@ pub(super) fn print_summary(scored: &ScoredLedger, lang: Lang) {
     );
     for line in q.summary_lines(lang) {
         eprintln!("  · {line}");
+    }
+    for f in &q.files {
+        eprintln!(
+            "  · {}: {} {} · {} {}",
+            f.file,
+            f.rows_kept,
+            pick(lang, "행", "rows"),
+            pick(lang, "건너뜀", "skipped"),
+            f.rows_skipped
+        );
+    }
+    for n in &q.not_read {
+        eprintln!(
+            "  · {}: {} ({})",
+            pick(lang, "읽지 않음", "not read"),
+            n.file,
+            n.why.get(lang)
+        );
     }
     eprintln!(
         "  · {}: {} · {}: {}",

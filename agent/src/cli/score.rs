@@ -1,4 +1,5 @@
-//! `ledgerlens score`: one ledger file in, a scored workbook (and JSONL) out.
+//! `ledgerlens score`: a ledger file (or several, or a folder of them, read
+//! as one ledger) in, a scored workbook (and JSONL) out.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -6,7 +7,9 @@ use std::time::Instant;
 use clap::Args;
 
 use super::model_args::ModelArgs;
-use super::outputs::{default_output, ensure_not_input, print_summary, write_scored};
+use super::outputs::{
+    default_output, ensure_not_in_folder, ensure_not_input, print_summary, write_scored,
+};
 use super::progress::Progress;
 use crate::error::Error;
 use crate::i18n::{pick, Lang, Text};
@@ -15,9 +18,10 @@ use crate::pipeline::{self, Source};
 
 #[derive(Args, Debug)]
 pub struct ScoreArgs {
-    /// 입력 원장 / Input ledger: .xlsx, .xlsm, .xls, .ods, .csv.
-    pub input: PathBuf,
-    /// 결과 통합문서 (기본: 입력 옆 *.scored.xlsx) / Scored workbook to write (default: INPUT.scored.xlsx beside it).
+    /// 입력 원장: 파일 하나, 여러 파일 또는 폴더를 한 원장으로 / Input ledger: .xlsx, .xlsm, .xls, .ods, .csv; several files, or a folder of them, are read as one ledger.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// 결과 통합문서 (기본: 입력 옆 *.scored.xlsx; 여러 파일이면 필수) / Scored workbook to write (default: INPUT.scored.xlsx beside the file or folder; needed for several files).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// 행마다 JSON 한 줄씩 기록 / Also write one JSON object per row here.
@@ -44,13 +48,27 @@ pub(super) fn run(args: ScoreArgs, lang: Lang) -> Result<(), Error> {
         sheet: args.sheet.clone(),
         overrides,
     };
-    let output = args
-        .output
-        .clone()
-        .unwrap_or_else(|| default_output(&args.input));
-    ensure_not_input(&args.input, &output)?;
+    let output = match (&args.output, args.inputs.as_slice()) {
+        (Some(o), _) => o.clone(),
+        (None, [one]) => default_output(one),
+        (None, _) => {
+            return Err(Error::invalid(
+                "output_needed",
+                Text::new(
+                    "여러 파일을 한 원장으로 읽을 때는 -o 로 결과 파일을 지정하세요",
+                    "several files are read as one ledger: name the scored workbook with -o",
+                ),
+            ))
+        }
+    };
+    for input in &args.inputs {
+        ensure_not_input(input, &output)?;
+        ensure_not_in_folder(input, &output)?;
+    }
     if let Some(j) = &args.jsonl {
-        ensure_not_input(&args.input, j)?;
+        for input in &args.inputs {
+            ensure_not_input(input, j)?;
+        }
         if j == &output {
             return Err(Error::invalid(
                 "same_outputs",
@@ -63,10 +81,15 @@ pub(super) fn run(args: ScoreArgs, lang: Lang) -> Result<(), Error> {
     }
     let started = Instant::now();
     let progress = Progress::new(lang, 3);
-    let run = pipeline::run(Source::Path(&args.input), &options, &config, &mut |stage| {
-        progress.pipeline_stage(&stage);
-        Ok(())
-    })?;
+    let run = pipeline::run(
+        Source::Paths(&args.inputs),
+        &options,
+        &config,
+        &mut |stage| {
+            progress.pipeline_stage(&stage);
+            Ok(())
+        },
+    )?;
     progress.done_stage();
     let write_s = write_scored(&run.scored, &output, args.jsonl.as_deref(), lang, &progress)?;
     progress.finish();

@@ -14,7 +14,7 @@ use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use crate::vocabulary::DetectorKind;
 pub use evaluate::{evaluate, Evaluation};
-pub use generator::{generate, DemoLedger, INJECTED};
+pub use generator::{generate, DemoLedger, DemoRow, INJECTED};
 
 use crate::ingest::{Cell, Grid};
 

@@ -82,6 +82,18 @@ pub enum IngestError {
         /// What was skipped, and how often.
         skipped: Vec<(Text, usize)>,
     },
+    /// A folder with no ledger file in it.
+    NoLedgerFiles {
+        folder: String,
+        passed_over: Vec<String>,
+    },
+    /// Files of one ledger naming different currencies.
+    MixedCurrencies {
+        first_file: String,
+        first: String,
+        file: String,
+        other: String,
+    },
 }
 
 /// Which of a sheet's limits a far-away cell is beyond.
@@ -125,6 +137,8 @@ impl Explain for IngestError {
             IngestError::Hostile { .. } => "hostile_workbook",
             IngestError::FarCell { .. } => "far_cell",
             IngestError::LongCell { .. } => "long_cell",
+            IngestError::NoLedgerFiles { .. } => "no_ledger_files",
+            IngestError::MixedCurrencies { .. } => "mixed_currencies",
         }
     }
 
@@ -197,6 +211,14 @@ impl Explain for IngestError {
             IngestError::LongCell { file, sheet, cell, chars } => Text::new(
                 format!("{file} [{sheet}] {cell} 셀: {chars}자로, 셀 하나의 한도 {}자(Excel의 한도)를 넘습니다", crate::limits::MAX_CELL_CHARS),
                 format!("{file} [{sheet}] cell {cell}: {chars} characters, over the {}-character limit of a cell (Excel's)", crate::limits::MAX_CELL_CHARS),
+            ),
+            IngestError::NoLedgerFiles { folder, passed_over } => Text::new(
+                format!("{folder}: 폴더에 원장 파일(xlsx, xlsm, xls, ods, csv)이 없습니다. 있는 것: {}", list(passed_over)),
+                format!("{folder}: the folder holds no ledger file (xlsx, xlsm, xls, ods, csv). It holds: {}", list(passed_over)),
+            ),
+            IngestError::MixedCurrencies { first_file, first, file, other } => Text::new(
+                format!("{file}: 금액이 {other}로 되어 있어 {first_file}의 {first}와 다릅니다. 한 원장의 금액은 한 통화여야 하므로 통화별로 나누어 점수를 매기세요"),
+                format!("{file}: amounts are in {other}, but {first_file}'s are in {first}; one ledger's amounts are compared with each other, so score each currency apart"),
             ),
             IngestError::EmptySheet { file, sheet } => Text::new(
                 format!("{file} [{sheet}]: 시트가 비어 있습니다"),

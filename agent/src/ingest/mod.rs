@@ -6,6 +6,7 @@
 //! or repaired is recorded in the [`QualityReport`].
 
 pub(crate) mod cell;
+pub(crate) mod combine;
 pub(crate) mod csv;
 pub(crate) mod error;
 pub(crate) mod fields;
@@ -22,6 +23,7 @@ use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 pub use cell::{Cell, Grid};
+pub use combine::read_paths;
 pub use error::IngestError;
 pub use fields::Field;
 pub use header::MatchedBy;
@@ -65,7 +67,9 @@ impl Dictionary {
 /// One payment, normalised.
 #[derive(Debug, Clone)]
 pub struct Transaction {
-    /// 1-based row of the sheet it came from.
+    /// Which of the ledger's [`Ledger::files`] the row came from.
+    pub file: u16,
+    /// 1-based row of the sheet it came from, in its file.
     pub sheet_row: u32,
     /// Stable across sorting, filtering and re-export; see [`row_keys`].
     pub key: String,
@@ -88,6 +92,9 @@ pub struct Transaction {
 #[derive(Debug, Clone, Default)]
 pub struct Ledger {
     pub source: String,
+    /// The files the rows came from: one, or several read as one ledger
+    /// ([`read_paths`]).
+    pub files: Vec<String>,
     pub sheet: String,
     pub header_row: u32,
     pub headers: Vec<String>,
@@ -198,6 +205,7 @@ pub fn ledger_from_grid(
 
     let mut ledger = Ledger {
         source: source.into(),
+        files: vec![source.into()],
         sheet: grid.sheet.clone(),
         header_row,
         headers: found.headers.clone(),
@@ -336,6 +344,7 @@ impl<'a> RowReader<'a> {
         let (date_col, amount_col) = (self.date_col, self.amount_col);
         let issue = |kind, column: Option<usize>, value: String| QualityIssue {
             kind,
+            file: None,
             row: sheet_row,
             column: column.map(quality::column_letter),
             header: column.map(|c| self.headers.get(c).cloned().unwrap_or_default()),
@@ -480,6 +489,7 @@ impl Ledger {
             };
         }
         self.transactions.push(Transaction {
+            file: 0,
             sheet_row,
             key: String::new(),
             date,

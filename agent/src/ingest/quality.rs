@@ -110,6 +110,9 @@ impl IssueKind {
 #[derive(Debug, Clone, Serialize)]
 pub struct QualityIssue {
     pub kind: IssueKind,
+    /// The file the row is in, where the ledger was read from several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
     /// 1-based sheet row.
     pub row: u32,
     /// Column letter ("C") and header, when the issue is about one cell.
@@ -142,6 +145,33 @@ pub struct QualityReport {
     pub examples: Vec<QualityIssue>,
     /// How day-month order was decided for ambiguous text dates, if it had to be.
     pub date_order: Option<String>,
+    /// Each file's own header and mapping, where the ledger was read from
+    /// several files (the counts and examples above are theirs together).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<FileRead>,
+    /// What a folder held that was not read, and why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_read: Vec<NotRead>,
+}
+
+/// How one of several files was read.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileRead {
+    pub file: String,
+    pub sheet: String,
+    pub header_row: u32,
+    pub rows_read: usize,
+    pub rows_kept: usize,
+    pub rows_skipped: usize,
+    pub date_order: Option<String>,
+    pub mapping: Vec<MappedColumn>,
+}
+
+/// A folder's entry that was not read as a ledger file.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotRead {
+    pub file: String,
+    pub why: Text,
 }
 
 impl QualityReport {
@@ -206,6 +236,7 @@ mod tests {
         for row in 0..(EXAMPLES_PER_KIND as u32 + 50) {
             report.record(QualityIssue {
                 kind: IssueKind::BlankRow,
+                file: None,
                 row,
                 column: None,
                 header: None,

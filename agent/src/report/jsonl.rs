@@ -6,8 +6,8 @@ use crate::i18n::Lang;
 use crate::pipeline::ScoredLedger;
 
 pub fn write(scored: &ScoredLedger, lang: Lang, out: &mut impl Write) -> std::io::Result<()> {
-    for row in &scored.rows {
-        serde_json::to_writer(&mut *out, &row.to_out(lang))?;
+    for row in scored.rows_out(lang) {
+        serde_json::to_writer(&mut *out, &row)?;
         out.write_all(b"\n")?;
     }
     out.flush()

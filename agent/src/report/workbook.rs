@@ -184,6 +184,7 @@ fn save(scored: &ScoredLedger, lang: Lang, path: &Path) -> Result<(), XlsxError>
 /// Widths of the added columns, in characters.
 fn added_width(column: AddedColumn) -> f64 {
     match column {
+        AddedColumn::SourceFile => 16.0,
         AddedColumn::SourceRow => 8.0,
         AddedColumn::Score | AddedColumn::Band => 9.0,
         AddedColumn::Cluster => 18.0,
@@ -229,7 +230,8 @@ fn write_scored_sheet(
         sheet.write_string_with_format(0, at(column), column.word(lang), &fmt.added_header)?;
         sheet.set_column_width(at(column), added_width(column))?;
     }
-    let (c_row, c_score, c_band, c_cluster, c_reason, c_review, c_key) = (
+    let (c_file, c_row, c_score, c_band, c_cluster, c_reason, c_review, c_key) = (
+        at(AddedColumn::SourceFile),
         at(AddedColumn::SourceRow),
         at(AddedColumn::Score),
         at(AddedColumn::Band),
@@ -275,6 +277,7 @@ fn write_scored_sheet(
             }
         }
         let s = &scored.rows[i];
+        sheet.write_string(r, c_file, cell_text(&ledger.files[usize::from(s.file)]))?;
         sheet.write_number(r, c_row, f64::from(s.row))?;
         sheet.write_number_with_format(r, c_score, s.score, &fmt.score)?;
         sheet.write_string(r, c_band, s.band.label().get(lang))?;
@@ -397,6 +400,7 @@ fn write_summary_sheet(
         &fmt.title,
     )?;
     r += 1;
+    let several_files = ledger.files.len() > 1;
     let top_headers = [
         pick(lang, "원본 행", "Row"),
         pick(lang, "위험점수", "Score"),
@@ -408,6 +412,9 @@ fn write_summary_sheet(
         pick(lang, "사유", "Reasons"),
     ];
     write_row(sheet, r, &top_headers, &fmt.header)?;
+    if several_files {
+        sheet.write_string_with_format(r, 8, pick(lang, "원본 파일", "File"), &fmt.header)?;
+    }
     for &i in scored.ranking().iter().take(20) {
         r += 1;
         let row = &scored.rows[i];
@@ -421,6 +428,9 @@ fn write_summary_sheet(
         sheet.write_number_with_format(r, 6, t.amount, &fmt.amount)?;
         let reasons: Vec<&str> = row.reasons.iter().map(|x| x.text.get(lang)).collect();
         sheet.write_string(r, 7, cell_text(&reasons.join(" · ")))?;
+        if several_files {
+            sheet.write_string(r, 8, shown(&ledger.files[usize::from(row.file)]))?;
+        }
     }
 
     r += 2;
@@ -478,6 +488,65 @@ fn write_summary_sheet(
     sheet.set_column_width(6, 14)?;
     sheet.set_column_width(7, 80)?;
     Ok(())
+}
+
+/// For a ledger read from several files: how each was read (its header
+/// row, its rows, its own mapping) and what a folder held that was not
+/// read. Returns the last row written.
+fn write_files_read(
+    sheet: &mut Worksheet,
+    mut r: u32,
+    q: &crate::ingest::QualityReport,
+    lang: Lang,
+    fmt: &Formats,
+) -> Result<u32, XlsxError> {
+    if q.files.is_empty() && q.not_read.is_empty() {
+        return Ok(r);
+    }
+    r += 2;
+    write_row(
+        sheet,
+        r,
+        &[
+            pick(lang, "파일", "File"),
+            pick(lang, "시트", "Sheet"),
+            pick(lang, "머리글 행", "Header row"),
+            pick(lang, "읽은 행", "Rows read"),
+            pick(lang, "점수 매긴 행", "Rows scored"),
+            pick(lang, "건너뛴 행", "Rows skipped"),
+            pick(lang, "열 대응", "Columns"),
+        ],
+        &fmt.header,
+    )?;
+    for f in &q.files {
+        r += 1;
+        let mapping: Vec<String> = f
+            .mapping
+            .iter()
+            .map(|m| format!("{}={} ({})", m.field.label().get(lang), m.header, m.column))
+            .collect();
+        sheet.write_string(r, 0, shown(&f.file))?;
+        sheet.write_string(r, 1, shown(&f.sheet))?;
+        sheet.write_number(r, 2, f64::from(f.header_row))?;
+        sheet.write_number(r, 3, f.rows_read as f64)?;
+        sheet.write_number(r, 4, f.rows_kept as f64)?;
+        sheet.write_number(r, 5, f.rows_skipped as f64)?;
+        sheet.write_string(r, 6, cell_text(&mapping.join(" · ")))?;
+    }
+    for n in &q.not_read {
+        r += 1;
+        sheet.write_string(r, 0, shown(&n.file))?;
+        sheet.write_string(
+            r,
+            6,
+            format!(
+                "{}: {}",
+                pick(lang, "읽지 않음", "Not read"),
+                n.why.get(lang)
+            ),
+        )?;
+    }
+    Ok(r)
 }
 
 fn write_quality_sheet(
@@ -556,6 +625,7 @@ fn write_quality_sheet(
         sheet.write_string(r, 2, shown(&m.header))?;
         sheet.write_string(r, 3, m.matched_by.word(lang))?;
     }
+    r = write_files_read(sheet, r, q, lang, fmt)?;
 
     r += 2;
     write_row(
@@ -621,6 +691,9 @@ fn write_quality_sheet(
         ],
         &fmt.header,
     )?;
+    if !q.files.is_empty() {
+        sheet.write_string_with_format(r, 5, pick(lang, "파일", "File"), &fmt.header)?;
+    }
     for issue in &q.examples {
         r += 1;
         sheet.write_number(r, 0, f64::from(issue.row))?;
@@ -628,6 +701,9 @@ fn write_quality_sheet(
         sheet.write_string(r, 2, shown(issue.header.as_deref().unwrap_or("")))?;
         sheet.write_string(r, 3, shown(&issue.value))?;
         sheet.write_string(r, 4, issue.kind.describe().get(lang))?;
+        if let Some(file) = &issue.file {
+            sheet.write_string(r, 5, shown(file))?;
+        }
     }
     print_setup(sheet);
     sheet.set_column_width(0, 22)?;

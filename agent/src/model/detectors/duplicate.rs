@@ -36,27 +36,27 @@ impl Detector for Duplicate {
 
     fn explain(&self, cx: &Context<'_>, i: usize, _f: &Finding, p: f64) -> Text {
         let d = cx.features.duplicate[i].expect("a finding has its duplicate");
-        let other_row = cx.row(d.of).sheet_row;
+        let (other_ko, other_en) = cx.row_named_from(i, d.of);
         let (ko, en) = cx.money(cx.row(i).amount);
         let (rare_ko, rare_en) = rarity_words(p);
         if swiped_twice(cx, i, d.of) {
             let minutes = minutes_apart(cx, i, d.of).unwrap_or(0);
             return Text::new(
                 format!(
-                    "같은 날 {minutes}분 간격으로 같은 거래처·같은 금액({ko}) 두 번 결제 ({other_row}행; 이 거래처 결제 {rare_ko})"
+                    "같은 날 {minutes}분 간격으로 같은 거래처·같은 금액({ko}) 두 번 결제 ({other_ko}; 이 거래처 결제 {rare_ko})"
                 ),
                 format!(
-                    "Same vendor and amount ({en}) charged twice the same day, {minutes} minutes apart (row {other_row}; {rare_en} of this vendor's payments)"
+                    "Same vendor and amount ({en}) charged twice the same day, {minutes} minutes apart ({other_en}; {rare_en} of this vendor's payments)"
                 ),
             );
         }
         Text::new(
             format!(
-                "같은 거래처·같은 금액({ko})이 {}일 내 중복 ({other_row}행; 이 거래처 결제 {rare_ko})",
+                "같은 거래처·같은 금액({ko})이 {}일 내 중복 ({other_ko}; 이 거래처 결제 {rare_ko})",
                 d.days_apart
             ),
             format!(
-                "Same vendor and amount ({en}) paid again within {} days (row {other_row}; {rare_en} of this vendor's payments)",
+                "Same vendor and amount ({en}) paid again within {} days ({other_en}; {rare_en} of this vendor's payments)",
                 d.days_apart
             ),
         )

@@ -54,6 +54,24 @@ impl Context<'_> {
     pub fn money(&self, amount: f64) -> (String, String) {
         (self.currency.ko(amount), self.currency.en(amount))
     }
+
+    /// Row `other` as a reason on row `i` names it: its row number, and its
+    /// file's name where that is another file than `i`'s.
+    pub fn row_named_from(&self, i: usize, other: usize) -> (String, String) {
+        let (t, o) = (self.row(i), self.row(other));
+        if t.file == o.file {
+            return (format!("{}행", o.sheet_row), format!("row {}", o.sheet_row));
+        }
+        let path = std::path::Path::new(&self.ledger.files[usize::from(o.file)]);
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        (
+            format!("{name} {}행", o.sheet_row),
+            format!("{name} row {}", o.sheet_row),
+        )
+    }
 }
 
 /// How a detector's findings are calibrated.

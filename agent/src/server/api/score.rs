@@ -214,7 +214,7 @@ fn score_and_record(
     let t3 = Instant::now();
     let response = ScoreResponse {
         run_id,
-        results: scored.rows.iter().map(|r| r.to_out(lang)).collect(),
+        results: scored.rows_out(lang).collect(),
         summary: &scored.summary,
         quality: &scored.ledger.quality,
     };
