@@ -12,10 +12,20 @@ quoted field with a line break inside is still one record). Only injected rows
 are listed; `orig_row` is, for a duplicate, the background row it repeats.
 
 This injector is written from audit practice for 업무추진비 (and vendor-payment
-audit for the vendor file), independently of ledgerlens's own demo generator:
-every amount is drawn relative to the background itself (a department's own
-median, the ledger's own amount granularity and percentiles), never a constant
-tuned to a detector.
+audit for the vendor file, purchase-card audit for the p-card file),
+independently of ledgerlens's own demo generator: every amount is drawn
+relative to the background itself (a department's own median, the ledger's own
+amount granularity and percentiles), never a constant tuned to a detector.
+
+Schemas (found from the header; see SCHEMAS): korean-card (the 업무추진비
+files), vendor-payments (corporate.payment.csv) and us-pcard
+(purchasing.cards.2010.csv: group = CARDNUM, the card holder; vendor =
+MERCHDESCRIPTION). Each schema names how its file writes a date and an amount,
+and injected rows are written the same way: ISO dates and plain numbers for the
+first two; for us-pcard dd/mm/yyyy (the file's own order: its first field runs
+to 31, its second to 12) and "$1.234,56" (a dollar sign, a point between
+thousands, a decimal comma, always two decimals -- every amount of 1,000 or
+more in the file is written with the point).
 
 Kinds (default: all that the background supports):
   amount_outlier   a payment 10-30x its department's median amount
@@ -24,9 +34,16 @@ Kinds (default: all that the background supports):
   split            one bill paid as 2-4 payments at one place on the same day or
                    the next, each just under a round per-payment limit that fits
                    this ledger (500,000원 when at least 97% of payments are under
-                   it, else a 1-2-2.5-5 round amount just above the 99th pct.)
-  non_working_day  use on a weekend or Korean public holiday by a department
-                   whose own weekend/holiday share is at most 2%
+                   it, else a 1-2-2.5-5 round amount just above the 99th pct.;
+                   for us-pcard that is $2.500,00, the 99th pct. being $2.476
+                   -- and the file's own purchases crowd under 2,500: 840 clean
+                   ones in 2,400-2,499.99, 26 in 2,500.01-2,600)
+  non_working_day  use on a weekend or public holiday by a department whose own
+                   weekend/holiday share is at most 2% (calendars: Korea's public
+                   holidays; for us-pcard the US federal holidays of 2009-2011,
+                   observed dates included). Skipped, with a note, when no
+                   department qualifies -- as in us-pcard, where the least
+                   weekend-going card (of 825 with 30+ clean rows) has 3.4%
   late_night       a time of use 23:00-04:59 (only if >= 20% of rows carry a time)
   rare_vendor      (optional, not in the default set) a never-seen entertainment
                    venue (노래연습장, 단란주점, 골프장 ...) at a typical amount
@@ -34,7 +51,9 @@ Kinds (default: all that the background supports):
 Damaged rows (unparseable or implausible dates, times in the date column,
 zero or text amounts, empty department/place/category, line breaks inside a
 field) are copied as they are and never used as a donor or anchor for an
-injection. Deterministic for a given background, seed and options.
+injection; so are rows that are not a payment of the schema's own kind (in
+us-pcard every TRANSTYPE but P, purchase: D convenience-check fees, A, and a Y
+payment adjustment). Deterministic for a given background, seed and options.
 """
 
 import argparse
@@ -71,20 +90,33 @@ _KR_HOLIDAYS = """
 """
 KR_HOLIDAYS = {dt.date.fromisoformat(s) for s in _KR_HOLIDAYS.split()}
 
-
-def kr_working(d):
-    return d.weekday() < 5 and d not in KR_HOLIDAYS
+# US federal holidays (5 U.S.C. 6103): the date itself and, when it falls on a
+# weekend, the Friday or Monday observed in its place (1 Jan 2011, a Saturday,
+# was observed on Fri 31 Dec 2010). Inauguration Day (DC area only) is left out.
+_US_HOLIDAYS = """
+2009-01-01 2009-01-19 2009-02-16 2009-05-25 2009-07-03 2009-07-04 2009-09-07
+2009-10-12 2009-11-11 2009-11-26 2009-12-25
+2010-01-01 2010-01-18 2010-02-15 2010-05-31 2010-07-04 2010-07-05 2010-09-06
+2010-10-11 2010-11-11 2010-11-25 2010-12-24 2010-12-25 2010-12-31
+2011-01-01 2011-01-17 2011-02-21 2011-05-30 2011-07-04 2011-09-05 2011-10-10
+2011-11-11 2011-11-24 2011-12-25 2011-12-26
+"""
+US_HOLIDAYS = {dt.date.fromisoformat(s) for s in _US_HOLIDAYS.split()}
+HOLIDAYS = {"KR": KR_HOLIDAYS, "US": US_HOLIDAYS}
 
 
 # ------------------------------------------------------------------- schemas
 
+# date_format / amount_format: how the file writes them (DATE_FORMATS;
+# parse_amount, fmt_amount); row_type: (column, values) a row must carry to be
+# a payment that can donate or anchor an injection, or None.
 SCHEMAS = {
     # Published 업무추진비 card records (gongsulrang scrape).
     "korean-card": dict(
         date="사용일", time="사용시간", group="부서명", vendor="사용장소",
         vendor_mirror=["식당명"], clear_on_new_vendor=["주소"], account="비목",
         amount="사용금액", invoice=None, decimals=0, min_amount=1000,
-        calendar="KR",
+        calendar="KR", date_format="iso", amount_format="plain", row_type=None,
         kinds=["amount_outlier", "duplicate", "split", "non_working_day", "late_night"],
     ),
     # A utility's vendor payments (benford.analysis corporate.payment).
@@ -92,8 +124,22 @@ SCHEMAS = {
         date="Date", time=None, group="VendorNum", vendor="VendorNum",
         vendor_mirror=[], clear_on_new_vendor=[], account=None,
         amount="Amount", invoice="InvNum", decimals=2, min_amount=1.0,
-        calendar=None,
+        calendar=None, date_format="iso", amount_format="plain", row_type=None,
         kinds=["amount_outlier", "duplicate", "split"],
+    ),
+    # A US government body's purchase-card transactions, 2010 (benford.analysis
+    # purchasing.cards.2010). TRANSTYPE P is a purchase; D (convenience-check
+    # fees), A and Y (a payment adjustment) are not, and no amount is negative.
+    # Caveat: only Oct-Dec have their quiet days on Sat/Sun; Jan-Feb are quiet
+    # on Fri/Sat and Mar-Sep on Thu/Fri, so a weekday in those months is not
+    # the weekday of the purchase (the file is taken as it is).
+    "us-pcard": dict(
+        date="DATE", time=None, group="CARDNUM", vendor="MERCHDESCRIPTION",
+        vendor_mirror=[], clear_on_new_vendor=[], account=None,
+        amount="AMOUNT", invoice=None, decimals=2, min_amount=1.0,
+        calendar="US", date_format="dd/mm/yyyy", amount_format="$1.234,56",
+        row_type=("TRANSTYPE", {"P"}),
+        kinds=["amount_outlier", "duplicate", "split", "non_working_day"],
     ),
 }
 ALL_KINDS = ["amount_outlier", "duplicate", "split", "non_working_day", "late_night",
@@ -106,6 +152,8 @@ def detect_schema(header):
         need = {s["date"], s["group"], s["vendor"], s["amount"]}
         if s["invoice"]:
             need.add(s["invoice"])
+        if s["row_type"]:
+            need.add(s["row_type"][0])
         if need <= h:
             return name, s
     raise SystemExit(f"no known schema for header: {', '.join(header)}")
@@ -113,17 +161,54 @@ def detect_schema(header):
 
 # ------------------------------------------------------------------- parsing
 
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
+# name -> (strict pattern, parse, write back)
+DATE_FORMATS = {
+    "iso": (re.compile(r"^\d{4}-\d{2}-\d{2}$"), dt.date.fromisoformat, dt.date.isoformat),
+    "dd/mm/yyyy": (re.compile(r"^\d{2}/\d{2}/\d{4}$"),
+                   lambda s: dt.datetime.strptime(s, "%d/%m/%Y").date(),
+                   lambda d: d.strftime("%d/%m/%Y")),
+}
 
-def parse_date(s):
-    if not DATE_RE.match(s):
+
+def parse_date(s, fmt="iso"):
+    rx, parse, _ = DATE_FORMATS[fmt]
+    if not rx.match(s):
         return None
     try:
-        return dt.date.fromisoformat(s)
+        return parse(s)
     except ValueError:
         return None
+
+
+def fmt_date(d, fmt="iso"):
+    return DATE_FORMATS[fmt][2](d)
+
+
+# "plain": 1234 or 1234.5 (the decimals of the schema; trailing zeros dropped,
+# as the vendor file writes them). "$1.234,56": a dollar sign, a point between
+# thousands, a decimal comma and always two decimals; anything else (a minus,
+# a bare "$1234,56") fails the pattern and the row is copied, never a donor.
+DOLLAR_COMMA_RE = re.compile(r"^\$\d{1,3}(\.\d{3})*,\d{2}$")
+
+
+def parse_amount(a, s):
+    """The value of a stripped amount text under schema s, None if not clean."""
+    if s["amount_format"] == "$1.234,56":
+        if not DOLLAR_COMMA_RE.match(a):
+            return None
+        return float(a[1:].replace(".", "").replace(",", "."))
+    amt_re = re.compile(r"^\d+$") if s["decimals"] == 0 else re.compile(r"^-?\d+(\.\d+)?$")
+    return float(a) if amt_re.match(a) else None
+
+
+def fmt_amount(a, s):
+    if s["amount_format"] == "$1.234,56":
+        return "$" + f"{a:,.2f}".translate(str.maketrans(",.", ".,"))
+    if s["decimals"] == 0:
+        return str(int(round(a)))
+    return f"{a:.{s['decimals']}f}".rstrip("0").rstrip(".")
 
 
 def parse_time(s):
@@ -175,6 +260,7 @@ class Background:
         rows = list(csv.reader(io.StringIO(text, newline="")))
         self.header, self.rows = rows[0], rows[1:]
         self.schema_name, self.s = detect_schema(self.header)
+        self.holidays = HOLIDAYS.get(self.s["calendar"], set())
         self.col = {h: i for i, h in enumerate(self.header)}
         s = self.s
         c = self.col
@@ -189,22 +275,23 @@ class Background:
         for i, r in enumerate(self.rows):
             if len(r) != len(self.header):
                 continue
-            self.date[i] = parse_date(r[c[s["date"]]])
+            self.date[i] = parse_date(r[c[s["date"]]], s["date_format"])
             if self.date[i]:
                 fmt_dates.append(self.date[i])
         fmt_dates.sort()
         lo = quantile([d.toordinal() for d in fmt_dates], 0.005)
         hi = quantile([d.toordinal() for d in fmt_dates], 0.995)
         self.window = (dt.date.fromordinal(int(lo)), dt.date.fromordinal(int(hi)))
-        amt_re = re.compile(r"^\d+$") if s["decimals"] == 0 else re.compile(r"^-?\d+(\.\d+)?$")
         for i, r in enumerate(self.rows):
             d = self.date[i]
             if d is None or not (self.window[0] <= d <= self.window[1]):
                 continue
             if any("\n" in v or "\r" in v for v in r):
                 continue
-            a = r[c[s["amount"]]].strip()
-            if not amt_re.match(a) or float(a) < s["min_amount"]:
+            if s["row_type"] and r[c[s["row_type"][0]]] not in s["row_type"][1]:
+                continue
+            a = parse_amount(r[c[s["amount"]]].strip(), s)
+            if a is None or a < s["min_amount"]:
                 continue
             if not r[c[s["group"]]].strip() or not r[c[s["vendor"]]].strip():
                 continue
@@ -215,7 +302,7 @@ class Background:
                 if tf is None:
                     continue
                 self.tmin[i], self.tfmt[i] = tm, (None if tf == "empty" else tf)
-            self.amount[i] = float(a)
+            self.amount[i] = a
             self.ok[i] = True
         self.clean = [i for i in range(n) if self.ok[i]]
         amts = sorted(self.amount[i] for i in self.clean)
@@ -250,10 +337,15 @@ class Background:
             self.limit = next(m * k for m in (1, 2, 2.5, 5, 10) if m * k >= p99)
 
     def working(self, d):
-        return kr_working(d) if self.s["calendar"] == "KR" else True
+        if not self.s["calendar"]:
+            return True
+        return d.weekday() < 5 and d not in self.holidays
 
     def non_working(self, d):
-        return self.s["calendar"] == "KR" and not kr_working(d)
+        return bool(self.s["calendar"]) and not self.working(d)
+
+    def fmt_date(self, d):
+        return fmt_date(d, self.s["date_format"])
 
     def v(self, i, field):
         return self.rows[i][self.col[self.s[field]]]
@@ -287,10 +379,7 @@ class Injector:
         return math.floor(x / unit) * unit
 
     def fmt_amount(self, a):
-        if self.bg.s["decimals"] == 0:
-            return str(int(round(a)))
-        s = f"{a:.{self.bg.s['decimals']}f}".rstrip("0").rstrip(".")
-        return s
+        return fmt_amount(a, self.bg.s)
 
     def pick(self, pool, cond=lambda i: True, tries=200):
         """A random unused clean row from pool satisfying cond."""
@@ -382,7 +471,7 @@ class Injector:
             amt = self.round_amount(bg.median[g] * mult)
             d = self.other_date(g, bg.date[i], bg.working)
             vals = list(bg.rows[i])
-            self.set(vals, "date", d.isoformat())
+            self.set(vals, "date", bg.fmt_date(d))
             self.set(vals, "amount", self.fmt_amount(amt))
             if bg.s["invoice"]:
                 self.set(vals, "invoice", self.new_invoice(bg.v(i, "vendor"), bg.v(i, "invoice"),
@@ -400,7 +489,7 @@ class Injector:
             o = self.rng.choice(offs)
             d = bg.date[i] + dt.timedelta(days=o)
             vals = list(bg.rows[i])
-            self.set(vals, "date", d.isoformat())
+            self.set(vals, "date", bg.fmt_date(d))
             if bg.s["time"] and bg.tfmt[i] is not None:
                 t0 = bg.tmin[i]
                 if o == 0:  # charged again at the counter a little later
@@ -445,7 +534,7 @@ class Injector:
                 elif j > 0:
                     t += self.rng.randint(1, 4)
                 vals = list(bg.rows[i])
-                self.set(vals, "date", day.isoformat())
+                self.set(vals, "date", bg.fmt_date(day))
                 self.set(vals, "amount", self.fmt_amount(a))
                 self.time_for(vals, i, t)
                 if bg.s["invoice"]:
@@ -475,7 +564,7 @@ class Injector:
             lo = max(min(bg.date[x] for x in ix), bg.window[0])
             hi = min(max(bg.date[x] for x in ix), bg.window[1])
             days = [lo + dt.timedelta(days=k) for k in range((hi - lo).days + 1)]
-            hol = [d for d in days if d.weekday() < 5 and d in KR_HOLIDAYS]
+            hol = [d for d in days if d.weekday() < 5 and d in bg.holidays]
             wkd = [d for d in days if d.weekday() >= 5]
             src = hol if (hol and self.rng.random() < 1 / 3) else wkd
             if not src:
@@ -484,9 +573,9 @@ class Injector:
             # amount: another of this department's own payments (typical)
             j = ix[self.rng.randrange(len(ix))]
             vals = list(bg.rows[i])
-            self.set(vals, "date", d.isoformat())
+            self.set(vals, "date", bg.fmt_date(d))
             self.set(vals, "amount", bg.v(j, "amount"))
-            what = "holiday" if d in KR_HOLIDAYS else d.strftime("%A")
+            what = "holiday" if d in bg.holidays else d.strftime("%A")
             self.emit(vals, d, g, "non_working_day",
                       f"{d.isoformat()} ({what}) amount={bg.v(j, 'amount')}")
 
@@ -503,7 +592,7 @@ class Injector:
             t = 23 * 60 + self.rng.randrange(6 * 60)  # 23:00 .. 04:59
             j = ix[self.rng.randrange(len(ix))]
             vals = list(bg.rows[i])
-            self.set(vals, "date", d.isoformat())
+            self.set(vals, "date", bg.fmt_date(d))
             self.set(vals, "amount", bg.v(j, "amount"))
             self.time_for(vals, i, t)
             self.emit(vals, d, g, "late_night",
@@ -525,7 +614,7 @@ class Injector:
             d = self.other_date(g, bg.date[i], bg.working)
             j = ix[self.rng.randrange(len(ix))]
             vals = list(bg.rows[i])
-            self.set(vals, "date", d.isoformat())
+            self.set(vals, "date", bg.fmt_date(d))
             self.set(vals, "amount", bg.v(j, "amount"))
             self.set(vals, "vendor", name)
             for h in bg.s["vendor_mirror"]:
@@ -559,13 +648,17 @@ def main(argv=None):
     if "late_night" in kinds and (not bg.s["time"] or bg.time_share < 0.2):
         notes.append(f"late_night skipped: only {bg.time_share:.0%} of clean rows carry a time")
         kinds.remove("late_night")
-    if "non_working_day" in kinds and bg.s["calendar"] != "KR":
+    if "non_working_day" in kinds and not bg.s["calendar"]:
         notes.append("non_working_day skipped: no calendar for this schema")
+        kinds.remove("non_working_day")
+    rng = random.Random(args.seed)
+    inj = Injector(bg, rng)
+    if "non_working_day" in kinds and not inj._rare_weekend_groups():
+        notes.append("non_working_day skipped: no department with >= 30 clean rows has a "
+                     "weekend/holiday share of at most 2%")
         kinds.remove("non_working_day")
     per_kind = max(args.min_per_kind, round(args.rate * len(bg.clean) / max(1, len(kinds))))
 
-    rng = random.Random(args.seed)
-    inj = Injector(bg, rng)
     for k in kinds:
         # a split event is 2-4 rows: half as many events keeps its rows near
         # the other kinds' count

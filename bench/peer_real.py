@@ -20,6 +20,13 @@ score, band, reason (the peer's largest-|z| feature).
                   (bench/worlds.py's GBP/USD/EUR worlds); the peer's constants
                   stay in won (SPLIT_THRESHOLD, SMALL_AMOUNT, ROUND_UNIT), as
                   an analyst's copied script would
+  us-pcard        DATE, CARDNUM (department: the card holder), MERCHDESCRIPTION
+                  (vendor), AMOUNT; one account for every row, each row its own
+                  voucher. The file's dd/mm/yyyy dates and "$1.234,56" amounts
+                  are rewritten as ISO dates and plain numbers first, as an
+                  analyst would before running the script (its parsers take
+                  ISO dates and 1,234-style amounts and would read none of
+                  them); the constants stay in won, as for english-ledger
 """
 
 import argparse
@@ -43,9 +50,24 @@ MAPS = {
     "english-ledger": {"Transaction Date": peer.COL_DATE, "Cost Centre": peer.COL_DEPT,
                        "Expense Type": peer.COL_ACCT, "Merchant Name": peer.COL_VENDOR,
                        "Description": peer.COL_DESC, "Amount": peer.COL_AMOUNT},
+    "us-pcard": {"DATE": peer.COL_DATE, "CARDNUM": peer.COL_DEPT,
+                 "MERCHDESCRIPTION": peer.COL_VENDOR, "AMOUNT": peer.COL_AMOUNT},
 }
 # Columns mapped when present (a map matches on its required columns only).
 OPTIONAL = {"english-ledger": {"Invoice Number": peer.COL_VOUCHER}}
+
+
+def pcard_values(df):
+    """dd/mm/yyyy -> YYYY-MM-DD and "$1.234,56" -> "1234.56" (a text that does
+    not parse is left for the peer's own parsers to reject)."""
+    d = pd.to_datetime(df[peer.COL_DATE], format="%d/%m/%Y", errors="coerce")
+    df[peer.COL_DATE] = d.dt.strftime("%Y-%m-%d").where(d.notna(), df[peer.COL_DATE])
+    df[peer.COL_AMOUNT] = (df[peer.COL_AMOUNT].str.replace(r"[$.\s]", "", regex=True)
+                           .str.replace(",", ".", regex=False))
+
+
+# Value rewrites after the headers are mapped.
+CONVERT = {"us-pcard": pcard_values}
 
 
 def main(argv=None):
@@ -63,6 +85,8 @@ def main(argv=None):
         raise SystemExit(f"peer_real: no header map for {', '.join(df.columns)}")
     df = df.rename(columns={**m, **{k: v for k, v in OPTIONAL.get(name, {}).items()
                                     if k in df.columns}})
+    if name in CONVERT:
+        CONVERT[name](df)
     rows = pd.Series(range(2, len(df) + 2), index=df.index)
     for col in peer.REQUIRED:
         if col not in df.columns:

@@ -37,6 +37,10 @@ sensitivity run). --kinds restricts what is injected (each generator gets the
 kinds it knows). Defaults: LL=target/release/ledgerlens,
 REAL=../shared/datasets/real, OUT=/tmp/ledgerlens-quality, --rows 30000;
 backgrounds: the three Korean 업무추진비 files and vendor-payments/corporate.payment.csv.
+Optional held-out background, never in the default list (keep it out of tuning):
+us-pcard/purchasing.cards.2010.csv (a US government body's purchase cards, 2010;
+inject_real.py's us-pcard schema, dd/mm/yyyy dates and "$1.234,56" amounts), e.g.
+--backgrounds $REAL/us-pcard/purchasing.cards.2010.csv.
 """
 
 import argparse
