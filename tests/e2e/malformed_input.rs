@@ -31,6 +31,29 @@ fn ledger_csv(rows: &[&str]) -> String {
 }
 
 #[test]
+fn an_unreadable_time_of_use_is_reported_and_the_row_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("card.csv");
+    let mut text = String::from("사용일,사용시간,부서명,사용장소,사용금액\n");
+    for d in 1..=20 {
+        text.push_str(&format!(
+            "2024-03-{d:02},12:{d:02},총무과,한식당,{}\n",
+            30_000 + d
+        ));
+    }
+    text.push_str("2024-03-21,점심,총무과,한식당,31000\n");
+    write(&f, &text);
+    let out = dir.path().join("out.xlsx");
+    let (code, err, jsonl) = score(&f, &["-o", out.to_str().unwrap(), "--lang", "en"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(jsonl.unwrap().lines().count(), 21, "the row is kept");
+    assert!(
+        err.contains("Time of use not understood (scored without a time): 1"),
+        "{err}"
+    );
+}
+
+#[test]
 fn missing_amount_column_lists_headers_found() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("no_amount.csv");

@@ -11,6 +11,7 @@ pub mod groups;
 pub mod holidays;
 pub mod limits;
 pub mod sequences;
+pub mod spread;
 
 use std::collections::HashMap;
 
@@ -34,8 +35,11 @@ pub struct Deviation {
     pub median: f64,
     /// amount / median.
     pub ratio: f64,
-    /// Robust z of log(amount): (log a - median) / (1.4826 · MAD).
+    /// Robust z of log(amount): (log a − median) / the group's moderated
+    /// spread ([`spread`]).
     pub z: f64,
+    /// Degrees of freedom of that z (Student's t).
+    pub freedom: f64,
     pub group_size: u32,
 }
 
@@ -81,8 +85,9 @@ pub struct Features {
     pub log_amount: Vec<f64>,
     pub dept_account: Vec<Deviation>,
     pub account: Vec<Deviation>,
-    /// Against the vendor's own payments (default where the row names no
-    /// vendor).
+    /// Against the vendor's own payments in the row's account (what this
+    /// vendor is usually paid for this kind of spending; default where the
+    /// row names no vendor).
     pub vendor_norm: Vec<Deviation>,
     pub vendor_count: Vec<u32>,
     /// Payments to this vendor from this account.
@@ -149,8 +154,12 @@ impl Features {
     }
 }
 
-fn deviation(amount: f64, log_amount: f64, stats: Option<&RobustStats>) -> Deviation {
-    let Some(s) = stats else {
+fn deviation(
+    amount: f64,
+    log_amount: f64,
+    stats: Option<(&RobustStats, &spread::Moderated)>,
+) -> Deviation {
+    let Some((s, spread)) = stats else {
         return Deviation::default();
     };
     let median_amount = s.median.exp();
@@ -161,7 +170,8 @@ fn deviation(amount: f64, log_amount: f64, stats: Option<&RobustStats>) -> Devia
         } else {
             1.0
         },
-        z: (log_amount - s.median) / (1.4826 * s.mad.max(MIN_LOG_MAD)),
+        z: (log_amount - s.median) / spread.sd.max(1.4826 * MIN_LOG_MAD),
+        freedom: spread.freedom,
         group_size: s.count,
     }
 }
@@ -489,16 +499,20 @@ fn amount_deviations(
     };
     let da_stats = norm(&keys.dept_account)?;
     let a_stats = norm(&keys.account)?;
-    let v_stats = norm(&keys.vendor)?;
+    let v_stats = norm(&keys.vendor_account)?;
     let against = |stats: &HashMap<u64, RobustStats>, keys: &[u64]| -> Vec<Deviation> {
+        let spreads = spread::moderated(stats);
         (0..amount.len())
-            .map(|i| deviation(amount[i], log_amount[i], stats.get(&keys[i])))
+            .map(|i| {
+                let k = &keys[i];
+                deviation(amount[i], log_amount[i], stats.get(k).zip(spreads.get(k)))
+            })
             .collect()
     };
     Ok((
         against(&da_stats, &keys.dept_account),
         against(&a_stats, &keys.account),
-        against(&v_stats, &keys.vendor),
+        against(&v_stats, &keys.vendor_account),
     ))
 }
 

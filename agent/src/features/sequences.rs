@@ -247,6 +247,8 @@ pub struct Recurrence {
     pub ratio: f64,
     /// Median absolute deviation of the log amounts of those payments.
     pub log_spread: f64,
+    /// How many payments the usual amount and spread were taken from.
+    pub window: u32,
     pub payments: u32,
 }
 
@@ -321,6 +323,7 @@ pub fn recurrences(payments: &[Payment<'_>]) -> Vec<Option<Recurrence>> {
                     } else {
                         median(&mut deviations)
                     },
+                    window: window.len() as u32,
                     payments: group.len() as u32,
                 });
             }

@@ -222,7 +222,17 @@ pub fn ledger_from_grid(
         else {
             continue;
         };
-        ledger.push(date, amount, sheet_row, cells, &found.columns);
+        if let Some(c) = ledger.push(date, amount, sheet_row, cells, &found.columns) {
+            let value = ledger.original.last().and_then(|r| r.get(c));
+            quality.record(QualityIssue {
+                kind: IssueKind::BadTime,
+                file: None,
+                row: sheet_row,
+                column: Some(quality::column_letter(c)),
+                header: found.headers.get(c).cloned(),
+                value: value.map(Cell::display).unwrap_or_default(),
+            });
+        }
     }
     quality.rows_kept = ledger.transactions.len();
     if ledger.transactions.is_empty() {
@@ -457,7 +467,8 @@ impl<'a> RowReader<'a> {
 
 impl Ledger {
     /// Takes a row whose date and amount were read: its texts interned,
-    /// its cells kept as they were.
+    /// its cells kept as they were. Returns the time column when the row's
+    /// time of use is there but unreadable (the row is kept without one).
     fn push(
         &mut self,
         date: NaiveDate,
@@ -465,7 +476,7 @@ impl Ledger {
         sheet_row: u32,
         cells: Vec<Cell>,
         columns: &BTreeMap<Field, usize>,
-    ) {
+    ) -> Option<usize> {
         let get = |c: usize| cells.get(c).unwrap_or(&Cell::Empty);
         let col = |f: Field| columns.get(&f).copied();
         let text = |f: Field| col(f).map_or(std::borrow::Cow::Borrowed(""), |c| get(c).as_str());
@@ -482,6 +493,7 @@ impl Ledger {
             Some(c) => normalize::parse_time(get(c)),
             None => col(Field::Date).and_then(|c| normalize::time_in_date(get(c))),
         };
+        let bad_time = col(Field::Time).filter(|&c| time.is_none() && !get(c).is_empty());
         if self.currency.is_none() {
             self.currency = match col(Field::Currency) {
                 Some(c) => crate::money::Currency::parse(&get(c).as_str()),
@@ -505,6 +517,7 @@ impl Ledger {
             card_holder,
         });
         self.original.push(cells);
+        bad_time
     }
 }
 

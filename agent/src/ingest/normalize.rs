@@ -356,6 +356,10 @@ pub fn parse_time(cell: &Cell) -> Option<u16> {
     match cell {
         Cell::DateTime(dt) => Some((dt.hour() * 60 + dt.minute()) as u16),
         Cell::Number(n) if (0.0..1.0).contains(n) => Some(((n * 1440.0).round() as u16).min(1439)),
+        // 2310 kept as a number: hours and minutes run together.
+        Cell::Number(n) if n.fract() == 0.0 && (1.0..2400.0).contains(n) && n % 100.0 < 60.0 => {
+            Some((n / 100.0).floor() as u16 * 60 + (n % 100.0) as u16)
+        }
         Cell::Text(text) => time_in_text(text),
         _ => None,
     }
@@ -567,6 +571,8 @@ mod tests {
         assert_eq!(parse_time(&Cell::text("7:05:30")), Some(7 * 60 + 5));
         assert_eq!(parse_time(&Cell::text("2310")), Some(23 * 60 + 10));
         assert_eq!(parse_time(&Cell::Number(0.5)), Some(12 * 60));
+        assert_eq!(parse_time(&Cell::Number(2310.0)), Some(23 * 60 + 10));
+        assert_eq!(parse_time(&Cell::Number(2375.0)), None);
         assert_eq!(parse_time(&Cell::text("25:00")), None);
         assert_eq!(parse_time(&Cell::text("")), None);
         assert_eq!(

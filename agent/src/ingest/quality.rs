@@ -33,6 +33,8 @@ pub enum IssueKind {
     ImplausibleDate,
     /// Bytes that were not valid text in the file's encoding, shown as U+FFFD.
     InvalidText,
+    /// A time of use that could not be read: the row is scored without one.
+    BadTime,
 }
 
 impl IssueKind {
@@ -50,6 +52,7 @@ impl IssueKind {
             IssueKind::ZeroAmount => "zero_amount",
             IssueKind::ImplausibleDate => "implausible_date",
             IssueKind::InvalidText => "invalid_text",
+            IssueKind::BadTime => "bad_time",
         }
     }
 
@@ -100,6 +103,10 @@ impl IssueKind {
             IssueKind::InvalidText => (
                 "파일 인코딩으로 읽을 수 없는 바이트 (U+FFFD로 표시)",
                 "Bytes not valid in the file's encoding (shown as U+FFFD)",
+            ),
+            IssueKind::BadTime => (
+                "사용 시각을 해석할 수 없음 (시각 없이 점수)",
+                "Time of use not understood (scored without a time)",
             ),
         };
         Text::new(ko, en)

@@ -27,9 +27,10 @@
 //!   Graded events (an exact duplicate over a same-amount one) are rated as
 //!   "this grade or stronger".
 //! - **Z scores against a row's own history** (a recurring bill against
-//!   its series' past payments) take the standard normal's tail: the
-//!   comparable rows are the series itself, and ranking the jumps against
-//!   one another would call them common in a ledger where many bills jump.
+//!   its series' past payments) take Student's t tail with the history's
+//!   length less one degrees of freedom: the comparable rows are the series
+//!   itself, and ranking the jumps against one another would call them
+//!   common in a ledger where many bills jump.
 
 /// What a detector reports for a row that shows its pattern.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -82,16 +83,21 @@ pub(crate) fn magnitudes(findings: &[Option<Finding>]) -> Vec<f64> {
     let denominator = values.len() as f64 + 1.0;
     // How many values are at least v: the first index holding a value < v.
     let at_least = |v: f64| values.partition_point(|&x| x >= v) as f64;
-    let tail = (values.len() >= MIN_TAIL_ROWS).then(|| {
-        let above = ((values.len() as f64 * TAIL_SHARE).ceil() as usize).max(MIN_TAIL_ROWS / 2);
-        let threshold = values[above.min(values.len() - 1)];
+    // The rows that show the pattern at all: a statistic that is 0
+    // wherever the pattern is absent (no repeat, no burst) has most rows
+    // at its floor, and they are no part of its tail.
+    let floor = values.last().copied().unwrap_or(0.0);
+    let showing = values.partition_point(|&x| x > floor);
+    let tail = (showing >= MIN_TAIL_ROWS).then(|| {
+        let above = ((showing as f64 * TAIL_SHARE).ceil() as usize).max(MIN_TAIL_ROWS / 2);
+        let threshold = values[above.min(showing - 1)];
         let excesses: Vec<f64> = values
             .iter()
             .take_while(|&&v| v > threshold)
             .map(|v| v - threshold)
             .collect();
         let scale = excesses.iter().sum::<f64>() / excesses.len().max(1) as f64;
-        (threshold, scale, at_least(threshold) / denominator)
+        (threshold, scale, excesses.len() as f64 / denominator)
     });
     findings
         .iter()
@@ -110,16 +116,31 @@ pub(crate) fn magnitudes(findings: &[Option<Finding>]) -> Vec<f64> {
 }
 
 /// One-sided tail probabilities of robust z scores against each row's own
-/// history (a bill against its series): the standard normal's, since the
-/// comparable rows are the row's own past, not the rest of the ledger.
-pub(crate) fn standard_normal(findings: &[Option<Finding>]) -> Vec<f64> {
+/// history (a bill against its last few payments): Student's t with
+/// `freedom[i]` degrees of freedom (the history's length less one), since
+/// the comparable rows are the row's own past, not the rest of the ledger,
+/// and a spread read off three to six payments is itself uncertain (the
+/// normal tail would call a jump against a near-constant bill a
+/// one-in-10^29 event).
+pub(crate) fn student_t(findings: &[Option<Finding>], freedom: &[u32]) -> Vec<f64> {
     findings
         .iter()
-        .map(|f| match f {
-            Some(f) if f.value.is_finite() => 0.5 * libm::erfc(f.value / std::f64::consts::SQRT_2),
+        .zip(freedom)
+        .map(|(f, &nu)| match f {
+            Some(f) if f.value.is_finite() => t_tail(f.value, f64::from(nu.max(1))),
             _ => 1.0,
         })
         .collect()
+}
+
+/// P(T ≥ z) for Student's t with `freedom` degrees of freedom (the
+/// normal's where they are unbounded).
+pub(crate) fn t_tail(z: f64, freedom: f64) -> f64 {
+    use statrs::distribution::{ContinuousCDF, StudentsT};
+    if !freedom.is_finite() || freedom > 1e6 {
+        return 0.5 * libm::erfc(z / std::f64::consts::SQRT_2);
+    }
+    StudentsT::new(0.0, 1.0, freedom.max(0.5)).map_or(1.0, |t| t.sf(z))
 }
 
 /// Posterior rates of events within their groups. `group_of[i]` is row
@@ -228,6 +249,36 @@ mod tests {
         assert_eq!(p[1002], 1.0);
         // The median row is unremarkable.
         assert!((p[500] - 0.5).abs() < 0.05, "{}", p[500]);
+    }
+
+    #[test]
+    fn a_jump_against_a_short_history_is_judged_by_t_not_the_normal() {
+        let f = [magnitude(11.0), magnitude(11.0), magnitude(-1.0), None];
+        let p = student_t(&f, &[5, 50, 5, 5]);
+        // Five degrees of freedom: about 5e-5, not the normal's 2e-28.
+        assert!(p[0] > 1e-5 && p[0] < 1e-4, "{}", p[0]);
+        assert!(p[1] < p[0] / 100.0, "more history, more certain: {}", p[1]);
+        assert!(p[2] > 0.5 && p[3] == 1.0);
+    }
+
+    #[test]
+    fn far_tails_stay_finite_and_ordered() {
+        for nu in [1.0, 3.7, 40.0, 1045.0, 1e5, f64::INFINITY] {
+            let (a, b) = (t_tail(16.0, nu), t_tail(30.0, nu));
+            assert!(a.is_finite() && b.is_finite(), "{nu}: {a} {b}");
+            assert!(b < a && a < 0.03, "{nu}: {a} {b}");
+        }
+    }
+
+    #[test]
+    fn rows_at_the_threshold_are_not_in_the_tail() {
+        // 990 rows without the pattern (0) and ten with it: the strongest
+        // is about 1 in 1,000, not 1 in 3.
+        let mut f: Vec<Option<Finding>> = (0..990).map(|_| magnitude(0.0)).collect();
+        f.extend((1..=10).map(|i| magnitude(f64::from(i))));
+        let p = magnitudes(&f);
+        assert!(p[999] < 2.0 / 1000.0, "{}", p[999]);
+        assert!(p[0] > 0.9, "{}", p[0]);
     }
 
     #[test]

@@ -1,9 +1,23 @@
 //! The same vendor and amount paid again within days under another
-//! voucher; the same department and description too is an exact repeat.
-//! Rated among the vendor's payments: a supermarket that charges the same
-//! price all week repeats amounts by nature, a one-off contractor does not.
+//! voucher.
+//!
+//! How strong a repeat is comes from how unlikely it is as a coincidence:
+//! the chance that, among the vendor's payments at least as close in time
+//! as the partner (the same sitting, the same day, within the days apart),
+//! one has this exact amount, and (where they match) this description and
+//! this department, were the vendor's payments drawn from its own mix of
+//! amounts, descriptions and departments (smoothed toward the ledger's, so
+//! a vendor with few payments borrows the ledger's). A supermarket that
+//! charges one price all week repeats amounts by nature; a restaurant bill
+//! of 158,250원 billed again the next day with the same purpose does not.
+//! That chance is then ranked among every payment of the ledger (a
+//! magnitude: `-ln` of it), so the reason says how many of this ledger's
+//! payments repeat as improbably.
 
-use super::{rarity_words, vendor_groups, Context, Detector, Finding, Rarity};
+use std::collections::HashMap;
+
+use super::{rarity_words, Context, Detector, Finding, Rarity};
+use crate::features::Duplicate as Repeat;
 use crate::i18n::Text;
 use crate::vocabulary::DetectorKind;
 
@@ -14,24 +28,25 @@ impl Detector for Duplicate {
         DetectorKind::Duplicate
     }
 
+    /// One row alone: the mix is the whole ledger's, so rows are computed
+    /// together in [`Detector::compute_all`].
     fn compute(&self, cx: &Context<'_>, i: usize) -> Option<Finding> {
-        let d = cx.features.duplicate[i]?;
-        // The strongest mark: the card charged again at the counter, the
-        // same day within half an hour.
-        let grade = if swiped_twice(cx, i, d.of) {
-            3
-        } else if d.exact {
-            2
-        } else {
-            1
-        };
-        Some(Finding::event(grade))
+        self.compute_all(cx).swap_remove(i)
     }
 
-    fn rarity(&self, cx: &Context<'_>) -> Rarity {
-        Rarity::Event {
-            group_of: vendor_groups(cx),
-        }
+    fn compute_all(&self, cx: &Context<'_>) -> Vec<Option<Finding>> {
+        let mix = Mix::of(cx);
+        (0..cx.ledger.len())
+            .map(|i| {
+                let strength =
+                    cx.features.duplicate[i].map_or(0.0, |d| -mix.chance(cx, i, &d).ln());
+                Some(Finding::magnitude(strength))
+            })
+            .collect()
+    }
+
+    fn rarity(&self, _cx: &Context<'_>) -> Rarity {
+        Rarity::Magnitude
     }
 
     fn explain(&self, cx: &Context<'_>, i: usize, _f: &Finding, p: f64) -> Text {
@@ -43,23 +58,133 @@ impl Detector for Duplicate {
             let minutes = minutes_apart(cx, i, d.of).unwrap_or(0);
             return Text::new(
                 format!(
-                    "같은 날 {minutes}분 간격으로 같은 거래처·같은 금액({ko}) 두 번 결제 ({other_ko}; 이 거래처 결제 {rare_ko})"
+                    "같은 날 {minutes}분 간격으로 같은 거래처·같은 금액({ko}) 두 번 결제 ({other_ko}; 이만큼 우연히 겹치는 반복은 결제 {rare_ko})"
                 ),
                 format!(
-                    "Same vendor and amount ({en}) charged twice the same day, {minutes} minutes apart ({other_en}; {rare_en} of this vendor's payments)"
+                    "Same vendor and amount ({en}) charged twice the same day, {minutes} minutes apart ({other_en}; a repeat this unlikely by chance: {rare_en} payments)"
                 ),
             );
         }
         Text::new(
             format!(
-                "같은 거래처·같은 금액({ko})이 {}일 내 중복 ({other_ko}; 이 거래처 결제 {rare_ko})",
+                "같은 거래처·같은 금액({ko})이 {}일 내 중복 ({other_ko}; 이만큼 우연히 겹치는 반복은 결제 {rare_ko})",
                 d.days_apart
             ),
             format!(
-                "Same vendor and amount ({en}) paid again within {} days ({other_en}; {rare_en} of this vendor's payments)",
+                "Same vendor and amount ({en}) paid again within {} days ({other_en}; a repeat this unlikely by chance: {rare_en} payments)",
                 d.days_apart
             ),
         )
+    }
+}
+
+/// Counts of what the ledger's payments look like, per vendor and in all,
+/// for the chance of a repeat by coincidence.
+struct Mix<'a> {
+    rows: f64,
+    vendor_rows: HashMap<u32, f64>,
+    amount: HashMap<u64, f64>,
+    vendor_amount: HashMap<(u32, u64), f64>,
+    description: HashMap<&'a str, f64>,
+    vendor_description: HashMap<(u32, &'a str), f64>,
+    department: HashMap<u32, f64>,
+    vendor_department: HashMap<(u32, u32), f64>,
+    /// Each vendor's payments as (day, minute of day), sorted.
+    when: HashMap<u32, Vec<(i64, Option<u16>)>>,
+}
+
+impl<'a> Mix<'a> {
+    fn of(cx: &Context<'a>) -> Mix<'a> {
+        let mut mix = Mix {
+            rows: cx.ledger.len() as f64,
+            vendor_rows: HashMap::new(),
+            amount: HashMap::new(),
+            vendor_amount: HashMap::new(),
+            description: HashMap::new(),
+            vendor_description: HashMap::new(),
+            department: HashMap::new(),
+            vendor_department: HashMap::new(),
+            when: HashMap::new(),
+        };
+        // Only vendors with a repeat need their counts kept.
+        let repeating: std::collections::HashSet<u32> = (0..cx.ledger.len())
+            .filter(|&i| cx.features.duplicate[i].is_some())
+            .map(|i| cx.row(i).vendor)
+            .collect();
+        let ledger: &'a crate::ingest::Ledger = cx.ledger;
+        for t in &ledger.transactions {
+            let a = t.amount.to_bits();
+            let d: &'a str = &t.description;
+            *mix.amount.entry(a).or_default() += 1.0;
+            *mix.description.entry(d).or_default() += 1.0;
+            *mix.department.entry(t.department).or_default() += 1.0;
+            if !repeating.contains(&t.vendor) {
+                continue;
+            }
+            let v = t.vendor;
+            *mix.vendor_rows.entry(v).or_default() += 1.0;
+            *mix.vendor_amount.entry((v, a)).or_default() += 1.0;
+            *mix.vendor_description.entry((v, d)).or_default() += 1.0;
+            *mix.vendor_department.entry((v, t.department)).or_default() += 1.0;
+            let day = i64::from(chrono::Datelike::num_days_from_ce(&t.date));
+            mix.when.entry(v).or_default().push((day, t.time));
+        }
+        for days in mix.when.values_mut() {
+            days.sort_unstable();
+        }
+        mix
+    }
+
+    /// The chance that row `i` repeats its partner by coincidence.
+    fn chance(&self, cx: &Context<'_>, i: usize, d: &Repeat) -> f64 {
+        let (t, o) = (cx.row(i), cx.row(d.of));
+        let v = t.vendor;
+        let vendor_rows = self.vendor_rows[&v];
+        // The pair itself is what is judged: both are left out of the mix.
+        let share = |in_vendor: f64, in_ledger: f64| {
+            let ledger = (in_ledger - 1.0).max(0.5) / (self.rows - 1.0).max(1.0);
+            // One pseudo-payment drawn from the ledger's mix.
+            ((in_vendor - 2.0).max(0.0) + ledger) / ((vendor_rows - 2.0).max(0.0) + 1.0)
+        };
+        let a = t.amount.to_bits();
+        let mut q = share(self.vendor_amount[&(v, a)], self.amount[&a]);
+        let desc: &str = &t.description;
+        if !desc.is_empty() && desc == &*o.description {
+            q *= share(self.vendor_description[&(v, desc)], self.description[desc]);
+        }
+        let departments = cx
+            .ledger
+            .columns
+            .contains_key(&crate::ingest::Field::Department);
+        if departments && t.department == o.department {
+            q *= share(
+                self.vendor_department[&(v, t.department)],
+                self.department[&t.department],
+            );
+        }
+        let near = self.payments_as_near(cx, i, d).max(1.0);
+        // At least one of the `near` payments matching by chance.
+        -(near * (-q).ln_1p()).exp_m1()
+    }
+
+    /// The vendor's other payments at least as near row `i` in time as its
+    /// partner: within the minutes apart on the same day where both have
+    /// a time, else within the days apart.
+    fn payments_as_near(&self, cx: &Context<'_>, i: usize, d: &Repeat) -> f64 {
+        let t = cx.row(i);
+        let day = i64::from(chrono::Datelike::num_days_from_ce(&t.date));
+        let days = &self.when[&t.vendor];
+        let from = days.partition_point(|&(x, _)| x < day - d.days_apart);
+        let to = days.partition_point(|&(x, _)| x <= day + d.days_apart);
+        let window = &days[from..to];
+        let within = match (d.days_apart, minutes_apart(cx, i, d.of)) {
+            (0, Some(gap)) => window
+                .iter()
+                .filter(|(_, m)| m.is_none_or(|m| t.time.is_none_or(|x| x.abs_diff(m) <= gap)))
+                .count(),
+            _ => window.len(),
+        };
+        within.saturating_sub(1) as f64
     }
 }
 

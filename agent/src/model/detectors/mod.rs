@@ -80,8 +80,9 @@ pub(crate) enum Rarity {
     Magnitude,
     /// Rated within the comparable group each row belongs to.
     Event { group_of: Vec<u32> },
-    /// A robust z against the row's own history, under the standard normal.
-    OwnHistory,
+    /// A robust z against the row's own history, under Student's t with
+    /// `freedom[i]` degrees of freedom.
+    OwnHistory { freedom: Vec<u32> },
 }
 
 /// One detector. See the module documentation.
@@ -121,7 +122,7 @@ pub(crate) trait Detector: Sync {
         match self.rarity(cx) {
             Rarity::Magnitude => super::calibrate::magnitudes(findings),
             Rarity::Event { group_of } => super::calibrate::events(findings, &group_of),
-            Rarity::OwnHistory => super::calibrate::standard_normal(findings),
+            Rarity::OwnHistory { freedom } => super::calibrate::student_t(findings, &freedom),
         }
     }
 }

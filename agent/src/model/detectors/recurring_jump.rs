@@ -1,7 +1,8 @@
 //! A recurring bill (same vendor, account and department, about monthly)
 //! above its usual amount: the robust z of the jump against the series'
-//! own spread over its previous payments, judged by the normal tail (see
-//! `calibrate::standard_normal`). Needs a few months of history.
+//! own spread over its previous payments, judged by Student's t with the
+//! history's length less one degrees of freedom (see
+//! `calibrate::student_t`). Needs a few months of history.
 
 use super::{rarity_words, Context, Detector, Finding, Rarity};
 use crate::i18n::Text;
@@ -28,8 +29,12 @@ impl Detector for RecurringJump {
         })
     }
 
-    fn rarity(&self, _cx: &Context<'_>) -> Rarity {
-        Rarity::OwnHistory
+    fn rarity(&self, cx: &Context<'_>) -> Rarity {
+        Rarity::OwnHistory {
+            freedom: (cx.features.recurrence.iter())
+                .map(|r| r.map_or(1, |r| r.window.saturating_sub(1)))
+                .collect(),
+        }
     }
 
     fn explain(&self, cx: &Context<'_>, i: usize, _f: &Finding, p: f64) -> Text {

@@ -25,7 +25,10 @@ impl Detector for SmallRepeat {
 
     fn compute(&self, cx: &Context<'_>, i: usize) -> Option<Finding> {
         let s = cx.features.small_repeat[i]?;
-        if s.count < cx.config.limits.small_repeat_min_count {
+        // A pair seen in fewer months than a usual month needs has no
+        // usual month: a vendor new this month is not "usually 0 a month".
+        let history = s.other_months + 1.0;
+        if s.count < cx.config.limits.small_repeat_min_count || history < f64::from(MIN_MONTHS) {
             return Some(Finding::magnitude(0.0));
         }
         // The usual rate with one pseudo-month of one payment, so a pair
