@@ -7,11 +7,16 @@ use std::collections::HashMap;
 
 use polars::prelude::*;
 
-/// Median and median absolute deviation of a value within a group.
+/// Median and median absolute deviation of a value within a group, and
+/// how far its 90th percentile lies above the median.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RobustStats {
     pub median: f64,
     pub mad: f64,
+    /// 90th percentile − median: the upper tail's reach, which the MAD of a
+    /// group with a tight core (one usual price) and a long upper tail
+    /// does not see.
+    pub upper: f64,
     pub count: u32,
 }
 
@@ -51,10 +56,13 @@ fn read_f64(df: &DataFrame, name: &str) -> PolarsResult<Vec<f64>> {
 /// Median and MAD of `values` per key.
 pub fn robust_stats(keys: &[u64], values: &[f64]) -> PolarsResult<HashMap<u64, RobustStats>> {
     let lf = frame(keys, values)?.lazy();
-    let medians = lf
-        .clone()
-        .group_by([col("k")])
-        .agg([col("v").median().alias("med"), len().alias("n")]);
+    let medians = lf.clone().group_by([col("k")]).agg([
+        col("v").median().alias("med"),
+        col("v")
+            .quantile(lit(0.9), QuantileMethod::Linear)
+            .alias("q90"),
+        len().alias("n"),
+    ]);
     let out = lf
         .join(
             medians,
@@ -66,6 +74,7 @@ pub fn robust_stats(keys: &[u64], values: &[f64]) -> PolarsResult<HashMap<u64, R
         .group_by([col("k")])
         .agg([
             col("med").first(),
+            col("q90").first(),
             col("dev").median().alias("mad"),
             col("n").first(),
         ])
@@ -73,6 +82,7 @@ pub fn robust_stats(keys: &[u64], values: &[f64]) -> PolarsResult<HashMap<u64, R
     let k = read_u64(&out, "k")?;
     let med = read_f64(&out, "med")?;
     let mad = read_f64(&out, "mad")?;
+    let q90 = read_f64(&out, "q90")?;
     let n = read_f64(&out, "n")?;
     Ok(k.into_iter()
         .enumerate()
@@ -82,6 +92,7 @@ pub fn robust_stats(keys: &[u64], values: &[f64]) -> PolarsResult<HashMap<u64, R
                 RobustStats {
                     median: med[i],
                     mad: mad[i],
+                    upper: (q90[i] - med[i]).max(0.0),
                     count: n[i] as u32,
                 },
             )

@@ -2,6 +2,9 @@
 //! ledger's typical group spread by empirical Bayes (Smyth 2004, the
 //! "moderated t" of limma).
 //!
+//! A group's own spread is the MAD's standard deviation, or the reach of its
+//! 90th percentile where that is wider ([`group_sd`]).
+//!
 //! A group of eight payments whose median absolute deviation happens to be
 //! small would make an ordinary payment look extreme; a group of 500 with
 //! the same small deviation really is tight. Each group's squared spread
@@ -29,6 +32,18 @@ const MAD_EFFICIENCY: f64 = 0.367_7;
 
 /// 1.4826 · MAD estimates a normal's standard deviation.
 const MAD_TO_SD: f64 = 1.482_6;
+/// A normal's 90th percentile lies 1.2816 standard deviations above its
+/// median.
+const Q90_TO_SD: f64 = 1.281_6;
+
+/// A group's standard deviation of log amounts, as the upper tail sees it:
+/// the MAD's, or the reach of the 90th percentile where that is wider (a
+/// shop whose usual bill is one price but whose tenth-largest are ten
+/// times it is not a tight group for a large payment). For a normal group
+/// the two agree.
+fn group_sd(s: &RobustStats) -> f64 {
+    (MAD_TO_SD * s.mad).max(s.upper / Q90_TO_SD)
+}
 
 /// A group's spread after moderation.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -62,8 +77,8 @@ impl Prior {
     /// from).
     pub fn fit<'a>(groups: impl Iterator<Item = &'a RobustStats>) -> Option<Prior> {
         let spread: Vec<(f64, f64)> = groups
-            .filter(|s| s.count >= super::MIN_GROUP && s.mad > 0.0)
-            .map(|s| ((MAD_TO_SD * s.mad).powi(2), group_freedom(s.count)))
+            .filter(|s| s.count >= super::MIN_GROUP && group_sd(s) > 0.0)
+            .map(|s| (group_sd(s).powi(2), group_freedom(s.count)))
             .collect();
         if spread.len() < 3 {
             return None;
@@ -93,7 +108,7 @@ impl Prior {
     /// A group's moderated spread.
     pub fn moderate(&self, s: &RobustStats) -> Moderated {
         let d = group_freedom(s.count);
-        let s2 = (MAD_TO_SD * s.mad).powi(2);
+        let s2 = group_sd(s).powi(2);
         if self.freedom.is_infinite() {
             return Moderated {
                 sd: self.variance.sqrt(),
@@ -117,7 +132,7 @@ pub fn moderated(stats: &HashMap<u64, RobustStats>) -> HashMap<u64, Moderated> {
             let m = match prior {
                 Some(p) => p.moderate(s),
                 None => Moderated {
-                    sd: MAD_TO_SD * s.mad,
+                    sd: group_sd(s),
                     freedom: group_freedom(s.count).max(1.0),
                 },
             };
@@ -192,6 +207,7 @@ mod tests {
         RobustStats {
             median: 0.0,
             mad,
+            upper: 0.0,
             count,
         }
     }
@@ -210,6 +226,26 @@ mod tests {
         assert!(m[&100].sd > 4.0 * own, "small group: {}", m[&100].sd);
         assert!(m[&101].sd < 1.5 * own, "large group: {}", m[&101].sd);
         assert!(m[&101].freedom > m[&100].freedom);
+    }
+
+    #[test]
+    fn a_long_upper_tail_widens_a_tight_core() {
+        // Most bills one price (MAD 0.05) but the 90th percentile at 10x.
+        let shop = RobustStats {
+            median: 0.0,
+            mad: 0.05,
+            upper: 10f64.ln(),
+            count: 300,
+        };
+        assert!((group_sd(&shop) - 10f64.ln() / Q90_TO_SD).abs() < 1e-12);
+        // A normal group: the MAD's reading stands.
+        let normal = RobustStats {
+            median: 0.0,
+            mad: 0.6745,
+            upper: 1.2816 * 0.9,
+            count: 300,
+        };
+        assert!((group_sd(&normal) - MAD_TO_SD * 0.6745).abs() < 1e-9);
     }
 
     #[test]
