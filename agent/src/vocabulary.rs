@@ -194,8 +194,9 @@ vocabulary! {
 
 vocabulary! {
     /// The columns ledgerlens adds to the right of a ledger, in order. The
-    /// command line's workbook starts with the source file and row; the
-    /// pane's sheet keeps its rows where they are and starts at the score.
+    /// command line's workbook starts with the source file (when it read
+    /// several) and row; the pane's sheet keeps its rows where they are
+    /// and starts at the score.
     pub enum AddedColumn {
         SourceFile = "source_file", "원본 파일", "Source file";
         SourceRow = "source_row", "원본 행", "Source row";

@@ -224,9 +224,21 @@ fn write_scored_sheet(
         sheet.set_column_width(c as u16, w)?;
     }
     // The added columns follow the ledger's, in the vocabulary's order.
+    // The source file is a column only where the ledger was read from
+    // several files: one file's name is on the summary sheet, and a
+    // million copies of it would be a million cells to write.
+    let several_files = ledger.files.len() > 1;
+    let added: Vec<AddedColumn> = AddedColumn::ALL
+        .iter()
+        .copied()
+        .filter(|&c| several_files || c != AddedColumn::SourceFile)
+        .collect();
     let base = width as u16;
-    let at = |column: AddedColumn| base + column as u16;
-    for &column in AddedColumn::ALL {
+    let at = |column: AddedColumn| {
+        let place = added.iter().position(|&c| c == column).unwrap_or(0);
+        base + place as u16
+    };
+    for &column in &added {
         sheet.write_string_with_format(0, at(column), column.word(lang), &fmt.added_header)?;
         sheet.set_column_width(at(column), added_width(column))?;
     }
@@ -277,7 +289,9 @@ fn write_scored_sheet(
             }
         }
         let s = &scored.rows[i];
-        sheet.write_string(r, c_file, cell_text(&ledger.files[usize::from(s.file)]))?;
+        if several_files {
+            sheet.write_string(r, c_file, cell_text(&ledger.files[usize::from(s.file)]))?;
+        }
         sheet.write_number(r, c_row, f64::from(s.row))?;
         sheet.write_number_with_format(r, c_score, s.score, &fmt.score)?;
         sheet.write_string(r, c_band, s.band.label().get(lang))?;
