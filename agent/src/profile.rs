@@ -16,21 +16,12 @@
 //! ledger (`features::limits`). Chosen from the columns unless the config
 //! or `--profile` names one.
 
-use serde::{Deserialize, Serialize};
-
 use crate::error::Error;
 use crate::i18n::Text;
 use crate::ingest::{Field, Ledger};
 use crate::money::Currency;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Profile {
-    /// An ERP budget-execution ledger.
-    Ledger,
-    /// Card-expense records.
-    Card,
-}
+pub use crate::vocabulary::Profile;
 
 /// Header words of card-expense records: where the card was used, the
 /// time it was used, the card itself.
@@ -49,32 +40,19 @@ const CARD_HEADERS: [&str; 11] = [
 ];
 
 impl Profile {
-    pub fn code(self) -> &'static str {
-        match self {
-            Profile::Ledger => "ledger",
-            Profile::Card => "card",
-        }
-    }
-
-    pub fn label(self) -> Text {
-        match self {
-            Profile::Ledger => Text::new("예산 집행 원장", "budget-execution ledger"),
-            Profile::Card => Text::new("카드 사용 내역(업무추진비 등)", "card-expense records"),
-        }
-    }
-
     pub fn from_user(text: &str) -> Result<Profile, Error> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "ledger" => Ok(Profile::Ledger),
-            "card" => Ok(Profile::Card),
-            _ => Err(Error::invalid(
+        Profile::from_code(&text.trim().to_ascii_lowercase()).ok_or_else(|| {
+            Error::invalid(
                 "bad_profile",
                 Text::new(
-                    format!("알 수 없는 프로필입니다: '{text}' (가능: ledger, card)"),
-                    format!("unknown profile '{text}' (known: ledger, card)"),
+                    format!(
+                        "알 수 없는 프로필입니다: '{text}' (가능: {})",
+                        Profile::codes()
+                    ),
+                    format!("unknown profile '{text}' (known: {})", Profile::codes()),
                 ),
-            )),
-        }
+            )
+        })
     }
 
     /// The profile a ledger's columns suggest: card records carry a time

@@ -1,5 +1,5 @@
 //! The domain's words, named once: risk bands, review statuses, detector
-//! kinds and the columns ledgerlens adds to a sheet, each a closed set with
+//! kinds, profiles and the columns ledgerlens adds to a sheet, each a closed set with
 //! a stable code (what the store, the API, the JSONL and the config carry)
 //! and its Korean and English labels (what people read).
 //!
@@ -193,6 +193,17 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// The built-in profiles, each what a kind of ledger is known to mean
+    /// (`profile.rs`: how one is chosen, the limit each knows).
+    pub enum Profile {
+        /// An ERP budget-execution ledger.
+        Ledger = "ledger", "예산 집행 원장", "budget-execution ledger";
+        /// Card-expense records.
+        Card = "card", "카드 사용 내역(업무추진비 등)", "card-expense records";
+    }
+}
+
+vocabulary! {
     /// The columns ledgerlens adds to the right of a ledger, in order. The
     /// command line's workbook starts with the source file (when it read
     /// several) and row; the pane's sheet keeps its rows where they are
@@ -254,6 +265,10 @@ mod tests {
             assert_eq!(k.index(), i, "ALL is in declaration order");
             assert_eq!(DetectorKind::from_code(k.code()), Some(k));
             assert!((0.0..=1.0).contains(&k.default_weight()));
+        }
+        for &p in Profile::ALL {
+            let back: Profile = serde_json::from_value(p.code().into()).unwrap();
+            assert_eq!(back, p);
         }
         for (i, &column) in AddedColumn::ALL.iter().enumerate() {
             assert_eq!(column as usize, i, "a column's place is its discriminant");
