@@ -48,9 +48,6 @@ pub struct Duplicate {
     pub days_apart: i64,
     /// Same department and description too: the same invoice paid twice.
     pub exact: bool,
-    /// How many times this vendor was paid this exact amount in the whole
-    /// ledger: a standard price paid often is a weaker sign.
-    pub times_seen: u32,
 }
 
 /// Marks payments that repeat an earlier one to the same vendor for the
@@ -62,7 +59,6 @@ pub fn duplicates(payments: &[Payment<'_>], window_days: i64) -> Vec<Option<Dupl
         if group.len() < 2 {
             continue;
         }
-        let times_seen = group.len() as u32;
         for w in 1..group.len() {
             let later = group[w];
             let p = &payments[later];
@@ -83,7 +79,6 @@ pub fn duplicates(payments: &[Payment<'_>], window_days: i64) -> Vec<Option<Dupl
                 of: e,
                 days_apart: p.day - q.day,
                 exact: p.department == q.department && p.description == q.description,
-                times_seen,
             });
         }
     }
