@@ -12,8 +12,17 @@ use crate::i18n::{Lang, Text};
 use crate::pipeline::ScoredLedger;
 use crate::report;
 
-/// `INPUT.scored.xlsx` beside the input.
+/// `INPUT.scored.xlsx` beside the input: beside a folder too, never in it
+/// (`.` is the folder it names, so its workbook goes in the parent).
 pub(super) fn default_output(input: &Path) -> PathBuf {
+    if input.is_dir() {
+        let folder = std::fs::canonicalize(input).unwrap_or_else(|_| input.to_path_buf());
+        let name = folder
+            .file_name()
+            .and_then(|s| s.to_str())
+            .unwrap_or("ledger");
+        return folder.with_file_name(format!("{name}.scored.xlsx"));
+    }
     let stem = input
         .file_stem()
         .and_then(|s| s.to_str())
@@ -170,5 +179,30 @@ pub(super) fn print_summary(scored: &ScoredLedger, lang: Lang) {
     }
     for aside in &s.stepped_aside {
         eprintln!("  · {}: {}", aside.code.word(lang), aside.reason.get(lang));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_folders_workbook_goes_beside_it_even_when_named_as_dot() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("2024.exports");
+        std::fs::create_dir(&folder).unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        for named in [folder.clone(), folder.join(".")] {
+            assert_eq!(
+                default_output(&named),
+                root.join("2024.exports.scored.xlsx"),
+                "{}",
+                named.display()
+            );
+        }
+        assert_eq!(
+            default_output(Path::new("a/b.csv")),
+            PathBuf::from("a/b.scored.xlsx")
+        );
     }
 }

@@ -11,7 +11,10 @@
 //! - no cell is dropped: a column only some files have is empty in the
 //!   others' rows, and an unnamed column with data in it keeps its own place;
 //! - nothing in a folder is passed over unsaid: what was not read is in
-//!   [`QualityReport::not_read`].
+//!   [`QualityReport::not_read`], and a file named twice (or a folder and
+//!   a file in it) is read once;
+//! - which file's error is reported does not depend on which thread got
+//!   there first: the first failing file in name order is.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -25,9 +28,16 @@ use crate::i18n::Text;
 /// Reads every path (a file, or a folder of files) into one ledger. One
 /// file alone is read as it always was.
 pub fn read_paths(paths: &[PathBuf], options: &IngestOptions) -> Result<Ledger, IngestError> {
-    let (files, not_read) = expand(paths)?;
-    if let ([only], true) = (files.as_slice(), not_read.is_empty()) {
-        return read_path(only, options);
+    let (files, mut not_read) = expand(paths)?;
+    let Some(first) = files.first() else {
+        // Only reachable from the library: the CLI asks for an input.
+        return Err(IngestError::NoLedgerFiles {
+            folder: source_name(paths),
+            passed_over: not_read.into_iter().map(|n| n.file).collect(),
+        });
+    };
+    if files.len() == 1 && not_read.is_empty() {
+        return read_path(first, options);
     }
     if files.len() > usize::from(u16::MAX) {
         return Err(IngestError::TooLarge {
@@ -35,11 +45,31 @@ pub fn read_paths(paths: &[PathBuf], options: &IngestOptions) -> Result<Ledger, 
             detail: format!("{} files; at most {}", files.len(), u16::MAX),
         });
     }
-    // Files are parsed in parallel: each parse is single-threaded.
-    let parts = files
-        .par_iter()
-        .map(|f| read_path(f, options))
-        .collect::<Result<Vec<_>, _>>()?;
+    // Files are parsed in parallel: each parse is single-threaded. Every
+    // result is kept so that the error reported is the first file's in
+    // order, whichever thread finished first.
+    let results: Vec<Result<Ledger, IngestError>> =
+        files.par_iter().map(|f| read_path(f, options)).collect();
+    let mut parts = Vec::with_capacity(results.len());
+    for (file, result) in files.iter().zip(results) {
+        match result {
+            Ok(part) => parts.push(part),
+            // A month without payments is an export with a header and no
+            // rows: said, and the other files still make the ledger.
+            Err(e @ (IngestError::NoRows { .. } | IngestError::EmptySheet { .. })) => not_read
+                .push(NotRead {
+                    file: file.display().to_string(),
+                    why: crate::error::Explain::message(&e),
+                }),
+            Err(e) => return Err(e),
+        }
+    }
+    if parts.is_empty() {
+        return Err(IngestError::NoLedgerFiles {
+            folder: source_name(paths),
+            passed_over: not_read.into_iter().map(|n| n.file).collect(),
+        });
+    }
     combine(parts, source_name(paths), not_read)
 }
 
@@ -52,6 +82,13 @@ fn source_name(paths: &[PathBuf]) -> String {
         .join(", ")
 }
 
+/// A file's name without its folder, as a column header is short.
+fn file_name(source: &str) -> String {
+    Path::new(source)
+        .file_name()
+        .map_or_else(|| source.to_string(), |n| n.to_string_lossy().into_owned())
+}
+
 /// Folders opened into their ledger files (by name, so monthly exports
 /// come in order), and what in them was not read, with why.
 fn expand(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<NotRead>), IngestError> {
@@ -59,7 +96,7 @@ fn expand(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<NotRead>), IngestError
     let mut not_read = Vec::new();
     for path in paths {
         if !path.is_dir() {
-            files.push(path.clone());
+            push_once(&mut files, path.clone());
             continue;
         }
         let io_error = |e: std::io::Error| IngestError::Io {
@@ -72,24 +109,39 @@ fn expand(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<NotRead>), IngestError
             .collect::<Result<_, _>>()
             .map_err(io_error)?;
         entries.sort();
-        let before = files.len();
+        let (files_before, not_read_before) = (files.len(), not_read.len());
         for entry in entries {
             match why_not_read(&entry) {
                 Some(why) => not_read.push(NotRead {
                     file: entry.display().to_string(),
                     why,
                 }),
-                None => files.push(entry),
+                None => push_once(&mut files, entry),
             }
         }
-        if files.len() == before {
+        if files.len() == files_before {
             return Err(IngestError::NoLedgerFiles {
                 folder: path.display().to_string(),
-                passed_over: not_read.iter().map(|n| n.file.clone()).collect(),
+                passed_over: not_read[not_read_before..]
+                    .iter()
+                    .map(|n| n.file.clone())
+                    .collect(),
             });
         }
     }
     Ok((files, not_read))
+}
+
+/// Adds a file unless it is already there: a file reached twice (named
+/// twice, or named beside its folder) is read once, as twice would make
+/// every row its own duplicate.
+fn push_once(files: &mut Vec<PathBuf>, file: PathBuf) {
+    if !files
+        .iter()
+        .any(|f| f == &file || crate::files::same_file(f, &file))
+    {
+        files.push(file);
+    }
 }
 
 /// Why a folder's entry is not a ledger file to read, if it is not.
@@ -113,10 +165,13 @@ fn why_not_read(entry: &Path) -> Option<Text> {
             "a scored workbook ledgerlens wrote",
         ));
     }
-    if super::Format::from_name(&name).is_none() {
+    // A .txt beside the exports is far likelier a note than a ledger: in a
+    // folder it is passed over (and said); named on its own it is read.
+    let is_text = name.to_lowercase().ends_with(".txt");
+    if is_text || super::Format::from_name(&name).is_none() {
         return Some(Text::new(
-            "원장 형식이 아님 (xlsx, xlsm, xls, ods, csv)",
-            "not a ledger format (xlsx, xlsm, xls, ods, csv)",
+            "원장 형식이 아님 (폴더에서는 xlsx, xlsm, xls, ods, csv, tsv만 읽음)",
+            "not a ledger format (from a folder only xlsx, xlsm, xls, ods, csv and tsv are read)",
         ));
     }
     None
@@ -126,8 +181,13 @@ fn why_not_read(entry: &Path) -> Option<Text> {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Place {
     Field(Field),
-    /// Headers are matched by their text, trimmed, case as written.
-    Header(String),
+    /// Headers are matched by their text, trimmed, case as written, and by
+    /// which of the file's columns of that name it is (exports often have
+    /// two 비고): the second 비고 of one file meets the second of another.
+    Header {
+        text: String,
+        nth: usize,
+    },
     /// A column without a header but with data keeps a place of its own.
     Unnamed {
         file: usize,
@@ -166,12 +226,20 @@ impl Layout {
             .max()
             .unwrap_or(0);
         let field_at: HashMap<usize, Field> = part.columns.iter().map(|(f, c)| (*c, *f)).collect();
+        let mut seen: HashMap<&str, usize> = HashMap::new();
         (0..width)
             .map(|c| {
                 let header = part.headers.get(c).map_or("", |h| h.trim());
                 let place = match field_at.get(&c) {
                     Some(field) => Place::Field(*field),
-                    None if !header.is_empty() => Place::Header(header.to_string()),
+                    None if !header.is_empty() => {
+                        let nth = seen.entry(header).or_default();
+                        *nth += 1;
+                        Place::Header {
+                            text: header.to_string(),
+                            nth: *nth,
+                        }
+                    }
                     None if part
                         .original
                         .iter()
@@ -181,7 +249,16 @@ impl Layout {
                     }
                     None => return None,
                 };
-                Some(self.column(place, header))
+                // An unnamed column is named after where it came from, so
+                // the scored sheet (which writes up to the last named
+                // column) keeps it and a reader can tell what it is.
+                let header = match &place {
+                    Place::Unnamed { .. } => {
+                        format!("{} {}", file_name(&part.source), column_letter(c))
+                    }
+                    _ => header.to_string(),
+                };
+                Some(self.column(place, &header))
             })
             .collect()
     }
@@ -210,6 +287,18 @@ fn combine(
         .enumerate()
         .map(|(i, part)| layout.place_part(i, part))
         .collect();
+    // Each file is held to the column limit as it is read; the union of
+    // files that disagree on their columns is held to it here.
+    if layout.places.len() > crate::limits::MAX_COLUMNS {
+        return Err(IngestError::TooLarge {
+            file: source,
+            detail: format!(
+                "{} different columns across the files; at most {}",
+                layout.places.len(),
+                crate::limits::MAX_COLUMNS
+            ),
+        });
+    }
     let mut ledger = Ledger {
         source: source.clone(),
         sheet: parts[0].sheet.clone(),
@@ -335,6 +424,7 @@ fn combined_quality(
             matched_by,
         });
     }
+    let mut shown_per_kind = HashMap::new();
     for part in parts {
         let pq = &part.quality;
         q.rows_read += pq.rows_read;
@@ -342,11 +432,17 @@ fn combined_quality(
         for (kind, n) in &pq.counts {
             *q.counts.entry(*kind).or_default() += n;
         }
-        q.examples
-            .extend(pq.examples.iter().map(|e| super::QualityIssue {
-                file: Some(part.source.clone()),
-                ..e.clone()
-            }));
+        // Examples stay capped per kind over all files, as in one file.
+        for e in &pq.examples {
+            let shown = shown_per_kind.entry(e.kind).or_insert(0usize);
+            *shown += 1;
+            if *shown <= super::quality::EXAMPLES_PER_KIND {
+                q.examples.push(super::QualityIssue {
+                    file: Some(part.source.clone()),
+                    ..e.clone()
+                });
+            }
+        }
         q.files.push(FileRead {
             file: part.source.clone(),
             sheet: pq.sheet.clone(),
@@ -463,6 +559,62 @@ mod tests {
         );
         let e = read_paths(&[a, b], &IngestOptions::default()).unwrap_err();
         assert_eq!(crate::error::Explain::code(&e), "mixed_currencies");
+    }
+
+    #[test]
+    fn two_columns_of_one_name_keep_both_cells_and_an_unnamed_one_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = write(
+            dir.path(),
+            "a.csv",
+            "Date,Vendor,Amount,Note,Note\n2024-01-01,A,10,x,y\n",
+        );
+        let b = write(
+            dir.path(),
+            "b.csv",
+            "Date,Vendor,Amount,Note,\n2024-01-02,B,20,z,w\n",
+        );
+        let ledger = read_paths(&[a, b], &IngestOptions::default()).unwrap();
+        let notes: Vec<usize> = (0..ledger.headers.len())
+            .filter(|&c| ledger.headers[c] == "Note")
+            .collect();
+        assert_eq!(notes.len(), 2, "{:?}", ledger.headers);
+        assert_eq!(ledger.original[0][notes[0]], Cell::Text("x".into()));
+        assert_eq!(ledger.original[0][notes[1]], Cell::Text("y".into()));
+        assert_eq!(ledger.original[1][notes[0]], Cell::Text("z".into()));
+        let unnamed = ledger.headers.iter().position(|h| h == "b.csv E").unwrap();
+        assert_eq!(ledger.original[1][unnamed], Cell::Text("w".into()));
+    }
+
+    #[test]
+    fn a_file_named_twice_is_read_once_and_an_empty_month_is_said() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = write(dir.path(), "a.csv", "Date,Vendor,Amount\n2024-01-01,A,10\n");
+        write(dir.path(), "b.csv", "Date,Vendor,Amount\n");
+        write(dir.path(), "readme.txt", "notes");
+        let ledger = read_paths(
+            &[dir.path().to_path_buf(), a.clone(), a],
+            &IngestOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(ledger.len(), 1);
+        let passed: Vec<&str> = (ledger.quality.not_read.iter())
+            .map(|n| n.file.rsplit('/').next().unwrap())
+            .collect();
+        assert_eq!(passed, ["readme.txt", "b.csv"]);
+    }
+
+    #[test]
+    fn the_error_named_is_the_first_failing_file_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["a.csv", "b.csv", "c.csv"] {
+            write(dir.path(), name, "Vendor,Amount\nA,10\n");
+        }
+        for _ in 0..5 {
+            let e = read_paths(&[dir.path().to_path_buf()], &IngestOptions::default()).unwrap_err();
+            let text = crate::error::Explain::message(&e).en;
+            assert!(text.contains("a.csv"), "{text}");
+        }
     }
 
     #[test]

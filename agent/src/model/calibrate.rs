@@ -137,6 +137,11 @@ pub(crate) fn student_t(findings: &[Option<Finding>], freedom: &[u32]) -> Vec<f6
 /// normal's where they are unbounded).
 pub(crate) fn t_tail(z: f64, freedom: f64) -> f64 {
     use statrs::distribution::{ContinuousCDF, StudentsT};
+    // A z that is not a number is no evidence (its surprisal would
+    // otherwise be the largest there is).
+    if z.is_nan() {
+        return 1.0;
+    }
     if !freedom.is_finite() || freedom > 1e6 {
         return 0.5 * libm::erfc(z / std::f64::consts::SQRT_2);
     }

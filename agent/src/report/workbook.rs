@@ -204,13 +204,21 @@ fn write_scored_sheet(
     let ledger = &scored.ledger;
     let sheet = workbook.add_worksheet_with_constant_memory()?;
     sheet.set_name(pick(lang, "점수 결과", "Scored"))?;
-    // Original columns up to the last named header.
+    // Original columns up to the last named header, or the last with data
+    // in it: an unnamed column of notes is the user's data too.
+    let with_data = ledger
+        .original
+        .iter()
+        .map(|r| r.iter().rposition(|c| !c.is_empty()).map_or(0, |p| p + 1))
+        .max()
+        .unwrap_or(0);
     let width = ledger
         .headers
         .iter()
         .rposition(|h| !h.is_empty())
         .map_or(0, |p| p + 1)
-        .max(ledger.columns.values().max().map_or(0, |m| m + 1));
+        .max(ledger.columns.values().max().map_or(0, |m| m + 1))
+        .max(with_data);
     let date_col = ledger.columns.get(&Field::Date).copied();
     let amount_col = ledger.columns.get(&Field::Amount).copied();
     for c in 0..width {

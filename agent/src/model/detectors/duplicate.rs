@@ -5,14 +5,19 @@
 //! the chance that, among the vendor's payments at least as close in time
 //! as the partner (the same sitting, the same day, within the days apart),
 //! one has this exact amount, and (where they match) this description and
-//! this department, were the vendor's payments drawn from its own mix of
-//! amounts, descriptions and departments (smoothed toward the ledger's, so
-//! a vendor with few payments borrows the ledger's). A supermarket that
-//! charges one price all week repeats amounts by nature; a restaurant bill
-//! of 158,250원 billed again the next day with the same purpose does not.
+//! this department, were the vendor's payments drawn from its own mix:
+//! the share of its payments that match on all of these at once (amount,
+//! purpose and department go together within a vendor: its parking
+//! tickets are one price, one purpose, one office), smoothed by one
+//! pseudo-payment drawn from the ledger's mix, so a vendor with few
+//! payments borrows the ledger's. A supermarket that charges one price all
+//! week repeats amounts by nature; a restaurant bill of 158,250원 billed
+//! again the next day with the same purpose does not.
 //! That chance is then ranked among every payment of the ledger (a
 //! magnitude: `-ln` of it), so the reason says how many of this ledger's
-//! payments repeat as improbably.
+//! payments repeat as improbably; and a repeat is never rated rarer than
+//! its own chance of coincidence (where repeats are few, a rank alone
+//! would make even a likely coincidence look rare).
 
 use std::collections::HashMap;
 
@@ -49,6 +54,10 @@ impl Detector for Duplicate {
         Rarity::Magnitude
     }
 
+    fn calibrate(&self, _cx: &Context<'_>, findings: &[Option<Finding>]) -> Vec<f64> {
+        no_rarer_than_chance(crate::model::calibrate::magnitudes(findings), findings)
+    }
+
     fn explain(&self, cx: &Context<'_>, i: usize, _f: &Finding, p: f64) -> Text {
         let d = cx.features.duplicate[i].expect("a finding has its duplicate");
         let (other_ko, other_en) = cx.row_named_from(i, d.of);
@@ -78,17 +87,34 @@ impl Detector for Duplicate {
     }
 }
 
+/// Each repeat's rank in the ledger, but never below its own chance of
+/// coincidence: where repeats are few, every one of them ranks as rare,
+/// even one that would happen by chance nine times in ten.
+fn no_rarer_than_chance(ranked: Vec<f64>, findings: &[Option<Finding>]) -> Vec<f64> {
+    (ranked.into_iter().zip(findings))
+        .map(|(p, f)| match f {
+            Some(f) if f.value > 0.0 => p.max((-f.value).exp()),
+            _ => p,
+        })
+        .collect()
+}
+
+/// A vendor's payments of one amount, with a description and a department
+/// where the pair shares them.
+type Joint<'a> = (u32, u64, Option<&'a str>, Option<u32>);
+
 /// Counts of what the ledger's payments look like, per vendor and in all,
 /// for the chance of a repeat by coincidence.
 struct Mix<'a> {
     rows: f64,
     vendor_rows: HashMap<u32, f64>,
     amount: HashMap<u64, f64>,
-    vendor_amount: HashMap<(u32, u64), f64>,
     description: HashMap<&'a str, f64>,
-    vendor_description: HashMap<(u32, &'a str), f64>,
     department: HashMap<u32, f64>,
-    vendor_department: HashMap<(u32, u32), f64>,
+    /// The vendor's payments of one amount, counted with and without the
+    /// description and the department: a pair matches on the amount and
+    /// on whichever of the two it shares.
+    vendor_joint: HashMap<Joint<'a>, f64>,
     /// Each vendor's payments as (day, minute of day), sorted.
     when: HashMap<u32, Vec<(i64, Option<u16>)>>,
 }
@@ -99,11 +125,9 @@ impl<'a> Mix<'a> {
             rows: cx.ledger.len() as f64,
             vendor_rows: HashMap::new(),
             amount: HashMap::new(),
-            vendor_amount: HashMap::new(),
             description: HashMap::new(),
-            vendor_description: HashMap::new(),
             department: HashMap::new(),
-            vendor_department: HashMap::new(),
+            vendor_joint: HashMap::new(),
             when: HashMap::new(),
         };
         // Only vendors with a repeat need their counts kept.
@@ -123,9 +147,13 @@ impl<'a> Mix<'a> {
             }
             let v = t.vendor;
             *mix.vendor_rows.entry(v).or_default() += 1.0;
-            *mix.vendor_amount.entry((v, a)).or_default() += 1.0;
-            *mix.vendor_description.entry((v, d)).or_default() += 1.0;
-            *mix.vendor_department.entry((v, t.department)).or_default() += 1.0;
+            for description in [None, Some(d)] {
+                for department in [None, Some(t.department)] {
+                    *mix.vendor_joint
+                        .entry((v, a, description, department))
+                        .or_default() += 1.0;
+                }
+            }
             let day = i64::from(chrono::Datelike::num_days_from_ce(&t.date));
             mix.when.entry(v).or_default().push((day, t.time));
         }
@@ -141,27 +169,27 @@ impl<'a> Mix<'a> {
         let v = t.vendor;
         let vendor_rows = self.vendor_rows[&v];
         // The pair itself is what is judged: both are left out of the mix.
-        let share = |in_vendor: f64, in_ledger: f64| {
-            let ledger = (in_ledger - 1.0).max(0.5) / (self.rows - 1.0).max(1.0);
-            // One pseudo-payment drawn from the ledger's mix.
-            ((in_vendor - 2.0).max(0.0) + ledger) / ((vendor_rows - 2.0).max(0.0) + 1.0)
-        };
+        let in_ledger = |count: f64| (count - 2.0).max(0.5) / (self.rows - 2.0).max(1.0);
         let a = t.amount.to_bits();
-        let mut q = share(self.vendor_amount[&(v, a)], self.amount[&a]);
+        // The ledger's share of payments like these (its parts taken as
+        // independent: across vendors they nearly are).
+        let mut ledger_share = in_ledger(self.amount[&a]);
         let desc: &str = &t.description;
-        if !desc.is_empty() && desc == &*o.description {
-            q *= share(self.vendor_description[&(v, desc)], self.description[desc]);
-        }
+        let description = (!desc.is_empty() && desc == &*o.description).then(|| {
+            ledger_share *= in_ledger(self.description[desc]);
+            desc
+        });
         let departments = cx
             .ledger
             .columns
             .contains_key(&crate::ingest::Field::Department);
-        if departments && t.department == o.department {
-            q *= share(
-                self.vendor_department[&(v, t.department)],
-                self.department[&t.department],
-            );
-        }
+        let department = (departments && t.department == o.department).then(|| {
+            ledger_share *= in_ledger(self.department[&t.department]);
+            t.department
+        });
+        let in_vendor = self.vendor_joint[&(v, a, description, department)];
+        // The vendor's own share, with one pseudo-payment from the ledger.
+        let q = ((in_vendor - 2.0).max(0.0) + ledger_share) / ((vendor_rows - 2.0).max(0.0) + 1.0);
         let near = self.payments_as_near(cx, i, d).max(1.0);
         // At least one of the `near` payments matching by chance.
         -(near * (-q).ln_1p()).exp_m1()
@@ -202,4 +230,24 @@ fn minutes_apart(cx: &Context<'_>, a: usize, b: usize) -> Option<u16> {
 
 fn swiped_twice(cx: &Context<'_>, a: usize, b: usize) -> bool {
     minutes_apart(cx, a, b).is_some_and(|m| m <= SAME_SITTING_MINUTES)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_likely_coincidence_stays_weak_however_few_repeats_there_are() {
+        // 1,000 payments, two repeats: one a 1-in-1,000 coincidence, one a
+        // 9-in-10. Ranked alone both would be about 1 in 500.
+        let mut findings = vec![Some(Finding::magnitude(0.0)); 1000];
+        findings[3] = Some(Finding::magnitude(-(1e-3f64).ln()));
+        findings[7] = Some(Finding::magnitude(-(0.9f64).ln()));
+        let ranked = crate::model::calibrate::magnitudes(&findings);
+        assert!(ranked[7] < 0.01, "{}", ranked[7]);
+        let p = no_rarer_than_chance(ranked, &findings);
+        assert!((p[7] - 0.9).abs() < 1e-12, "{}", p[7]);
+        assert!(p[3] < 0.01, "{}", p[3]);
+        assert!(p[0] > 0.99, "{}", p[0]);
+    }
 }
