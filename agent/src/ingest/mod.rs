@@ -214,6 +214,11 @@ pub fn ledger_from_grid(
     };
     let first_data = found.row_index + 1;
     let first_row = grid.first_row;
+    // One allocation each: grown by doubling, a 1M-row ledger's rows would
+    // be copied at every step and held at up to twice their size.
+    let data_rows = grid.rows.len().saturating_sub(first_data);
+    ledger.transactions.reserve_exact(data_rows);
+    ledger.original.reserve_exact(data_rows);
     for (offset, cells) in grid.rows.into_iter().enumerate().skip(first_data) {
         let sheet_row = first_row + offset as u32;
         quality.rows_read += 1;

@@ -168,6 +168,10 @@ fn read_xlsx(bytes: &[u8], source: &str, sheet: Option<&str>) -> Result<Grid, In
         .worksheet_cells_reader(&name)
         .map_err(|e| workbook_error(source, e))?;
     let mut builder = GridBuilder::new(source, &name);
+    // The sheet's own claim of its extent sizes the row list once (held
+    // to the row limit: the claim is the file's, not a fact).
+    let claimed_rows = reader.dimensions().end.0 as usize + 1;
+    builder.rows.reserve_exact(claimed_rows.min(MAX_ROWS));
     // The last cell read, so a broken sheet's XML is reported where it broke
     // (the XML reader's own positions are not the sheet's).
     let mut last: Option<(u32, u32)> = None;
@@ -270,7 +274,16 @@ impl<'a> GridBuilder<'a> {
         if self.rows.len() <= row {
             self.rows.resize_with(row + 1, Vec::new);
         }
+        // A new row is given the row above's width at once: grown a cell at
+        // a time, a 12-column row would hold 16, and a third of a 1M-row
+        // sheet's cells (kept to the end of the run) would be slack. The
+        // row above, not the widest so far: one stray far cell must not
+        // widen every row after it.
+        let above = row.checked_sub(1).map_or(0, |r| self.rows[r].len());
         let cells = &mut self.rows[row];
+        if cells.capacity() == 0 {
+            cells.reserve_exact(above.max(col + 1));
+        }
         if cells.len() <= col {
             cells.resize(col + 1, Cell::Empty);
         }
