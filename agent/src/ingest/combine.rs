@@ -16,7 +16,7 @@
 //! - which file's error is reported does not depend on which thread got
 //!   there first: the first failing file in name order is.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -93,10 +93,11 @@ fn file_name(source: &str) -> String {
 /// come in order), and what in them was not read, with why.
 fn expand(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<NotRead>), IngestError> {
     let mut files = Vec::new();
+    let mut seen = HashSet::new();
     let mut not_read = Vec::new();
     for path in paths {
         if !path.is_dir() {
-            push_once(&mut files, path.clone());
+            push_once(&mut files, &mut seen, path.clone());
             continue;
         }
         let io_error = |e: std::io::Error| IngestError::Io {
@@ -116,7 +117,7 @@ fn expand(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<NotRead>), IngestError
                     file: entry.display().to_string(),
                     why,
                 }),
-                None => push_once(&mut files, entry),
+                None => push_once(&mut files, &mut seen, entry),
             }
         }
         if files.len() == files_before {
@@ -134,12 +135,11 @@ fn expand(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<NotRead>), IngestError
 
 /// Adds a file unless it is already there: a file reached twice (named
 /// twice, or named beside its folder) is read once, as twice would make
-/// every row its own duplicate.
-fn push_once(files: &mut Vec<PathBuf>, file: PathBuf) {
-    if !files
-        .iter()
-        .any(|f| f == &file || crate::files::same_file(f, &file))
-    {
+/// every row its own duplicate. Compared by canonical path (one lookup per
+/// file, so a folder of thousands of daily exports stays quick).
+fn push_once(files: &mut Vec<PathBuf>, seen: &mut HashSet<PathBuf>, file: PathBuf) {
+    let identity = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
+    if seen.insert(identity) {
         files.push(file);
     }
 }
@@ -250,8 +250,7 @@ impl Layout {
                     None => return None,
                 };
                 // An unnamed column is named after where it came from, so
-                // the scored sheet (which writes up to the last named
-                // column) keeps it and a reader can tell what it is.
+                // a reader of the combined sheet can tell what it is.
                 let header = match &place {
                     Place::Unnamed { .. } => {
                         format!("{} {}", file_name(&part.source), column_letter(c))
