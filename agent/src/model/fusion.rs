@@ -8,8 +8,11 @@
 //! which is `−ln` of the product of the excess rarities: independent
 //! findings multiply, as for a naive Bayes or Fisher's combination, while
 //! the many findings every row shows a little of add nothing. The score is
-//! `100 · (1 − exp(−E / ln(1/α)))`: a single finding at p = α/20 scores 63,
-//! two of them 86, and the score never reaches 100.
+//! `100 · E / (E + ln(1/α))`: a single finding at p = α/20 scores 50, two
+//! of them 67, ten 91, and the score never reaches 100. The scale has to
+//! keep ranking where reviewers look: an exponential `1 − exp(−E / ln 20)`
+//! had reached 100.0 (to the shown decimal) at 23 nats, which two strong
+//! findings pass, and tied a large ledger's top two hundred rows.
 //!
 //! Bands are cut by share, since a reviewer's time, not a constant, is
 //! what is scarce: the top `high_share` of rows with any evidence are high
@@ -33,7 +36,8 @@ pub(crate) fn evidence(p: f64, weight: f64) -> f64 {
 
 /// The 0–100 score of a row's total evidence, to one decimal.
 pub(crate) fn score(evidence: f64) -> f64 {
-    let s = 100.0 * (1.0 - (-evidence / (1.0 / ALPHA).ln()).exp());
+    let evidence = evidence.max(0.0);
+    let s = 100.0 * evidence / (evidence + (1.0 / ALPHA).ln());
     (s * 10.0).round() / 10.0
 }
 
@@ -168,13 +172,17 @@ mod tests {
         assert_eq!(evidence(0.5, 1.0), 0.0);
         assert_eq!(evidence(ALPHA, 1.0), 0.0);
         assert!((evidence(ALPHA / 20.0, 1.0) - 20f64.ln()).abs() < 1e-9);
-        assert!((score(20f64.ln()) - 63.2).abs() < 0.05);
-        assert!(score(100.0) < 100.0 + 1e-9);
+        assert_eq!(score(0.0), 0.0);
+        assert_eq!(score(20f64.ln()), 50.0);
+        assert!((score(2.0 * 20f64.ln()) - 66.7).abs() < 0.05);
+        // Strong evidence keeps ranking at the shown decimal.
+        assert!(score(60.0) < score(80.0));
+        assert!(score(1e3) < 100.0);
     }
 
     #[test]
     fn the_high_band_is_the_share_asked_for() {
-        // Below the Bonferroni bound of a 1000-row ledger (score 90).
+        // Below the Bonferroni bound of a 1000-row ledger (score 69.8).
         let scores: Vec<f64> = (0..1000).map(|i| f64::from(i) / 20.0).collect();
         let bands = Bands::default();
         let cut = Cut::choose(&scores, &bands);
