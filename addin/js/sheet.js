@@ -7,7 +7,7 @@ import { BLOCK_BUDGET, MAX_BLOCK_ROWS, chunkByBytes, readInBlocks, Cancelled } f
 import { asCellText, columnLetter, findAddedColumns, formulaString } from "./layout.js";
 
 /** Column widths of the added columns, in points. */
-const WIDTHS = { score: 56, band: 48, cluster: 110, reasons: 340, review: 96, note: 160, key: 20 };
+const WIDTHS = { score: 56, band: 48, cluster: 110, reasons: 340, review: 96, review_reason: 130, note: 160, key: 20 };
 
 /** A worksheet by name, or the active one. */
 function worksheet(context, name) {
@@ -75,21 +75,33 @@ export function locateAdded(topRows, layout) {
   return null;
 }
 
+/** The reviewer's columns of our block, as far as the sheet has them. */
+const REVIEW_COLUMNS = ["review", "review_reason", "note"];
+
 /**
- * The reviews already in the sheet, read before it is scored again:
- * key -> {status label as typed, note}.
+ * The reviews already in the sheet, read before it is scored again or
+ * synced: per row {key, review and review_reason as typed, note}. A sheet
+ * scored before a column existed reads "" for it.
  */
 export async function readPreviousReviews(name, added, lastRow, { onBlock, cancelled } = {}) {
   const first = added.headerIndex + 1;
   const total = Math.max(0, lastRow - first);
-  const lo = Math.min(added.at.review ?? added.at.key, added.at.note ?? added.at.key, added.at.key);
-  const hi = Math.max(added.at.review ?? 0, added.at.note ?? 0, added.at.key);
+  const present = [...REVIEW_COLUMNS, "key"].map((c) => added.at[c]).filter((c) => c !== undefined);
+  const lo = Math.min(...present);
+  const hi = Math.max(...present);
   const rows = await readBlocks(name, { start: first, total, width: hi - lo + 1, column: lo, onBlock, cancelled });
+  const cell = (r, what) => (added.at[what] === undefined ? "" : r[added.at[what] - lo]);
   return rows.map((r) => ({
-    key: String(r[added.at.key - lo] ?? ""),
-    review: added.at.review === undefined ? "" : r[added.at.review - lo],
-    note: added.at.note === undefined ? "" : r[added.at.note - lo],
+    key: String(cell(r, "key") ?? ""),
+    review: cell(r, "review"),
+    review_reason: cell(r, "review_reason"),
+    note: cell(r, "note"),
   }));
+}
+
+/** How many columns a block of ours found in a sheet spans. */
+function blockWidth(added) {
+  return Math.max(...Object.values(added.at)) - added.start + 1;
 }
 
 /**
@@ -108,11 +120,20 @@ export async function writeAdded(name, { headerIndex, start, previous, cells, st
       used.load("rowIndex,rowCount");
       await context.sync();
       const bottom = used.rowIndex + used.rowCount;
-      const old = sheet.getRangeByIndexes(previous.headerIndex, previous.start, bottom - previous.headerIndex, width);
+      // The old block's own width: one scored by an older version has
+      // fewer columns, and the user's next column is not ours to clear.
+      const old = sheet.getRangeByIndexes(previous.headerIndex, previous.start, bottom - previous.headerIndex, blockWidth(previous));
       old.conditionalFormats.clearAll();
       old.dataValidation.clear();
       old.clear(Excel.ClearApplyTo.all);
-      sheet.getRangeByIndexes(0, previous.start, 1, width).getEntireColumn().columnHidden = false;
+      sheet.getRangeByIndexes(0, previous.start, 1, blockWidth(previous)).getEntireColumn().columnHidden = false;
+      // A block from an older version is narrower: the columns it lacks
+      // are inserted after it, so whatever the user keeps to its right
+      // moves over instead of being written on.
+      const missing = width - blockWidth(previous);
+      if (missing > 0) {
+        sheet.getRangeByIndexes(0, previous.start + blockWidth(previous), 1, missing).getEntireColumn().insert(Excel.InsertShiftDirection.right);
+      }
       await context.sync();
     }
     // The score's number format travels with its block: a format array
@@ -170,6 +191,9 @@ async function formatAdded(name, { headerIndex, start, rows, style }) {
       const review = sheet.getRangeByIndexes(first, col("review"), rows, 1);
       review.dataValidation.clear();
       review.dataValidation.rule = { list: { inCellDropDown: true, source: style.reviews.join(",") } };
+      const reason = sheet.getRangeByIndexes(first, col("review_reason"), rows, 1);
+      reason.dataValidation.clear();
+      reason.dataValidation.rule = { list: { inCellDropDown: true, source: style.reasons.join(",") } };
     }
     sheet.getRangeByIndexes(0, col("key"), 1, 1).getEntireColumn().columnHidden = true;
     sheet.freezePanes.freezeRows(headerIndex + 1);

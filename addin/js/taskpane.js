@@ -7,7 +7,7 @@ import { AgentError, call, getJson, hasToken, initToken, postJson } from "./api.
 import { Cancelled } from "./blocks.js";
 import { initialChoices, overrides, problems } from "./mapping.js";
 import { asCellText, bandChoices, bandLabel, columnIndex, dateText, reasonsText } from "./layout.js";
-import { collectReviews, mergeReviews, reviewCode, reviewLabel } from "./reviews.js";
+import { collectReviews, mergeReviews, reasonCode, reasonFits, reasonLabel, reviewCode, reviewLabel } from "./reviews.js";
 import * as sheet from "./sheet.js";
 import { bandCounts, el, fill, formatNumber, hideMessage, progressBar, showError, showMessage, topList, visibleText } from "./ui.js";
 
@@ -115,7 +115,7 @@ function renderSummary(summary) {
         el("summary", { text: t("orphans", { n: orphans.length }) }),
         orphansSaved ? el("p", { text: t("orphans_saved") }) : null,
         orphansUnsaved ? el("p", { class: "problem", text: t("orphans_unsaved", { n: orphansUnsaved }) }) : null,
-        el("ul", {}, orphans.slice(0, 50).map((o) => el("li", { text: `${o.label || "-"} · ${o.note || ""} · ${o.key.slice(0, 12)}…` }))),
+        el("ul", {}, orphans.slice(0, 50).map((o) => el("li", { text: [o.label || "-", o.reasonText, o.note, `${o.key.slice(0, 12)}…`].filter(Boolean).join(" · ") }))),
       ),
     );
   }
@@ -236,13 +236,26 @@ async function runScore(bar) {
   for (const p of previous) {
     if (!p.key) continue;
     const code = reviewCode(p.review, layout);
-    before.set(p.key, { status: code || "", label: String(p.review ?? ""), note: String(p.note ?? "") });
+    const reason = reasonCode(p.review_reason, layout);
+    before.set(p.key, {
+      status: code || "",
+      label: String(p.review ?? ""),
+      reason: reason || "",
+      reasonText: String(p.review_reason ?? ""),
+      note: String(p.note ?? ""),
+    });
   }
   const results = response.results;
   const { carried, kept, orphans } = mergeReviews(before, results);
   const savable = orphans.filter((o) => o.status);
   if (savable.length) {
-    await postJson("reviews", { reviews: savable.map((o) => ({ key: o.key, status: o.status, note: o.note, reviewer: reviewer() })) });
+    // A reason that does not fit its status (the agent would refuse the
+    // batch) goes with the note as typed, so nothing of it is lost.
+    const saved = (o) => {
+      if (!o.reasonText || (o.reason && reasonFits(o.reason, o.status, layout))) return { reason: o.reason || undefined, note: o.note };
+      return { note: [o.note, `${layout[lang()].columns.review_reason}: ${o.reasonText}`].filter(Boolean).join(" · ") };
+    };
+    await postJson("reviews", { reviews: savable.map((o) => ({ key: o.key, status: o.status, ...saved(o), reviewer: reviewer() })) });
   }
 
   const headerIndex = response.quality.header_row - 1;
@@ -253,12 +266,15 @@ async function runScore(bar) {
   results.forEach((r, i) => {
     const review = carried[i];
     const label = review ? (review.status ? reviewLabel(review.status, layout, lang()) : review.label) : "";
+    // A recognised reason is shown in the chosen language; anything else as it was typed.
+    const reason = review ? (review.reason ? reasonLabel(review.reason, layout, lang()) : review.reasonText) : "";
     const value = {
       score: Math.round(r.score * 10) / 10,
       band: bandLabel(layout, lang(), r.band),
       cluster: asCellText(r.cluster_name),
       reasons: asCellText(reasonsText(r)),
       review: asCellText(label),
+      review_reason: asCellText(reason ?? ""),
       note: asCellText(review?.note ?? ""),
       // Hex keys can look like numbers ("12e45…"); the quote keeps them text.
       key: `'${r.key}`,
@@ -280,6 +296,7 @@ async function runScore(bar) {
       clusters: clusterNames,
       palette: layout.cluster_palette,
       reviews: layout[lang()].reviews,
+      reasons: layout[lang()].review_reasons,
     },
     onBlock: (done) => bar.set(0.7 * cells.length + 0.3 * done, cells.length, t("scoring_write", { done: formatNumber(done), total: formatNumber(cells.length) })),
   });
@@ -288,7 +305,7 @@ async function runScore(bar) {
   // changed (saved above) and those the agent holds for rows deleted.
   const gone = new Map(orphans.map((o) => [o.key, { ...o, label: o.status ? reviewLabel(o.status, layout, lang()) : o.label }]));
   for (const r of await reviewsNotIn(name, new Set(results.map((r) => r.key)))) {
-    if (!gone.has(r.key)) gone.set(r.key, { key: r.key, status: r.review, label: reviewLabel(r.review, layout, lang()), note: `${r.date} · ${r.department} · ${r.vendor}` });
+    if (!gone.has(r.key)) gone.set(r.key, { key: r.key, status: r.review, label: reviewLabel(r.review, layout, lang()), reasonText: reasonLabel(r.review_reason, layout, lang()), note: `${r.date} · ${r.department} · ${r.vendor}` });
   }
 
   const column = {};
@@ -346,6 +363,7 @@ async function runSync(bar) {
   const collected = collectReviews({
     keys: cells.map((c) => c.key),
     statuses: cells.map((c) => c.review),
+    reasons: cells.map((c) => c.review_reason),
     notes: cells.map((c) => c.note),
     layout: state.layout,
     reviewer: reviewer(),
@@ -368,6 +386,10 @@ async function runSync(bar) {
 
   const lines = [];
   if (collected.invalid.length) lines.push(el("li", { class: "problem", text: `${t("sync_invalid", { n: collected.invalid.length })}: ${collected.invalid.slice(0, 10).map((x) => `${x.row}: ${x.value}`).join(", ")}` }));
+  if (collected.misfit.length) {
+    const why = (x) => `${x.row}: ${reasonLabel(x.reason, state.layout, lang())} ≠ ${reviewLabel(x.status, state.layout, lang()) || t("no_status")}`;
+    lines.push(el("li", { class: "problem misfit", text: `${t("sync_misfit", { n: collected.misfit.length })}: ${collected.misfit.slice(0, 10).map(why).join(", ")}` }));
+  }
   if (unknown.length) lines.push(el("li", { text: t("sync_unknown", { n: unknown.length }) }));
   if (vanished.length) {
     lines.push(
@@ -380,7 +402,7 @@ async function runSync(bar) {
     );
   }
   const title = saved ? t("sync_saved", { n: formatNumber(saved) }) : t("sync_none");
-  showMessage($("banner"), collected.invalid.length || vanished.length ? "warning" : "success", title);
+  showMessage($("banner"), collected.invalid.length || collected.misfit.length || vanished.length ? "warning" : "success", title);
   fill($("sync-result"), lines.length ? el("ul", { class: "sync-lines" }, lines) : null);
 }
 

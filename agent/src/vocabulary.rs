@@ -139,6 +139,39 @@ impl ReviewStatus {
 }
 
 vocabulary! {
+    /// Why a reviewer gave a status: a short list that fits each status
+    /// (the table's last column), picked beside it. Optional: a review
+    /// without one, and every review stored before reasons existed, stays
+    /// valid. A label holds no comma, since a sheet's dropdown list is
+    /// comma-separated.
+    pub enum ReviewReason: ReviewStatus {
+        AllowedByRules = "allowed_by_rules", "규정상 허용", "Allowed by the rules", ReviewStatus::Normal;
+        ApprovedException = "approved_exception", "승인된 예외", "Approved exception", ReviewStatus::Normal;
+        FalseAlarm = "false_alarm", "오탐(데이터 특성)", "False alarm (a trait of the data)", ReviewStatus::Normal;
+        Duplicate = "duplicate", "중복", "Duplicate", ReviewStatus::Confirmed;
+        Split = "split", "분할", "Split", ReviewStatus::Confirmed;
+        MissingEvidence = "missing_evidence", "증빙 부족", "Insufficient evidence", ReviewStatus::Confirmed;
+        OffPurpose = "off_purpose", "목적 외 사용", "Used outside its purpose", ReviewStatus::Confirmed;
+        Other = "other", "기타", "Other", ReviewStatus::Confirmed;
+    }
+}
+
+impl ReviewReason {
+    /// The status this reason explains.
+    pub fn status(self) -> ReviewStatus {
+        self.extra()
+    }
+
+    /// The reasons that fit `status`, in the table's order.
+    pub fn for_status(status: ReviewStatus) -> impl Iterator<Item = ReviewReason> {
+        ReviewReason::ALL
+            .iter()
+            .copied()
+            .filter(move |r| r.status() == status)
+    }
+}
+
+vocabulary! {
     /// What a reason is about: one per detector (`model/detectors/`). The
     /// number is the detector's default weight: how much of its evidence
     /// counts (see `config::Weights` and `model::fusion`). The Isolation
@@ -216,6 +249,7 @@ vocabulary! {
         Cluster = "cluster", "군집", "Cluster";
         Reasons = "reasons", "사유", "Reasons";
         Review = "review", "검토 결과", "Review";
+        ReviewReason = "review_reason", "검토 사유", "Review reason";
         Note = "note", "검토 메모", "Review note";
         Key = "key", "행 키", "Row key";
     }
@@ -275,5 +309,39 @@ mod tests {
         }
         assert_eq!(Band::from_code("nope"), None);
         assert_eq!(ReviewStatus::codes(), "confirmed, normal, needs_evidence");
+    }
+
+    #[test]
+    fn review_reasons_fit_their_status_and_list_in_a_dropdown() {
+        let of = |s| {
+            ReviewReason::for_status(s)
+                .map(ReviewReason::code)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            of(ReviewStatus::Normal),
+            ["allowed_by_rules", "approved_exception", "false_alarm"]
+        );
+        assert_eq!(
+            of(ReviewStatus::Confirmed),
+            [
+                "duplicate",
+                "split",
+                "missing_evidence",
+                "off_purpose",
+                "other"
+            ]
+        );
+        assert!(of(ReviewStatus::NeedsEvidence).is_empty());
+        for &r in ReviewReason::ALL {
+            assert_eq!(ReviewReason::from_code(r.code()), Some(r));
+            for lang in [Lang::Ko, Lang::En] {
+                assert!(
+                    !r.word(lang).contains(','),
+                    "{:?} would split the dropdown",
+                    r
+                );
+            }
+        }
     }
 }

@@ -284,6 +284,24 @@
       s.m.cf = s.m.cf.filter((x) => !inside(x, g));
     }
   }
+  // Range.insert on whole columns, shifted right (all the pane asks of it): every cell, style,
+  // column property and box at or right of the first column moves right; a box spanning the
+  // insertion point grows, as Excel's conditional formats and validations do.
+  function insertColumns(g, shift) {
+    if (shift !== "Right" || g.nr !== MAXR) fail("InvalidArgument", "fake: only whole columns shifted right are modelled.");
+    const s = g.s, at = g.c0, n = g.nc;
+    for (let r = 0; r < Math.max(s.rows.length, s.sty.length); r++) {
+      if (!s.rows[r] && !s.sty[r]) continue;
+      touch(s, r);
+      if (s.rows[r].length > at) s.rows[r].splice(at, 0, ...new Array(n));
+      if (s.sty[r].length > at) s.sty[r].splice(at, 0, ...new Array(n));
+    }
+    for (const k of ["colStyle", "colWidth", "colHidden"]) if (s.m[k].length > at) s.m[k].splice(at, 0, ...new Array(n));
+    const move = (b) => { if (b.c0 >= at) b.c0 += n; else if (b.c0 + b.nc > at) b.nc += n; };
+    s.m.cf.forEach(move);
+    s.m.dv.forEach(move);
+    if (s.m.autoFilter) move(s.m.autoFilter);
+  }
   function autofit(g) {
     const s = g.s, used = usedBox(s, true);
     if (!used) return;
@@ -554,6 +572,7 @@
     getColumn(j) { return this._sub("getColumn", (g) => geo(g.s, g.r0, g.c0 + j, g.nr, 1)); }
     select() { this._op("select", (g) => { state.active = g.s; g.s.m.sel = box(g); }); }
     clear(applyTo) { this._op("clear", (g) => clearRange(g, applyTo || "All"), jsonBytes(applyTo)); }
+    insert(shift) { return new Range(this._ctx, () => { const g = this._need(); insertColumns(g, shift); return g; }, "insert", jsonBytes(shift)); }
     get worksheet() { return this._kid("ws", () => new Worksheet(this._ctx, () => this._need().s)); }
     get format() {
       const cellProp = (p, norm) => ({
@@ -764,6 +783,7 @@
     ConditionalFormatType,
     ConditionalCellValueOperator: enumOf("Between NotBetween EqualTo NotEqualTo GreaterThan LessThan GreaterThanOrEqual LessThanOrEqual"),
     ClearApplyTo: enumOf("All Formats Contents Hyperlinks RemoveHyperlinks ResetContents"),
+    InsertShiftDirection: enumOf("Down Right"),
     SheetVisibility: enumOf("Visible Hidden VeryHidden"),
     WorksheetPositionType: enumOf("None Before After Beginning End"),
   };

@@ -345,3 +345,24 @@ test("user edits: sortBy and deleteRow move whole rows with their formats", asyn
   assert.equal(fx.conditionalFormats("S")[0].address, "B2:B4");
   assert.deepEqual(fx.columnFormats("S")[0].fill, null);
 });
+
+test("whole columns inserted to the right move cells, widths, hidden columns and boxes", async () => {
+  const fx = load();
+  fx.addSheet("S", [["a", "b", "c"], [1, 2, 3]]);
+  await Excel.run(async (ctx) => {
+    const ws = ctx.workbook.worksheets.getItem("S");
+    ws.getRange("C1").format.columnWidth = 90;
+    ws.getRange("C1").getEntireColumn().columnHidden = true;
+    ws.getRange("C2:C2").conditionalFormats.add("Custom").custom.rule.formula = "=C2>1";
+    ws.getRange("A2:C2").dataValidation.rule = { list: { inCellDropDown: true, source: "x,y" } };
+    ws.getRangeByIndexes(0, 1, 1, 2).getEntireColumn().insert(Excel.InsertShiftDirection.right);
+  });
+  assert.deepEqual(fx.values("S"), [["a", "", "", "b", "c"], [1, "", "", 2, 3]]);
+  assert.deepEqual(fx.hiddenColumns("S"), [4]);
+  assert.equal(fx.conditionalFormats("S")[0].address, "E2");
+  assert.equal(fx.validations("S")[0].address, "A2:E2", "a box across the insertion grows");
+  await Excel.run(async (ctx) => {
+    ctx.workbook.worksheets.getItem("S").getRange("A1:B1").insert(Excel.InsertShiftDirection.down);
+    await rejectsWith(ctx.sync(), "InvalidArgument");
+  });
+});

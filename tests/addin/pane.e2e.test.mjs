@@ -11,7 +11,7 @@ import { layout } from "./fake-layout.mjs";
 
 const LIMIT = 5 * 1024 * 1024;
 const SHEET = "집행내역";
-const KO = ["위험점수", "위험등급", "군집", "사유", "검토 결과", "검토 메모", "행 키"];
+const KO = ["위험점수", "위험등급", "군집", "사유", "검토 결과", "검토 사유", "검토 메모", "행 키"];
 const shared = sharedBrowserAndAgent();
 
 async function score(page, timeout = 180_000) {
@@ -23,7 +23,7 @@ async function score(page, timeout = 180_000) {
   await page.waitForSelector("#score:not([disabled])", { timeout });
 }
 
-/** The sheet's rows as {index, key, review, note, band} for our columns. */
+/** The sheet's rows as {index, key, review, reason, note, band, …} for our columns. */
 async function ourColumns(page, start) {
   return excel(
     page,
@@ -35,10 +35,21 @@ async function ourColumns(page, start) {
         cluster: row[start + 2],
         reasons: row[start + 3],
         review: row[start + 4],
-        note: row[start + 5],
-        key: row[start + 6],
+        reason: row[start + 5],
+        note: row[start + 6],
+        key: row[start + 7],
       })),
     { sheet: SHEET, start },
+  );
+}
+
+/** Types `[row, status, reason, note]` into the review columns, as a reviewer would. */
+async function markReviews(page, width, cells) {
+  await excel(
+    page,
+    ({ sheet, col, cells }) =>
+      cells.forEach(([row, ...typed]) => typed.forEach((value, i) => __fakeExcel.setCell(sheet, row, col + i, value))),
+    { sheet: SHEET, col: width + 4, cells },
   );
 }
 
@@ -57,7 +68,7 @@ test("Score, review, sort, sync, delete, score again, and insert history on a 20
 
   // The columns, right of the data, header first.
   const header = await excel(page, (s) => __fakeExcel.values(s)[0], SHEET);
-  assert.deepEqual(header.slice(width, width + 7), KO);
+  assert.deepEqual(header.slice(width, width + KO.length), KO);
   let rows = (await ourColumns(page, width)).slice(1);
   const keyed = rows.filter((r) => r.key);
   assert.ok(keyed.length >= 20_000, `${keyed.length} rows scored`);
@@ -79,14 +90,16 @@ test("Score, review, sort, sync, delete, score again, and insert history on a 20
   assert.match(high.address, /^J2:K\d+$/);
   const clusterFormats = formats.filter((f) => f.address.startsWith("L"));
   assert.ok(clusterFormats.length >= 2, "clusters get a palette");
-  // The review dropdown, filters, frozen header, hidden key.
+  // The review and reason dropdowns, filters, frozen header, hidden key.
   const validations = await excel(page, (s) => __fakeExcel.validations(s), SHEET);
-  assert.equal(validations.length, 1);
+  assert.equal(validations.length, 2);
   assert.equal(validations[0].source, "확인된 이상,정상,증빙 필요");
   assert.match(validations[0].address, /^N2:N\d+$/);
+  assert.equal(validations[1].source, layout.ko.review_reasons.join(","));
+  assert.match(validations[1].address, /^O2:O\d+$/);
   assert.equal(await excel(page, (s) => __fakeExcel.frozenRows(s), SHEET), 1);
-  assert.match(await excel(page, (s) => __fakeExcel.autoFilter(s), SHEET), /^A1:P\d+$/);
-  assert.deepEqual(await excel(page, (s) => __fakeExcel.hiddenColumns(s), SHEET), [width + 6]);
+  assert.match(await excel(page, (s) => __fakeExcel.autoFilter(s), SHEET), /^A1:Q\d+$/);
+  assert.deepEqual(await excel(page, (s) => __fakeExcel.hiddenColumns(s), SHEET), [width + 7]);
   // Our header in its own fill (the agent's added_header_fill), white and bold.
   const ourHeader = await excel(page, ({ s, c }) => __fakeExcel.style(s, 0, c), { s: SHEET, c: width });
   assert.equal(ourHeader.fill.toUpperCase(), "#7030A0");
@@ -110,15 +123,11 @@ test("Score, review, sort, sync, delete, score again, and insert history on a 20
   // A reviewer marks three flagged rows, then sorts the sheet by amount.
   const flagged = keyed.filter((r) => r.band === "높음").slice(0, 3);
   const marks = [
-    ["확인된 이상", "중복 지급 확인"],
-    ["정상", ""],
-    ["증빙 필요", "영수증 요청"],
+    ["확인된 이상", "중복", "중복 지급 확인"],
+    ["정상", "규정상 허용", ""],
+    ["증빙 필요", "", "영수증 요청"],
   ];
-  await excel(
-    page,
-    ({ sheet, col, cells }) => cells.forEach(([row, review, note]) => (__fakeExcel.setCell(sheet, row, col, review), __fakeExcel.setCell(sheet, row, col + 1, note))),
-    { sheet: SHEET, col: width + 4, cells: flagged.map((r, i) => [r.index, ...marks[i]]) },
-  );
+  await markReviews(page, width, flagged.map((r, i) => [r.index, ...marks[i]]));
   await excel(page, ({ sheet, col }) => __fakeExcel.sortBy(sheet, col, true), { sheet: SHEET, col: 6 });
   await page.click("#tab-sync");
   await page.fill("#reviewer", "김감사");
@@ -131,8 +140,9 @@ test("Score, review, sort, sync, delete, score again, and insert history on a 20
     const review = saved.find((s) => s.key === r.key);
     assert.ok(review, `review of ${r.key} saved`);
     assert.equal(review.status, ["confirmed", "normal", "needs_evidence"][i]);
+    assert.equal(review.reason, ["duplicate", "allowed_by_rules", null][i]);
     assert.equal(review.reviewer, "김감사");
-    assert.equal(review.note, marks[i][1]);
+    assert.equal(review.note, marks[i][2]);
   }
 
   // Row 1 stays, row 2's description is edited (a new transaction, a new
@@ -147,18 +157,19 @@ test("Score, review, sort, sync, delete, score again, and insert history on a 20
   await score(page);
   rows = await ourColumns(page, width);
   assert.equal(rows[0].score, KO[0], "our columns were replaced, not added again");
-  assert.equal(await excel(page, (s) => __fakeExcel.values(s)[0].length, SHEET), width + 7);
+  assert.equal(await excel(page, (s) => __fakeExcel.values(s)[0].length, SHEET), width + KO.length);
   const kept = rows.find((x) => x.key === flagged[0].key);
   assert.ok(kept, "the untouched row keeps its key");
   assert.equal(kept.review, marks[0][0]);
-  assert.equal(kept.note, marks[0][1]);
+  assert.equal(kept.reason, marks[0][1]);
+  assert.equal(kept.note, marks[0][2]);
   assert.ok(!rows.some((x) => x.key === flagged[1].key || x.key === flagged[2].key));
   assert.match(await page.textContent("#summary .orphans summary"), /사라진 행의 검토 2건/);
   // Formats replaced, not piled up: three band formats, all over today's rows.
   const again = await excel(page, (s) => __fakeExcel.conditionalFormats(s), SHEET);
   assert.equal(again.filter((f) => /"(높음|중간|낮음)"/.test(f.formula)).length, 3);
   assert.ok(again.every((f) => f.address.endsWith(`${rows.length}`)), JSON.stringify(again));
-  assert.equal((await excel(page, (s) => __fakeExcel.validations(s), SHEET)).length, 1);
+  assert.equal((await excel(page, (s) => __fakeExcel.validations(s), SHEET)).length, 2);
   await screenshot(page, "pane-4-rescored");
 
   // Sync again: the deleted row's review is reported, not dropped.
@@ -182,6 +193,40 @@ test("Score, review, sort, sync, delete, score again, and insert history on a 20
   await page.click("#lang");
   assert.equal(await page.textContent("#tab-score"), "Score");
   await screenshot(page, "pane-6-english");
+  assert.deepEqual(errors, []);
+});
+
+test("a sheet scored before review reasons: the new column is inserted, the user's own column moves right; a reason that does not fit is reported", async () => {
+  const values = demoLedger(2_000, 3).values.slice(3);
+  const width = values[0].length;
+  const OLD = KO.filter((h) => h !== "검토 사유");
+  // The block an older version wrote, and the user's own column beside it.
+  const sheetValues = values.map((row, i) => [...row, ...(i === 0 ? OLD : OLD.map(() => "")), i === 0 ? "내 메모" : i % 100 === 0 ? `메모 ${i}` : ""]);
+  const { page, errors } = await openPane(shared.browser, shared.agent, { sheets: { [SHEET]: sheetValues } });
+  await score(page);
+  const header = await excel(page, (s) => __fakeExcel.values(s)[0], SHEET);
+  assert.deepEqual(header.slice(width), [...KO, "내 메모"]);
+  const all = await excel(page, (s) => __fakeExcel.values(s), SHEET);
+  for (let i = 100; i < values.length; i += 100) assert.equal(all[i][width + KO.length], `메모 ${i}`, `the user's note on row ${i + 1} moved with its row`);
+
+  const rows = (await ourColumns(page, width)).filter((r) => r.key && r.band === "높음");
+  await markReviews(page, width, [
+    [rows[0].index, "정상", "분할", ""],
+    [rows[1].index, "확인된 이상", "분할", "세 번에 나눠 결제"],
+  ]);
+  await page.click("#tab-sync");
+  await page.click("#sync");
+  await page.waitForSelector("#banner.warning");
+  const result = await page.textContent("#sync-result");
+  assert.match(result, /검토 결과와 맞지 않는 검토 사유 1건/);
+  assert.match(result, new RegExp(`${rows[0].index + 1}: 분할 ≠ 정상`));
+  const saved = (await shared.agent.api("reviews")).json.reviews;
+  assert.equal(saved.find((s) => s.key === rows[0].key), undefined, "a misfit review is not sent");
+  assert.deepEqual(
+    (({ status, reason, note }) => ({ status, reason, note }))(saved.find((s) => s.key === rows[1].key)),
+    { status: "confirmed", reason: "split", note: "세 번에 나눠 결제" },
+  );
+  await screenshot(page, "pane-7-reason-misfit");
   assert.deepEqual(errors, []);
 });
 
@@ -240,9 +285,9 @@ test("a 200k-row sheet is read and written in blocks, each request under 5 MB", 
   assert.ok(syncs.length > 20, "read and written in many blocks");
   // Header on row 4 below the title rows; every data row scored.
   const header = await excel(page, (s) => __fakeExcel.values(s)[3], SHEET);
-  assert.deepEqual(header.slice(9, 16), KO);
+  assert.deepEqual(header.slice(9, 9 + KO.length), KO);
   assert.equal(await excel(page, (s) => __fakeExcel.frozenRows(s), SHEET), 4);
-  const keys = await excel(page, (s) => __fakeExcel.values(s).slice(4).filter((r) => r[15]).length, SHEET);
+  const keys = await excel(page, ({ s, key }) => __fakeExcel.values(s).slice(4).filter((r) => r[key]).length, { s: SHEET, key: 9 + KO.length - 1 });
   assert.ok(keys >= 200_000, `${keys} rows keyed`);
   await screenshot(page, "pane-10-200k");
   assert.deepEqual(errors, []);

@@ -9,7 +9,7 @@ import vm from "node:vm";
 import { BLOCK_BUDGET, REQUEST_LIMIT, chunkByBytes, jsonBytes, readInBlocks, rowsPerBlock, Cancelled } from "../../addin/js/blocks.js";
 import { initialChoices, overrides, problems } from "../../addin/js/mapping.js";
 import { asCellText, bandChoices, bandLabel, columnIndex, columnLetter, dateText, findAddedColumns, formulaString, reasonsText } from "../../addin/js/layout.js";
-import { collectReviews, mergeReviews, reviewCode, reviewLabel } from "../../addin/js/reviews.js";
+import { collectReviews, mergeReviews, reasonCode, reasonFits, reasonLabel, reviewCode, reviewLabel } from "../../addin/js/reviews.js";
 import { locateAdded } from "../../addin/js/sheet.js";
 import { missingKeys } from "../../addin/js/i18n.js";
 // A classic script in the pages; here, outside a page, it only defines its helpers.
@@ -134,9 +134,9 @@ test("column mapping: a chosen header that names two columns is flagged", () => 
 
 test("our columns are found by their names in either language", () => {
   const ko = ["집행일자", "금액", ...layout.columns.map((c) => layout.ko.columns[c])];
-  assert.deepEqual(findAddedColumns(ko, layout), { start: 2, at: { score: 2, band: 3, cluster: 4, reasons: 5, review: 6, note: 7, key: 8 } });
+  assert.deepEqual(findAddedColumns(ko, layout), { start: 2, at: { score: 2, band: 3, cluster: 4, reasons: 5, review: 6, review_reason: 7, note: 8, key: 9 } });
   const en = ["Date", "Amount", "x", ...layout.columns.map((c) => layout.en.columns[c])];
-  assert.equal(findAddedColumns(en, layout).at.key, 9);
+  assert.equal(findAddedColumns(en, layout).at.key, 10);
   assert.equal(findAddedColumns(["집행일자", "금액"], layout), null);
   assert.equal(findAddedColumns(["위험점수", "위험등급"], layout), null, "without a key column nothing can be matched");
 });
@@ -145,7 +145,7 @@ test("our columns' header is looked for as far down as the layout says", () => {
   const header = ["집행일자", "금액", ...layout.columns.map((c) => layout.ko.columns[c])];
   const above = (n) => Array.from({ length: n }, () => ["", ""]);
   const depth = layout.header_scan_rows;
-  assert.deepEqual(locateAdded([...above(depth - 1), header], layout), { headerIndex: depth - 1, start: 2, at: { score: 2, band: 3, cluster: 4, reasons: 5, review: 6, note: 7, key: 8 } });
+  assert.deepEqual(locateAdded([...above(depth - 1), header], layout), { headerIndex: depth - 1, start: 2, at: { score: 2, band: 3, cluster: 4, reasons: 5, review: 6, review_reason: 7, note: 8, key: 9 } });
   assert.equal(locateAdded([...above(depth), header], layout), null, "below the scan depth it is not ours");
   assert.equal(locateAdded([...above(2), header], { ...layout, header_scan_rows: 2 }), null, "the depth is the layout's");
 });
@@ -201,6 +201,46 @@ test("reviews are collected by key; unknown values and notes without a status ar
   assert.deepEqual(got.reviews, [{ key: "k1", status: "normal", note: "ok", reviewer: "kim" }]);
   assert.deepEqual(got.invalid, [{ row: 8, value: "maybe" }]);
   assert.deepEqual(got.noteOnly, [{ row: 9, key: "k5", note: "call vendor" }]);
+});
+
+test("review reasons read as codes in either language and fit only their own status", () => {
+  assert.equal(reasonCode("중복", layout), "duplicate");
+  assert.equal(reasonCode(" false alarm (a trait of the data) ", layout), "false_alarm");
+  assert.equal(reasonCode("off_purpose", layout), "off_purpose");
+  assert.equal(reasonCode("", layout), "");
+  assert.equal(reasonCode("because", layout), null);
+  assert.equal(reasonLabel("split", layout, "ko"), "분할");
+  assert.ok(reasonFits("split", "confirmed", layout));
+  assert.ok(!reasonFits("split", "normal", layout));
+  assert.ok(!reasonFits("approved_exception", "needs_evidence", layout));
+});
+
+test("a review carries its reason; a reason that does not fit, or has no status, is reported and not sent", () => {
+  const got = collectReviews({
+    keys: ["k1", "k2", "k3", "k4", "k5", "k6"],
+    statuses: ["확인된 이상", "정상", "정상", "", "Needs evidence", "정상"],
+    reasons: ["분할", "", "중복", "기타", "", "because"],
+    notes: ["", "", "", "", "", ""],
+    layout,
+    reviewer: "kim",
+    firstRow: 2,
+  });
+  assert.deepEqual(got.reviews, [
+    { key: "k1", status: "confirmed", reason: "split", note: "", reviewer: "kim" },
+    { key: "k2", status: "normal", note: "", reviewer: "kim" },
+    { key: "k5", status: "needs_evidence", note: "", reviewer: "kim" },
+  ]);
+  assert.deepEqual(got.misfit, [
+    { row: 4, status: "normal", reason: "duplicate" },
+    { row: 5, status: "", reason: "other" },
+  ]);
+  assert.deepEqual(got.invalid, [{ row: 7, value: "because" }]);
+});
+
+test("a sheet scored before reasons existed syncs as before", () => {
+  const got = collectReviews({ keys: ["k1"], statuses: ["정상"], notes: ["ok"], layout, reviewer: "kim", firstRow: 2 });
+  assert.deepEqual(got.reviews, [{ key: "k1", status: "normal", note: "ok", reviewer: "kim" }]);
+  assert.deepEqual(got.misfit, []);
 });
 
 test("re-scoring carries reviews over by key, wherever the rows moved, and reports orphans", () => {

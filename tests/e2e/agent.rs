@@ -75,9 +75,9 @@ fn score_review_restart_and_history() {
     let saved = agent.post_json(
         "/api/v1/reviews",
         &json!({ "reviews": [
-            { "key": keys[0], "status": "confirmed", "note": "중복 지급 확인", "reviewer": "김검토" },
+            { "key": keys[0], "status": "confirmed", "reason": "duplicate", "note": "중복 지급 확인", "reviewer": "김검토" },
             { "key": keys[1], "status": "needs_evidence", "note": "계약서 요청", "reviewer": "김검토" },
-            { "key": keys[2], "status": "normal", "note": "", "reviewer": "이감사" },
+            { "key": keys[2], "status": "normal", "reason": "", "note": "", "reviewer": "이감사" },
             { "key": "no-such-row", "status": "normal", "note": "", "reviewer": "이감사" }
         ]}),
     );
@@ -104,6 +104,31 @@ fn score_review_restart_and_history() {
         .as_str()
         .unwrap()
         .contains("maybe"));
+    // So is a reason the vocabulary lacks, and one that explains another
+    // status, in both languages, naming the review.
+    let bad = agent.post_json(
+        "/api/v1/reviews",
+        &json!({ "reviews": [{ "key": keys[0], "status": "normal", "reason": "because" }]}),
+    );
+    assert_eq!(bad.status, 422);
+    assert_eq!(bad.error_code(), "bad_reason");
+    let misfit = json!({ "reviews": [{ "key": keys[2], "status": "normal" }, { "key": keys[0], "status": "normal", "reason": "split" }]});
+    for (path, expected) in [
+        (
+            "/api/v1/reviews",
+            "2번째 검토: 검토 사유 '분할'은(는) '확인된 이상'의 사유",
+        ),
+        (
+            "/api/v1/reviews?lang=en",
+            "review 2: review reason 'Split' explains 'Confirmed anomaly', not 'Normal'",
+        ),
+    ] {
+        let bad = agent.post_json(path, &misfit);
+        assert_eq!(bad.status, 422);
+        assert_eq!(bad.error_code(), "reason_not_for_status");
+        let message = bad.json()["error"]["message"].as_str().unwrap().to_string();
+        assert!(message.starts_with(expected), "{message}");
+    }
 
     // Restart on the same folder: everything is read back.
     agent.kill();
@@ -113,7 +138,14 @@ fn score_review_restart_and_history() {
     assert_eq!(reviews.len(), 4);
     let of = |key: &str| reviews.iter().find(|r| r["key"] == key).unwrap().clone();
     assert_eq!(of(&keys[0])["status"], "confirmed");
+    assert_eq!(of(&keys[0])["reason"], "duplicate");
     assert_eq!(of(&keys[1])["status"], "confirmed");
+    assert_eq!(
+        of(&keys[1])["reason"],
+        json!(null),
+        "a review without a reason has none"
+    );
+    assert_eq!(of(&keys[2])["reason"], json!(null), "\"\" is no reason");
     assert_eq!(of(&keys[1])["note"], "계약서 없음");
     assert_eq!(of(&keys[2])["reviewer"], "이감사");
     assert!(of(&keys[0])["at"].as_str().unwrap().starts_with("20"));
@@ -341,6 +373,9 @@ fn add_in_endpoints() {
         layout["review_codes"],
         json!(["confirmed", "normal", "needs_evidence"])
     );
+    assert_eq!(layout["ko"]["review_reasons"][3], "중복");
+    assert_eq!(layout["review_reason_codes"][3], "duplicate");
+    assert_eq!(layout["review_reason_status"][3], "confirmed");
     assert_eq!(layout["band_colours"]["high"]["fill"], "#FFC7CE");
 
     // The column preview: the header below the title rows, every field found.

@@ -8,6 +8,7 @@ fn reviews(n: usize) -> Vec<NewReview> {
         .map(|i| NewReview {
             key: format!("key-{i}"),
             status: ledgerlens::vocabulary::ReviewStatus::Normal,
+            reason: None,
             note: format!("메모 {i}"),
             reviewer: "검토자".into(),
         })

@@ -11,7 +11,7 @@ use umya_spreadsheet::Worksheet;
 use crate::error::Error;
 use crate::i18n::{pick, Lang, Text};
 use crate::store::{History, Outcomes, TransactionRecord};
-use crate::vocabulary::ReviewStatus;
+use crate::vocabulary::{AddedColumn, ReviewStatus};
 
 use super::workbook::review_choices;
 
@@ -477,24 +477,25 @@ fn outcomes_sheet(name: &str, history: &History, lang: Lang) -> HistorySheet {
 }
 
 /// Columns shared by the top-risk and flagged-again sheets.
-fn record_headers(lang: Lang) -> [&'static str; 11] {
+fn record_headers(lang: Lang) -> [&'static str; 12] {
     [
-        pick(lang, "위험점수", "Risk score"),
-        pick(lang, "위험등급", "Risk band"),
+        AddedColumn::Score.word(lang),
+        AddedColumn::Band.word(lang),
         pick(lang, "집행일자", "Date"),
         pick(lang, "부서명", "Department"),
         pick(lang, "계정과목", "Account"),
         pick(lang, "거래처", "Vendor"),
         pick(lang, "적요", "Description"),
         pick(lang, "집행금액", "Amount"),
-        pick(lang, "사유", "Reasons"),
-        pick(lang, "검토 결과", "Review"),
-        pick(lang, "행 키", "Row key"),
+        AddedColumn::Reasons.word(lang),
+        AddedColumn::Review.word(lang),
+        AddedColumn::ReviewReason.word(lang),
+        AddedColumn::Key.word(lang),
     ]
 }
 
-const RECORD_WIDTHS: [f64; 11] = [
-    10.0, 9.0, 11.0, 14.0, 14.0, 18.0, 24.0, 14.0, 60.0, 14.0, 18.0,
+const RECORD_WIDTHS: [f64; 12] = [
+    10.0, 9.0, 11.0, 14.0, 14.0, 18.0, 24.0, 14.0, 60.0, 14.0, 20.0, 18.0,
 ];
 
 fn record_values<'r>(r: &'r TransactionRecord, reasons: &'r str, lang: Lang) -> Vec<Value<'r>> {
@@ -509,6 +510,7 @@ fn record_values<'r>(r: &'r TransactionRecord, reasons: &'r str, lang: Lang) -> 
         Value::Amount(r.amount),
         Value::Text(reasons),
         Value::Text(ReviewStatus::word_or_open(r.review, lang)),
+        Value::Text(r.review_reason.map_or("", |reason| reason.word(lang))),
         Value::Text(&r.key),
     ]
 }
@@ -578,7 +580,8 @@ mod tests {
             score: 91.2,
             band: crate::vocabulary::Band::High,
             reasons: serde_json::json!([{ "code": "amount_outlier", "text": { "ko": "금액이 중앙값의 14.2배", "en": "14.2× the median" } }]),
-            review: Some(ReviewStatus::NeedsEvidence),
+            review: Some(ReviewStatus::Confirmed),
+            review_reason: Some(crate::vocabulary::ReviewReason::Split),
         }
     }
 
@@ -670,7 +673,12 @@ mod tests {
         );
         assert_eq!(
             top.get_value((1, 11)),
-            Some(&Data::String("증빙 필요".into()))
+            Some(&Data::String("확인된 이상".into()))
+        );
+        assert_eq!(top.get_value((1, 12)), Some(&Data::String("분할".into())));
+        assert_eq!(
+            top.get_value((0, 12)),
+            Some(&Data::String("검토 사유".into()))
         );
         for sheet in book.sheet_names() {
             let formulas = book.worksheet_formula(&sheet).unwrap();

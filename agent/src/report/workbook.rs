@@ -14,12 +14,21 @@ use crate::i18n::{pick, thousands, Lang};
 use crate::ingest::normalize::excel_serial;
 use crate::ingest::{Cell, Field};
 use crate::pipeline::ScoredLedger;
-use crate::vocabulary::{self, css, AddedColumn, Band, DetectorKind, MatchedBy, ReviewStatus};
+use crate::vocabulary::{
+    self, css, AddedColumn, Band, DetectorKind, MatchedBy, ReviewReason, ReviewStatus,
+};
 
 /// The review choices offered in the dropdown, Korean first as the sheet
 /// is read; the English set is used with `--lang en`.
 pub fn review_choices(lang: Lang) -> Vec<&'static str> {
     ReviewStatus::ALL.iter().map(|s| s.word(lang)).collect()
+}
+
+/// The review reasons offered beside the status, every status's in one
+/// list (a sheet's dropdown cannot follow the cell beside it); the pane
+/// and the agent check that the one picked fits the status.
+pub fn reason_choices(lang: Lang) -> Vec<&'static str> {
+    ReviewReason::ALL.iter().map(|r| r.word(lang)).collect()
 }
 
 /// The words and colours of the added columns, in both languages, as
@@ -39,6 +48,7 @@ pub fn layout() -> serde_json::Value {
             "columns": by_code(AddedColumn::in_pane().map(|c| (c.code(), c.word(lang)))),
             "bands": by_code(Band::ALL.iter().map(|b| (b.code(), b.word(lang)))),
             "reviews": review_choices(lang),
+            "review_reasons": reason_choices(lang),
             "open": ReviewStatus::word_or_open(None, lang),
             "matched_by": by_code(MatchedBy::ALL.iter().map(|m| (m.code(), m.word(lang)))),
         })
@@ -51,6 +61,9 @@ pub fn layout() -> serde_json::Value {
         "columns": AddedColumn::in_pane().map(AddedColumn::code).collect::<Vec<_>>(),
         "band_codes": Band::CODES,
         "review_codes": ReviewStatus::CODES,
+        "review_reason_codes": ReviewReason::CODES,
+        // The status each reason explains, in the same order.
+        "review_reason_status": ReviewReason::ALL.iter().map(|r| r.status().code()).collect::<Vec<_>>(),
         "band_colours": by_code(Band::ALL.iter().map(|b| (b.code(), colours(b.colours())))),
         "review_colours": by_code(ReviewStatus::ALL.iter().map(|s| (s.code(), colours(s.colours())))),
         "cluster_palette": CLUSTER_PALETTE.iter().map(|&c| css(c)).collect::<Vec<_>>(),
@@ -69,6 +82,21 @@ fn choose_one_of(choices: &[&str], lang: Lang) -> String {
         }
         (Lang::En, _) => format!("Choose {}", choices.join("")),
     }
+}
+
+/// "정상: 규정상 허용 / …; 확인된 이상: 중복 / …": which reasons go with
+/// which status, as the reason cell's input message.
+fn reason_hint(lang: Lang) -> String {
+    ReviewStatus::ALL
+        .iter()
+        .filter_map(|&status| {
+            let reasons: Vec<&str> = ReviewReason::for_status(status)
+                .map(|r| r.word(lang))
+                .collect();
+            (!reasons.is_empty()).then(|| format!("{}: {}", status.word(lang), reasons.join(" / ")))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Excel's cell text limit; longer text is cut rather than failing the file.
@@ -190,6 +218,7 @@ fn added_width(column: AddedColumn) -> f64 {
         AddedColumn::Cluster => 18.0,
         AddedColumn::Reasons => 70.0,
         AddedColumn::Review => 14.0,
+        AddedColumn::ReviewReason => 20.0,
         AddedColumn::Note => 28.0,
         AddedColumn::Key => 20.0,
     }
@@ -345,6 +374,12 @@ fn write_scored_sheet(
         .set_input_title(pick(lang, "검토 결과", "Review"))?
         .set_input_message(choose_one_of(&review_choices(lang), lang))?;
     sheet.add_data_validation(1, c_review, last, c_review, &dv)?;
+    let c_review_reason = at(AddedColumn::ReviewReason);
+    let dv = DataValidation::new()
+        .allow_list_strings(&reason_choices(lang))?
+        .set_input_title(AddedColumn::ReviewReason.word(lang))?
+        .set_input_message(reason_hint(lang))?;
+    sheet.add_data_validation(1, c_review_reason, last, c_review_reason, &dv)?;
     Ok(())
 }
 

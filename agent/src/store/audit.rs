@@ -150,18 +150,24 @@ fn event_hash(
 }
 
 /// A review as the event that covers it saw it.
+///
+/// A review's reason is covered where it has one; a review without one
+/// (every review written before reasons existed) digests as it always did,
+/// so the events sealed then still verify.
 pub(super) fn review_digest(conn: &Connection, id: i64) -> Result<Option<String>, StoreError> {
     Ok(conn
-        .prepare_cached("SELECT key, status, note, reviewer, at FROM reviews WHERE id = ?1")?
+        .prepare_cached(
+            "SELECT key, status, note, reviewer, at, reason FROM reviews WHERE id = ?1",
+        )?
         .query_row(params![id], |r| {
-            Ok(Fields::default()
-                .int(id)
-                .text(&r.get::<_, String>(0)?)
-                .text(&r.get::<_, String>(1)?)
-                .text(&r.get::<_, String>(2)?)
-                .text(&r.get::<_, String>(3)?)
-                .text(&r.get::<_, String>(4)?)
-                .sha256())
+            let mut f = Fields::default().int(id);
+            for i in 0..5 {
+                f = f.text(&r.get::<_, String>(i)?);
+            }
+            if let Some(reason) = r.get::<_, Option<String>>(5)? {
+                f = f.text(&reason);
+            }
+            Ok(f.sha256())
         })
         .optional()?)
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 use super::{Store, StoreError};
-use crate::vocabulary::{Band, ReviewStatus};
+use crate::vocabulary::{Band, ReviewReason, ReviewStatus};
 
 /// One run as listed by `GET runs` and the history sheet.
 #[derive(Debug, Clone, Serialize)]
@@ -80,6 +80,8 @@ pub struct TransactionRecord {
     pub reasons: serde_json::Value,
     /// The latest review's status, if any.
     pub review: Option<ReviewStatus>,
+    /// The latest review's reason, if it gave one.
+    pub review_reason: Option<ReviewReason>,
 }
 
 /// A transaction flagged in an earlier run that appeared again later.
@@ -163,7 +165,7 @@ WITH ranked AS (
 ),
 latest AS (SELECT * FROM ranked WHERE rn = 1),
 review AS (
-    SELECT key, status, reviewer FROM reviews
+    SELECT key, status, reason, reviewer FROM reviews
     WHERE id IN (SELECT MAX(id) FROM reviews GROUP BY key)
 )";
 
@@ -212,10 +214,13 @@ fn transaction_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<TransactionReco
         band: r.get(8)?,
         reasons: serde_json::from_str(&reasons).unwrap_or_default(),
         review: r.get(10)?,
+        review_reason: r.get(11)?,
     })
 }
 
-const RECORD_COLUMNS: &str = "l.key, l.date, l.department, l.account, l.vendor, l.description, l.amount, l.score, l.band, l.reasons_json, v.status";
+/// What `transaction_record` reads, in its order (columns after these are
+/// the query's own).
+const RECORD_COLUMNS: &str = "l.key, l.date, l.department, l.account, l.vendor, l.description, l.amount, l.score, l.band, l.reasons_json, v.status, v.reason";
 
 impl Store {
     /// Every run, newest first.
@@ -308,18 +313,18 @@ impl Store {
         page_values.push((filter.offset as i64).into());
         let mut stmt = self.conn.prepare(&format!(
             "SELECT s.key, s.date, s.department, s.account, s.vendor, s.description, s.amount,
-                    s.score, s.band, s.reasons_json,
-                    (SELECT status FROM reviews WHERE key = s.key ORDER BY id DESC LIMIT 1),
-                    s.row, s.cluster
-             FROM scored_rows s WHERE {filter_sql}
+                    s.score, s.band, s.reasons_json, v.status, v.reason, s.row, s.cluster
+             FROM scored_rows s
+             LEFT JOIN reviews v ON v.id = (SELECT MAX(id) FROM reviews WHERE key = s.key)
+             WHERE {filter_sql}
              ORDER BY s.score DESC, s.row LIMIT ? OFFSET ?"
         ))?;
         let rows = stmt
             .query_map(rusqlite::params_from_iter(page_values.iter()), |r| {
                 Ok(RunRow {
                     record: transaction_record(r)?,
-                    row: r.get(11)?,
-                    cluster: r.get(12)?,
+                    row: r.get(12)?,
+                    cluster: r.get(13)?,
                 })
             })?
             .collect::<Result<_, _>>()?;
@@ -438,10 +443,10 @@ impl Store {
             .query_map([], |r| {
                 Ok(RepeatFlag {
                     record: transaction_record(r)?,
-                    runs_seen: r.get::<_, i64>(11)? as u64,
-                    runs_flagged: r.get::<_, i64>(12)? as u64,
-                    first_flagged: r.get(13)?,
-                    last_seen: r.get(14)?,
+                    runs_seen: r.get::<_, i64>(12)? as u64,
+                    runs_flagged: r.get::<_, i64>(13)? as u64,
+                    first_flagged: r.get(14)?,
+                    last_seen: r.get(15)?,
                 })
             })?
             .collect::<Result<_, _>>()?;

@@ -22,9 +22,9 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{explained, Explain, Kind};
 use crate::hex::hex;
-use crate::i18n::Text;
+use crate::i18n::{Lang, Text};
 use crate::pipeline::ScoredLedger;
-use crate::vocabulary::{Band, ReviewStatus};
+use crate::vocabulary::{Band, ReviewReason, ReviewStatus};
 
 pub(crate) mod audit;
 pub(crate) mod backup;
@@ -100,6 +100,14 @@ CREATE TABLE audit_events (
     r#"
 ALTER TABLE audit_events ADD COLUMN alg TEXT NOT NULL DEFAULT 'sha256';
 "#,
+    // 3: why a reviewer gave the status (`ReviewReason`'s code), NULL for a
+    // review without one and for every review written before reasons
+    // existed. No CHECK: `insert_reviews` checks the reason against the
+    // status, and a reason added to the vocabulary then needs no rebuild
+    // of the table.
+    r#"
+ALTER TABLE reviews ADD COLUMN reason TEXT;
+"#,
 ];
 
 #[derive(Debug)]
@@ -122,6 +130,12 @@ pub enum StoreError {
     MissingKey,
     BadAnchor(PathBuf),
     NotInterrupted(String),
+    /// A review's reason explains another status (the door checks this
+    /// first; the store refuses it as well, since the pairing is evidence).
+    ReasonNotForStatus {
+        status: ReviewStatus,
+        reason: ReviewReason,
+    },
 }
 
 impl StoreError {
@@ -163,6 +177,7 @@ impl Explain for StoreError {
             StoreError::Damaged { .. } => "store_damaged",
             StoreError::MissingKey | StoreError::BadKey(_) => "audit_key_missing",
             StoreError::NotInterrupted(_) => "run_not_interrupted",
+            StoreError::ReasonNotForStatus { .. } => "reason_not_for_status",
             _ => "store",
         }
     }
@@ -175,6 +190,7 @@ impl Explain for StoreError {
                 Kind::Unavailable
             }
             StoreError::NotInterrupted(_) => Kind::Conflict,
+            StoreError::ReasonNotForStatus { .. } => Kind::Invalid,
             _ => Kind::Internal,
         }
     }
@@ -217,6 +233,7 @@ impl Explain for StoreError {
                 format!("실행 {run}은(는) 중단된 실행이 아닙니다. 완료된 실행은 증거로 남으며 삭제할 수 없습니다"),
                 format!("run {run} was not interrupted: a complete run is evidence and cannot be removed"),
             ),
+            StoreError::ReasonNotForStatus { status, reason } => reason_not_for_status(*status, *reason),
             StoreError::Sqlite(e) => Text::new(format!("데이터베이스 오류: {e}"), format!("database error: {e}")),
             StoreError::NewerSchema { found, known } => Text::new(
                 format!("더 새로운 ledgerlens가 만든 데이터베이스입니다 (스키마 {found}, 이 버전은 {known}까지)"),
@@ -263,12 +280,47 @@ macro_rules! stored_as_code {
     )*};
 }
 
-stored_as_code!(Band, ReviewStatus);
+stored_as_code!(Band, ReviewStatus, ReviewReason);
+
+/// "사유 '중복'은(는) '확인된 이상'의 사유입니다 …": a reason given with a
+/// status it does not explain, naming the reasons that would fit.
+pub(crate) fn reason_not_for_status(status: ReviewStatus, reason: ReviewReason) -> Text {
+    let fitting = |lang| {
+        let words: Vec<&str> = ReviewReason::for_status(status)
+            .map(|r| r.word(lang))
+            .collect();
+        if words.is_empty() {
+            crate::i18n::pick(lang, "없음", "none").to_string()
+        } else {
+            words.join(" / ")
+        }
+    };
+    Text::new(
+        format!(
+            "검토 사유 '{}'은(는) '{}'의 사유이지 '{}'의 사유가 아닙니다 ('{}'에 맞는 사유: {})",
+            reason.word(Lang::Ko),
+            reason.status().word(Lang::Ko),
+            status.word(Lang::Ko),
+            status.word(Lang::Ko),
+            fitting(Lang::Ko)
+        ),
+        format!(
+            "review reason '{}' explains '{}', not '{}' (reasons for '{}': {})",
+            reason.word(Lang::En),
+            reason.status().word(Lang::En),
+            status.word(Lang::En),
+            status.word(Lang::En),
+            fitting(Lang::En)
+        ),
+    )
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Review {
     pub key: String,
     pub status: ReviewStatus,
+    /// Why, where the reviewer said (older reviews have none).
+    pub reason: Option<ReviewReason>,
     pub note: String,
     pub reviewer: String,
     pub at: String,
@@ -278,6 +330,9 @@ pub struct Review {
 pub struct NewReview {
     pub key: String,
     pub status: ReviewStatus,
+    /// Must explain `status` (`ReviewReason::status`); the store refuses
+    /// one that does not.
+    pub reason: Option<ReviewReason>,
     pub note: String,
     pub reviewer: String,
 }
@@ -371,20 +426,25 @@ impl Store {
                 known,
             });
         }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            let tx = self
-                .conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if version == known {
+            return Ok(());
+        }
+        // Every step in one transaction: a crash mid-upgrade leaves the
+        // database as it was. The legacy seal (from schema 2 on) runs once
+        // the tables are in their final shape, since it digests reviews as
+        // today's code reads them (with their reason column).
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for sql in &MIGRATIONS[version as usize..] {
             tx.execute_batch(sql)?;
-            if i == 1 {
-                Self::seal_legacy(&tx, self.key.as_ref())?;
-            }
-            tx.pragma_update(None, "user_version", i as i64 + 1)?;
-            tx.commit()?;
         }
-        if version < known {
-            self.anchor()?;
+        if version < 2 {
+            Self::seal_legacy(&tx, self.key.as_ref())?;
         }
+        tx.pragma_update(None, "user_version", known)?;
+        tx.commit()?;
+        self.anchor()?;
         Ok(())
     }
 
@@ -625,15 +685,22 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let at = now();
         for r in reviews {
+            if let Some(reason) = r.reason.filter(|reason| reason.status() != r.status) {
+                return Err(StoreError::ReasonNotForStatus {
+                    status: r.status,
+                    reason,
+                });
+            }
             tx.prepare_cached(
-                "INSERT INTO reviews (key, status, note, reviewer, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO reviews (key, status, reason, note, reviewer, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
-            .execute(params![r.key, r.status, r.note, r.reviewer, at])?;
+            .execute(params![r.key, r.status, r.reason, r.note, r.reviewer, at])?;
             let review = tx.last_insert_rowid();
             let detail = serde_json::json!({
                 "review": review,
                 "key": r.key,
                 "status": r.status,
+                "reason": r.reason,
                 "digest": audit::review_digest(&tx, review)?,
             });
             audit::append(&tx, self.key.as_ref(), &r.reviewer, "review", &detail)?;
@@ -645,16 +712,17 @@ impl Store {
     /// The latest review of every row key, oldest key first.
     pub fn latest_reviews(&self) -> Result<Vec<Review>, StoreError> {
         let mut stmt = self.conn.prepare(
-            "SELECT key, status, note, reviewer, at FROM reviews
+            "SELECT key, status, reason, note, reviewer, at FROM reviews
              WHERE id IN (SELECT MAX(id) FROM reviews GROUP BY key) ORDER BY id",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(Review {
                 key: r.get(0)?,
                 status: r.get(1)?,
-                note: r.get(2)?,
-                reviewer: r.get(3)?,
-                at: r.get(4)?,
+                reason: r.get(2)?,
+                note: r.get(3)?,
+                reviewer: r.get(4)?,
+                at: r.get(5)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -783,6 +851,7 @@ mod tests {
         NewReview {
             key: key.into(),
             status,
+            reason: None,
             note: note.into(),
             reviewer: "김검토".into(),
         }
@@ -833,7 +902,10 @@ mod tests {
         store
             .add_reviews(&[
                 review("k1", "normal", "a"),
-                review("k2", "normal", "b"),
+                NewReview {
+                    reason: Some(ReviewReason::FalseAlarm),
+                    ..review("k2", "normal", "b")
+                },
                 review("k3", "normal", "c"),
             ])
             .unwrap();
@@ -861,6 +933,23 @@ mod tests {
         let found = after("UPDATE reviews SET status = 'confirmed' WHERE key = 'k2'");
         assert!(
             found.contains(&Problem::ReviewAltered { review: 2 }),
+            "{found:?}"
+        );
+        // A review's reason is evidence too: changed, removed or given to
+        // a review that had none.
+        for attack in [
+            "UPDATE reviews SET reason = 'allowed_by_rules' WHERE key = 'k2'",
+            "UPDATE reviews SET reason = NULL WHERE key = 'k2'",
+        ] {
+            let found = after(attack);
+            assert!(
+                found.contains(&Problem::ReviewAltered { review: 2 }),
+                "{attack}: {found:?}"
+            );
+        }
+        let found = after("UPDATE reviews SET reason = 'false_alarm' WHERE key = 'k1'");
+        assert!(
+            found.contains(&Problem::ReviewAltered { review: 1 }),
             "{found:?}"
         );
         let found = after("DELETE FROM reviews WHERE key = 'k3'");
@@ -1110,6 +1199,45 @@ mod tests {
         assert_eq!(kind, "run_removed");
     }
 
+    /// A database from before review reasons (schema 2: keyed events,
+    /// reviews without the column) opens, gains the column, and its
+    /// reviews still verify and read back without a reason.
+    #[test]
+    fn a_database_from_before_reasons_upgrades_and_still_verifies() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DATABASE_FILE);
+        {
+            let mut store = Store::open(&path).unwrap();
+            store.record_run(&meta(), &scored()).unwrap();
+            store
+                .add_reviews(&[review("k1", "normal", "a"), review("k2", "confirmed", "b")])
+                .unwrap();
+            store
+                .conn
+                .execute_batch("ALTER TABLE reviews DROP COLUMN reason; PRAGMA user_version = 2;")
+                .unwrap();
+        }
+        let mut store = Store::open(&path).unwrap();
+        assert!(store.verify_audit(&[]).unwrap().intact());
+        assert!(store
+            .latest_reviews()
+            .unwrap()
+            .iter()
+            .all(|r| r.reason.is_none()));
+        store
+            .add_reviews(&[NewReview {
+                reason: Some(ReviewReason::OffPurpose),
+                ..review("k1", "confirmed", "c")
+            }])
+            .unwrap();
+        assert!(store.verify_audit(&[]).unwrap().intact());
+        let version: i64 = store
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, MIGRATIONS.len() as i64);
+    }
+
     #[test]
     fn a_legacy_database_is_sealed_under_the_key() {
         let dir = tempfile::tempdir().unwrap();
@@ -1172,6 +1300,55 @@ mod tests {
             store.review_count().unwrap(),
             ReviewStatus::CODES.len() as u64
         );
+    }
+
+    /// A reason is kept with its review and read back; one that explains
+    /// another status is refused with nothing of the batch stored, and a
+    /// review without one stays valid.
+    #[test]
+    fn a_review_keeps_its_reason_and_a_misfit_one_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("db.sqlite")).unwrap();
+        let with = |key, status, reason| NewReview {
+            reason: Some(reason),
+            ..review(key, status, "")
+        };
+        store
+            .add_reviews(&[
+                with("k1", "confirmed", ReviewReason::Split),
+                review("k2", "needs_evidence", ""),
+            ])
+            .unwrap();
+        let latest = store.latest_reviews().unwrap();
+        assert_eq!(latest[0].reason, Some(ReviewReason::Split));
+        assert_eq!(latest[1].reason, None);
+        assert_eq!(serde_json::to_value(&latest[0]).unwrap()["reason"], "split");
+        let err = store
+            .add_reviews(&[
+                with("k3", "normal", ReviewReason::FalseAlarm),
+                with("k4", "normal", ReviewReason::Duplicate),
+            ])
+            .unwrap_err();
+        assert_eq!(err.code(), "reason_not_for_status");
+        let message = err.message();
+        assert!(
+            message
+                .en
+                .contains("'Duplicate' explains 'Confirmed anomaly'"),
+            "{}",
+            message.en
+        );
+        assert!(
+            message.ko.contains("규정상 허용 / 승인된 예외"),
+            "{}",
+            message.ko
+        );
+        assert_eq!(
+            store.review_count().unwrap(),
+            2,
+            "nothing of the refused batch is kept"
+        );
+        assert!(store.verify_audit(&[]).unwrap().intact());
     }
 
     /// A status is a `ReviewStatus` by type; the table refuses any other

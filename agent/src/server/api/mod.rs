@@ -232,7 +232,7 @@ mod tests {
     /// flagged bands).
     #[test]
     fn the_documented_codes_are_the_vocabulary() {
-        use crate::vocabulary::{Band, DetectorKind, MatchedBy, ReviewStatus};
+        use crate::vocabulary::{Band, DetectorKind, MatchedBy, ReviewReason, ReviewStatus};
         let flagged: Vec<&str> = Band::ALL
             .iter()
             .filter(|b| b.is_flagged())
@@ -243,7 +243,10 @@ mod tests {
         assert!(found.len() >= 5, "{found:?}");
         for (at, codes) in found {
             let first = codes[0].as_str();
-            let expected: Vec<&str> = if DetectorKind::from_code(first).is_some() {
+            // Reasons before detectors: two codes (duplicate, split) are both.
+            let expected: Vec<&str> = if ReviewReason::from_code(first).is_some() {
+                ReviewReason::CODES.to_vec()
+            } else if DetectorKind::from_code(first).is_some() {
                 DetectorKind::CODES.to_vec()
             } else if ReviewStatus::from_code(first).is_some() {
                 ReviewStatus::CODES.to_vec()

@@ -9,8 +9,8 @@ use crate::i18n::Text;
 use crate::limits::{MAX_KEY_CHARS, MAX_NOTE_CHARS, MAX_REVIEWER_CHARS, MAX_REVIEWS_BODY};
 use crate::server::errors::{request_lang, Error};
 use crate::server::{AppState, Queue};
-use crate::store::NewReview;
-use crate::vocabulary::ReviewStatus;
+use crate::store::{reason_not_for_status, NewReview};
+use crate::vocabulary::{ReviewReason, ReviewStatus};
 
 #[derive(Deserialize)]
 struct ReviewsRequest {
@@ -21,6 +21,9 @@ struct ReviewsRequest {
 struct ReviewIn {
     key: String,
     status: String,
+    /// A `ReviewReason` code that fits the status; absent, null or "" for none.
+    #[serde(default)]
+    reason: Option<String>,
     #[serde(default)]
     note: String,
     #[serde(default)]
@@ -91,9 +94,43 @@ pub(super) async fn post_reviews(
                     ),
                 )
             })?;
+            let reason = match r.reason.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(code) => {
+                    let reason = ReviewReason::from_code(code).ok_or_else(|| {
+                        Error::invalid(
+                            "bad_reason",
+                            Text::new(
+                                format!(
+                                    "{}번째 검토의 사유 {code:?}는 {} 중 하나여야 합니다",
+                                    i + 1,
+                                    ReviewReason::codes()
+                                ),
+                                format!(
+                                    "review {}'s reason {code:?} must be one of {}",
+                                    i + 1,
+                                    ReviewReason::codes()
+                                ),
+                            ),
+                        )
+                    })?;
+                    if reason.status() != status {
+                        let why = reason_not_for_status(status, reason);
+                        return Err(Error::invalid(
+                            "reason_not_for_status",
+                            Text::new(
+                                format!("{}번째 검토: {}", i + 1, why.ko),
+                                format!("review {}: {}", i + 1, why.en),
+                            ),
+                        ));
+                    }
+                    Some(reason)
+                }
+            };
             reviews.push(NewReview {
                 key: r.key,
                 status,
+                reason,
                 note: r.note,
                 reviewer,
             });
