@@ -21,6 +21,8 @@
 //! - [`report`]: the scored workbook, the JSONL and the history workbook.
 //! - [`demo`] (the generated ledger with labels), [`bench`] and
 //!   [`model::iforest`] (the Isolation Forest against scikit-learn).
+//! - [`learn::metrics`]: AUC, PR-AUC, KS, Gini and the threshold table, as
+//!   scikit-learn and SciPy define them.
 //! - [`i18n`]: the two languages; [`data_folder`]: where data is kept.
 //! - [`cli::main`]: the command line, which the binary runs.
 //!
@@ -38,6 +40,7 @@ pub(crate) mod files;
 pub(crate) mod hex;
 pub mod i18n;
 pub mod ingest;
+pub mod learn;
 pub(crate) mod limits;
 pub mod model;
 pub mod money;

@@ -15,6 +15,7 @@ mod iforest_adbench;
 mod malformed_input;
 mod manifest;
 mod many_files;
+mod metrics_sklearn;
 mod real_exports;
 mod tray;
 
