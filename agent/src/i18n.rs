@@ -63,6 +63,17 @@ pub fn thousands(amount: f64) -> String {
     grouped(amount, 0)
 }
 
+/// At most `decimals` places, trailing zeros dropped: (5.776, 2) -> "5.78",
+/// (95.0, 2) -> "95", (4.99, 2) -> "4.99". For rates and counts in sentences.
+pub fn trim_number(x: f64, decimals: usize) -> String {
+    let text = format!("{x:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
+}
+
 /// Rounds to `decimals` places and groups the whole part's thousands:
 /// (1234.5, 2) -> "1,234.50".
 pub fn grouped(amount: f64, decimals: usize) -> String {
@@ -90,6 +101,15 @@ pub fn grouped(amount: f64, decimals: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trimmed_numbers_drop_trailing_zeros() {
+        assert_eq!(trim_number(5.776, 2), "5.78");
+        assert_eq!(trim_number(95.0, 2), "95");
+        assert_eq!(trim_number(4.99, 2), "4.99");
+        assert_eq!(trim_number(0.5, 2), "0.5");
+        assert_eq!(trim_number(120.0, 0), "120");
+    }
 
     #[test]
     fn won_groups_thousands() {

@@ -23,6 +23,8 @@
 //!   [`model::iforest`] (the Isolation Forest against scikit-learn).
 //! - [`learn::metrics`]: AUC, PR-AUC, KS, Gini and the threshold table, as
 //!   scikit-learn and SciPy define them.
+//! - [`sampling`]: audit sampling of the rows not flagged: plan, select,
+//!   evaluate.
 //! - [`i18n`]: the two languages; [`data_folder`]: where data is kept.
 //! - [`cli::main`]: the command line, which the binary runs.
 //!
@@ -47,6 +49,7 @@ pub mod money;
 pub mod pipeline;
 pub mod profile;
 pub mod report;
+pub mod sampling;
 pub(crate) mod server;
 pub mod store;
 #[cfg(feature = "tray")]

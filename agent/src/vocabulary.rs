@@ -211,6 +211,59 @@ impl DetectorKind {
 }
 
 vocabulary! {
+    /// The distribution an audit sample is planned and evaluated with
+    /// (`sampling/`): Poisson for monetary units (the AICPA's confidence
+    /// factors), binomial for items (its attribute tables).
+    pub enum Likelihood {
+        Poisson = "poisson", "포아송", "Poisson";
+        Binomial = "binomial", "이항", "binomial";
+    }
+}
+
+vocabulary! {
+    /// How a sample is drawn from the rows not flagged (`sampling::select`).
+    pub enum SelectionMethod {
+        /// One monetary unit every interval from a random start.
+        Interval = "interval", "고정 간격 금액단위", "fixed-interval monetary units";
+        /// One random monetary unit within each interval.
+        Cell = "cell", "셀 금액단위", "cell monetary units";
+        /// Items drawn at random, each as likely as the next.
+        Items = "items", "무작위 항목", "random items";
+    }
+}
+
+vocabulary! {
+    /// How an audited sample is projected onto its population
+    /// (`sampling::evaluate`).
+    pub enum Estimator {
+        Stringer = "stringer", "스트링거 상한", "Stringer bound";
+        Difference = "difference", "차이 추정", "difference estimator";
+        Direct = "direct", "직접 추정", "direct estimator";
+    }
+}
+
+vocabulary! {
+    /// The columns of a sample sheet (`sampling/sheet.rs`), in order: the
+    /// auditor fills the audited value (and a note) and `sample evaluate`
+    /// reads them back by these headers, in either language.
+    pub enum SampleColumn {
+        Number = "number", "표본 번호", "Sample no.";
+        SourceFile = "source_file", "원본 파일", "Source file";
+        SourceRow = "source_row", "원본 행", "Source row";
+        Date = "date", "집행일자", "Date";
+        Department = "department", "부서명", "Department";
+        Account = "account", "계정과목", "Account";
+        Vendor = "vendor", "거래처", "Vendor";
+        Description = "description", "적요", "Description";
+        BookValue = "book_value", "장부 금액", "Book value";
+        Hits = "hits", "선정 단위 수", "Units selected";
+        AuditedValue = "audited_value", "감사 금액", "Audited value";
+        AuditNote = "audit_note", "감사 메모", "Audit note";
+        Key = "key", "행 키", "Row key";
+    }
+}
+
+vocabulary! {
     /// How a field's column was chosen, for the data-quality sheet and the
     /// pane's mapping preview.
     pub enum MatchedBy {

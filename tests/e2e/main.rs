@@ -17,6 +17,7 @@ mod manifest;
 mod many_files;
 mod metrics_sklearn;
 mod real_exports;
+mod sampling;
 mod tray;
 
 /// A file in this folder that is not declared above would never compile or

@@ -11,6 +11,7 @@ mod model_args;
 mod outputs;
 mod progress;
 mod report;
+mod sample;
 mod score;
 mod serve;
 
@@ -23,6 +24,7 @@ use demo::DemoArgs;
 use history::HistoryCommand;
 use manifest::ManifestArgs;
 use report::ReportArgs;
+use sample::SampleCommand;
 use score::ScoreArgs;
 use serve::{CertCommand, ServeArgs};
 
@@ -57,6 +59,9 @@ pub enum Command {
     History(HistoryCommand),
     /// 감독자용 이력 통합문서 생성 / Write the supervisors' history workbook.
     Report(ReportArgs),
+    /// 감사 표본: 계획, 선정, 평가 / Audit sampling of the rows not flagged: plan, select, evaluate.
+    #[command(subcommand)]
+    Sample(SampleCommand),
     /// 에이전트의 로컬 인증서 / The agent's local certificate.
     #[command(subcommand)]
     Cert(CertCommand),
@@ -75,6 +80,7 @@ pub fn main() -> i32 {
         Command::Bench(command) => bench::run(command),
         Command::History(command) => history::run(command, lang),
         Command::Report(args) => report::run(args, lang),
+        Command::Sample(command) => sample::run(command, lang),
         Command::Cert(command) => serve::cert(command, lang),
         Command::Manifest(args) => manifest::run(args, lang),
     };

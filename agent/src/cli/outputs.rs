@@ -15,19 +15,25 @@ use crate::report;
 /// `INPUT.scored.xlsx` beside the input: beside a folder too, never in it
 /// (`.` is the folder it names, so its workbook goes in the parent).
 pub(super) fn default_output(input: &Path) -> PathBuf {
+    beside(input, "scored")
+}
+
+/// `INPUT.<what>.xlsx` beside a file, or beside a folder (never inside the
+/// folder of ledgers it was read from).
+pub(super) fn beside(input: &Path, what: &str) -> PathBuf {
     if input.is_dir() {
         let folder = std::fs::canonicalize(input).unwrap_or_else(|_| input.to_path_buf());
         let name = folder
             .file_name()
             .and_then(|s| s.to_str())
             .unwrap_or("ledger");
-        return folder.with_file_name(format!("{name}.scored.xlsx"));
+        return folder.with_file_name(format!("{name}.{what}.xlsx"));
     }
     let stem = input
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or("ledger");
-    input.with_file_name(format!("{stem}.scored.xlsx"))
+    input.with_file_name(format!("{stem}.{what}.xlsx"))
 }
 
 /// Refuses to write over the input: the user's file is never modified.
