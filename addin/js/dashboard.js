@@ -7,7 +7,7 @@
 import { initLang, lang, setLang, t } from "./i18n.js";
 import { AgentError, call, getJson, hasToken, initToken } from "./api.js";
 import { bandChoices, bandLabel, reasonsText } from "./layout.js";
-import { bandCounts, el, fill, formatNumber, heatMap, hideMessage, progressBar, showError, showMessage, topList, visibleText } from "./ui.js";
+import { bandCounts, el, fill, formatNumber, heatMap, hideMessage, progressBar, rocChart, showError, showMessage, topList, visibleText } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
 const PAGE = 50;
@@ -20,7 +20,7 @@ const CONTENT_TYPES = {
 };
 
 /** `layout` is the agent's vocabulary (GET layout): band codes and labels. */
-const state = { layout: null, runs: [], run: null, offset: 0, total: 0, departments: [], history: null };
+const state = { layout: null, runs: [], run: null, offset: 0, total: 0, departments: [], history: null, model: null };
 
 /** The bands, highest first, in the current language; none before the layout came. */
 function bands() {
@@ -155,6 +155,34 @@ async function loadHistory() {
   fill($("heatmap"), heatMap(state.history.flags_by_department_month));
 }
 
+/** The model-quality card: the figures on all and on the later reviews, and the ROC curve. */
+async function loadModel() {
+  const report = await getJson("model/report");
+  state.model = report;
+  renderModel();
+}
+
+function renderModel() {
+  const report = state.model;
+  if (!report) return;
+  const counts = el("p", { class: "muted", text: t("model_counts", { confirmed: report.confirmed, normal: report.normal, evidence: report.needs_evidence, unscored: report.unscored }) });
+  const fixed = (x) => x.toFixed(3);
+  const rows = report.unsupervised.map((j) => {
+    const on = j.on === "all" ? t("model_on_all") : t("model_on_later", { from: (report.later_from ?? "").slice(0, 10) });
+    const f = j.figures;
+    if (!f) return el("tr", { "data-on": j.on }, el("th", { scope: "row", text: on }), el("td", { text: String(j.rows) }), el("td", { colspan: "4", class: "muted", text: j.missing?.[lang()] ?? t("model_none") }));
+    return el("tr", { "data-on": j.on }, el("th", { scope: "row", text: on }), el("td", { text: String(j.rows) }), [f.auc, f.pr_auc, f.ks, f.gini].map((x) => el("td", { class: "figure", text: fixed(x) })));
+  });
+  const table = el(
+    "table",
+    { class: "model-figures" },
+    el("thead", {}, el("tr", {}, el("th", { text: "" }), el("th", { text: t("model_rows") }), ["AUC", "PR-AUC", "KS", "Gini"].map((h) => el("th", { text: h })))),
+    el("tbody", {}, rows),
+  );
+  const all = report.unsupervised.find((j) => j.on === "all")?.figures;
+  fill($("model"), counts, el("div", { class: "table-wrap" }, table), all ? el("figure", {}, rocChart(all.roc, t("model_roc")), el("figcaption", { class: "muted", text: t("model_roc") })) : null);
+}
+
 async function openRun(run) {
   state.run = run;
   state.offset = 0;
@@ -240,6 +268,7 @@ async function upload(file) {
     const result = await response.json();
     await loadRuns();
     await loadHistory();
+    await loadModel();
     const run = state.runs.find((r) => r.id === result.run_id);
     if (run) await openRun(run);
     showMessage($("banner"), "success", t("dash_scored", { name: file.name, rows: formatNumber(result.results.length) }));
@@ -268,6 +297,7 @@ async function start() {
     renderFilters();
     await loadRuns();
     await loadHistory();
+    await loadModel();
     if (state.runs.length && !state.run) await openRun(state.runs[0]);
   });
 }
@@ -276,6 +306,7 @@ function wire() {
   $("lang").addEventListener("click", () => {
     setLang(lang() === "ko" ? "en" : "ko");
     renderLabels();
+    renderModel();
     if (state.run) guarded(() => openRun(state.run));
   });
   $("file").addEventListener("change", (e) => {

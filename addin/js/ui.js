@@ -170,6 +170,41 @@ export function topList(items, onPick) {
   );
 }
 
+/** An SVG element (the charts): `el` for the SVG namespace. */
+function svg(tag, attrs = {}, ...children) {
+  const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  for (const child of children.flat()) if (child) node.append(child);
+  return node;
+}
+
+/**
+ * A ROC curve: `points` are [false-positive rate, true-positive rate] from
+ * (0, 0) to (1, 1). The diagonal is chance; the vertical line is where the
+ * curve stands highest above it, the KS gap, labelled with its size.
+ */
+export function rocChart(points, label) {
+  const size = 260;
+  const pad = 34;
+  const x = (f) => pad + f * size;
+  const y = (t) => pad + (1 - t) * size;
+  let best = [0, 0];
+  for (const [f, tp] of points) if (tp - f > best[1] - best[0]) best = [f, tp];
+  const line = points.map(([f, tp]) => `${x(f).toFixed(1)},${y(tp).toFixed(1)}`).join(" ");
+  const total = size + 2 * pad;
+  return svg(
+    "svg",
+    { class: "roc-chart", viewBox: `0 0 ${total} ${total}`, width: total, height: total, role: "img", "aria-label": label },
+    svg("rect", { x: pad, y: pad, width: size, height: size, class: "frame" }),
+    svg("line", { x1: x(0), y1: y(0), x2: x(1), y2: y(1), class: "chance" }),
+    svg("polyline", { points: line, class: "curve" }),
+    svg("line", { x1: x(best[0]), y1: y(best[0]), x2: x(best[0]), y2: y(best[1]), class: "ks" }),
+    svg("text", { x: x(best[0]) + 4, y: (y(best[0]) + y(best[1])) / 2, class: "ks-label" }, `KS ${(best[1] - best[0]).toFixed(3)}`),
+    svg("text", { x: pad + size / 2, y: total - 6, class: "axis", "text-anchor": "middle" }, t("model_fpr")),
+    svg("text", { x: 12, y: pad + size / 2, class: "axis", "text-anchor": "middle", transform: `rotate(-90 12 ${pad + size / 2})` }, t("model_tpr")),
+  );
+}
+
 /**
  * The department × month heat map: `flags` is [[department, month, n]].
  * Darker red for more flags; every cell also shows its number.

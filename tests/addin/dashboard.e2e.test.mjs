@@ -76,6 +76,23 @@ test("upload a ledger, filter the scored table, see the heat map and download hi
   assert.equal(counts.reduce((a, b) => a + b, 0), flagged);
   await screenshot(page, "dashboard-1-scored");
 
+  // Model quality: reviewers confirm the three highest rows and call the
+  // next three normal; the card shows the figures and the ROC curve.
+  const run = (await shared.agent.api("runs")).json.runs[0];
+  const top = (await shared.agent.api(`runs/${run.id}/rows?limit=6`)).json.rows;
+  const marks = top.map((r, i) => ({ key: r.key, status: i < 3 ? "confirmed" : "normal", reason: i < 3 ? "duplicate" : "false_alarm", reviewer: "대시보드 검토" }));
+  assert.equal((await shared.agent.api("reviews", { method: "POST", body: { reviews: marks } })).status, 200);
+  const report = (await shared.agent.api("model/report")).json;
+  await page.reload();
+  await page.waitForSelector("#model table.model-figures tbody tr");
+  const figures = await page.$$eval("#model tr[data-on='all'] td.figure", (tds) => tds.map((td) => td.textContent));
+  assert.deepEqual(figures, [report.unsupervised[0].figures.auc.toFixed(3), report.unsupervised[0].figures.pr_auc.toFixed(3), report.unsupervised[0].figures.ks.toFixed(3), report.unsupervised[0].figures.gini.toFixed(3)]);
+  assert.match(await page.textContent("#model p.muted"), new RegExp(`확인된 이상 ${report.confirmed} · 정상 ${report.normal}`));
+  const points = await page.$eval("#model svg.roc-chart polyline.curve", (p) => p.getAttribute("points").split(" ").length);
+  assert.equal(points, report.unsupervised[0].figures.roc.length);
+  // The card alone: a full page of 5,000 rows would shrink it past reading.
+  await page.locator("#model-card").screenshot({ path: path.join(path.dirname(new URL(import.meta.url).pathname), "artifacts", "dashboard-4-model.png") });
+
   // History workbook download.
   const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
   assert.match(download.suggestedFilename(), /^ledgerlens-history-\d{8}\.xlsx$/);

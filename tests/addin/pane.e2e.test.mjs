@@ -184,7 +184,7 @@ test("Score, review, sort, sync, delete, score again, and insert history on a 20
   await page.click("#history");
   await page.waitForSelector("#banner.success");
   const names = await excel(page, () => __fakeExcel.sheetNames());
-  for (const name of ["실행 이력", "부서×월 플래그", "검토 결과", "월별 상위 10", "반복 플래그"]) assert.ok(names.includes(name), `${name} in ${names}`);
+  for (const name of ["실행 이력", "부서×월 플래그", "검토 결과", "월별 상위 10", "반복 플래그", "모델 품질"]) assert.ok(names.includes(name), `${name} in ${names}`);
   assert.equal((await excel(page, () => __fakeExcel.inserted)).length, 1);
   assert.match(await page.textContent("#banner"), /실행 이력/);
   await screenshot(page, "pane-5-history");

@@ -150,6 +150,50 @@ fn score_review_restart_and_history() {
     assert_eq!(of(&keys[2])["reviewer"], "이감사");
     assert!(of(&keys[0])["at"].as_str().unwrap().starts_with("20"));
 
+    // The model report from those reviews: two confirmed, one normal, the
+    // unknown key left out for want of a score. All three rows were
+    // flagged, so the figures say how well the score ranks within them.
+    let report = agent.get("/api/v1/model/report");
+    report.expect(200);
+    let report = report.json();
+    assert_eq!(
+        (&report["confirmed"], &report["normal"], &report["unscored"]),
+        (&json!(2), &json!(1), &json!(1))
+    );
+    let all = &report["unsupervised"][0];
+    assert_eq!(all["on"], "all");
+    assert_eq!(all["rows"], 3);
+    let auc = all["figures"]["auc"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&auc), "{report}");
+    assert_eq!(all["figures"]["thresholds"].as_array().unwrap().len(), 9);
+    let later = &report["unsupervised"][1];
+    assert_eq!(later["rows"], 1);
+    assert!(
+        later["missing"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("both outcomes"),
+        "{report}"
+    );
+    let cli = crate::common::run(&[
+        "--lang",
+        "en",
+        "model",
+        "report",
+        "--data-dir",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(cli.status.success(), "{}", crate::common::stderr(&cli));
+    let text = crate::common::stdout(&cli);
+    assert!(
+        text.starts_with("reviewed rows: 2 confirmed · 1 normal"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("unsupervised score, all 3 reviews: AUC {auc:.3}")),
+        "{text}"
+    );
+
     // The same ledger again, as a workbook file this time: the rows keep
     // their keys, so earlier flags are found again in the history.
     let xlsx = dir.path().join("demo.xlsx");
@@ -225,6 +269,7 @@ fn score_review_restart_and_history() {
             "검토 결과",
             "월별 상위 10",
             "반복 플래그",
+            "모델 품질",
             "감사 앵커"
         ]
     );
@@ -511,6 +556,7 @@ fn add_in_endpoints() {
             "검토 결과",
             "월별 상위 10",
             "반복 플래그",
+            "모델 품질",
             "감사 앵커"
         ]
     );

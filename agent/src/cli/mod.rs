@@ -7,6 +7,7 @@ mod bench;
 mod demo;
 mod history;
 mod manifest;
+mod model;
 mod model_args;
 mod outputs;
 mod progress;
@@ -23,6 +24,7 @@ use bench::BenchCommand;
 use demo::DemoArgs;
 use history::HistoryCommand;
 use manifest::ManifestArgs;
+use model::ModelCommand;
 use report::ReportArgs;
 use sample::SampleCommand;
 use score::ScoreArgs;
@@ -59,6 +61,9 @@ pub enum Command {
     History(HistoryCommand),
     /// 감독자용 이력 통합문서 생성 / Write the supervisors' history workbook.
     Report(ReportArgs),
+    /// 검토 결과로 본 모델 품질 / Model quality against the reviews.
+    #[command(subcommand)]
+    Model(ModelCommand),
     /// 감사 표본: 계획, 선정, 평가 / Audit sampling of the rows not flagged: plan, select, evaluate.
     #[command(subcommand)]
     Sample(SampleCommand),
@@ -81,6 +86,7 @@ pub fn main() -> i32 {
         Command::History(command) => history::run(command, lang),
         Command::Report(args) => report::run(args, lang),
         Command::Sample(command) => sample::run(command, lang),
+        Command::Model(command) => model::run(command, lang),
         Command::Cert(command) => serve::cert(command, lang),
         Command::Manifest(args) => manifest::run(args, lang),
     };

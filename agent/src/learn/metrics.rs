@@ -55,7 +55,15 @@ pub struct Separation {
     pub ks_at: f64,
     pub gini: f64,
     pub thresholds: Vec<AtThreshold>,
+    /// The ROC curve, `[false-positive rate, true-positive rate]` from
+    /// (0, 0) to (1, 1), one point per distinct score from the highest
+    /// down, thinned to at most [`ROC_POINTS`] for a chart. Its widest
+    /// height above the diagonal is the KS statistic.
+    pub roc: Vec<[f64; 2]>,
 }
+
+/// The most points a ROC curve keeps.
+pub const ROC_POINTS: usize = 200;
 
 /// Every figure for `scores` against `positive`, with the threshold table
 /// at `thresholds`. Refused (with the reason) when the lengths differ, a
@@ -81,6 +89,7 @@ pub fn separation(
             .iter()
             .map(|&t| at_threshold(scores, positive, counts, t))
             .collect(),
+        roc: roc_of(scores, positive, counts),
     })
 }
 
@@ -209,6 +218,32 @@ fn average_precision_of(scores: &[f64], positive: &[bool], (p, _): (usize, usize
     ap
 }
 
+fn roc_of(scores: &[f64], positive: &[bool], (p, n): (usize, usize)) -> Vec<[f64; 2]> {
+    let mut order = ascending(scores);
+    order.reverse();
+    let mut points = vec![[0.0, 0.0]];
+    let (mut tp, mut fp) = (0usize, 0usize);
+    for group in tie_groups(scores, &order) {
+        for &i in &order[group] {
+            if positive[i] {
+                tp += 1;
+            } else {
+                fp += 1;
+            }
+        }
+        points.push([fp as f64 / n as f64, tp as f64 / p as f64]);
+    }
+    if points.len() <= ROC_POINTS {
+        return points;
+    }
+    // Every k-th point and the last: the curve's shape at chart size.
+    let step = points.len().div_ceil(ROC_POINTS - 1);
+    let last = *points.last().unwrap_or(&[1.0, 1.0]);
+    let mut thinned: Vec<[f64; 2]> = points.into_iter().step_by(step).collect();
+    thinned.push(last);
+    thinned
+}
+
 fn ks_of(scores: &[f64], positive: &[bool], (p, n): (usize, usize)) -> (f64, f64) {
     let order = ascending(scores);
     let (mut below_p, mut below_n) = (0usize, 0usize);
@@ -292,6 +327,23 @@ mod tests {
             (3, 2.0 / 3.0, 2.0 / 3.0)
         );
         assert!((t.accuracy - 4.0 / 6.0).abs() < 1e-12);
+        // The ROC walk from the top: 6 (tp), 5 (fp), 4, 3 (tp), 2, 1 (fp).
+        let third = 1.0 / 3.0;
+        assert_eq!(s.roc.first(), Some(&[0.0, 0.0]));
+        assert_eq!(s.roc[1], [0.0, third]);
+        assert_eq!(s.roc[2], [third, third]);
+        assert_eq!(s.roc.last(), Some(&[1.0, 1.0]));
+        let ks = s.roc.iter().map(|[f, t]| t - f).fold(0.0, f64::max);
+        assert!((ks - s.ks).abs() < 1e-12, "KS is the ROC's widest gap");
+    }
+
+    #[test]
+    fn a_long_roc_is_thinned_to_chart_size() {
+        let scores: Vec<f64> = (0..5000).map(f64::from).collect();
+        let positive: Vec<bool> = (0..5000).map(|i| i % 7 == 0).collect();
+        let s = separation(&scores, &positive, &[]).unwrap();
+        assert!(s.roc.len() <= ROC_POINTS + 1, "{}", s.roc.len());
+        assert_eq!(s.roc.last(), Some(&[1.0, 1.0]));
     }
 
     #[test]

@@ -183,7 +183,7 @@ fn heat_colour(count: u64, max: u64) -> String {
     )
 }
 
-/// The five history sheets, laid out in the chosen language.
+/// The history sheets, laid out in the chosen language.
 pub fn sheets(history: &History, lang: Lang) -> Vec<HistorySheet> {
     vec![
         runs_sheet(pick(lang, "실행 이력", "Runs"), history, lang),
@@ -195,8 +195,95 @@ pub fn sheets(history: &History, lang: Lang) -> Vec<HistorySheet> {
         outcomes_sheet(pick(lang, "검토 결과", "Review outcomes"), history, lang),
         top_sheet(pick(lang, "월별 상위 10", "Top 10 by month"), history, lang),
         repeats_sheet(pick(lang, "반복 플래그", "Flagged again"), history, lang),
+        model_sheet(pick(lang, "모델 품질", "Model quality"), history, lang),
         anchor_sheet(anchor_sheet_name(lang), history, lang),
     ]
+}
+
+/// How well the score separates what reviewers confirmed from what they
+/// called normal (`learn::report`): the figures on every review and on the
+/// newest third, then each one's threshold table.
+fn model_sheet(name: &str, history: &History, lang: Lang) -> HistorySheet {
+    let report = crate::learn::report::report(&history.reviewed);
+    let mut w = SheetBuilder::new(name);
+    w.header(
+        &[
+            pick(lang, "점수", "Score"),
+            pick(lang, "검토", "Reviews"),
+            pick(lang, "행", "Rows"),
+            pick(lang, "확인된 이상", "Confirmed"),
+            "AUC",
+            "PR-AUC",
+            "KS",
+            pick(lang, "KS 위치 (점수)", "KS at score"),
+            "Gini",
+        ],
+        &[18.0, 14.0, 8.0, 12.0, 9.0, 9.0, 9.0, 14.0, 9.0],
+    );
+    let on = |judged: &crate::learn::report::Judged| match judged.on {
+        "all" => pick(lang, "전체", "all"),
+        _ => pick(lang, "나중 1/3", "newest third"),
+    };
+    let scoring = pick(lang, "비지도 점수", "unsupervised");
+    for judged in &report.unsupervised {
+        let mut values = vec![
+            Value::Text(scoring),
+            Value::Text(on(judged)),
+            Value::Number(judged.rows as f64),
+        ];
+        match (&judged.figures, &judged.missing) {
+            (Some(f), _) => values.extend([
+                Value::Number(f.positives as f64),
+                Value::Number(f.auc),
+                Value::Number(f.pr_auc),
+                Value::Number(f.ks),
+                Value::Number(f.ks_at),
+                Value::Number(f.gini),
+            ]),
+            (None, Some(why)) => values.push(Value::Text(why.get(lang))),
+            (None, None) => {}
+        }
+        w.values(&values);
+    }
+    w.blank();
+    w.values(&[Value::Text(&match lang {
+        Lang::Ko => format!(
+            "증빙 필요 {}건은 결과가 아직 없어, 점수가 없는 검토 {}건은 판단할 점수가 없어 제외했습니다.",
+            report.needs_evidence, report.unscored
+        ),
+        Lang::En => format!(
+            "Left out: {} needing evidence (no outcome yet) and {} without a score.",
+            report.needs_evidence, report.unscored
+        ),
+    })]);
+    for judged in &report.unsupervised {
+        let Some(f) = &judged.figures else { continue };
+        w.blank();
+        w.header(
+            &[
+                pick(lang, "기준 점수 ≥", "Score ≥"),
+                on(judged),
+                pick(lang, "플래그", "Flagged"),
+                pick(lang, "정확도", "Accuracy"),
+                pick(lang, "정밀도", "Precision"),
+                pick(lang, "재현율", "Recall"),
+                "F1",
+            ],
+            &[],
+        );
+        for t in &f.thresholds {
+            w.values(&[
+                Value::Number(t.threshold),
+                Value::Text(""),
+                Value::Number(t.flagged as f64),
+                Value::Number(t.accuracy),
+                Value::Number(t.precision),
+                Value::Number(t.recall),
+                Value::Number(t.f1),
+            ]);
+        }
+    }
+    w.finish()
 }
 
 fn anchor_sheet_name(lang: Lang) -> &'static str {

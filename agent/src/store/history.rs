@@ -139,6 +139,8 @@ pub struct History {
     /// (month, its ten highest-risk transactions, highest first)
     pub top_by_month: Vec<(String, Vec<TransactionRecord>)>,
     pub repeats: Vec<RepeatFlag>,
+    /// Every reviewed row with its score, for the model-quality sheet.
+    pub reviewed: super::Reviewed,
     /// The audit chain's head when the history was read: filed with the
     /// workbook, it lets `history verify --against` find later cuts.
     pub anchor: super::Anchor,
@@ -458,6 +460,7 @@ impl Store {
             outcomes_by_reviewer,
             top_by_month,
             repeats,
+            reviewed: self.reviewed()?,
             anchor: self.audit_head()?,
         })
     }

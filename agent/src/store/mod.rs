@@ -29,11 +29,13 @@ use crate::vocabulary::{Band, ReviewReason, ReviewStatus};
 pub(crate) mod audit;
 pub(crate) mod backup;
 mod history;
+mod reviewed;
 pub use audit::{Anchor, AuditCheck, Problem};
 pub use history::{
     FlaggedRow, History, Outcomes, RepeatFlag, RowFilter, RunDetail, RunRecord, RunRow, RunRows,
     TransactionRecord,
 };
+pub use reviewed::{Reviewed, ReviewedRow};
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how
 /// many have run.

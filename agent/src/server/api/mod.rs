@@ -1,11 +1,12 @@
 //! The JSON API under `/api/v1` (see `openapi.json` beside this file): the
 //! routes and the helpers every handler shares; one file per resource
-//! (`score`, `reviews`, `runs`, `history`, `columns`). Handlers only
+//! (`score`, `reviews`, `runs`, `history`, `model`, `columns`). Handlers only
 //! translate: the work is the pipeline's and the store's, run on the
 //! blocking pool so the async workers keep answering.
 
 mod columns;
 mod history;
+mod model;
 mod reviews;
 mod runs;
 mod score;
@@ -50,6 +51,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/runs/{id}/rows", web::get().to(runs::run_rows))
             .route("/history", web::get().to(history::history_json))
             .route("/history.xlsx", web::get().to(history::history_xlsx))
+            .route("/model/report", web::get().to(model::model_report))
             .route("/columns", web::post().to(columns::columns))
             .route("/layout", web::get().to(layout))
             .route("/openapi.json", web::get().to(openapi))

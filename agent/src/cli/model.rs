@@ -1,0 +1,34 @@
+//! `ledgerlens model report`: how well the scores separate what reviewers
+//! confirmed from what they called normal, from the history database.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+use crate::data_folder;
+use crate::error::Error;
+use crate::i18n::Lang;
+
+#[derive(Subcommand, Debug)]
+pub enum ModelCommand {
+    /// 검토 결과로 본 점수의 품질: AUC, PR-AUC, KS, Gini, 기준별 표 / How well the scores separate reviewed outcomes: AUC, PR-AUC, KS, Gini and a threshold table.
+    Report {
+        /// 데이터 폴더 / Data directory (default: LEDGERLENS_DATA_DIR or the per-user data folder).
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+    },
+}
+
+pub(super) fn run(command: ModelCommand, lang: Lang) -> Result<(), Error> {
+    match command {
+        ModelCommand::Report { data_dir } => {
+            let store =
+                data_folder::open_existing_store(&data_folder::resolve(data_dir.as_deref()))?;
+            let reviewed = store.reviewed()?;
+            for line in crate::learn::report::report(&reviewed).lines(lang) {
+                println!("{line}");
+            }
+            Ok(())
+        }
+    }
+}
