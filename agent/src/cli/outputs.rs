@@ -12,14 +12,29 @@ use crate::i18n::{Lang, Text};
 use crate::pipeline::ScoredLedger;
 use crate::report;
 
-/// `INPUT.scored.xlsx` beside the input: beside a folder too, never in it
-/// (`.` is the folder it names, so its workbook goes in the parent).
-pub(super) fn default_output(input: &Path) -> PathBuf {
-    beside(input, "scored")
+/// The workbook a command writes: the one given, or `INPUT.<what>.xlsx`
+/// beside a single input (for several, `several` says to name it), checked
+/// to be neither an input nor inside an input folder.
+pub(super) fn chosen_output(
+    given: Option<&Path>,
+    inputs: &[PathBuf],
+    what: &str,
+    several: Text,
+) -> Result<PathBuf, Error> {
+    let output = match (given, inputs) {
+        (Some(o), _) => o.to_path_buf(),
+        (None, [one]) => beside(one, what),
+        (None, _) => return Err(Error::invalid("output_needed", several)),
+    };
+    for input in inputs {
+        ensure_not_input(input, &output)?;
+        ensure_not_in_folder(input, &output)?;
+    }
+    Ok(output)
 }
 
-/// `INPUT.<what>.xlsx` beside a file, or beside a folder (never inside the
-/// folder of ledgers it was read from).
+/// `INPUT.<what>.xlsx` beside a file, or beside a folder, never in it
+/// (`.` is the folder it names, so its workbook goes in the parent).
 pub(super) fn beside(input: &Path, what: &str) -> PathBuf {
     if input.is_dir() {
         let folder = std::fs::canonicalize(input).unwrap_or_else(|_| input.to_path_buf());
@@ -200,14 +215,14 @@ mod tests {
         let root = std::fs::canonicalize(dir.path()).unwrap();
         for named in [folder.clone(), folder.join(".")] {
             assert_eq!(
-                default_output(&named),
+                beside(&named, "scored"),
                 root.join("2024.exports.scored.xlsx"),
                 "{}",
                 named.display()
             );
         }
         assert_eq!(
-            default_output(Path::new("a/b.csv")),
+            beside(Path::new("a/b.csv"), "scored"),
             PathBuf::from("a/b.scored.xlsx")
         );
     }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 
 use super::model_args::ModelArgs;
-use super::outputs::{beside, cannot_write_to, ensure_not_in_folder, ensure_not_input};
+use super::outputs::{cannot_write_to, chosen_output};
 use crate::error::Error;
 use crate::files::Pending;
 use crate::i18n::{pick, Lang, Text};
@@ -131,23 +131,15 @@ fn select_sample(args: SelectArgs, lang: Lang) -> Result<(), Error> {
     // should not cost a scoring.
     let planned = planned(&args.plan, args.method)?;
     let n = args.size.unwrap_or(planned.n);
-    let output = match (&args.output, args.inputs.as_slice()) {
-        (Some(o), _) => o.clone(),
-        (None, [one]) => beside(one, "sample"),
-        (None, _) => {
-            return Err(Error::invalid(
-                "output_needed",
-                Text::new(
-                    "여러 파일에서 뽑을 때는 -o 로 표본 파일을 지정하세요",
-                    "drawing from several files: name the sample workbook with -o",
-                ),
-            ))
-        }
-    };
-    for input in &args.inputs {
-        ensure_not_input(input, &output)?;
-        ensure_not_in_folder(input, &output)?;
-    }
+    let output = chosen_output(
+        args.output.as_deref(),
+        &args.inputs,
+        "sample",
+        Text::new(
+            "여러 파일에서 뽑을 때는 -o 로 표본 파일을 지정하세요",
+            "drawing from several files: name the sample workbook with -o",
+        ),
+    )?;
     let options = IngestOptions {
         sheet: args.sheet.clone(),
         overrides: args

@@ -7,9 +7,7 @@ use std::time::Instant;
 use clap::Args;
 
 use super::model_args::ModelArgs;
-use super::outputs::{
-    default_output, ensure_not_in_folder, ensure_not_input, print_summary, write_scored,
-};
+use super::outputs::{chosen_output, ensure_not_input, print_summary, write_scored};
 use super::progress::Progress;
 use crate::error::Error;
 use crate::i18n::{pick, Lang, Text};
@@ -48,23 +46,15 @@ pub(super) fn run(args: ScoreArgs, lang: Lang) -> Result<(), Error> {
         sheet: args.sheet.clone(),
         overrides,
     };
-    let output = match (&args.output, args.inputs.as_slice()) {
-        (Some(o), _) => o.clone(),
-        (None, [one]) => default_output(one),
-        (None, _) => {
-            return Err(Error::invalid(
-                "output_needed",
-                Text::new(
-                    "여러 파일을 한 원장으로 읽을 때는 -o 로 결과 파일을 지정하세요",
-                    "several files are read as one ledger: name the scored workbook with -o",
-                ),
-            ))
-        }
-    };
-    for input in &args.inputs {
-        ensure_not_input(input, &output)?;
-        ensure_not_in_folder(input, &output)?;
-    }
+    let output = chosen_output(
+        args.output.as_deref(),
+        &args.inputs,
+        "scored",
+        Text::new(
+            "여러 파일을 한 원장으로 읽을 때는 -o 로 결과 파일을 지정하세요",
+            "several files are read as one ledger: name the scored workbook with -o",
+        ),
+    )?;
     if let Some(j) = &args.jsonl {
         for input in &args.inputs {
             ensure_not_input(input, j)?;

@@ -196,43 +196,46 @@ fn auc_of(scores: &[f64], positive: &[bool], (p, n): (usize, usize)) -> f64 {
     u / (p as f64 * n as f64)
 }
 
-fn average_precision_of(scores: &[f64], positive: &[bool], (p, _): (usize, usize)) -> f64 {
+/// (true positives, false positives) at or above each distinct score,
+/// walking from the highest down: the steps of the PR and ROC curves.
+fn from_the_top(scores: &[f64], positive: &[bool]) -> Vec<(usize, usize)> {
     let mut order = ascending(scores);
     order.reverse();
     let (mut tp, mut fp) = (0usize, 0usize);
+    tie_groups(scores, &order)
+        .map(|group| {
+            for &i in &order[group] {
+                if positive[i] {
+                    tp += 1;
+                } else {
+                    fp += 1;
+                }
+            }
+            (tp, fp)
+        })
+        .collect()
+}
+
+fn average_precision_of(scores: &[f64], positive: &[bool], (p, _): (usize, usize)) -> f64 {
     let mut previous_recall = 0.0;
     let mut ap = 0.0;
-    for group in tie_groups(scores, &order) {
-        for &i in &order[group] {
-            if positive[i] {
-                tp += 1;
-            } else {
-                fp += 1;
-            }
-        }
+    for (tp, fp) in from_the_top(scores, positive) {
         let recall = tp as f64 / p as f64;
-        let precision = tp as f64 / (tp + fp) as f64;
-        ap += (recall - previous_recall) * precision;
+        ap += (recall - previous_recall) * (tp as f64 / (tp + fp) as f64);
         previous_recall = recall;
     }
     ap
 }
 
 fn roc_of(scores: &[f64], positive: &[bool], (p, n): (usize, usize)) -> Vec<[f64; 2]> {
-    let mut order = ascending(scores);
-    order.reverse();
-    let mut points = vec![[0.0, 0.0]];
-    let (mut tp, mut fp) = (0usize, 0usize);
-    for group in tie_groups(scores, &order) {
-        for &i in &order[group] {
-            if positive[i] {
-                tp += 1;
-            } else {
-                fp += 1;
-            }
-        }
-        points.push([fp as f64 / n as f64, tp as f64 / p as f64]);
-    }
+    let steps = from_the_top(scores, positive);
+    let points: Vec<[f64; 2]> = std::iter::once([0.0, 0.0])
+        .chain(
+            steps
+                .into_iter()
+                .map(|(tp, fp)| [fp as f64 / n as f64, tp as f64 / p as f64]),
+        )
+        .collect();
     if points.len() <= ROC_POINTS {
         return points;
     }
