@@ -194,3 +194,112 @@ fn plan_select_audit_evaluate() {
         stdout(&o)
     );
 }
+
+/// The agent's doors onto the same steps: plan, a draw from a run's rows
+/// not flagged (reproducible from its seed, never a flagged row), and the
+/// audited rows evaluated; bad parameters and unknown runs get their JSON
+/// errors.
+#[test]
+fn the_agent_plans_draws_from_a_run_and_evaluates() {
+    use crate::common::agent::{demo_score_request, Agent};
+    use serde_json::json;
+
+    let dir = tempfile::tempdir().unwrap();
+    let agent = Agent::start(dir.path());
+    let plan = agent.post_json("/api/v1/sample/plan", &json!({ "materiality": 0.05 }));
+    plan.expect(200);
+    assert_eq!(plan.json()["n"], 60);
+    assert!(plan.json()["text"]["ko"]
+        .as_str()
+        .unwrap()
+        .starts_with("표본 60건"));
+    let bad = agent.post_json(
+        "/api/v1/sample/plan",
+        &json!({ "materiality": 0.05, "expected": 0.2 }),
+    );
+    assert_eq!(
+        (bad.status, bad.error_code().as_str()),
+        (422, "bad_sampling_parameter")
+    );
+
+    let scored = agent.post_json("/api/v1/score", &demo_score_request(3000, 5));
+    scored.expect(200);
+    let scored = scored.json();
+    let run = scored["run_id"].as_str().unwrap();
+    let flagged: std::collections::HashSet<&str> = scored["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["band"] != "low")
+        .map(|r| r["key"].as_str().unwrap())
+        .collect();
+    let select = |seed: u64| {
+        let reply = agent.post_json(
+            "/api/v1/sample/select",
+            &json!({ "run": run, "materiality": 0.05, "method": "cell", "seed": seed }),
+        );
+        reply.expect(200);
+        reply.json()
+    };
+    let a = select(3);
+    assert_eq!(a, select(3), "the same seed draws the same rows");
+    let rows = a["rows"].as_array().unwrap();
+    assert_eq!(
+        rows.iter()
+            .map(|r| r["hits"].as_u64().unwrap())
+            .sum::<u64>(),
+        60
+    );
+    assert!(
+        rows.iter()
+            .all(|r| !flagged.contains(r["key"].as_str().unwrap())),
+        "only rows not flagged"
+    );
+    assert_eq!(a["flagged"].as_u64().unwrap() as usize, flagged.len());
+    assert!(a["description"]["en"]
+        .as_str()
+        .unwrap()
+        .contains("cell monetary units · seed 3"));
+    let missing = agent.post_json(
+        "/api/v1/sample/select",
+        &json!({ "run": "nope", "materiality": 0.05 }),
+    );
+    assert_eq!(missing.status, 404);
+
+    // Audited: every row as booked but the first, overstated by a quarter.
+    let audited: Vec<_> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let book = r["book"].as_f64().unwrap();
+            json!({ "book": book, "audited": if i == 0 { book * 0.75 } else { book } })
+        })
+        .collect();
+    let evaluated = agent.post_json(
+        "/api/v1/sample/evaluate?lang=en",
+        &json!({
+            "materiality": 0.05, "method": "cell",
+            "population_items": a["population_items"], "population_value": a["population_value"],
+            "currency": a["currency"], "rows": audited,
+        }),
+    );
+    evaluated.expect(200);
+    let e = evaluated.json();
+    assert_eq!(
+        (&e["estimator"], &e["errors"]),
+        (&json!("stringer"), &json!(1))
+    );
+    assert!(e["upper"].as_f64().unwrap() > e["most_likely"].as_f64().unwrap());
+    assert!(e["conclusion_text"]["ko"]
+        .as_str()
+        .unwrap()
+        .starts_with("표본 60건 중 오류 1건"));
+    let empty = agent.post_json(
+        "/api/v1/sample/evaluate",
+        &json!({ "materiality": 0.05, "population_items": 10, "population_value": 1.0, "rows": [] }),
+    );
+    assert_eq!(
+        (empty.status, empty.error_code().as_str()),
+        (422, "empty_sample")
+    );
+}

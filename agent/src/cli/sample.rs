@@ -15,8 +15,8 @@ use crate::ingest::{self, IngestOptions};
 use crate::pipeline::{self, Source};
 use crate::sampling::evaluate::{self, Population};
 use crate::sampling::plan::{self, PlanParams};
-use crate::sampling::select;
 use crate::sampling::sheet::{self, Parameters, SampleRow};
+use crate::sampling::{self, DrawParams};
 use crate::vocabulary::{Band, Estimator, Likelihood, SelectionMethod};
 
 #[derive(Subcommand, Debug)]
@@ -127,10 +127,23 @@ fn planned(args: &PlanArgs, method: SelectionMethod) -> Result<plan::Plan, Error
 
 fn select_sample(args: SelectArgs, lang: Lang) -> Result<(), Error> {
     let config = args.model.load()?;
+    let likelihood = likelihood_for(&args.plan, args.method);
+    let params = DrawParams {
+        plan: PlanParams {
+            confidence: args.plan.confidence,
+            materiality: args.plan.materiality,
+            expected: args.plan.expected,
+            likelihood,
+        },
+        size: args.size,
+        method: args.method,
+        seed: args
+            .sample_seed
+            .unwrap_or_else(|| u64::from(rand::random::<u32>())),
+    };
     // The plan is checked before the ledger is read: a bad parameter
     // should not cost a scoring.
-    let planned = planned(&args.plan, args.method)?;
-    let n = args.size.unwrap_or(planned.n);
+    params.plan.check()?;
     let output = chosen_output(
         args.output.as_deref(),
         &args.inputs,
@@ -152,6 +165,7 @@ fn select_sample(args: SelectArgs, lang: Lang) -> Result<(), Error> {
         Ok(())
     })?;
     let scored = &run.scored;
+    let ledger = &scored.ledger;
     // The population: every row the scoring left in the low band. The
     // flagged rows are the reviewers' already.
     let population: Vec<usize> = (0..scored.rows.len())
@@ -159,41 +173,30 @@ fn select_sample(args: SelectArgs, lang: Lang) -> Result<(), Error> {
         .collect();
     let books: Vec<f64> = population
         .iter()
-        .map(|&i| scored.ledger.transactions[i].amount)
+        .map(|&i| ledger.transactions[i].amount)
         .collect();
-    let seed = args
-        .sample_seed
-        .unwrap_or_else(|| u64::from(rand::random::<u32>()));
-    let selection = select::select(&books, n, args.method, seed)?;
-    let ledger = &scored.ledger;
-    let rows: Vec<SampleRow> = selection
-        .picked
-        .iter()
-        .map(|p| {
-            let i = population[p.index];
-            let t = &ledger.transactions[i];
-            SampleRow {
-                source_file: ledger
-                    .files
-                    .get(usize::from(t.file))
-                    .cloned()
-                    .unwrap_or_default(),
-                source_row: t.sheet_row,
-                date: t.date,
-                department: ledger.departments.name(t.department).to_string(),
-                account: ledger.accounts.name(t.account).to_string(),
-                vendor: ledger.vendors.name(t.vendor).to_string(),
-                description: t.description.to_string(),
-                book: t.amount,
-                hits: p.hits,
-                key: t.key.clone(),
-            }
-        })
-        .collect();
+    let drawn = sampling::draw(&books, &params, |p| {
+        let t = &ledger.transactions[population[p]];
+        SampleRow {
+            source_file: ledger
+                .files
+                .get(usize::from(t.file))
+                .cloned()
+                .unwrap_or_default(),
+            source_row: t.sheet_row,
+            date: t.date,
+            department: ledger.departments.name(t.department).to_string(),
+            account: ledger.accounts.name(t.account).to_string(),
+            vendor: ledger.vendors.name(t.vendor).to_string(),
+            description: t.description.to_string(),
+            book: t.amount,
+            hits: 0,
+            key: t.key.clone(),
+        }
+    })?;
     let currency = scored.summary.currency;
-    let likelihood = likelihood_for(&args.plan, args.method);
     let parameters = Parameters::from_selection(
-        &selection,
+        &drawn.selection,
         likelihood,
         args.plan.confidence,
         args.plan.materiality,
@@ -201,47 +204,19 @@ fn select_sample(args: SelectArgs, lang: Lang) -> Result<(), Error> {
         &ledger.files.join(", "),
     );
     let pending = Pending::beside(&output).map_err(cannot_write_to(&output))?;
-    sheet::write(pending.path(), &parameters, &rows, lang)?;
+    sheet::write(pending.path(), &parameters, &drawn.rows, lang)?;
     pending.commit(&output).map_err(cannot_write_to(&output))?;
 
     if args.size.is_none() {
-        println!("{}", planned.explain(lang));
+        println!("{}", drawn.plan.explain(lang));
     }
-    let flagged = scored.rows.len() - population.len();
-    let money = |x: f64| match lang {
-        Lang::Ko => currency.ko(x),
-        Lang::En => currency.en(x),
-    };
     println!(
         "{}",
-        match lang {
-            Lang::Ko => format!(
-                "모집단: 플래그되지 않은 행 {}건 ({}; 높음·중간 {}건은 검토 대상이라 제외) · {} · 시드 {seed} · 뽑은 행 {}건",
-                population.len(),
-                money(selection.population_value),
-                flagged,
-                args.method.word(lang),
-                rows.len()
-            ),
-            Lang::En => format!(
-                "population: {} rows not flagged ({}; the {} high or medium rows are the reviewers' and left out) · {} · seed {seed} · {} rows drawn",
-                population.len(),
-                money(selection.population_value),
-                flagged,
-                args.method.word(lang),
-                rows.len()
-            ),
-        }
+        drawn
+            .selection
+            .describe(scored.rows.len() - population.len(), currency)
+            .get(lang)
     );
-    if selection.left_out > 0 {
-        println!(
-            "{}",
-            match lang {
-                Lang::Ko => format!("금액이 0 이하인 행 {}건은 금액단위로 뽑을 수 없어 제외했습니다: 따로 검토하세요", selection.left_out),
-                Lang::En => format!("{} rows of zero or negative amount cannot be reached by a monetary unit and are left out: review them apart", selection.left_out),
-            }
-        );
-    }
     println!("{} {}", pick(lang, "저장:", "wrote"), output.display());
     Ok(())
 }

@@ -13,3 +13,54 @@ pub mod evaluate;
 pub mod plan;
 pub mod select;
 pub mod sheet;
+
+use crate::error::Error;
+use crate::vocabulary::SelectionMethod;
+use plan::{Plan, PlanParams};
+use select::Selection;
+use sheet::SampleRow;
+
+/// What a draw is asked for: the plan, or a size that overrides it, the
+/// method and the seed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DrawParams {
+    pub plan: PlanParams,
+    pub size: Option<u32>,
+    pub method: SelectionMethod,
+    pub seed: u64,
+}
+
+/// A drawn sample: the plan it was sized by, the selection, and the rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Drawn {
+    pub plan: Plan,
+    pub selection: Selection,
+    pub rows: Vec<SampleRow>,
+}
+
+/// Plans, then draws from the population whose book values are `books`;
+/// `row_of(i)` gives population row `i` as the sample shows it (called
+/// only for the rows drawn). The one path of the command line's and the
+/// agent's `sample select`.
+pub fn draw(
+    books: &[f64],
+    params: &DrawParams,
+    row_of: impl Fn(usize) -> SampleRow,
+) -> Result<Drawn, Error> {
+    let plan = plan::plan(&params.plan.check()?)?;
+    let n = params.size.unwrap_or(plan.n);
+    let selection = select::select(books, n, params.method, params.seed)?;
+    let rows = selection
+        .picked
+        .iter()
+        .map(|p| SampleRow {
+            hits: p.hits,
+            ..row_of(p.index)
+        })
+        .collect();
+    Ok(Drawn {
+        plan,
+        selection,
+        rows,
+    })
+}

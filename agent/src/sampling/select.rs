@@ -20,7 +20,8 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::i18n::Text;
+use crate::i18n::{Lang, Text};
+use crate::money::Currency;
 use crate::vocabulary::SelectionMethod;
 
 /// One selected row.
@@ -54,6 +55,41 @@ pub struct Selection {
     pub picked: Vec<Picked>,
     /// Rows a monetary unit cannot reach (zero or negative book value).
     pub left_out: usize,
+}
+
+impl Selection {
+    /// What was drawn from what, in a sentence: the population (the rows
+    /// not flagged; `flagged` rows were left to the reviewers), the method,
+    /// the seed, and the rows no monetary unit could reach.
+    pub fn describe(&self, flagged: usize, currency: Currency) -> Text {
+        let mut ko = format!(
+            "모집단: 플래그되지 않은 행 {}건 ({}; 높음·중간 {flagged}건은 검토 대상이라 제외) · {} · 시드 {} · 뽑은 행 {}건",
+            self.population_items,
+            currency.ko(self.population_value),
+            self.method.word(Lang::Ko),
+            self.seed,
+            self.picked.len()
+        );
+        let mut en = format!(
+            "population: {} rows not flagged ({}; the {flagged} high or medium rows are the reviewers' and left out) · {} · seed {} · {} rows drawn",
+            self.population_items,
+            currency.en(self.population_value),
+            self.method.word(Lang::En),
+            self.seed,
+            self.picked.len()
+        );
+        if self.left_out > 0 {
+            ko.push_str(&format!(
+                "\n금액이 0 이하인 행 {}건은 금액단위로 뽑을 수 없어 제외했습니다: 따로 검토하세요",
+                self.left_out
+            ));
+            en.push_str(&format!(
+                "\n{} rows of zero or negative amount cannot be reached by a monetary unit and are left out: review them apart",
+                self.left_out
+            ));
+        }
+        Text::new(ko, en)
+    }
 }
 
 /// Draws `n` from `books` by `method`, reproducibly from `seed`.

@@ -35,7 +35,7 @@ pub use history::{
     FlaggedRow, History, Outcomes, RepeatFlag, RowFilter, RunDetail, RunRecord, RunRow, RunRows,
     TransactionRecord,
 };
-pub use reviewed::{Reviewed, ReviewedRow};
+pub use reviewed::{Reviewed, ReviewedRow, UnflaggedRow};
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how
 /// many have run.

@@ -95,3 +95,60 @@ impl Store {
         Ok(out)
     }
 }
+
+/// A row of a run that the scoring left in the low band: the population a
+/// sample of the rows not flagged is drawn from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnflaggedRow {
+    pub key: String,
+    pub row: u32,
+    pub date: String,
+    pub department: String,
+    pub account: String,
+    pub vendor: String,
+    pub description: String,
+    pub amount: f64,
+}
+
+impl Store {
+    /// A run's rows in the low band, in sheet order, with how many rows it
+    /// flagged; None when there is no such run.
+    pub fn unflagged_rows(
+        &self,
+        run: &str,
+    ) -> Result<Option<(Vec<UnflaggedRow>, u64)>, StoreError> {
+        let exists: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM runs WHERE id = ?1)",
+            params![run],
+            |r| r.get(0),
+        )?;
+        if !exists {
+            return Ok(None);
+        }
+        let low = crate::vocabulary::Band::Low;
+        let mut stmt = self.conn.prepare(
+            "SELECT key, row, date, department, account, vendor, description, amount
+             FROM scored_rows WHERE run_id = ?1 AND band = ?2 ORDER BY row",
+        )?;
+        let rows = stmt
+            .query_map(params![run, low], |r| {
+                Ok(UnflaggedRow {
+                    key: r.get(0)?,
+                    row: r.get(1)?,
+                    date: r.get(2)?,
+                    department: r.get(3)?,
+                    account: r.get(4)?,
+                    vendor: r.get(5)?,
+                    description: r.get(6)?,
+                    amount: r.get(7)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let flagged: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM scored_rows WHERE run_id = ?1 AND band <> ?2",
+            params![run, low],
+            |r| r.get(0),
+        )?;
+        Ok(Some((rows, flagged as u64)))
+    }
+}

@@ -1,6 +1,6 @@
 //! The JSON API under `/api/v1` (see `openapi.json` beside this file): the
 //! routes and the helpers every handler shares; one file per resource
-//! (`score`, `reviews`, `runs`, `history`, `model`, `columns`). Handlers only
+//! (`score`, `reviews`, `runs`, `history`, `model`, `sample`, `columns`). Handlers only
 //! translate: the work is the pipeline's and the store's, run on the
 //! blocking pool so the async workers keep answering.
 
@@ -9,6 +9,7 @@ mod history;
 mod model;
 mod reviews;
 mod runs;
+mod sample;
 mod score;
 
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -52,6 +53,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/history", web::get().to(history::history_json))
             .route("/history.xlsx", web::get().to(history::history_xlsx))
             .route("/model/report", web::get().to(model::model_report))
+            .route("/sample/plan", web::post().to(sample::plan))
+            .route("/sample/select", web::post().to(sample::select))
+            .route("/sample/evaluate", web::post().to(sample::evaluate))
             .route("/columns", web::post().to(columns::columns))
             .route("/layout", web::get().to(layout))
             .route("/openapi.json", web::get().to(openapi))
@@ -234,7 +238,10 @@ mod tests {
     /// flagged bands).
     #[test]
     fn the_documented_codes_are_the_vocabulary() {
-        use crate::vocabulary::{Band, DetectorKind, MatchedBy, ReviewReason, ReviewStatus};
+        use crate::vocabulary::{
+            Band, DetectorKind, Estimator, Likelihood, MatchedBy, ReviewReason, ReviewStatus,
+            SelectionMethod,
+        };
         let flagged: Vec<&str> = Band::ALL
             .iter()
             .filter(|b| b.is_flagged())
@@ -252,6 +259,12 @@ mod tests {
                 DetectorKind::CODES.to_vec()
             } else if ReviewStatus::from_code(first).is_some() {
                 ReviewStatus::CODES.to_vec()
+            } else if Likelihood::from_code(first).is_some() {
+                Likelihood::CODES.to_vec()
+            } else if SelectionMethod::from_code(first).is_some() {
+                SelectionMethod::CODES.to_vec()
+            } else if Estimator::from_code(first).is_some() {
+                Estimator::CODES.to_vec()
             } else if MatchedBy::from_code(first).is_some() {
                 MatchedBy::CODES.to_vec()
             } else if Band::from_code(first).is_some() {

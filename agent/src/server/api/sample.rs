@@ -1,0 +1,300 @@
+//! `POST sample/plan`, `sample/select`, `sample/evaluate`: audit sampling
+//! of a run's rows not flagged (`sampling/`), the same steps as the
+//! command line's `ledgerlens sample`. Select draws from the store's copy
+//! of the run (its low-band rows), so the pane needs to send nothing but
+//! the run's id; evaluate takes the audited rows back as JSON.
+
+use actix_web::{web, HttpRequest};
+use serde::{Deserialize, Serialize};
+
+use super::{bad_json, blocking, json_bytes, json_ok, refuse, Reply};
+use crate::error::Error;
+use crate::i18n::Text;
+use crate::limits::MAX_REVIEWS_BODY;
+use crate::money::Currency;
+use crate::sampling::evaluate::{self, Audited, Evaluation, Population};
+use crate::sampling::plan::{self, Plan, PlanParams};
+use crate::sampling::sheet::SampleRow;
+use crate::sampling::{self, DrawParams};
+use crate::server::errors::request_lang;
+use crate::server::{AppState, Queue};
+use crate::store::no_such_run;
+use crate::vocabulary::{Estimator, Likelihood, SelectionMethod};
+
+/// The planning parameters every sampling request carries.
+#[derive(Deserialize)]
+struct Planning {
+    #[serde(default = "default_confidence")]
+    confidence: f64,
+    materiality: f64,
+    #[serde(default)]
+    expected: f64,
+    likelihood: Option<Likelihood>,
+    #[serde(default = "default_method")]
+    method: SelectionMethod,
+}
+
+fn default_confidence() -> f64 {
+    0.95
+}
+
+fn default_method() -> SelectionMethod {
+    SelectionMethod::Interval
+}
+
+impl Planning {
+    /// Poisson for monetary units, binomial for items, unless named.
+    fn likelihood(&self) -> Likelihood {
+        self.likelihood.unwrap_or(match self.method {
+            SelectionMethod::Items => Likelihood::Binomial,
+            _ => Likelihood::Poisson,
+        })
+    }
+
+    fn params(&self) -> PlanParams {
+        PlanParams {
+            confidence: self.confidence,
+            materiality: self.materiality,
+            expected: self.expected,
+            likelihood: self.likelihood(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Planned {
+    #[serde(flatten)]
+    plan: Plan,
+    text: Text,
+}
+
+fn planned(plan: Plan) -> Planned {
+    let text = Text::new(
+        plan.explain(crate::i18n::Lang::Ko),
+        plan.explain(crate::i18n::Lang::En),
+    );
+    Planned { plan, text }
+}
+
+/// Reads a JSON body of type `T` off the parsing queue, then does `work`.
+async fn with_body<T, R>(
+    req: &HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+    work: impl FnOnce(T, &AppState) -> Result<R, Error> + Send + 'static,
+) -> Reply
+where
+    T: for<'de> Deserialize<'de> + Send + 'static,
+    R: Serialize,
+{
+    let lang = request_lang(req);
+    let state = state.into_inner();
+    let (body, _permit) = state
+        .body_then_place(req, payload, MAX_REVIEWS_BODY, Queue::Parsing)
+        .await
+        .map_err(refuse(lang))?;
+    let job = state.clone();
+    let bytes = blocking(lang, move || {
+        let request: T = serde_json::from_slice(&body.bytes).map_err(|e| bad_json(&e))?;
+        json_bytes(&work(request, &job)?)
+    })
+    .await?;
+    Ok(json_ok(bytes))
+}
+
+/// `POST sample/plan`: `{materiality, confidence?, expected?, likelihood?,
+/// method?}` → the size, the errors it allows, its bound, in words.
+pub(super) async fn plan(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Reply {
+    with_body(&req, payload, state, |p: Planning, _| {
+        Ok(planned(plan::plan(&p.params().check()?)?))
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct SelectRequest {
+    run: String,
+    #[serde(flatten)]
+    planning: Planning,
+    size: Option<u32>,
+    seed: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct SampleOut {
+    number: usize,
+    row: u32,
+    key: String,
+    date: String,
+    department: String,
+    account: String,
+    vendor: String,
+    description: String,
+    book: f64,
+    hits: u32,
+}
+
+#[derive(Serialize)]
+struct Selected {
+    plan: Planned,
+    method: SelectionMethod,
+    likelihood: Likelihood,
+    seed: u64,
+    /// What `sample/evaluate` needs back with the audited rows.
+    population_items: usize,
+    population_value: f64,
+    left_out: usize,
+    flagged: u64,
+    currency: Currency,
+    description: Text,
+    rows: Vec<SampleOut>,
+}
+
+/// `POST sample/select`: `{run, materiality, …, size?, seed?}` → the rows
+/// drawn from the run's low band, with what evaluating them will need.
+pub(super) async fn select(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Reply {
+    with_body(&req, payload, state, |r: SelectRequest, state| {
+        let params = DrawParams {
+            plan: r.planning.params(),
+            size: r.size,
+            method: r.planning.method,
+            seed: r.seed.unwrap_or_else(|| u64::from(rand::random::<u32>())),
+        };
+        params.plan.check()?;
+        let (population, flagged, currency) = state
+            .with_store(|s| {
+                let Some((rows, flagged)) = s.unflagged_rows(&r.run)? else {
+                    return Ok(None);
+                };
+                let currency = s
+                    .run(&r.run)?
+                    .and_then(|d| d.summary["currency"].as_str().and_then(Currency::parse))
+                    .unwrap_or(Currency::Krw);
+                Ok(Some((rows, flagged, currency)))
+            })?
+            .ok_or_else(|| no_such_run(&r.run))?;
+        let books: Vec<f64> = population.iter().map(|p| p.amount).collect();
+        let drawn = sampling::draw(&books, &params, |i| {
+            let p = &population[i];
+            SampleRow {
+                source_file: String::new(),
+                source_row: p.row,
+                date: chrono::NaiveDate::parse_from_str(&p.date, "%Y-%m-%d").unwrap_or_default(),
+                department: p.department.clone(),
+                account: p.account.clone(),
+                vendor: p.vendor.clone(),
+                description: p.description.clone(),
+                book: p.amount,
+                hits: 0,
+                key: p.key.clone(),
+            }
+        })?;
+        let s = &drawn.selection;
+        Ok(Selected {
+            description: s.describe(flagged as usize, currency),
+            method: s.method,
+            likelihood: params.plan.likelihood,
+            seed: s.seed,
+            population_items: s.population_items,
+            population_value: s.population_value,
+            left_out: s.left_out,
+            flagged,
+            currency,
+            rows: drawn
+                .rows
+                .into_iter()
+                .enumerate()
+                .map(|(i, row)| SampleOut {
+                    number: i + 1,
+                    row: row.source_row,
+                    key: row.key,
+                    date: row.date.format("%Y-%m-%d").to_string(),
+                    department: row.department,
+                    account: row.account,
+                    vendor: row.vendor,
+                    description: row.description,
+                    book: row.book,
+                    hits: row.hits,
+                })
+                .collect(),
+            plan: planned(drawn.plan),
+        })
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct AuditedIn {
+    book: f64,
+    audited: f64,
+}
+
+#[derive(Deserialize)]
+struct EvaluateRequest {
+    #[serde(flatten)]
+    planning: Planning,
+    population_items: usize,
+    population_value: f64,
+    #[serde(default = "default_currency")]
+    currency: Currency,
+    estimator: Option<Estimator>,
+    rows: Vec<AuditedIn>,
+}
+
+fn default_currency() -> Currency {
+    Currency::Krw
+}
+
+#[derive(Serialize)]
+struct Evaluated {
+    #[serde(flatten)]
+    evaluation: Evaluation,
+    conclusion_text: Text,
+}
+
+/// `POST sample/evaluate`: the audited rows and the sample's population →
+/// the Stringer bound (monetary units) or an estimator (items), and the
+/// conclusion in words.
+pub(super) async fn evaluate(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Reply {
+    with_body(&req, payload, state, |r: EvaluateRequest, _| {
+        let population = Population {
+            items: r.population_items,
+            value: r.population_value,
+            materiality: r.planning.materiality,
+            confidence: r.planning.confidence,
+        };
+        let rows: Vec<Audited> = r
+            .rows
+            .iter()
+            .map(|x| Audited {
+                book: x.book,
+                audited: x.audited,
+            })
+            .collect();
+        let estimator = r.estimator.unwrap_or(match r.planning.method {
+            SelectionMethod::Items => Estimator::Difference,
+            _ => Estimator::Stringer,
+        });
+        let evaluation = match estimator {
+            Estimator::Stringer => evaluate::stringer(&rows, &population, r.planning.likelihood())?,
+            other => evaluate::estimate(&rows, &population, other)?,
+        };
+        Ok(Evaluated {
+            conclusion_text: evaluation.conclusion_text(r.currency),
+            evaluation,
+        })
+    })
+    .await
+}
