@@ -60,6 +60,11 @@ macro_rules! vocabulary {
             pub fn codes() -> String {
                 Self::CODES.join(", ")
             }
+
+            /// A command-line value by its code (clap's `value_parser`).
+            pub fn from_arg(code: &str) -> Result<$name, String> {
+                Self::from_code(code).ok_or_else(|| format!("one of {}", Self::codes()))
+            }
         }
     };
     (
@@ -169,6 +174,45 @@ impl ReviewReason {
             .copied()
             .filter(move |r| r.status() == status)
     }
+
+    /// Whether this reason may be given with `status`, and if not, why, in
+    /// both languages ("검토 사유 '중복'은(는) '확인된 이상'의 사유이지 …"),
+    /// naming the reasons that would fit. The store and the API both refuse
+    /// a misfit with it.
+    pub fn fits(self, status: ReviewStatus) -> Result<(), Text> {
+        if self.status() == status {
+            return Ok(());
+        }
+        let fitting = |lang| {
+            let words: Vec<&str> = ReviewReason::for_status(status)
+                .map(|r| r.word(lang))
+                .collect();
+            if words.is_empty() {
+                crate::i18n::pick(lang, "없음", "none").to_string()
+            } else {
+                words.join(" / ")
+            }
+        };
+        let (explains, given) = (self.status(), status);
+        Err(Text::new(
+            format!(
+                "검토 사유 '{}'은(는) '{}'의 사유이지 '{}'의 사유가 아닙니다 ('{}'에 맞는 사유: {})",
+                self.word(Lang::Ko),
+                explains.word(Lang::Ko),
+                given.word(Lang::Ko),
+                given.word(Lang::Ko),
+                fitting(Lang::Ko)
+            ),
+            format!(
+                "review reason '{}' explains '{}', not '{}' (reasons for '{}': {})",
+                self.word(Lang::En),
+                explains.word(Lang::En),
+                given.word(Lang::En),
+                given.word(Lang::En),
+                fitting(Lang::En)
+            ),
+        ))
+    }
 }
 
 vocabulary! {
@@ -211,6 +255,16 @@ impl DetectorKind {
 }
 
 vocabulary! {
+    /// Which reviewed rows a score's figures are on (`learn::report`):
+    /// every review, or the newest third a model trained on the earlier
+    /// reviews is judged on.
+    pub enum ReviewSet {
+        All = "all", "전체", "all";
+        Later = "later", "나중 1/3", "newest third";
+    }
+}
+
+vocabulary! {
     /// The distribution an audit sample is planned and evaluated with
     /// (`sampling/`): Poisson for monetary units (the AICPA's confidence
     /// factors), binomial for items (its attribute tables).
@@ -229,6 +283,28 @@ vocabulary! {
         Cell = "cell", "셀 금액단위", "cell monetary units";
         /// Items drawn at random, each as likely as the next.
         Items = "items", "무작위 항목", "random items";
+    }
+}
+
+impl SelectionMethod {
+    /// The likelihood a sample drawn this way is planned and evaluated
+    /// with unless one is named: Poisson for monetary units, binomial for
+    /// items.
+    pub fn likelihood(self) -> Likelihood {
+        match self {
+            SelectionMethod::Items => Likelihood::Binomial,
+            SelectionMethod::Interval | SelectionMethod::Cell => Likelihood::Poisson,
+        }
+    }
+
+    /// The estimator such a sample is evaluated with unless one is named:
+    /// Stringer's bound for monetary units, the difference estimator for
+    /// items.
+    pub fn estimator(self) -> Estimator {
+        match self {
+            SelectionMethod::Items => Estimator::Difference,
+            SelectionMethod::Interval | SelectionMethod::Cell => Estimator::Stringer,
+        }
     }
 }
 

@@ -41,7 +41,7 @@ pub struct PlanArgs {
     #[arg(long, default_value_t = 0.0)]
     pub expected: f64,
     /// 분포: poisson 또는 binomial (기본: 금액단위는 poisson, 항목은 binomial) / Likelihood: poisson or binomial (default: poisson for monetary units, binomial for items).
-    #[arg(long, value_parser = likelihood)]
+    #[arg(long, value_parser = Likelihood::from_arg)]
     pub likelihood: Option<Likelihood>,
 }
 
@@ -59,7 +59,7 @@ pub struct SelectArgs {
     #[arg(long)]
     pub size: Option<u32>,
     /// 선정 방법: interval, cell, items / Selection: interval, cell or items.
-    #[arg(long, value_parser = method, default_value = "interval")]
+    #[arg(long, value_parser = SelectionMethod::from_arg, default_value = "interval")]
     pub method: SelectionMethod,
     /// 표본 시드 (기본: 무작위, 표본 정보에 기록) / Seed of the draw (default: random, recorded in the workbook).
     #[arg(long)]
@@ -79,26 +79,14 @@ pub struct EvaluateArgs {
     /// 감사 금액을 채운 표본 통합문서 / The sample workbook with its audited values.
     pub sample: PathBuf,
     /// 추정 방법: stringer, difference, direct (기본: 금액단위는 stringer, 항목은 difference) / Estimator (default: stringer for monetary units, difference for items).
-    #[arg(long, value_parser = estimator)]
+    #[arg(long, value_parser = Estimator::from_arg)]
     pub estimator: Option<Estimator>,
-}
-
-fn likelihood(s: &str) -> Result<Likelihood, String> {
-    Likelihood::from_code(s).ok_or_else(|| format!("one of {}", Likelihood::codes()))
-}
-
-fn method(s: &str) -> Result<SelectionMethod, String> {
-    SelectionMethod::from_code(s).ok_or_else(|| format!("one of {}", SelectionMethod::codes()))
-}
-
-fn estimator(s: &str) -> Result<Estimator, String> {
-    Estimator::from_code(s).ok_or_else(|| format!("one of {}", Estimator::codes()))
 }
 
 pub(super) fn run(command: SampleCommand, lang: Lang) -> Result<(), Error> {
     match command {
         SampleCommand::Plan(args) => {
-            let plan = planned(&args, SelectionMethod::Interval)?;
+            let plan = plan::plan(&args.params(SelectionMethod::Interval).check()?)?;
             println!("{}", plan.explain(lang));
             Ok(())
         }
@@ -107,43 +95,32 @@ pub(super) fn run(command: SampleCommand, lang: Lang) -> Result<(), Error> {
     }
 }
 
-/// The likelihood a method is planned and evaluated with unless named.
-fn likelihood_for(args: &PlanArgs, method: SelectionMethod) -> Likelihood {
-    args.likelihood.unwrap_or(match method {
-        SelectionMethod::Items => Likelihood::Binomial,
-        _ => Likelihood::Poisson,
-    })
-}
-
-fn planned(args: &PlanArgs, method: SelectionMethod) -> Result<plan::Plan, Error> {
-    let params = PlanParams {
-        confidence: args.confidence,
-        materiality: args.materiality,
-        expected: args.expected,
-        likelihood: likelihood_for(args, method),
-    };
-    plan::plan(&params.check()?)
+impl PlanArgs {
+    /// The plan these arguments ask for, for a sample drawn by `method`
+    /// (its likelihood unless one is named).
+    fn params(&self, method: SelectionMethod) -> PlanParams {
+        PlanParams {
+            confidence: self.confidence,
+            materiality: self.materiality,
+            expected: self.expected,
+            likelihood: self.likelihood.unwrap_or(method.likelihood()),
+        }
+    }
 }
 
 fn select_sample(args: SelectArgs, lang: Lang) -> Result<(), Error> {
     let config = args.model.load()?;
-    let likelihood = likelihood_for(&args.plan, args.method);
+    // Planned before the ledger is read: a bad parameter should not cost
+    // a scoring.
+    let plan = plan::plan(&args.plan.params(args.method).check()?)?;
     let params = DrawParams {
-        plan: PlanParams {
-            confidence: args.plan.confidence,
-            materiality: args.plan.materiality,
-            expected: args.plan.expected,
-            likelihood,
-        },
+        plan,
         size: args.size,
         method: args.method,
         seed: args
             .sample_seed
             .unwrap_or_else(|| u64::from(rand::random::<u32>())),
     };
-    // The plan is checked before the ledger is read: a bad parameter
-    // should not cost a scoring.
-    params.plan.check()?;
     let output = chosen_output(
         args.output.as_deref(),
         &args.inputs,
@@ -197,7 +174,7 @@ fn select_sample(args: SelectArgs, lang: Lang) -> Result<(), Error> {
     let currency = scored.summary.currency;
     let parameters = Parameters::from_selection(
         &drawn.selection,
-        likelihood,
+        params.plan.likelihood,
         args.plan.confidence,
         args.plan.materiality,
         currency,
@@ -208,7 +185,7 @@ fn select_sample(args: SelectArgs, lang: Lang) -> Result<(), Error> {
     pending.commit(&output).map_err(cannot_write_to(&output))?;
 
     if args.size.is_none() {
-        println!("{}", drawn.plan.explain(lang));
+        println!("{}", params.plan.explain(lang));
     }
     println!(
         "{}",
@@ -230,14 +207,8 @@ fn evaluate_sample(args: EvaluateArgs, lang: Lang) -> Result<(), Error> {
         materiality: p.materiality,
         confidence: p.confidence,
     };
-    let estimator = args.estimator.unwrap_or(match p.method {
-        SelectionMethod::Items => Estimator::Difference,
-        _ => Estimator::Stringer,
-    });
-    let evaluation = match estimator {
-        Estimator::Stringer => evaluate::stringer(&sample.rows, &population, p.likelihood)?,
-        other => evaluate::estimate(&sample.rows, &population, other)?,
-    };
+    let estimator = args.estimator.unwrap_or(p.method.estimator());
+    let evaluation = evaluate::evaluate(&sample.rows, &population, estimator, p.likelihood)?;
     println!("{}", evaluation.conclusion_text(p.currency).get(lang));
     Ok(())
 }

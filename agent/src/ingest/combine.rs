@@ -29,12 +29,13 @@ use crate::i18n::Text;
 /// file alone is read as it always was.
 pub fn read_paths(paths: &[PathBuf], options: &IngestOptions) -> Result<Ledger, IngestError> {
     let (files, mut not_read) = expand(paths)?;
+    let nothing_read = |not_read: Vec<NotRead>| IngestError::NoLedgerFiles {
+        folder: source_name(paths),
+        passed_over: not_read.into_iter().map(|n| n.file).collect(),
+    };
     let Some(first) = files.first() else {
         // Only reachable from the library: the CLI asks for an input.
-        return Err(IngestError::NoLedgerFiles {
-            folder: source_name(paths),
-            passed_over: not_read.into_iter().map(|n| n.file).collect(),
-        });
+        return Err(nothing_read(not_read));
     };
     if files.len() == 1 && not_read.is_empty() {
         return read_path(first, options);
@@ -65,10 +66,7 @@ pub fn read_paths(paths: &[PathBuf], options: &IngestOptions) -> Result<Ledger, 
         }
     }
     if parts.is_empty() {
-        return Err(IngestError::NoLedgerFiles {
-            folder: source_name(paths),
-            passed_over: not_read.into_iter().map(|n| n.file).collect(),
-        });
+        return Err(nothing_read(not_read));
     }
     combine(parts, source_name(paths), not_read)
 }

@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::metrics::{self, Separation};
 use crate::i18n::{Lang, Text};
 use crate::store::Reviewed;
+use crate::vocabulary::ReviewSet;
 
 /// The share of the reviews, newest first, that is held out as "later".
 pub const LATER_SHARE: f64 = 1.0 / 3.0;
@@ -22,8 +23,7 @@ pub const THRESHOLDS: [f64; 9] = [10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0
 /// One score on one set of reviewed rows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Judged {
-    /// "all" or "later".
-    pub on: &'static str,
+    pub on: ReviewSet,
     pub rows: usize,
     pub figures: Option<Separation>,
     /// Why `figures` is missing.
@@ -47,7 +47,7 @@ pub struct ModelReport {
 pub fn report(reviewed: &Reviewed) -> ModelReport {
     let rows = &reviewed.rows;
     let later_start = rows.len() - (rows.len() as f64 * LATER_SHARE).round() as usize;
-    let judge = |on: &'static str, part: &[crate::store::ReviewedRow]| {
+    let judge = |on: ReviewSet, part: &[crate::store::ReviewedRow]| {
         let scores: Vec<f64> = part.iter().map(|r| r.score).collect();
         let positive: Vec<bool> = part.iter().map(|r| r.confirmed).collect();
         match metrics::separation(&scores, &positive, &THRESHOLDS) {
@@ -72,7 +72,10 @@ pub fn report(reviewed: &Reviewed) -> ModelReport {
         needs_evidence: reviewed.needs_evidence,
         unscored: reviewed.unscored,
         later_from: rows.get(later_start).map(|r| r.at.clone()),
-        unsupervised: [judge("all", rows), judge("later", &rows[later_start..])],
+        unsupervised: [
+            judge(ReviewSet::All, rows),
+            judge(ReviewSet::Later, &rows[later_start..]),
+        ],
     }
 }
 
@@ -97,9 +100,11 @@ impl ModelReport {
         }
         for judged in &self.unsupervised {
             let title = match (lang, judged.on) {
-                (Lang::Ko, "all") => format!("비지도 점수, 전체 검토 {}건", judged.rows),
+                (Lang::Ko, ReviewSet::All) => format!("비지도 점수, 전체 검토 {}건", judged.rows),
                 (Lang::Ko, _) => format!("비지도 점수, 나중 검토 {}건", judged.rows),
-                (Lang::En, "all") => format!("unsupervised score, all {} reviews", judged.rows),
+                (Lang::En, ReviewSet::All) => {
+                    format!("unsupervised score, all {} reviews", judged.rows)
+                }
                 (Lang::En, _) => format!("unsupervised score, the {} later reviews", judged.rows),
             };
             match (&judged.figures, &judged.missing) {
@@ -148,7 +153,6 @@ mod tests {
             reason: None,
             at: at.into(),
             score,
-            detectors: Vec::new(),
         }
     }
 

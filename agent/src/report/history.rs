@@ -220,10 +220,7 @@ fn model_sheet(name: &str, history: &History, lang: Lang) -> HistorySheet {
         ],
         &[18.0, 14.0, 8.0, 12.0, 9.0, 9.0, 9.0, 14.0, 9.0],
     );
-    let on = |judged: &crate::learn::report::Judged| match judged.on {
-        "all" => pick(lang, "전체", "all"),
-        _ => pick(lang, "나중 1/3", "newest third"),
-    };
+    let on = |judged: &crate::learn::report::Judged| judged.on.word(lang);
     let scoring = pick(lang, "비지도 점수", "unsupervised");
     for judged in &report.unsupervised {
         let mut values = vec![

@@ -188,7 +188,8 @@ pub fn write(scored: &ScoredLedger, lang: Lang, path: &Path) -> Result<(), Error
     }
 }
 
-fn failed(detail: &dyn std::fmt::Display) -> Error {
+/// A workbook writer's failure as the error contract's `write_failed`.
+pub(crate) fn failed(detail: &dyn std::fmt::Display) -> Error {
     Error::new(
         crate::error::Kind::Internal,
         "write_failed",

@@ -170,6 +170,21 @@ pub fn stringer(
     })
 }
 
+/// `rows` evaluated by `estimator`: Stringer's bound (with `likelihood`'s
+/// factors) or one of the estimators. The one dispatch of the command
+/// line's and the agent's `sample evaluate`.
+pub fn evaluate(
+    rows: &[Audited],
+    population: &Population,
+    estimator: Estimator,
+    likelihood: Likelihood,
+) -> Result<Evaluation, Error> {
+    match estimator {
+        Estimator::Stringer => stringer(rows, population, likelihood),
+        Estimator::Difference | Estimator::Direct => estimate(rows, population, estimator),
+    }
+}
+
 /// The difference or the direct estimator on an item sample.
 pub fn estimate(
     rows: &[Audited],

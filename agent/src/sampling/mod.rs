@@ -16,29 +16,29 @@ pub mod sheet;
 
 use crate::error::Error;
 use crate::vocabulary::SelectionMethod;
-use plan::{Plan, PlanParams};
+use plan::Plan;
 use select::Selection;
 use sheet::SampleRow;
 
-/// What a draw is asked for: the plan, or a size that overrides it, the
-/// method and the seed.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// What a draw is asked for: the plan (made before the population is
+/// read, so a plan no sample can meet costs nothing), or a size that
+/// overrides its size, the method and the seed.
+#[derive(Debug, Clone, PartialEq)]
 pub struct DrawParams {
-    pub plan: PlanParams,
+    pub plan: Plan,
     pub size: Option<u32>,
     pub method: SelectionMethod,
     pub seed: u64,
 }
 
-/// A drawn sample: the plan it was sized by, the selection, and the rows.
+/// A drawn sample: the selection, and the rows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Drawn {
-    pub plan: Plan,
     pub selection: Selection,
     pub rows: Vec<SampleRow>,
 }
 
-/// Plans, then draws from the population whose book values are `books`;
+/// Draws the planned sample from the population whose book values are `books`;
 /// `row_of(i)` gives population row `i` as the sample shows it (called
 /// only for the rows drawn). The one path of the command line's and the
 /// agent's `sample select`.
@@ -47,8 +47,7 @@ pub fn draw(
     params: &DrawParams,
     row_of: impl Fn(usize) -> SampleRow,
 ) -> Result<Drawn, Error> {
-    let plan = plan::plan(&params.plan.check()?)?;
-    let n = params.size.unwrap_or(plan.n);
+    let n = params.size.unwrap_or(params.plan.n);
     let selection = select::select(books, n, params.method, params.seed)?;
     let rows = selection
         .picked
@@ -58,9 +57,5 @@ pub fn draw(
             ..row_of(p.index)
         })
         .collect();
-    Ok(Drawn {
-        plan,
-        selection,
-        rows,
-    })
+    Ok(Drawn { selection, rows })
 }

@@ -17,7 +17,7 @@ use rust_xlsxwriter::{Color, Format, Workbook, XlsxError};
 
 use super::evaluate::Audited;
 use super::select::Selection;
-use crate::error::{Error, Kind};
+use crate::error::Error;
 use crate::i18n::{pick, Lang, Text};
 use crate::money::Currency;
 use crate::vocabulary::{Likelihood, SampleColumn, SelectionMethod};
@@ -89,13 +89,7 @@ pub fn write(
     rows: &[SampleRow],
     lang: Lang,
 ) -> Result<(), Error> {
-    save(path, parameters, rows, lang).map_err(|e| {
-        Error::new(
-            Kind::Internal,
-            "write_failed",
-            Text::new(e.to_string(), e.to_string()),
-        )
-    })
+    save(path, parameters, rows, lang).map_err(|e| crate::report::workbook::failed(&e))
 }
 
 fn save(path: &Path, p: &Parameters, rows: &[SampleRow], lang: Lang) -> Result<(), XlsxError> {

@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{explained, Explain, Kind};
 use crate::hex::hex;
-use crate::i18n::{Lang, Text};
+use crate::i18n::Text;
 use crate::pipeline::ScoredLedger;
 use crate::vocabulary::{Band, ReviewReason, ReviewStatus};
 
@@ -35,7 +35,7 @@ pub use history::{
     FlaggedRow, History, Outcomes, RepeatFlag, RowFilter, RunDetail, RunRecord, RunRow, RunRows,
     TransactionRecord,
 };
-pub use reviewed::{Reviewed, ReviewedRow, UnflaggedRow};
+pub use reviewed::{Reviewed, ReviewedRow, Unflagged, UnflaggedRow};
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how
 /// many have run.
@@ -134,10 +134,8 @@ pub enum StoreError {
     NotInterrupted(String),
     /// A review's reason explains another status (the door checks this
     /// first; the store refuses it as well, since the pairing is evidence).
-    ReasonNotForStatus {
-        status: ReviewStatus,
-        reason: ReviewReason,
-    },
+    /// The text is `ReviewReason::fits`'s why.
+    ReasonNotForStatus(Text),
 }
 
 impl StoreError {
@@ -179,7 +177,7 @@ impl Explain for StoreError {
             StoreError::Damaged { .. } => "store_damaged",
             StoreError::MissingKey | StoreError::BadKey(_) => "audit_key_missing",
             StoreError::NotInterrupted(_) => "run_not_interrupted",
-            StoreError::ReasonNotForStatus { .. } => "reason_not_for_status",
+            StoreError::ReasonNotForStatus(_) => "reason_not_for_status",
             _ => "store",
         }
     }
@@ -192,7 +190,7 @@ impl Explain for StoreError {
                 Kind::Unavailable
             }
             StoreError::NotInterrupted(_) => Kind::Conflict,
-            StoreError::ReasonNotForStatus { .. } => Kind::Invalid,
+            StoreError::ReasonNotForStatus(_) => Kind::Invalid,
             _ => Kind::Internal,
         }
     }
@@ -235,7 +233,7 @@ impl Explain for StoreError {
                 format!("실행 {run}은(는) 중단된 실행이 아닙니다. 완료된 실행은 증거로 남으며 삭제할 수 없습니다"),
                 format!("run {run} was not interrupted: a complete run is evidence and cannot be removed"),
             ),
-            StoreError::ReasonNotForStatus { status, reason } => reason_not_for_status(*status, *reason),
+            StoreError::ReasonNotForStatus(why) => why.clone(),
             StoreError::Sqlite(e) => Text::new(format!("데이터베이스 오류: {e}"), format!("database error: {e}")),
             StoreError::NewerSchema { found, known } => Text::new(
                 format!("더 새로운 ledgerlens가 만든 데이터베이스입니다 (스키마 {found}, 이 버전은 {known}까지)"),
@@ -283,39 +281,6 @@ macro_rules! stored_as_code {
 }
 
 stored_as_code!(Band, ReviewStatus, ReviewReason);
-
-/// "사유 '중복'은(는) '확인된 이상'의 사유입니다 …": a reason given with a
-/// status it does not explain, naming the reasons that would fit.
-pub(crate) fn reason_not_for_status(status: ReviewStatus, reason: ReviewReason) -> Text {
-    let fitting = |lang| {
-        let words: Vec<&str> = ReviewReason::for_status(status)
-            .map(|r| r.word(lang))
-            .collect();
-        if words.is_empty() {
-            crate::i18n::pick(lang, "없음", "none").to_string()
-        } else {
-            words.join(" / ")
-        }
-    };
-    Text::new(
-        format!(
-            "검토 사유 '{}'은(는) '{}'의 사유이지 '{}'의 사유가 아닙니다 ('{}'에 맞는 사유: {})",
-            reason.word(Lang::Ko),
-            reason.status().word(Lang::Ko),
-            status.word(Lang::Ko),
-            status.word(Lang::Ko),
-            fitting(Lang::Ko)
-        ),
-        format!(
-            "review reason '{}' explains '{}', not '{}' (reasons for '{}': {})",
-            reason.word(Lang::En),
-            reason.status().word(Lang::En),
-            status.word(Lang::En),
-            status.word(Lang::En),
-            fitting(Lang::En)
-        ),
-    )
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Review {
@@ -687,11 +652,8 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let at = now();
         for r in reviews {
-            if let Some(reason) = r.reason.filter(|reason| reason.status() != r.status) {
-                return Err(StoreError::ReasonNotForStatus {
-                    status: r.status,
-                    reason,
-                });
+            if let Some(Err(why)) = r.reason.map(|reason| reason.fits(r.status)) {
+                return Err(StoreError::ReasonNotForStatus(why));
             }
             tx.prepare_cached(
                 "INSERT INTO reviews (key, status, reason, note, reviewer, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

@@ -7,11 +7,12 @@
 //! review synced before its run was recorded). 증빙 필요 is no outcome yet
 //! and is counted apart; a key no run has scored has no score to judge.
 
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use super::{Store, StoreError};
-use crate::vocabulary::{DetectorKind, ReviewReason, ReviewStatus};
+use crate::money::Currency;
+use crate::vocabulary::{Band, ReviewReason, ReviewStatus};
 
 /// One reviewed row with an outcome.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -23,9 +24,6 @@ pub struct ReviewedRow {
     /// When the review was written (RFC 3339, UTC).
     pub at: String,
     pub score: f64,
-    /// The detectors behind the row's reasons in that run (a flagged
-    /// row's; a low row's reasons are not kept).
-    pub detectors: Vec<DetectorKind>,
 }
 
 /// The reviewed rows, and the reviews that could not be used.
@@ -48,7 +46,7 @@ impl Store {
                  WHERE id IN (SELECT MAX(id) FROM reviews GROUP BY key)
              ),
              seen AS (
-                 SELECT v.id AS review, s.score, s.reasons_json,
+                 SELECT v.id AS review, s.score,
                         ROW_NUMBER() OVER (
                             PARTITION BY v.id
                             ORDER BY (r.started_at <= v.at) DESC, r.started_at DESC, r.id DESC
@@ -57,7 +55,7 @@ impl Store {
                  JOIN scored_rows s ON s.key = v.key
                  JOIN runs r ON r.id = s.run_id
              )
-             SELECT v.key, v.status, v.reason, v.at, p.score, p.reasons_json
+             SELECT v.key, v.status, v.reason, v.at, p.score
              FROM latest v LEFT JOIN seen p ON p.review = v.id AND p.nth = 1
              ORDER BY v.at, v.id",
         )?;
@@ -77,19 +75,12 @@ impl Store {
                 out.unscored += 1;
                 continue;
             };
-            let reasons: String = r.get(5)?;
-            let detectors = serde_json::from_str::<Vec<serde_json::Value>>(&reasons)
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|x| x["code"].as_str().and_then(DetectorKind::from_code))
-                .collect();
             out.rows.push(ReviewedRow {
                 key: r.get(0)?,
                 confirmed,
                 reason: r.get(2)?,
                 at: r.get(3)?,
                 score,
-                detectors,
             });
         }
         Ok(out)
@@ -110,25 +101,42 @@ pub struct UnflaggedRow {
     pub amount: f64,
 }
 
+/// A run's rows not flagged, and what a sample of them is told with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unflagged {
+    /// In the ledger's order.
+    pub rows: Vec<UnflaggedRow>,
+    /// How many of the run's rows were flagged (left to the reviewers).
+    pub flagged: u64,
+    /// The currency the run's amounts are in.
+    pub currency: Currency,
+}
+
 impl Store {
-    /// A run's rows in the low band, in sheet order, with how many rows it
-    /// flagged; None when there is no such run.
-    pub fn unflagged_rows(
-        &self,
-        run: &str,
-    ) -> Result<Option<(Vec<UnflaggedRow>, u64)>, StoreError> {
-        let exists: bool = self.conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM runs WHERE id = ?1)",
-            params![run],
-            |r| r.get(0),
-        )?;
-        if !exists {
+    /// A run's rows in the low band; None when there is no such run.
+    pub fn unflagged_rows(&self, run: &str) -> Result<Option<Unflagged>, StoreError> {
+        let Some(summary) = self
+            .conn
+            .query_row(
+                "SELECT summary_json FROM runs WHERE id = ?1",
+                params![run],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()?
+        else {
             return Ok(None);
-        }
-        let low = crate::vocabulary::Band::Low;
+        };
+        let currency = serde_json::from_str::<serde_json::Value>(&summary)
+            .ok()
+            .and_then(|s| s["currency"].as_str().and_then(Currency::parse))
+            .unwrap_or_default();
+        let low = Band::Low;
+        // Rows were inserted in the ledger's order (files in order, then
+        // rows): rowid keeps it, where the row number alone would
+        // interleave the files of a run read from several.
         let mut stmt = self.conn.prepare(
             "SELECT key, row, date, department, account, vendor, description, amount
-             FROM scored_rows WHERE run_id = ?1 AND band = ?2 ORDER BY row",
+             FROM scored_rows WHERE run_id = ?1 AND band = ?2 ORDER BY rowid",
         )?;
         let rows = stmt
             .query_map(params![run, low], |r| {
@@ -149,6 +157,10 @@ impl Store {
             params![run, low],
             |r| r.get(0),
         )?;
-        Ok(Some((rows, flagged as u64)))
+        Ok(Some(Unflagged {
+            rows,
+            flagged: flagged as u64,
+            currency,
+        }))
     }
 }

@@ -9,7 +9,7 @@ use crate::i18n::Text;
 use crate::limits::{MAX_KEY_CHARS, MAX_NOTE_CHARS, MAX_REVIEWER_CHARS, MAX_REVIEWS_BODY};
 use crate::server::errors::{request_lang, Error};
 use crate::server::{AppState, Queue};
-use crate::store::{reason_not_for_status, NewReview};
+use crate::store::NewReview;
 use crate::vocabulary::{ReviewReason, ReviewStatus};
 
 #[derive(Deserialize)]
@@ -114,8 +114,7 @@ pub(super) async fn post_reviews(
                             ),
                         )
                     })?;
-                    if reason.status() != status {
-                        let why = reason_not_for_status(status, reason);
+                    if let Err(why) = reason.fits(status) {
                         return Err(Error::invalid(
                             "reason_not_for_status",
                             Text::new(

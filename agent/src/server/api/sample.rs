@@ -43,20 +43,12 @@ fn default_method() -> SelectionMethod {
 }
 
 impl Planning {
-    /// Poisson for monetary units, binomial for items, unless named.
-    fn likelihood(&self) -> Likelihood {
-        self.likelihood.unwrap_or(match self.method {
-            SelectionMethod::Items => Likelihood::Binomial,
-            _ => Likelihood::Poisson,
-        })
-    }
-
     fn params(&self) -> PlanParams {
         PlanParams {
             confidence: self.confidence,
             materiality: self.materiality,
             expected: self.expected,
-            likelihood: self.likelihood(),
+            likelihood: self.likelihood.unwrap_or(self.method.likelihood()),
         }
     }
 }
@@ -163,23 +155,17 @@ pub(super) async fn select(
 ) -> Reply {
     with_body(&req, payload, state, |r: SelectRequest, state| {
         let params = DrawParams {
-            plan: r.planning.params(),
+            plan: plan::plan(&r.planning.params().check()?)?,
             size: r.size,
             method: r.planning.method,
             seed: r.seed.unwrap_or_else(|| u64::from(rand::random::<u32>())),
         };
-        params.plan.check()?;
-        let (population, flagged, currency) = state
-            .with_store(|s| {
-                let Some((rows, flagged)) = s.unflagged_rows(&r.run)? else {
-                    return Ok(None);
-                };
-                let currency = s
-                    .run(&r.run)?
-                    .and_then(|d| d.summary["currency"].as_str().and_then(Currency::parse))
-                    .unwrap_or(Currency::Krw);
-                Ok(Some((rows, flagged, currency)))
-            })?
+        let crate::store::Unflagged {
+            rows: population,
+            flagged,
+            currency,
+        } = state
+            .with_store(|s| s.unflagged_rows(&r.run))?
             .ok_or_else(|| no_such_run(&r.run))?;
         let books: Vec<f64> = population.iter().map(|p| p.amount).collect();
         let drawn = sampling::draw(&books, &params, |i| {
@@ -225,7 +211,7 @@ pub(super) async fn select(
                     hits: row.hits,
                 })
                 .collect(),
-            plan: planned(drawn.plan),
+            plan: planned(params.plan),
         })
     })
     .await
@@ -283,14 +269,9 @@ pub(super) async fn evaluate(
                 audited: x.audited,
             })
             .collect();
-        let estimator = r.estimator.unwrap_or(match r.planning.method {
-            SelectionMethod::Items => Estimator::Difference,
-            _ => Estimator::Stringer,
-        });
-        let evaluation = match estimator {
-            Estimator::Stringer => evaluate::stringer(&rows, &population, r.planning.likelihood())?,
-            other => evaluate::estimate(&rows, &population, other)?,
-        };
+        let p = r.planning.params();
+        let estimator = r.estimator.unwrap_or(r.planning.method.estimator());
+        let evaluation = evaluate::evaluate(&rows, &population, estimator, p.likelihood)?;
         Ok(Evaluated {
             conclusion_text: evaluation.conclusion_text(r.currency),
             evaluation,
