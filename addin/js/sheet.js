@@ -272,7 +272,9 @@ export async function writeLaidOutSheets(sheets) {
       const sheet = all.add(name);
       const width = Math.max(1, ...laidOut.rows.map((r) => r.cells.length));
       const values = laidOut.rows.map((r) => {
-        const row = r.cells.map((c) => (typeof c.value === "number" ? c.value : asCellText(c.value)));
+        // Text stays text: Excel would otherwise read "2024", "1e5" or a
+        // date-like word as a value (the apostrophe is not part of it).
+        const row = r.cells.map((c) => (typeof c.value === "number" ? c.value : c.value === "" ? "" : `'${c.value}`));
         while (row.length < width) row.push("");
         return row;
       });

@@ -8,6 +8,7 @@ import { Cancelled } from "./blocks.js";
 import { initialChoices, overrides, problems } from "./mapping.js";
 import { asCellText, bandChoices, bandLabel, columnIndex, dateText, reasonsText } from "./layout.js";
 import { collectReviews, mergeReviews, reasonCode, reasonFits, reasonLabel, reviewCode, reviewLabel } from "./reviews.js";
+import { freePair, planning, samplePairs } from "./sample.js";
 import * as sheet from "./sheet.js";
 import { bandCounts, el, fill, formatNumber, hideMessage, progressBar, showError, showMessage, topList, visibleText } from "./ui.js";
 
@@ -46,6 +47,10 @@ function renderLabels() {
   $("lang").textContent = t("lang_switch");
   renderMapping();
   if (state.lastSummary) renderSummary(state.lastSummary);
+  if (state.layout) {
+    renderSampleMethods();
+    if (!$("panel-sample").hidden) renderSamplePlan();
+  }
 }
 
 function renderSheets() {
@@ -126,7 +131,7 @@ function renderSummary(summary) {
 
 function setBusy(busy, { cancellable = false } = {}) {
   state.busy = busy;
-  for (const id of ["score", "sync", "history", "sheet"]) $(id).disabled = busy;
+  for (const id of ["score", "sync", "history", "sheet", "sample-select", "sample-evaluate"]) $(id).disabled = busy;
   $("cancel").hidden = !(busy && cancellable);
   if (!busy) renderMappingProblems();
 }
@@ -430,10 +435,94 @@ async function runHistory() {
   showMessage($("banner"), "success", t("history_done", { n: names.length, names: names.join(", ") }) + note);
 }
 
+// ---------------------------------------------------------------- sample
+
+function samplePlanning() {
+  return planning({ confidence: $("sample-confidence").value, materiality: $("sample-materiality").value, expected: $("sample-expected").value, method: $("sample-method").value });
+}
+
+function renderSampleMethods() {
+  const box = $("sample-method");
+  const chosen = box.value || "interval";
+  const words = state.layout?.[lang()]?.selection_methods ?? [];
+  fill(box, (state.layout?.selection_method_codes ?? []).map((code, i) => el("option", { value: code, selected: code === chosen, text: words[i] })));
+}
+
+/** The plan for the fields as they stand, in words; asked again on every change. */
+async function renderSamplePlan() {
+  const line = $("sample-plan");
+  try {
+    const planned = await postJson("sample/plan", samplePlanning());
+    line.className = "note";
+    line.textContent = planned.text[lang()];
+  } catch (error) {
+    // A field out of range: the agent says which, in the user's language.
+    line.className = "problem";
+    line.textContent = error.message;
+  }
+}
+
+async function renderSampleSheets(wanted) {
+  const { names } = await sheet.listSheets();
+  state.samples = samplePairs(names, state.layout);
+  const box = $("sample-sheet");
+  const chosen = wanted ?? box.value;
+  if (!state.samples.length) fill(box, el("option", { value: "", text: t("sample_none") }));
+  else fill(box, state.samples.map((p) => el("option", { value: p.sample, selected: p.sample === chosen, text: p.sample })));
+}
+
+/** Draws a sample from this sheet's last run and writes it as two new sheets. */
+async function runSampleSelect() {
+  setBusy(true);
+  const { runs } = await getJson("runs");
+  // Newest first, as the agent lists them.
+  const run = runs.find((r) => r.workbook === workbookName() && r.sheet === state.sheet);
+  if (!run) {
+    showMessage($("banner"), "warning", t("sample_not_scored"));
+    return;
+  }
+  const drawn = await postJson("sample/select", { run: run.id, ...samplePlanning(), source: `${workbookName()} · ${state.sheet}` });
+  const { names } = await sheet.listSheets();
+  const free = freePair(names, state.layout, lang());
+  const [sampleSheet, parameterSheet] = drawn.sheets;
+  const written = await sheet.writeLaidOutSheets([
+    { ...sampleSheet, name: free.sample },
+    { ...parameterSheet, name: free.parameters },
+  ]);
+  await renderSampleSheets(written[0]);
+  showMessage($("banner"), "success", t("sample_written", { n: formatNumber(drawn.rows.length), names: written.join(", ") }), [drawn.description[lang()]]);
+  fill($("sample-result"));
+}
+
+/** Reads the chosen sample's two sheets as the auditor filled them and has the agent evaluate them. */
+async function runSampleEvaluate() {
+  setBusy(true);
+  await renderSampleSheets();
+  const pair = state.samples.find((p) => p.sample === $("sample-sheet").value);
+  if (!pair) {
+    showMessage($("banner"), "warning", t("sample_choose"));
+    return;
+  }
+  const grid = async (name) => {
+    const extent = await sheet.sheetExtent(name);
+    return { name, rows: extent.rows ? await sheet.readRows(name, 0, extent.rows, extent.columns) : [] };
+  };
+  const sheets = { workbook: workbookName(), sample: await grid(pair.sample), parameters: await grid(pair.parameters) };
+  const result = await postJson("sample/evaluate", { sheets });
+  const money = (x) => formatNumber(Math.round(x));
+  fill(
+    $("sample-result"),
+    el("h3", { text: t("sample_result") }),
+    el("p", { class: result.conclusion === "accept" ? "done" : "problem", text: result.conclusion_text[lang()] }),
+    el("p", { class: "muted", text: `${t("sample_errors", { errors: result.errors, n: result.n })} · ${t("sample_upper", { upper: money(result.upper), tolerable: money(result.tolerable) })}` }),
+  );
+  hideMessage($("banner"));
+}
+
 // ---------------------------------------------------------------- start
 
 function showTab(name) {
-  for (const tab of ["score", "sync", "history"]) {
+  for (const tab of ["score", "sync", "history", "sample"]) {
     $(`tab-${tab}`).setAttribute("aria-selected", String(tab === name));
     $(`panel-${tab}`).hidden = tab !== name;
   }
@@ -460,6 +549,17 @@ function wire() {
     renderLabels();
   });
   for (const tab of ["score", "sync", "history"]) $(`tab-${tab}`).addEventListener("click", () => showTab(tab));
+  $("tab-sample").addEventListener("click", () => {
+    showTab("sample");
+    guarded(async () => {
+      renderSampleMethods();
+      await renderSampleSheets();
+      await renderSamplePlan();
+    });
+  });
+  for (const id of ["sample-confidence", "sample-materiality", "sample-expected", "sample-method"]) $(id).addEventListener("change", () => renderSamplePlan());
+  $("sample-select").addEventListener("click", () => guarded(() => runSampleSelect()));
+  $("sample-evaluate").addEventListener("click", () => guarded(() => runSampleEvaluate()));
   $("sheet").addEventListener("change", async (e) => {
     state.sheet = e.target.value;
     state.lastSummary = null;

@@ -10,6 +10,8 @@ export const layout = {
     review_reasons: ["규정상 허용", "승인된 예외", "오탐(데이터 특성)", "중복", "분할", "증빙 부족", "목적 외 사용", "기타"],
     open: "미검토",
     matched_by: { mapping: "지정한 대로", name: "머리글 이름으로", part_of_name: "머리글 일부로", values: "값을 보고 (이름으로 찾지 못함)" },
+    selection_methods: ["고정 간격 금액단위", "셀 금액단위", "무작위 항목"],
+    sample_sheets: ["표본", "표본 정보"],
   },
   en: {
     columns: { score: "Risk score", band: "Risk band", cluster: "Cluster", reasons: "Reasons", review: "Review", review_reason: "Review reason", note: "Review note", key: "Row key" },
@@ -18,11 +20,14 @@ export const layout = {
     review_reasons: ["Allowed by the rules", "Approved exception", "False alarm (a trait of the data)", "Duplicate", "Split", "Insufficient evidence", "Used outside its purpose", "Other"],
     open: "Open",
     matched_by: { mapping: "as mapped", name: "by its header", part_of_name: "by part of its header", values: "by its values (no header named it)" },
+    selection_methods: ["fixed-interval monetary units", "cell monetary units", "random items"],
+    sample_sheets: ["Sample", "Sample parameters"],
   },
   columns: ["score", "band", "cluster", "reasons", "review", "review_reason", "note", "key"],
   band_codes: ["high", "medium", "low"],
   review_codes: ["confirmed", "normal", "needs_evidence"],
   review_reason_codes: ["allowed_by_rules", "approved_exception", "false_alarm", "duplicate", "split", "missing_evidence", "off_purpose", "other"],
+  selection_method_codes: ["interval", "cell", "items"],
   review_reason_status: ["normal", "normal", "normal", "confirmed", "confirmed", "confirmed", "confirmed", "confirmed"],
   band_colours: {
     high: { fill: "#FFC7CE", font: "#9C0006" },

@@ -247,6 +247,84 @@ test("History through the range API where insertWorksheetsFromBase64 is missing 
   assert.deepEqual(errors, []);
 });
 
+test("Sample: the plan follows the fields, a seeded draw from the rows not flagged goes to two sheets, an unaudited row is named, the filled sample is evaluated", async () => {
+  const { page, errors } = await openPane(shared.browser, shared.agent, { sheets: { [SHEET]: demoLedger(3_000, 5).values.slice(3) } });
+  await score(page);
+  await page.click("#tab-sample");
+  // 95%, 5% materiality, no errors expected: 3.00 / 0.05 = 60 (AICPA, jfa).
+  await page.waitForFunction(() => /\b60\b/.test(document.querySelector("#sample-plan").textContent));
+  assert.deepEqual(await page.$$eval("#sample-method option", (o) => o.map((x) => x.textContent)), ["고정 간격 금액단위", "셀 금액단위", "무작위 항목"]);
+  await page.fill("#sample-materiality", "2");
+  await page.dispatchEvent("#sample-materiality", "change");
+  await page.waitForFunction(() => /\b150\b/.test(document.querySelector("#sample-plan").textContent));
+  await page.fill("#sample-materiality", "0");
+  await page.dispatchEvent("#sample-materiality", "change");
+  await page.waitForSelector("#sample-plan.problem");
+  await page.fill("#sample-materiality", "5");
+  await page.dispatchEvent("#sample-materiality", "change");
+  await page.waitForFunction(() => /\b60\b/.test(document.querySelector("#sample-plan").textContent));
+
+  await page.click("#sample-select");
+  await page.waitForSelector("#banner.success");
+  const names = await excel(page, () => __fakeExcel.sheetNames());
+  assert.ok(names.includes("표본") && names.includes("표본 정보"), names);
+  const sample = await excel(page, () => __fakeExcel.values("표본"));
+  const header = sample[0];
+  assert.deepEqual(header, ["표본 번호", "원본 파일", "원본 행", "집행일자", "부서명", "계정과목", "거래처", "적요", "장부 금액", "선정 단위 수", "감사 금액", "감사 메모", "행 키"]);
+  const rows = sample.slice(1).filter((r) => r[0] !== "" && r[0] !== undefined);
+  const hits = rows.reduce((n, r) => n + r[9], 0);
+  assert.equal(hits, 60, "every one of the 60 units is a hit of some row");
+  assert.ok(rows.every((r) => typeof r[8] === "number" && r[8] > 0 && typeof r[12] === "string" && r[12].length >= 16), "book values are numbers, keys text");
+  // Drawn from the low band only: each sampled key is a low-band row of the scored sheet.
+  const scored = await excel(page, (s) => __fakeExcel.values(s), SHEET);
+  const keyAt = scored[0].indexOf("행 키");
+  const bandOf = new Map(scored.slice(1).map((r) => [r[keyAt], r[keyAt - 6]]));
+  for (const r of rows) assert.equal(bandOf.get(r[12]), "낮음", `row ${r[2]} is low band`);
+  const info = new Map((await excel(page, () => __fakeExcel.values("표본 정보"))).slice(1).map((r) => [r[0], r[2]]));
+  assert.equal(info.get("method"), "interval");
+  assert.equal(info.get("confidence"), 0.95);
+  assert.equal(typeof info.get("seed"), "string", "the seed stays text");
+  assert.match(await page.textContent("#banner"), /표본 \d+건/);
+
+  // Not audited yet: the agent names the sheet, the column and the rows.
+  await page.click("#sample-evaluate");
+  await page.waitForSelector("#banner.error");
+  assert.match(await page.textContent("#banner"), /'표본' 시트 K열 \(감사 금액\): 감사 금액이 빈 행 \d+건/);
+
+  // Audited: every row as booked but the first, overstated by half.
+  await excel(
+    page,
+    ({ rows }) => rows.forEach((r, i) => __fakeExcel.setCell("표본", i + 1, 10, i === 0 ? r[8] / 2 : r[8])),
+    { rows },
+  );
+  await page.click("#sample-evaluate");
+  await page.waitForSelector("#sample-result p");
+  const shown = await page.textContent("#sample-result");
+  assert.match(shown, /오류 1건 \/ 표본 \d+건/);
+  // The same answer as the agent gives for the rows themselves.
+  const direct = await shared.agent.api("sample/evaluate", {
+    method: "POST",
+    body: {
+      confidence: 0.95,
+      materiality: 0.05,
+      method: "interval",
+      population_items: info.get("population_items"),
+      population_value: info.get("population_value"),
+      rows: rows.map((r, i) => ({ book: r[8], audited: i === 0 ? r[8] / 2 : r[8] })),
+    },
+  });
+  assert.equal(direct.status, 200, JSON.stringify(direct.json));
+  assert.ok(shown.includes(direct.json.conclusion_text.ko), `${shown} has ${direct.json.conclusion_text.ko}`);
+  await screenshot(page, "pane-11-sample");
+
+  // A second sample gets its own pair of sheets.
+  await page.click("#sample-select");
+  await page.waitForFunction(() => document.querySelectorAll("#sample-sheet option").length === 2);
+  const after = await excel(page, () => __fakeExcel.sheetNames());
+  assert.ok(after.includes("표본 (2)") && after.includes("표본 정보 (2)"), after);
+  assert.deepEqual(errors, []);
+});
+
 test("clear messages: agent stopped, no key, no ledger", async () => {
   const other = await startAgent();
   const { page } = await openPane(shared.browser, other, { sheets: { [SHEET]: demoLedger(500, 5).values } });

@@ -11,6 +11,7 @@ import { initialChoices, overrides, problems } from "../../addin/js/mapping.js";
 import { asCellText, bandChoices, bandLabel, columnIndex, columnLetter, dateText, findAddedColumns, formulaString, reasonsText } from "../../addin/js/layout.js";
 import { collectReviews, mergeReviews, reasonCode, reasonFits, reasonLabel, reviewCode, reviewLabel } from "../../addin/js/reviews.js";
 import { locateAdded } from "../../addin/js/sheet.js";
+import { freePair, planning, samplePairs } from "../../addin/js/sample.js";
 import { missingKeys } from "../../addin/js/i18n.js";
 // A classic script in the pages; here, outside a page, it only defines its helpers.
 import "../../addin/js/token-handoff.js";
@@ -332,4 +333,18 @@ test("bidirectional controls in ledger text are shown, not obeyed", () => {
   assert.equal(visibleText(0), "0");
   assert.equal(visibleText(null), "");
   assert.equal(visibleText(undefined), "");
+});
+
+test("sampling: each sample sheet finds its parameters by the same suffix, in either language", () => {
+  const names = ["원장", "표본", "표본 정보", "표본 (2)", "Sample (3)", "Sample parameters (3)", "표본 (4)", "표본 정보 (5)"];
+  // "표본 (2)" and "표본 (4)" have no parameter sheet of their own: not offered.
+  assert.deepEqual(samplePairs(names, layout), [
+    { sample: "표본", parameters: "표본 정보" },
+    { sample: "Sample (3)", parameters: "Sample parameters (3)" },
+  ]);
+  // A new sample takes the first suffix free on both sheets.
+  assert.deepEqual(freePair(names, layout, "ko"), { sample: "표본 (3)", parameters: "표본 정보 (3)" });
+  assert.deepEqual(freePair(["원장", "표본 정보 (2)"], layout, "ko"), { sample: "표본", parameters: "표본 정보" });
+  assert.deepEqual(freePair(["Sample"], layout, "en"), { sample: "Sample (2)", parameters: "Sample parameters (2)" });
+  assert.deepEqual(planning({ confidence: "0.95", materiality: "5", expected: "0.5", method: "cell" }), { confidence: 0.95, materiality: 0.05, expected: 0.005, method: "cell" });
 });

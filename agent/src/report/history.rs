@@ -1,18 +1,14 @@
 //! The supervisors' history workbook (umya-spreadsheet): runs over time,
 //! flags by department × month as a heat map, review outcomes, each month's
 //! ten highest risks, and transactions flagged again in later runs.
-//!
-//! Every text cell from a ledger is written as a string value, never parsed:
-//! a vendor called `=HYPERLINK(...)` stays text.
-
-use serde::Serialize;
-use umya_spreadsheet::Worksheet;
+//! Laid out once (`laid_out.rs`), written as xlsx or sent to the pane.
 
 use crate::error::Error;
 use crate::i18n::{pick, Lang, Text};
 use crate::store::{History, Outcomes, TransactionRecord};
 use crate::vocabulary::{AddedColumn, ReviewStatus};
 
+use super::laid_out::{self, LaidOutSheet, SheetBuilder, Value};
 use super::workbook::review_choices;
 
 /// The reasons of a stored row, one per line, in the chosen language.
@@ -27,144 +23,6 @@ fn reasons_text(reasons: &serde_json::Value, lang: Lang) -> String {
                 .join("\n")
         })
         .unwrap_or_default()
-}
-
-/// The history sheets' own header fill (light blue), not the scored
-/// workbook's (`vocabulary::HEADER_FILL`).
-const HISTORY_HEADER_FILL: &str = "DDEBF7";
-const AMOUNT_FORMAT: &str = "#,##0";
-
-/// One history sheet, laid out once and then either written as xlsx
-/// (umya) or sent as JSON for the add-in to write through the range API
-/// where `insertWorksheetsFromBase64` is missing.
-#[derive(Debug, Clone, Serialize)]
-pub struct HistorySheet {
-    pub name: String,
-    /// Column widths in characters.
-    pub widths: Vec<f64>,
-    pub rows: Vec<SheetRow>,
-    /// A filter over the first row and this many columns, if any.
-    pub filter_columns: Option<u32>,
-}
-
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct SheetRow {
-    /// Bold on the header fill.
-    pub header: bool,
-    pub cells: Vec<SheetCell>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct SheetCell {
-    pub value: CellValue,
-    /// Background "RRGGBB".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fill: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub number_format: Option<&'static str>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-#[serde(untagged)]
-pub enum CellValue {
-    Text(String),
-    Number(f64),
-}
-
-/// Values as the sheet functions hand them over.
-enum Value<'v> {
-    Text(&'v str),
-    Number(f64),
-    Amount(f64),
-}
-
-/// One sheet being laid out row by row.
-struct SheetBuilder {
-    sheet: HistorySheet,
-}
-
-impl SheetBuilder {
-    fn new(name: &str) -> Self {
-        SheetBuilder {
-            sheet: HistorySheet {
-                name: name.into(),
-                widths: Vec::new(),
-                rows: Vec::new(),
-                filter_columns: None,
-            },
-        }
-    }
-
-    fn header(&mut self, headers: &[&str], widths: &[f64]) {
-        let cells = headers
-            .iter()
-            .map(|h| SheetCell {
-                value: CellValue::Text((*h).into()),
-                fill: Some(HISTORY_HEADER_FILL.into()),
-                number_format: None,
-            })
-            .collect();
-        self.sheet.rows.push(SheetRow {
-            header: true,
-            cells,
-        });
-        if widths.len() > self.sheet.widths.len() {
-            self.sheet.widths = widths.to_vec();
-        }
-    }
-
-    fn values(&mut self, values: &[Value<'_>]) {
-        let cells = values
-            .iter()
-            .map(|v| {
-                let (value, number_format) = match v {
-                    // Ledger text is shown, never obeyed: see `visible_controls`.
-                    Value::Text(t) => (
-                        CellValue::Text(crate::i18n::visible_controls(t).into_owned()),
-                        None,
-                    ),
-                    Value::Number(n) => (CellValue::Number(*n), None),
-                    Value::Amount(n) => (CellValue::Number(*n), Some(AMOUNT_FORMAT)),
-                };
-                SheetCell {
-                    value,
-                    fill: None,
-                    number_format,
-                }
-            })
-            .collect();
-        self.sheet.rows.push(SheetRow {
-            header: false,
-            cells,
-        });
-    }
-
-    /// Fills one cell of the last row.
-    fn fill(&mut self, column: usize, colour: String) {
-        if let Some(cell) = self
-            .sheet
-            .rows
-            .last_mut()
-            .and_then(|r| r.cells.get_mut(column))
-        {
-            cell.fill = Some(colour);
-        }
-    }
-
-    fn blank(&mut self) {
-        self.sheet.rows.push(SheetRow::default());
-    }
-
-    /// Filters on the header row over `columns` columns.
-    fn filter(&mut self, columns: u32) {
-        if self.sheet.rows.len() > 1 {
-            self.sheet.filter_columns = Some(columns);
-        }
-    }
-
-    fn finish(self) -> HistorySheet {
-        self.sheet
-    }
 }
 
 /// Heat colour ("RRGGBB") from white (0) to deep red (the maximum).
@@ -184,7 +42,7 @@ fn heat_colour(count: u64, max: u64) -> String {
 }
 
 /// The history sheets, laid out in the chosen language.
-pub fn sheets(history: &History, lang: Lang) -> Vec<HistorySheet> {
+pub fn sheets(history: &History, lang: Lang) -> Vec<LaidOutSheet> {
     vec![
         runs_sheet(pick(lang, "실행 이력", "Runs"), history, lang),
         heat_sheet(
@@ -203,7 +61,7 @@ pub fn sheets(history: &History, lang: Lang) -> Vec<HistorySheet> {
 /// How well the score separates what reviewers confirmed from what they
 /// called normal (`learn::report`): the figures on every review and on the
 /// newest third, then each one's threshold table.
-fn model_sheet(name: &str, history: &History, lang: Lang) -> HistorySheet {
+fn model_sheet(name: &str, history: &History, lang: Lang) -> LaidOutSheet {
     let report = crate::learn::report::report(&history.reviewed);
     let mut w = SheetBuilder::new(name);
     w.header(
@@ -294,7 +152,7 @@ const ANCHOR_CELL: (u32, u32) = (3, 1);
 /// The audit chain's head as it stood when this workbook was made. Filed
 /// with the workbook, it is evidence outside the database: `ledgerlens
 /// history verify --against FILE` finds the anchored event still there.
-fn anchor_sheet(name: &str, history: &History, lang: Lang) -> HistorySheet {
+fn anchor_sheet(name: &str, history: &History, lang: Lang) -> LaidOutSheet {
     let mut w = SheetBuilder::new(name);
     w.header(
         &[pick(lang, "항목", "Item"), pick(lang, "값", "Value")],
@@ -365,60 +223,10 @@ pub fn read_anchor(path: &std::path::Path) -> Result<crate::store::Anchor, Error
 
 /// Builds the history workbook and returns its xlsx bytes.
 pub fn write(history: &History, lang: Lang) -> Result<Vec<u8>, Error> {
-    let mut book = umya_spreadsheet::new_file_empty_worksheet();
-    for laid_out in sheets(history, lang) {
-        let sheet = book
-            .new_sheet(&laid_out.name)
-            .expect("sheet names are fixed and distinct");
-        write_sheet(sheet, &laid_out);
-    }
-    book.set_active_sheet(0);
-    let mut bytes = Vec::new();
-    umya_spreadsheet::writer::xlsx::write_writer(&book, std::io::Cursor::new(&mut bytes))
-        .map_err(Error::internal)?;
-    Ok(bytes)
+    laid_out::write(&sheets(history, lang))
 }
 
-fn write_sheet(sheet: &mut Worksheet, laid_out: &HistorySheet) {
-    use umya_spreadsheet::helper::coordinate::string_from_column_index;
-    for (r, row) in laid_out.rows.iter().enumerate() {
-        let r = r as u32 + 1;
-        for (c, cell) in row.cells.iter().enumerate() {
-            let at = (c as u32 + 1, r);
-            match &cell.value {
-                CellValue::Text(t) => {
-                    sheet.get_cell_mut(at).set_value_string(t);
-                }
-                CellValue::Number(n) => {
-                    sheet.get_cell_mut(at).set_value_number(*n);
-                }
-            }
-            if cell.fill.is_none() && cell.number_format.is_none() && !row.header {
-                continue;
-            }
-            let style = sheet.get_style_mut(at);
-            if let Some(fill) = &cell.fill {
-                style.set_background_color(format!("FF{fill}"));
-            }
-            if let Some(code) = cell.number_format {
-                style.get_number_format_mut().set_format_code(code);
-            }
-            if row.header {
-                style.get_font_mut().set_bold(true);
-            }
-        }
-    }
-    for (i, w) in laid_out.widths.iter().enumerate() {
-        let letter = string_from_column_index(&(i as u32 + 1));
-        sheet.get_column_dimension_mut(&letter).set_width(*w);
-    }
-    if let Some(columns) = laid_out.filter_columns {
-        let last = string_from_column_index(&columns);
-        sheet.set_auto_filter(format!("A1:{last}{}", laid_out.rows.len()));
-    }
-}
-
-fn runs_sheet(name: &str, history: &History, lang: Lang) -> HistorySheet {
+fn runs_sheet(name: &str, history: &History, lang: Lang) -> LaidOutSheet {
     let mut w = SheetBuilder::new(name);
     w.header(
         &[
@@ -461,7 +269,7 @@ fn runs_sheet(name: &str, history: &History, lang: Lang) -> HistorySheet {
     w.finish()
 }
 
-fn heat_sheet(name: &str, history: &History, lang: Lang) -> HistorySheet {
+fn heat_sheet(name: &str, history: &History, lang: Lang) -> LaidOutSheet {
     let mut months: Vec<&str> = history
         .flags_by_department_month
         .iter()
@@ -517,7 +325,7 @@ fn heat_sheet(name: &str, history: &History, lang: Lang) -> HistorySheet {
     w.finish()
 }
 
-fn outcomes_sheet(name: &str, history: &History, lang: Lang) -> HistorySheet {
+fn outcomes_sheet(name: &str, history: &History, lang: Lang) -> LaidOutSheet {
     let choices = review_choices(lang);
     let mut w = SheetBuilder::new(name);
     let section = |w: &mut SheetBuilder, title: &str, rows: &[Outcomes], with_open: bool| {
@@ -599,7 +407,7 @@ fn record_values<'r>(r: &'r TransactionRecord, reasons: &'r str, lang: Lang) -> 
     ]
 }
 
-fn top_sheet(name: &str, history: &History, lang: Lang) -> HistorySheet {
+fn top_sheet(name: &str, history: &History, lang: Lang) -> LaidOutSheet {
     let mut headers = vec![pick(lang, "월", "Month"), pick(lang, "순위", "Rank")];
     headers.extend(record_headers(lang));
     let mut widths = vec![9.0, 6.0];
@@ -619,7 +427,7 @@ fn top_sheet(name: &str, history: &History, lang: Lang) -> HistorySheet {
     w.finish()
 }
 
-fn repeats_sheet(name: &str, history: &History, lang: Lang) -> HistorySheet {
+fn repeats_sheet(name: &str, history: &History, lang: Lang) -> LaidOutSheet {
     let mut headers = vec![
         pick(lang, "플래그된 실행 수", "Runs flagged"),
         pick(lang, "나타난 실행 수", "Runs seen"),

@@ -10,4 +10,5 @@
 
 pub mod history;
 pub mod jsonl;
+pub mod laid_out;
 pub mod workbook;

@@ -16,6 +16,7 @@ use crate::ingest::{Cell, Field};
 use crate::pipeline::ScoredLedger;
 use crate::vocabulary::{
     self, css, AddedColumn, Band, DetectorKind, MatchedBy, ReviewReason, ReviewStatus,
+    SelectionMethod,
 };
 
 /// The review choices offered in the dropdown, Korean first as the sheet
@@ -51,6 +52,9 @@ pub fn layout() -> serde_json::Value {
             "review_reasons": reason_choices(lang),
             "open": ReviewStatus::word_or_open(None, lang),
             "matched_by": by_code(MatchedBy::ALL.iter().map(|m| (m.code(), m.word(lang)))),
+            "selection_methods": SelectionMethod::ALL.iter().map(|m| m.word(lang)).collect::<Vec<_>>(),
+            // The audit sample's two sheets: the sample, its parameters.
+            "sample_sheets": crate::sampling::sheet::SHEET_NAMES.map(|names| pick(lang, names.0, names.1)),
         })
     };
     let colours =
@@ -62,6 +66,7 @@ pub fn layout() -> serde_json::Value {
         "band_codes": Band::CODES,
         "review_codes": ReviewStatus::CODES,
         "review_reason_codes": ReviewReason::CODES,
+        "selection_method_codes": SelectionMethod::CODES,
         // The status each reason explains, in the same order.
         "review_reason_status": ReviewReason::ALL.iter().map(|r| r.status().code()).collect::<Vec<_>>(),
         "band_colours": by_code(Band::ALL.iter().map(|b| (b.code(), colours(b.colours())))),

@@ -13,13 +13,13 @@ use std::path::Path;
 
 use calamine::{open_workbook_auto, Data, DataType, Reader};
 use chrono::NaiveDate;
-use rust_xlsxwriter::{Color, Format, Workbook, XlsxError};
 
 use super::evaluate::Audited;
 use super::select::Selection;
 use crate::error::Error;
 use crate::i18n::{pick, Lang, Text};
 use crate::money::Currency;
+use crate::report::laid_out::{self, LaidOutSheet, SheetBuilder, Value};
 use crate::vocabulary::{Likelihood, SampleColumn, SelectionMethod};
 
 /// A selected row as the sheet shows it.
@@ -89,149 +89,130 @@ pub fn write(
     rows: &[SampleRow],
     lang: Lang,
 ) -> Result<(), Error> {
-    save(path, parameters, rows, lang).map_err(|e| crate::report::workbook::failed(&e))
+    let bytes = laid_out::write(&lay_out(parameters, rows, lang))?;
+    std::fs::write(path, bytes)
+        .map_err(|e| crate::report::workbook::failed(&format!("{}: {e}", path.display())))
 }
 
-fn save(path: &Path, p: &Parameters, rows: &[SampleRow], lang: Lang) -> Result<(), XlsxError> {
-    let mut book = Workbook::new();
-    let header = Format::new()
-        .set_bold()
-        .set_background_color(Color::RGB(crate::vocabulary::HEADER_FILL))
-        .set_font_color(Color::White);
-    let to_fill = header
-        .clone()
-        .set_background_color(Color::RGB(crate::vocabulary::ADDED_HEADER_FILL));
-    let amount = Format::new().set_num_format(p.currency.excel_format());
-    let input = Format::new()
-        .set_num_format(p.currency.excel_format())
-        .set_background_color(Color::RGB(0xFFF2CC));
-    let date = Format::new().set_num_format("yyyy-mm-dd");
-
-    let sheet = book.add_worksheet();
-    sheet.set_name(pick(lang, SAMPLE_SHEET.0, SAMPLE_SHEET.1))?;
-    for (c, column) in SampleColumn::ALL.iter().enumerate() {
-        let format = match column {
-            SampleColumn::AuditedValue | SampleColumn::AuditNote => &to_fill,
-            _ => &header,
-        };
-        sheet.write_string_with_format(0, c as u16, column.word(lang), format)?;
-        let width = match column {
+/// The sample and its parameters as two sheets, for the command line's
+/// workbook and the pane's `sample/select` alike.
+pub fn lay_out(p: &Parameters, rows: &[SampleRow], lang: Lang) -> Vec<LaidOutSheet> {
+    let mut sample = SheetBuilder::new(pick(lang, SAMPLE_SHEET.0, SAMPLE_SHEET.1));
+    let headers: Vec<&str> = SampleColumn::ALL.iter().map(|c| c.word(lang)).collect();
+    let widths: Vec<f64> = SampleColumn::ALL
+        .iter()
+        .map(|c| match c {
             SampleColumn::Description => 36.0,
             SampleColumn::Department | SampleColumn::Account | SampleColumn::Vendor => 16.0,
             SampleColumn::AuditNote => 28.0,
             _ => 13.0,
-        };
-        sheet.set_column_width(c as u16, width)?;
+        })
+        .collect();
+    sample.header(&headers, &widths);
+    let to_fill = [SampleColumn::AuditedValue, SampleColumn::AuditNote];
+    for c in to_fill {
+        sample.fill(c as usize, laid_out::INPUT_FILL.into());
     }
-    let col = |c: SampleColumn| c as u16;
+    let amount = p.currency.excel_format();
     for (i, row) in rows.iter().enumerate() {
-        let r = i as u32 + 1;
-        sheet.write_number(r, col(SampleColumn::Number), f64::from(r))?;
-        sheet.write_string(r, col(SampleColumn::SourceFile), &row.source_file)?;
-        sheet.write_number(r, col(SampleColumn::SourceRow), f64::from(row.source_row))?;
-        sheet.write_number_with_format(
-            r,
-            col(SampleColumn::Date),
-            crate::ingest::normalize::excel_serial(row.date),
-            &date,
-        )?;
-        sheet.write_string(r, col(SampleColumn::Department), &row.department)?;
-        sheet.write_string(r, col(SampleColumn::Account), &row.account)?;
-        sheet.write_string(r, col(SampleColumn::Vendor), &row.vendor)?;
-        sheet.write_string(r, col(SampleColumn::Description), &row.description)?;
-        sheet.write_number_with_format(r, col(SampleColumn::BookValue), row.book, &amount)?;
-        sheet.write_number(r, col(SampleColumn::Hits), f64::from(row.hits))?;
-        sheet.write_blank(r, col(SampleColumn::AuditedValue), &input)?;
-        sheet.write_string(r, col(SampleColumn::Key), &row.key)?;
+        let source_row = f64::from(row.source_row);
+        let date = crate::ingest::normalize::excel_serial(row.date);
+        let values: Vec<Value<'_>> = SampleColumn::ALL
+            .iter()
+            .map(|c| match c {
+                SampleColumn::Number => Value::Number(i as f64 + 1.0),
+                SampleColumn::SourceFile => Value::Text(&row.source_file),
+                SampleColumn::SourceRow => Value::Number(source_row),
+                SampleColumn::Date => Value::Date(date),
+                SampleColumn::Department => Value::Text(&row.department),
+                SampleColumn::Account => Value::Text(&row.account),
+                SampleColumn::Vendor => Value::Text(&row.vendor),
+                SampleColumn::Description => Value::Text(&row.description),
+                SampleColumn::BookValue => Value::Formatted(row.book, amount.clone()),
+                SampleColumn::Hits => Value::Number(f64::from(row.hits)),
+                SampleColumn::AuditedValue | SampleColumn::AuditNote => Value::Text(""),
+                SampleColumn::Key => Value::Text(&row.key),
+            })
+            .collect();
+        sample.values(&values);
+        for c in to_fill {
+            sample.fill(c as usize, laid_out::INPUT_FILL.into());
+        }
     }
-    sheet.set_freeze_panes(1, 0)?;
-    sheet.set_column_hidden(col(SampleColumn::Key))?;
 
-    let info = book.add_worksheet();
-    info.set_name(pick(lang, PARAMETER_SHEET.0, PARAMETER_SHEET.1))?;
-    for (c, h) in [("code", "code"), ("항목", "parameter"), ("값", "value")]
-        .iter()
-        .enumerate()
-    {
-        info.write_string_with_format(0, c as u16, pick(lang, h.0, h.1), &header)?;
+    let mut info = SheetBuilder::new(pick(lang, PARAMETER_SHEET.0, PARAMETER_SHEET.1));
+    info.header(
+        &[
+            "code",
+            pick(lang, "항목", "parameter"),
+            pick(lang, "값", "value"),
+        ],
+        &[20.0, 24.0, 40.0],
+    );
+    let seed = p.seed.to_string();
+    let lines: [(&str, &str, &str, Value<'_>); 11] = [
+        (
+            "method",
+            "선정 방법",
+            "selection method",
+            Value::Text(p.method.code()),
+        ),
+        (
+            "likelihood",
+            "분포",
+            "likelihood",
+            Value::Text(p.likelihood.code()),
+        ),
+        // As text: a u64 seed does not survive a double.
+        ("seed", "시드", "seed", Value::Text(&seed)),
+        (
+            "n",
+            "표본 크기",
+            "sample size",
+            Value::Number(f64::from(p.n)),
+        ),
+        (
+            "confidence",
+            "신뢰수준",
+            "confidence",
+            Value::Number(p.confidence),
+        ),
+        (
+            "materiality",
+            "중요성 기준 (비율)",
+            "materiality (share)",
+            Value::Number(p.materiality),
+        ),
+        (
+            "population_items",
+            "모집단 행 수",
+            "population rows",
+            Value::Number(p.population_items as f64),
+        ),
+        (
+            "population_value",
+            "모집단 장부 금액",
+            "population book value",
+            Value::Number(p.population_value),
+        ),
+        (
+            "left_out",
+            "금액단위로 뽑을 수 없는 행 (0 이하 금액)",
+            "rows no unit reaches (0 or less)",
+            Value::Number(p.left_out as f64),
+        ),
+        (
+            "currency",
+            "통화",
+            "currency",
+            Value::Text(p.currency.code()),
+        ),
+        ("source", "원장", "ledger", Value::Text(&p.source)),
+    ];
+    for (code, ko, en, value) in lines {
+        info.values(&[Value::Text(code), Value::Text(pick(lang, ko, en)), value]);
     }
-    info.set_column_width(0, 20.0)?;
-    info.set_column_width(1, 24.0)?;
-    info.set_column_width(2, 40.0)?;
-    let mut r = 1;
-    let mut line =
-        |code: &str, ko: &'static str, en: &'static str, value: Value| -> Result<(), XlsxError> {
-            info.write_string(r, 0, code)?;
-            info.write_string(r, 1, pick(lang, ko, en))?;
-            match value {
-                Value::Text(t) => info.write_string(r, 2, t)?,
-                Value::Number(x) => info.write_number(r, 2, x)?,
-            };
-            r += 1;
-            Ok(())
-        };
-    line(
-        "method",
-        "선정 방법",
-        "selection method",
-        Value::Text(p.method.code().into()),
-    )?;
-    line(
-        "likelihood",
-        "분포",
-        "likelihood",
-        Value::Text(p.likelihood.code().into()),
-    )?;
-    line("seed", "시드", "seed", Value::Text(p.seed.to_string()))?;
-    line(
-        "n",
-        "표본 크기",
-        "sample size",
-        Value::Number(f64::from(p.n)),
-    )?;
-    line(
-        "confidence",
-        "신뢰수준",
-        "confidence",
-        Value::Number(p.confidence),
-    )?;
-    line(
-        "materiality",
-        "중요성 기준 (비율)",
-        "materiality (share)",
-        Value::Number(p.materiality),
-    )?;
-    line(
-        "population_items",
-        "모집단 행 수",
-        "population rows",
-        Value::Number(p.population_items as f64),
-    )?;
-    line(
-        "population_value",
-        "모집단 장부 금액",
-        "population book value",
-        Value::Number(p.population_value),
-    )?;
-    line(
-        "left_out",
-        "금액단위로 뽑을 수 없는 행 (0 이하 금액)",
-        "rows no unit reaches (0 or less)",
-        Value::Number(p.left_out as f64),
-    )?;
-    line(
-        "currency",
-        "통화",
-        "currency",
-        Value::Text(p.currency.code().into()),
-    )?;
-    line("source", "원장", "ledger", Value::Text(p.source.clone()))?;
-    book.save(path)
-}
-
-enum Value {
-    Text(String),
-    Number(f64),
+    vec![sample.finish(), info.finish()]
 }
 
 /// An audited sample read back: its parameters and each row's book and
@@ -269,11 +250,44 @@ pub fn read(path: &Path) -> Result<AuditedSample, Error> {
             SAMPLE_SHEET.0, PARAMETER_SHEET.0, SAMPLE_SHEET.1, PARAMETER_SHEET.1
         )));
     };
-    let info = book
-        .worksheet_range(&info_name)
-        .map_err(|e| unreadable(e.to_string()))?;
+    let mut grid = |name: &str| -> Result<Vec<Vec<Data>>, Error> {
+        let range = book
+            .worksheet_range(name)
+            .map_err(|e| unreadable(e.to_string()))?;
+        Ok(range.rows().map(<[Data]>::to_vec).collect())
+    };
+    let (sample, info) = (grid(&sample_name)?, grid(&info_name)?);
+    read_grids(
+        &file,
+        Grid {
+            name: &sample_name,
+            rows: &sample,
+        },
+        Grid {
+            name: &info_name,
+            rows: &info,
+        },
+    )
+}
+
+/// A sheet's values from its first row: read from a file, or sent by the
+/// pane from the sheets it wrote.
+pub struct Grid<'g> {
+    pub name: &'g str,
+    pub rows: &'g [Vec<Data>],
+}
+
+/// The names a sample's two sheets are given, (Korean, English).
+pub const SHEET_NAMES: [(&str, &str); 2] = [SAMPLE_SHEET, PARAMETER_SHEET];
+
+/// Reads an audited sample from its two sheets' values; every problem
+/// names `file`, the sheet, the row and the column.
+pub fn read_grids(file: &str, sample: Grid<'_>, info: Grid<'_>) -> Result<AuditedSample, Error> {
+    let info_name = info.name;
+    let sample_name = sample.name;
     let values: HashMap<String, Data> = info
-        .rows()
+        .rows
+        .iter()
         .skip(1)
         .filter_map(|r| Some((r.first()?.to_string(), r.get(2)?.clone())))
         .collect();
@@ -314,10 +328,7 @@ pub fn read(path: &Path) -> Result<AuditedSample, Error> {
         source: text("source").unwrap_or_default(),
     };
 
-    let sheet = book
-        .worksheet_range(&sample_name)
-        .map_err(|e| unreadable(e.to_string()))?;
-    let mut rows = sheet.rows();
+    let mut rows = sample.rows.iter();
     let header: Vec<String> = rows
         .next()
         .map(|r| r.iter().map(|c| c.to_string()).collect())

@@ -9,12 +9,14 @@ use serde::{Deserialize, Serialize};
 
 use super::{bad_json, blocking, json_bytes, json_ok, refuse, Reply};
 use crate::error::Error;
+use crate::i18n::Lang;
 use crate::i18n::Text;
 use crate::limits::MAX_REVIEWS_BODY;
 use crate::money::Currency;
+use crate::report::laid_out::LaidOutSheet;
 use crate::sampling::evaluate::{self, Audited, Evaluation, Population};
 use crate::sampling::plan::{self, Plan, PlanParams};
-use crate::sampling::sheet::SampleRow;
+use crate::sampling::sheet::{lay_out, read_grids, Grid, Parameters, SampleRow};
 use crate::sampling::{self, DrawParams};
 use crate::server::errors::request_lang;
 use crate::server::{AppState, Queue};
@@ -73,7 +75,7 @@ async fn with_body<T, R>(
     req: &HttpRequest,
     payload: web::Payload,
     state: web::Data<AppState>,
-    work: impl FnOnce(T, &AppState) -> Result<R, Error> + Send + 'static,
+    work: impl FnOnce(T, &AppState, Lang) -> Result<R, Error> + Send + 'static,
 ) -> Reply
 where
     T: for<'de> Deserialize<'de> + Send + 'static,
@@ -88,7 +90,7 @@ where
     let job = state.clone();
     let bytes = blocking(lang, move || {
         let request: T = serde_json::from_slice(&body.bytes).map_err(|e| bad_json(&e))?;
-        json_bytes(&work(request, &job)?)
+        json_bytes(&work(request, &job, lang)?)
     })
     .await?;
     Ok(json_ok(bytes))
@@ -101,7 +103,7 @@ pub(super) async fn plan(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> Reply {
-    with_body(&req, payload, state, |p: Planning, _| {
+    with_body(&req, payload, state, |p: Planning, _, _| {
         Ok(planned(plan::plan(&p.params().check()?)?))
     })
     .await
@@ -114,6 +116,9 @@ struct SelectRequest {
     planning: Planning,
     size: Option<u32>,
     seed: Option<u64>,
+    /// What the sample sheet names as its ledger (the pane: workbook and
+    /// sheet); the run's id when not given.
+    source: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -144,6 +149,9 @@ struct Selected {
     currency: Currency,
     description: Text,
     rows: Vec<SampleOut>,
+    /// The sample laid out as the command line's workbook has it (the
+    /// sample and its parameters), for the pane to write as two sheets.
+    sheets: Vec<LaidOutSheet>,
 }
 
 /// `POST sample/select`: `{run, materiality, …, size?, seed?}` → the rows
@@ -153,7 +161,7 @@ pub(super) async fn select(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> Reply {
-    with_body(&req, payload, state, |r: SelectRequest, state| {
+    with_body(&req, payload, state, |r: SelectRequest, state, lang| {
         let params = DrawParams {
             plan: plan::plan(&r.planning.params().check()?)?,
             size: r.size,
@@ -184,7 +192,17 @@ pub(super) async fn select(
             }
         })?;
         let s = &drawn.selection;
+        let source = r.source.clone().unwrap_or_else(|| r.run.clone());
+        let parameters = Parameters::from_selection(
+            s,
+            params.plan.likelihood,
+            params.plan.confidence,
+            params.plan.materiality,
+            currency,
+            &source,
+        );
         Ok(Selected {
+            sheets: lay_out(&parameters, &drawn.rows, lang),
             description: s.describe(flagged as usize, currency),
             method: s.method,
             likelihood: params.plan.likelihood,
@@ -246,15 +264,81 @@ struct Evaluated {
     conclusion_text: Text,
 }
 
-/// `POST sample/evaluate`: the audited rows and the sample's population →
-/// the Stringer bound (monetary units) or an estimator (items), and the
+/// A sample's two sheets as the pane read them back (`range.values`).
+#[derive(Deserialize)]
+struct SheetsIn {
+    /// The workbook, for the messages.
+    workbook: String,
+    sample: GridIn,
+    parameters: GridIn,
+}
+
+#[derive(Deserialize)]
+struct GridIn {
+    name: String,
+    rows: Vec<Vec<serde_json::Value>>,
+}
+
+impl GridIn {
+    /// The values as calamine would have read them from the saved file, so
+    /// one reader (`sampling::sheet::read_grids`) serves both.
+    fn cells(&self) -> Vec<Vec<calamine::Data>> {
+        use calamine::Data;
+        let cell = |v: &serde_json::Value| match v {
+            serde_json::Value::Number(n) => n.as_f64().map_or(Data::Empty, Data::Float),
+            serde_json::Value::String(s) if s.is_empty() => Data::Empty,
+            serde_json::Value::String(s) => Data::String(s.clone()),
+            serde_json::Value::Bool(b) => Data::Bool(*b),
+            _ => Data::Empty,
+        };
+        self.rows
+            .iter()
+            .map(|r| r.iter().map(cell).collect())
+            .collect()
+    }
+}
+
+/// `POST sample/evaluate`: either the audited rows with the sample's
+/// planning and population, or `{sheets}`: the sample's two sheets as the
+/// pane wrote them and the auditor filled them in. Either way → the
+/// Stringer bound (monetary units) or an estimator (items), and the
 /// conclusion in words.
 pub(super) async fn evaluate(
     req: HttpRequest,
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> Reply {
-    with_body(&req, payload, state, |r: EvaluateRequest, _| {
+    with_body(&req, payload, state, |body: serde_json::Value, _, _| {
+        if body.get("sheets").is_some() {
+            #[derive(Deserialize)]
+            struct FromSheets {
+                sheets: SheetsIn,
+                estimator: Option<Estimator>,
+            }
+            let r: FromSheets = serde_json::from_value(body).map_err(|e| bad_json(&e))?;
+            let (sample, info) = (r.sheets.sample.cells(), r.sheets.parameters.cells());
+            let read = read_grids(
+                &r.sheets.workbook,
+                Grid {
+                    name: &r.sheets.sample.name,
+                    rows: &sample,
+                },
+                Grid {
+                    name: &r.sheets.parameters.name,
+                    rows: &info,
+                },
+            )?;
+            let p = &read.parameters;
+            let population = Population {
+                items: p.population_items,
+                value: p.population_value,
+                materiality: p.materiality,
+                confidence: p.confidence,
+            };
+            let estimator = r.estimator.unwrap_or(p.method.estimator());
+            return evaluated(&read.rows, &population, estimator, p.likelihood, p.currency);
+        }
+        let r: EvaluateRequest = serde_json::from_value(body).map_err(|e| bad_json(&e))?;
         let population = Population {
             items: r.population_items,
             value: r.population_value,
@@ -271,11 +355,21 @@ pub(super) async fn evaluate(
             .collect();
         let p = r.planning.params();
         let estimator = r.estimator.unwrap_or(r.planning.method.estimator());
-        let evaluation = evaluate::evaluate(&rows, &population, estimator, p.likelihood)?;
-        Ok(Evaluated {
-            conclusion_text: evaluation.conclusion_text(r.currency),
-            evaluation,
-        })
+        evaluated(&rows, &population, estimator, p.likelihood, r.currency)
     })
     .await
+}
+
+fn evaluated(
+    rows: &[Audited],
+    population: &Population,
+    estimator: Estimator,
+    likelihood: Likelihood,
+    currency: Currency,
+) -> Result<Evaluated, Error> {
+    let evaluation = evaluate::evaluate(rows, population, estimator, likelihood)?;
+    Ok(Evaluated {
+        conclusion_text: evaluation.conclusion_text(currency),
+        evaluation,
+    })
 }
