@@ -38,6 +38,9 @@ pub struct ScoredRow {
     pub cluster_name: Text,
     pub reasons: Vec<Reason>,
     pub isolation: f64,
+    /// Each detector's evidence (nats) for this row: the supervised
+    /// model's features (`learn::features`).
+    pub evidence: crate::model::Evidence,
 }
 
 /// A reason as the API and the JSONL give it: the detector's code and the
@@ -403,6 +406,7 @@ pub fn score(ledger: Ledger, config: &Checked) -> Result<ScoredLedger, Error> {
                 cluster_name: out.cluster_names[v.cluster as usize].clone(),
                 reasons: v.reasons,
                 isolation: v.isolation,
+                evidence: v.evidence,
             }
         })
         .collect();

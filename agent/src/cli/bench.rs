@@ -1,5 +1,6 @@
 //! `ledgerlens bench iforest`: the Isolation Forest alone, for the
-//! comparison with scikit-learn (bench/run.sh adbench).
+//! comparison with scikit-learn (bench/run.sh adbench); `bench reviews`:
+//! the simulated review stream (`learn::stream`, bench/review_stream.py).
 
 use std::path::{Path, PathBuf};
 
@@ -15,11 +16,102 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 5)]
         seeds: u64,
     },
+    /// 검토 흐름 시뮬레이션: 앞 절반을 검토해 학습하고 뒤 절반의 PR-AUC 비교 / A simulated review stream: learn from reviews of the earlier half, compare PR-AUC on the later half.
+    Reviews(ReviewsArgs),
 }
 
 pub(super) fn run(command: BenchCommand) -> Result<(), Error> {
-    let BenchCommand::Iforest { file, seeds } = command;
-    iforest(&file, seeds)
+    match command {
+        BenchCommand::Iforest { file, seeds } => iforest(&file, seeds),
+        BenchCommand::Reviews(args) => reviews(&args),
+    }
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ReviewsArgs {
+    /// 원장 파일 / The ledger.
+    file: PathBuf,
+    /// 주입한 이상의 행 번호 CSV (`row` 열, 머리글이 1행) / CSV of the injected rows (a `row` column; the header is row 1).
+    #[arg(long)]
+    labels: PathBuf,
+    /// 검토 건수들 / Review counts to train after.
+    #[arg(long, value_delimiter = ',', default_values_t = [100, 200, 500])]
+    reviews: Vec<usize>,
+    /// 틀리게 답하는 비율 / Share of answers the reviewer gets wrong.
+    #[arg(long, default_value_t = 0.1)]
+    flip: f64,
+    /// 검토 시뮬레이션 시드 / Seed of the reviewer's mistakes and the model.
+    #[arg(long, default_value_t = 1)]
+    stream_seed: u64,
+    #[command(flatten)]
+    model: super::model_args::ModelArgs,
+}
+
+/// `bench reviews`: the simulated review stream (`learn::stream`), one JSON
+/// line per review count.
+fn reviews(args: &ReviewsArgs) -> Result<(), Error> {
+    use crate::learn::features::Row;
+    use crate::learn::stream::{simulate, StreamRow};
+    let config = args.model.load()?;
+    let options = crate::ingest::IngestOptions::default();
+    let run = crate::pipeline::run(
+        crate::pipeline::Source::Path(&args.file),
+        &options,
+        &config,
+        &mut |_| Ok(()),
+    )?;
+    let injected = injected_rows(&args.labels)?;
+    let scored = &run.scored;
+    let rows: Vec<StreamRow> = scored
+        .rows
+        .iter()
+        .zip(&scored.ledger.transactions)
+        .map(|(r, t)| StreamRow {
+            features: Row::new(&r.evidence, r.isolation),
+            when: i64::from(chrono::Datelike::num_days_from_ce(&t.date)),
+            truth: injected.contains(&r.row),
+        })
+        .collect();
+    for point in simulate(&rows, &args.reviews, args.flip, args.stream_seed)? {
+        println!(
+            "{}",
+            serde_json::to_string(&point).map_err(Error::internal)?
+        );
+    }
+    Ok(())
+}
+
+/// The sheet rows of a labels CSV's `row` column.
+fn injected_rows(path: &Path) -> Result<std::collections::HashSet<u32>, Error> {
+    let unreadable = |detail: String| {
+        Error::invalid(
+            "labels_unreadable",
+            crate::i18n::Text::new(
+                format!(
+                    "{}: 라벨 파일을 읽을 수 없습니다 ({detail})",
+                    path.display()
+                ),
+                format!("{}: cannot read the labels ({detail})", path.display()),
+            ),
+        )
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| unreadable(e.to_string()))?;
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
+    let at = header
+        .iter()
+        .position(|h| h.trim() == "row")
+        .ok_or_else(|| unreadable("no `row` column".into()))?;
+    lines
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, line)| {
+            line.split(',')
+                .nth(at)
+                .and_then(|v| v.trim().parse().ok())
+                .ok_or_else(|| unreadable(format!("line {}: `row` is not a row number", i + 2)))
+        })
+        .collect()
 }
 
 fn iforest(file: &Path, seeds: u64) -> Result<(), Error> {

@@ -1,8 +1,11 @@
 //! Learning from reviews (issue 12): what reviewers' verdicts say about
-//! the scores. For now the separation figures every model is reported
-//! with (`metrics`) and the report on the stored reviews (`report`); the
-//! supervised model, the detectors' learned weights and the review stream
-//! build on them.
+//! the scores. The separation figures every model is reported with
+//! (`metrics`), what the supervised model sees of a row (`features`), the
+//! model and its blend with the unsupervised score (`supervised`), and the
+//! report on the stored reviews (`report`).
 
+pub mod features;
 pub mod metrics;
 pub mod report;
+pub mod stream;
+pub mod supervised;

@@ -41,7 +41,14 @@ pub struct RowVerdict {
     pub cluster: u32,
     pub isolation: f64,
     pub reasons: Vec<Reason>,
+    /// Every finding's evidence in nats, by detector (the strongest three
+    /// are `reasons`): what the supervised model learns from.
+    pub evidence: Evidence,
 }
+
+/// A row's evidence by detector, the detectors that found nothing left out
+/// (most rows have none, so this is usually empty).
+pub type Evidence = Vec<(DetectorKind, f32)>;
 
 #[derive(Debug, Clone)]
 pub struct ModelOutput {
@@ -216,6 +223,10 @@ pub fn run(ledger: &Ledger, f: &Features, config: &Checked, currency: Currency) 
                     .total_cmp(&a.evidence)
                     .then(a.kind.index().cmp(&b.kind.index()))
             });
+            let evidence = contributions
+                .iter()
+                .map(|c| (c.kind, c.evidence as f32))
+                .collect();
             let reasons = contributions
                 .iter()
                 .take(3)
@@ -231,6 +242,7 @@ pub fn run(ledger: &Ledger, f: &Features, config: &Checked, currency: Currency) 
                 cluster: clusters.labels[i],
                 isolation: isolation[i],
                 reasons,
+                evidence,
             }
         })
         .collect();
