@@ -170,7 +170,9 @@ pub struct Summary {
     pub by_reason: BTreeMap<&'static str, usize>,
     pub clusters: Vec<ClusterSummary>,
     pub silhouette: f64,
-    pub model_version: &'static str,
+    /// `MODEL_VERSION`, and the reviews' model's version where one blended
+    /// the scores (`Learned::run_version`).
+    pub model_version: String,
     pub timings: Timings,
 }
 
@@ -332,6 +334,7 @@ pub fn run(
     source: Source<'_>,
     options: &IngestOptions,
     config: &Checked,
+    learned: Option<&crate::learn::supervised::Learned>,
     on_stage: &mut dyn FnMut(Stage<'_>) -> Result<(), Error>,
 ) -> Result<Run, Error> {
     on_stage(Stage::Reading)?;
@@ -349,7 +352,7 @@ pub fn run(
     let read_s = t0.elapsed().as_secs_f64();
     on_stage(Stage::Read(&ledger))?;
     let t1 = Instant::now();
-    let scored = score(ledger, config)?;
+    let scored = score(ledger, config, learned)?;
     Ok(Run {
         scored,
         read_s,
@@ -359,7 +362,11 @@ pub fn run(
 
 /// Scores a ledger. Fails on an empty ledger (ingest never makes one) or
 /// if the feature engine fails, which on valid input it does not.
-pub fn score(ledger: Ledger, config: &Checked) -> Result<ScoredLedger, Error> {
+pub fn score(
+    ledger: Ledger,
+    config: &Checked,
+    learned: Option<&crate::learn::supervised::Learned>,
+) -> Result<ScoredLedger, Error> {
     if ledger.is_empty() {
         return Err(Error::internal("empty ledger: nothing to score"));
     }
@@ -372,7 +379,7 @@ pub fn score(ledger: Ledger, config: &Checked) -> Result<ScoredLedger, Error> {
     let feats = features::build(&ledger, config, currency, profile).map_err(Error::internal)?;
     let features_s = t0.elapsed().as_secs_f64();
     let t1 = Instant::now();
-    let out = model::run(&ledger, &feats, config, currency);
+    let out = model::run(&ledger, &feats, config, currency, learned.map(|l| &l.model));
     let model_s = t1.elapsed().as_secs_f64();
 
     let mut bands = BandCounts::default();
@@ -436,7 +443,7 @@ pub fn score(ledger: Ledger, config: &Checked) -> Result<ScoredLedger, Error> {
         by_reason,
         clusters,
         silhouette: out.silhouette,
-        model_version: MODEL_VERSION,
+        model_version: learned.map_or_else(|| MODEL_VERSION.to_string(), |l| l.run_version()),
         timings: Timings {
             features_s,
             model_s,

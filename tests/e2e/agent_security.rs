@@ -801,7 +801,7 @@ fn interrupted_run(data_dir: &std::path::Path) -> String {
     let grid = ledgerlens::demo::generate(300, 4).to_grid();
     let ledger = ledger_from_grid(grid, "cut.xlsx", &IngestOptions::default()).unwrap();
     let scored =
-        ledgerlens::pipeline::score(ledger, &ledgerlens::config::Checked::default()).unwrap();
+        ledgerlens::pipeline::score(ledger, &ledgerlens::config::Checked::default(), None).unwrap();
     let meta = ledgerlens::store::RunMeta {
         actor: "tester".into(),
         workbook: "cut.xlsx".into(),

@@ -25,7 +25,7 @@ fn check(seed: u64) -> Vec<String> {
     }
     .check()
     .unwrap();
-    let scored = ledgerlens::pipeline::score(ledger, &config).unwrap();
+    let scored = ledgerlens::pipeline::score(ledger, &config, None).unwrap();
     let eval = demo::evaluate(&scored, &ledger_data.labels());
     let mut failures = Vec::new();
     eprintln!(

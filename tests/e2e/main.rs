@@ -12,6 +12,7 @@ mod demo_quality;
 mod doors;
 mod history;
 mod iforest_adbench;
+mod learning;
 mod malformed_input;
 mod manifest;
 mod many_files;

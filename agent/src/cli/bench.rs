@@ -58,6 +58,7 @@ fn reviews(args: &ReviewsArgs) -> Result<(), Error> {
         crate::pipeline::Source::Path(&args.file),
         &options,
         &config,
+        None,
         &mut |_| Ok(()),
     )?;
     let injected = injected_rows(&args.labels)?;

@@ -86,6 +86,7 @@ pub(super) fn run(args: DemoArgs, lang: Lang) -> Result<(), Error> {
         Source::Path(&ledger_path),
         &IngestOptions::default(),
         &config,
+        None,
         &mut |stage| {
             progress.pipeline_stage(&stage);
             Ok(())

@@ -25,7 +25,10 @@ pub(super) fn run(command: ModelCommand, lang: Lang) -> Result<(), Error> {
             let store =
                 data_folder::open_existing_store(&data_folder::resolve(data_dir.as_deref()))?;
             let reviewed = store.reviewed()?;
-            for line in crate::learn::report::report(&reviewed).lines(lang) {
+            // The configuration's default seed: the agent's, unless its
+            // config names another.
+            let seed = crate::config::Checked::default().seed;
+            for line in crate::learn::report::report(&reviewed, seed).lines(lang) {
                 println!("{line}");
             }
             Ok(())

@@ -138,9 +138,13 @@ fn select_sample(args: SelectArgs, lang: Lang) -> Result<(), Error> {
             .map(|m| ingest::parse_override(m))
             .collect::<Result<Vec<_>, _>>()?,
     };
-    let run = pipeline::run(Source::Paths(&args.inputs), &options, &config, &mut |_| {
-        Ok(())
-    })?;
+    let run = pipeline::run(
+        Source::Paths(&args.inputs),
+        &options,
+        &config,
+        None,
+        &mut |_| Ok(()),
+    )?;
     let scored = &run.scored;
     let ledger = &scored.ledger;
     // The population: every row the scoring left in the low band. The

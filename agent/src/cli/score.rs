@@ -75,6 +75,7 @@ pub(super) fn run(args: ScoreArgs, lang: Lang) -> Result<(), Error> {
         Source::Paths(&args.inputs),
         &options,
         &config,
+        None,
         &mut |stage| {
             progress.pipeline_stage(&stage);
             Ok(())

@@ -9,9 +9,11 @@
 
 use serde::Serialize;
 
+use super::features::Row;
 use super::metrics::{self, Separation};
+use super::supervised::{Example, Model};
 use crate::i18n::{Lang, Text};
-use crate::store::Reviewed;
+use crate::store::{Reviewed, ReviewedRow};
 use crate::vocabulary::ReviewSet;
 
 /// The share of the reviews, newest first, that is held out as "later".
@@ -41,14 +43,32 @@ pub struct ModelReport {
     /// The unsupervised score (the detectors' fused evidence), on all
     /// reviews and on the later ones.
     pub unsupervised: [Judged; 2],
+    /// A model trained on the earlier reviews only (`supervised.rs`), its
+    /// probability ×100, on the later ones; `None` with `learning` saying
+    /// why when there are too few earlier reviews of an outcome.
+    pub supervised: Option<Judged>,
+    /// The blend of that model with the unsupervised score, on the later
+    /// reviews.
+    pub blend: Option<Judged>,
+    /// Why no model could be trained on the earlier reviews.
+    pub learning: Option<Text>,
 }
 
-/// The report on `reviewed` (oldest review first, as the store gives it).
-pub fn report(reviewed: &Reviewed) -> ModelReport {
+/// The unsupervised score of a reviewed row: from its features where they
+/// were kept (so a run blended with an earlier model is judged on its
+/// unsupervised part), else the score the reviewer saw.
+fn unsupervised_score(r: &ReviewedRow) -> f64 {
+    r.features
+        .as_ref()
+        .map_or(r.score, |f| crate::model::fusion::score(f.total()))
+}
+
+/// The report on `reviewed` (oldest review first, as the store gives it);
+/// `seed` is the model's.
+pub fn report(reviewed: &Reviewed, seed: u64) -> ModelReport {
     let rows = &reviewed.rows;
     let later_start = rows.len() - (rows.len() as f64 * LATER_SHARE).round() as usize;
-    let judge = |on: ReviewSet, part: &[crate::store::ReviewedRow]| {
-        let scores: Vec<f64> = part.iter().map(|r| r.score).collect();
+    let judge = |on: ReviewSet, part: &[ReviewedRow], scores: Vec<f64>| {
         let positive: Vec<bool> = part.iter().map(|r| r.confirmed).collect();
         match metrics::separation(&scores, &positive, &THRESHOLDS) {
             Ok(figures) => Judged {
@@ -65,6 +85,42 @@ pub fn report(reviewed: &Reviewed) -> ModelReport {
             },
         }
     };
+    let unsupervised = |part: &[ReviewedRow]| part.iter().map(unsupervised_score).collect();
+    let (earlier, later) = rows.split_at(later_start);
+    // The model judged on the later reviews learns from the earlier ones
+    // only, and only from rows whose features were kept.
+    let examples: Vec<Example> = earlier
+        .iter()
+        .filter_map(|r| {
+            Some(Example {
+                features: r.features.clone()?,
+                confirmed: r.confirmed,
+            })
+        })
+        .collect();
+    let judged_later: Vec<&ReviewedRow> = later.iter().filter(|r| r.features.is_some()).collect();
+    let (supervised, blend, learning) = match Model::train(&examples, seed) {
+        Ok(model) => {
+            let part: Vec<ReviewedRow> = judged_later.iter().map(|r| (*r).clone()).collect();
+            let features: Vec<Row> = part.iter().filter_map(|r| r.features.clone()).collect();
+            let p = model.probability(&features);
+            let blended = model
+                .blend(&features)
+                .into_iter()
+                .map(crate::model::fusion::score)
+                .collect();
+            (
+                Some(judge(
+                    ReviewSet::Later,
+                    &part,
+                    p.iter().map(|p| 100.0 * p).collect(),
+                )),
+                Some(judge(ReviewSet::Later, &part, blended)),
+                None,
+            )
+        }
+        Err(why) => (None, None, Some(why)),
+    };
     let confirmed = rows.iter().filter(|r| r.confirmed).count();
     ModelReport {
         confirmed,
@@ -73,9 +129,12 @@ pub fn report(reviewed: &Reviewed) -> ModelReport {
         unscored: reviewed.unscored,
         later_from: rows.get(later_start).map(|r| r.at.clone()),
         unsupervised: [
-            judge(ReviewSet::All, rows),
-            judge(ReviewSet::Later, &rows[later_start..]),
+            judge(ReviewSet::All, rows, unsupervised(rows)),
+            judge(ReviewSet::Later, later, unsupervised(later)),
         ],
+        supervised,
+        blend,
+        learning,
     }
 }
 
@@ -98,14 +157,30 @@ impl ModelReport {
                 Lang::En => format!("later reviews: from {from} (the newest third)"),
             });
         }
-        for judged in &self.unsupervised {
+        let scores = self
+            .unsupervised
+            .iter()
+            .map(|j| (("비지도 점수", "unsupervised score"), j))
+            .chain(self.supervised.iter().map(|j| {
+                (
+                    (
+                        "지도 모델 (앞 검토로 학습)",
+                        "supervised model (trained on the earlier reviews)",
+                    ),
+                    j,
+                )
+            }))
+            .chain(
+                self.blend
+                    .iter()
+                    .map(|j| (("혼합 점수", "blended score"), j)),
+            );
+        for ((ko, en), judged) in scores {
             let title = match (lang, judged.on) {
-                (Lang::Ko, ReviewSet::All) => format!("비지도 점수, 전체 검토 {}건", judged.rows),
-                (Lang::Ko, _) => format!("비지도 점수, 나중 검토 {}건", judged.rows),
-                (Lang::En, ReviewSet::All) => {
-                    format!("unsupervised score, all {} reviews", judged.rows)
-                }
-                (Lang::En, _) => format!("unsupervised score, the {} later reviews", judged.rows),
+                (Lang::Ko, ReviewSet::All) => format!("{ko}, 전체 검토 {}건", judged.rows),
+                (Lang::Ko, _) => format!("{ko}, 나중 검토 {}건", judged.rows),
+                (Lang::En, ReviewSet::All) => format!("{en}, all {} reviews", judged.rows),
+                (Lang::En, _) => format!("{en}, the {} later reviews", judged.rows),
             };
             match (&judged.figures, &judged.missing) {
                 (Some(f), _) => {
@@ -137,6 +212,13 @@ impl ModelReport {
                 (None, None) => {}
             }
         }
+        if let Some(why) = &self.learning {
+            out.push(format!(
+                "{}: {}",
+                crate::i18n::pick(lang, "지도 모델", "supervised model"),
+                why.get(lang)
+            ));
+        }
         out
     }
 }
@@ -153,6 +235,8 @@ mod tests {
             reason: None,
             at: at.into(),
             score,
+            features: None,
+            id: 0,
         }
     }
 
@@ -170,7 +254,7 @@ mod tests {
             needs_evidence: 1,
             unscored: 0,
         };
-        let r = report(&reviewed);
+        let r = report(&reviewed, 42);
         assert_eq!((r.confirmed, r.normal), (4, 2));
         assert_eq!(r.later_from.as_deref(), Some("2026-01-05"));
         assert_eq!(r.unsupervised[0].figures.as_ref().unwrap().auc, 1.0);

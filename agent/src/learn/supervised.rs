@@ -94,6 +94,25 @@ impl std::fmt::Debug for Model {
     }
 }
 
+/// A model in use: what the store keeps of it and the version runs name.
+#[derive(Debug)]
+pub struct Learned {
+    pub version: i64,
+    pub trained_at: String,
+    pub model: Model,
+}
+
+impl Learned {
+    /// What a run scored with it records as its model version.
+    pub fn run_version(&self) -> String {
+        format!(
+            "{}+reviews-{}",
+            crate::pipeline::MODEL_VERSION,
+            self.version
+        )
+    }
+}
+
 /// Why no model could be trained.
 pub fn too_few(confirmed: usize, normal: usize) -> Text {
     Text::new(

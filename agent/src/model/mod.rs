@@ -133,7 +133,16 @@ struct Contribution {
 }
 
 /// Runs every model over the features.
-pub fn run(ledger: &Ledger, f: &Features, config: &Checked, currency: Currency) -> ModelOutput {
+/// Scores a ledger's features: every detector, then the fusion; with a
+/// model learnt from reviews, each row's evidence is blended with it
+/// (`learn::supervised`) before the score and band are made.
+pub fn run(
+    ledger: &Ledger,
+    f: &Features,
+    config: &Checked,
+    currency: Currency,
+    learned: Option<&crate::learn::supervised::Model>,
+) -> ModelOutput {
     let matrix = iforest_matrix(f);
     let forest = IsolationForest::fit(&matrix, config.forest(), config.seed);
     let isolation = forest.score(&matrix);
@@ -199,10 +208,14 @@ pub fn run(ledger: &Ledger, f: &Features, config: &Checked, currency: Currency) 
         }
     }
 
-    let scores: Vec<f64> = found
-        .iter()
-        .map(|c| fusion::score(c.iter().map(|c| c.evidence).sum()))
-        .collect();
+    let evidence: Vec<f64> = match learned {
+        None => found
+            .iter()
+            .map(|c| c.iter().map(|c| c.evidence).sum())
+            .collect(),
+        Some(model) => blended(model, &found, &isolation),
+    };
+    let scores: Vec<f64> = evidence.iter().map(|&e| fusion::score(e)).collect();
     let cut = Cut::choose(&scores, &config.bands);
     let rows = found
         .into_par_iter()
@@ -253,6 +266,34 @@ pub fn run(ledger: &Ledger, f: &Features, config: &Checked, currency: Currency) 
         cut,
         stepped_aside,
     }
+}
+
+/// Each row's evidence blended with the reviews' model, a block of rows
+/// at a time (a row's features are a few dozen bytes; a million at once
+/// would not be).
+fn blended(
+    model: &crate::learn::supervised::Model,
+    found: &[Vec<Contribution>],
+    isolation: &[f64],
+) -> Vec<f64> {
+    use crate::learn::features::Row;
+    const BLOCK: usize = 8192;
+    found
+        .par_chunks(BLOCK)
+        .enumerate()
+        .flat_map_iter(|(b, block)| {
+            let rows: Vec<Row> = block
+                .iter()
+                .enumerate()
+                .map(|(j, c)| {
+                    let evidence: Evidence =
+                        c.iter().map(|c| (c.kind, c.evidence as f32)).collect();
+                    Row::new(&evidence, isolation[b * BLOCK + j])
+                })
+                .collect();
+            model.blend(&rows)
+        })
+        .collect()
 }
 
 /// Calendar months from the ledger's first payment to its last (0 when

@@ -10,6 +10,7 @@ use crate::vocabulary::{AddedColumn, ReviewStatus};
 
 use super::laid_out::{self, LaidOutSheet, SheetBuilder, Value};
 use super::workbook::review_choices;
+use crate::learn::report::ModelReport;
 
 /// The reasons of a stored row, one per line, in the chosen language.
 fn reasons_text(reasons: &serde_json::Value, lang: Lang) -> String {
@@ -42,7 +43,7 @@ fn heat_colour(count: u64, max: u64) -> String {
 }
 
 /// The history sheets, laid out in the chosen language.
-pub fn sheets(history: &History, lang: Lang) -> Vec<LaidOutSheet> {
+pub fn sheets(history: &History, model: &ModelReport, lang: Lang) -> Vec<LaidOutSheet> {
     vec![
         runs_sheet(pick(lang, "실행 이력", "Runs"), history, lang),
         heat_sheet(
@@ -53,7 +54,7 @@ pub fn sheets(history: &History, lang: Lang) -> Vec<LaidOutSheet> {
         outcomes_sheet(pick(lang, "검토 결과", "Review outcomes"), history, lang),
         top_sheet(pick(lang, "월별 상위 10", "Top 10 by month"), history, lang),
         repeats_sheet(pick(lang, "반복 플래그", "Flagged again"), history, lang),
-        model_sheet(pick(lang, "모델 품질", "Model quality"), history, lang),
+        model_sheet(pick(lang, "모델 품질", "Model quality"), model, lang),
         anchor_sheet(anchor_sheet_name(lang), history, lang),
     ]
 }
@@ -61,8 +62,7 @@ pub fn sheets(history: &History, lang: Lang) -> Vec<LaidOutSheet> {
 /// How well the score separates what reviewers confirmed from what they
 /// called normal (`learn::report`): the figures on every review and on the
 /// newest third, then each one's threshold table.
-fn model_sheet(name: &str, history: &History, lang: Lang) -> LaidOutSheet {
-    let report = crate::learn::report::report(&history.reviewed);
+fn model_sheet(name: &str, report: &ModelReport, lang: Lang) -> LaidOutSheet {
     let mut w = SheetBuilder::new(name);
     w.header(
         &[
@@ -222,8 +222,8 @@ pub fn read_anchor(path: &std::path::Path) -> Result<crate::store::Anchor, Error
 }
 
 /// Builds the history workbook and returns its xlsx bytes.
-pub fn write(history: &History, lang: Lang) -> Result<Vec<u8>, Error> {
-    laid_out::write(&sheets(history, lang))
+pub fn write(history: &History, model: &ModelReport, lang: Lang) -> Result<Vec<u8>, Error> {
+    laid_out::write(&sheets(history, model, lang))
 }
 
 fn runs_sheet(name: &str, history: &History, lang: Lang) -> LaidOutSheet {
@@ -497,7 +497,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         for lang in [Lang::Ko, Lang::En] {
             let path = dir.path().join(format!("{lang:?}.xlsx"));
-            std::fs::write(&path, write(&history, lang).unwrap()).unwrap();
+            std::fs::write(
+                &path,
+                write(
+                    &history,
+                    &crate::learn::report::report(&history.reviewed, 42),
+                    lang,
+                )
+                .unwrap(),
+            )
+            .unwrap();
             assert_eq!(read_anchor(&path).unwrap(), real);
         }
         // A workbook without the anchor sheet has no anchor, whatever its
@@ -519,7 +528,12 @@ mod tests {
             top_by_month: vec![("2024-03".into(), vec![record("Evil \u{202E}Corp")])],
             ..Default::default()
         };
-        let bytes = write(&history, Lang::En).unwrap();
+        let bytes = write(
+            &history,
+            &crate::learn::report::report(&history.reviewed, 42),
+            Lang::En,
+        )
+        .unwrap();
         let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
         let top = book.worksheet_range("Top 10 by month").unwrap();
         assert_eq!(
@@ -552,7 +566,12 @@ mod tests {
             top_by_month: vec![("2024-03".into(), vec![record("=HYPERLINK(\"http://x\")")])],
             ..Default::default()
         };
-        let bytes = write(&history, Lang::Ko).unwrap();
+        let bytes = write(
+            &history,
+            &crate::learn::report::report(&history.reviewed, 42),
+            Lang::Ko,
+        )
+        .unwrap();
         let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
         let top = book.worksheet_range("월별 상위 10").unwrap();
         assert_eq!(

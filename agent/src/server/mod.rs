@@ -14,6 +14,7 @@ pub mod manifest;
 pub mod rows;
 pub mod security;
 pub mod tls;
+mod training;
 pub mod trust;
 
 use std::net::{Ipv4Addr, SocketAddr, TcpListener};
@@ -67,6 +68,11 @@ pub struct AppState {
     paused: AtomicBool,
     /// "run id (rows)" of the latest run, for the tray's tooltip.
     last_run: Mutex<Option<String>>,
+    /// The reviews' model scores are blended with (`training.rs`).
+    learned: std::sync::RwLock<Option<std::sync::Arc<crate::learn::supervised::Learned>>>,
+    training: AtomicBool,
+    train_again: AtomicBool,
+    last_training: Mutex<Option<training::Outcome>>,
 }
 
 /// Which of the agent's work queues a request waits in once its body is in.
@@ -227,6 +233,7 @@ pub fn run(options: ServeOptions, lang: Lang) -> Result<(), Error> {
         );
     }
     backup_if_due(&mut store);
+    let learned = store.latest_model()?.map(std::sync::Arc::new);
 
     let listener = bind_loopback(options.port)?;
     let port = listener.local_addr().map_err(Error::internal)?.port();
@@ -239,7 +246,14 @@ pub fn run(options: ServeOptions, lang: Lang) -> Result<(), Error> {
         parsing: tokio::sync::Semaphore::new(PARSING_SLOTS),
         paused: AtomicBool::new(false),
         last_run: Mutex::new(None),
+        learned: std::sync::RwLock::new(learned),
+        training: AtomicBool::new(false),
+        train_again: AtomicBool::new(false),
+        last_training: Mutex::new(None),
     });
+    // Reviews saved since the last model (or by an agent that stopped
+    // mid-training) are learnt from now.
+    state.clone().into_inner().train_soon();
     // The tray's Open dashboard hands the token to the page in its address.
     #[cfg(feature = "tray")]
     let dashboard = format!("https://localhost:{port}/?token={token}");

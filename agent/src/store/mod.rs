@@ -29,6 +29,7 @@ use crate::vocabulary::{Band, ReviewReason, ReviewStatus};
 pub(crate) mod audit;
 pub(crate) mod backup;
 mod history;
+mod models;
 mod reviewed;
 pub use audit::{Anchor, AuditCheck, Problem};
 pub use history::{
@@ -109,6 +110,23 @@ ALTER TABLE audit_events ADD COLUMN alg TEXT NOT NULL DEFAULT 'sha256';
     // of the table.
     r#"
 ALTER TABLE reviews ADD COLUMN reason TEXT;
+"#,
+    // 4: what the supervised model learns from, per scored row
+    // (`learn::features`; '' for rows scored before it was kept), and the
+    // models trained on the reviews, each whole in one row: a model is
+    // in use once its row is committed, and not before.
+    r#"
+ALTER TABLE scored_rows ADD COLUMN features TEXT NOT NULL DEFAULT '';
+CREATE TABLE models (
+    version        INTEGER PRIMARY KEY AUTOINCREMENT,
+    trained_at     TEXT NOT NULL,
+    -- The newest review it learnt from (reviews.id).
+    through_review INTEGER NOT NULL,
+    confirmed      INTEGER NOT NULL,
+    normal         INTEGER NOT NULL,
+    trees          INTEGER NOT NULL,
+    model_json     TEXT NOT NULL
+);
 "#,
 ];
 
@@ -585,8 +603,8 @@ impl Store {
         let mut digest = audit::RowsDigest::default();
         {
             let mut insert = tx.prepare(
-                "INSERT INTO scored_rows (run_id, key, row, score, band, cluster, reasons_json, date, department, account, vendor, description, amount)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                "INSERT INTO scored_rows (run_id, key, row, score, band, cluster, reasons_json, date, department, account, vendor, description, amount, features)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             )?;
             let ledger = &scored.ledger;
             for (r, t) in scored.rows.iter().zip(&ledger.transactions) {
@@ -624,7 +642,10 @@ impl Store {
                     fields.account,
                     fields.vendor,
                     fields.description,
-                    fields.amount
+                    fields.amount,
+                    // Model inputs, not evidence of what was paid: outside
+                    // the row digest, like the run's timings.
+                    crate::learn::features::Row::encode(&r.evidence, r.isolation)
                 ])?;
                 // The digest of exactly what was inserted; verify reads it back.
                 digest.add(&fields);
@@ -797,7 +818,7 @@ mod tests {
         let demo = crate::demo::generate(400, 2);
         let ledger =
             ledger_from_grid(demo.to_grid(), "demo.xlsx", &IngestOptions::default()).unwrap();
-        crate::pipeline::score(ledger, &crate::config::Checked::default()).unwrap()
+        crate::pipeline::score(ledger, &crate::config::Checked::default(), None).unwrap()
     }
 
     fn meta() -> RunMeta {
@@ -1178,7 +1199,11 @@ mod tests {
                 .unwrap();
             store
                 .conn
-                .execute_batch("ALTER TABLE reviews DROP COLUMN reason; PRAGMA user_version = 2;")
+                .execute_batch(
+                    "ALTER TABLE reviews DROP COLUMN reason;
+                     ALTER TABLE scored_rows DROP COLUMN features; DROP TABLE models;
+                     PRAGMA user_version = 2;",
+                )
                 .unwrap();
         }
         let mut store = Store::open(&path).unwrap();

@@ -24,6 +24,12 @@ pub struct ReviewedRow {
     /// When the review was written (RFC 3339, UTC).
     pub at: String,
     pub score: f64,
+    /// What the supervised model learns from: the features of the row the
+    /// reviewer saw (`None` for a run scored before they were kept).
+    #[serde(skip)]
+    pub features: Option<crate::learn::features::Row>,
+    /// The review's id (its place in the append-only log).
+    pub id: i64,
 }
 
 /// The reviewed rows, and the reviews that could not be used.
@@ -46,7 +52,7 @@ impl Store {
                  WHERE id IN (SELECT MAX(id) FROM reviews GROUP BY key)
              ),
              seen AS (
-                 SELECT v.id AS review, s.score,
+                 SELECT v.id AS review, s.score, s.features,
                         ROW_NUMBER() OVER (
                             PARTITION BY v.id
                             ORDER BY (r.started_at <= v.at) DESC, r.started_at DESC, r.id DESC
@@ -55,7 +61,7 @@ impl Store {
                  JOIN scored_rows s ON s.key = v.key
                  JOIN runs r ON r.id = s.run_id
              )
-             SELECT v.key, v.status, v.reason, v.at, p.score
+             SELECT v.key, v.status, v.reason, v.at, p.score, p.features, v.id
              FROM latest v LEFT JOIN seen p ON p.review = v.id AND p.nth = 1
              ORDER BY v.at, v.id",
         )?;
@@ -81,6 +87,8 @@ impl Store {
                 reason: r.get(2)?,
                 at: r.get(3)?,
                 score,
+                features: crate::learn::features::Row::decode(&r.get::<_, String>(5)?),
+                id: r.get(6)?,
             });
         }
         Ok(out)

@@ -13,7 +13,8 @@ use crate::server::AppState;
 pub(super) async fn history_json(req: HttpRequest, state: web::Data<AppState>) -> Reply {
     answer_json(&req, state, |state, lang| {
         let mut history = state.with_store(|s| s.history())?;
-        let sheets = crate::report::history::sheets(&history, lang);
+        let model = crate::learn::report::report(&history.reviewed, state.config.seed);
+        let sheets = crate::report::history::sheets(&history, &model, lang);
         let records = history
             .top_by_month
             .iter_mut()
@@ -31,7 +32,8 @@ pub(super) async fn history_xlsx(req: HttpRequest, state: web::Data<AppState>) -
     let state = state.into_inner();
     let bytes = blocking(lang, move || {
         let history = state.with_store(|s| s.history())?;
-        crate::report::history::write(&history, lang).map_err(Error::internal)
+        let model = crate::learn::report::report(&history.reviewed, state.config.seed);
+        crate::report::history::write(&history, &model, lang).map_err(Error::internal)
     })
     .await?;
     let name = format!(

@@ -149,6 +149,8 @@ pub(super) async fn post_reviews(
         })
     })
     .await?;
+    // On disk: now the model may learn from them, in the background.
+    state.train_soon();
     Ok(json_ok(body))
 }
 

@@ -175,7 +175,7 @@ fn score_and_record(
                 grid,
                 name: &workbook,
             };
-            let run = score_source(source, &options, &state.config, &workbook, t0)?;
+            let run = score_source(source, &options, state, &workbook, t0)?;
             drop(reserved);
             (run, workbook, sha)
         }
@@ -193,7 +193,7 @@ fn score_and_record(
                 name: &workbook,
                 format,
             };
-            let run = score_source(source, &options, &state.config, &workbook, t0)?;
+            let run = score_source(source, &options, state, &workbook, t0)?;
             let sha = sha256_hex(&bytes);
             drop(reserved);
             (run, workbook, sha)
@@ -248,18 +248,29 @@ fn score_and_record(
 fn score_source(
     source: Source<'_>,
     options: &IngestOptions,
-    config: &crate::config::Checked,
+    state: &AppState,
     workbook: &str,
     t0: Instant,
 ) -> Result<pipeline::Run, Error> {
     let mut read_s = 0.0;
-    let mut run = pipeline::run(source, options, config, &mut |stage| match stage {
-        Stage::Reading => Ok(()),
-        Stage::Read(ledger) => {
-            read_s = t0.elapsed().as_secs_f64();
-            check_names(workbook, &ledger.sheet)
-        }
-    })?;
+    // The model in use when the Score began; a training finishing meanwhile
+    // swaps in its model for the next Score, never halfway through this one.
+    let learned = state.learned();
+    let config = &state.config;
+    let mut run =
+        pipeline::run(
+            source,
+            options,
+            config,
+            learned.as_deref(),
+            &mut |stage| match stage {
+                Stage::Reading => Ok(()),
+                Stage::Read(ledger) => {
+                    read_s = t0.elapsed().as_secs_f64();
+                    check_names(workbook, &ledger.sheet)
+                }
+            },
+        )?;
     run.read_s = read_s;
     Ok(run)
 }

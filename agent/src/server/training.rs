@@ -1,0 +1,124 @@
+//! Training the reviews' model in the background (issue 12.2).
+//!
+//! After reviews are saved, one training thread (never more: a request
+//! while it runs makes it go round once more) reads the reviewed rows
+//! under the store's lock, lets go of it, trains on one core
+//! (`learn::supervised`, single-threaded), and commits the model in one
+//! transaction (`Store::record_model`). Scoring never waits for it: a Score
+//! takes the model in use (`AppState::learned`, an `Arc` swapped only once
+//! a new model is committed), and the store's lock is held only to read
+//! and to commit. A crash before the commit leaves the previous model in
+//! use and every review where it was: reviews are committed before their
+//! answer, and training only reads them.
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::AppState;
+use crate::error::Error;
+use crate::i18n::Text;
+use crate::learn::supervised::{Example, Learned, Model};
+
+/// What the last training said, for `GET model/status`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    /// A new model is in use.
+    Trained { version: i64 },
+    /// The model in use already saw every review.
+    UpToDate,
+    /// Too few reviews of an outcome (or none with features): why.
+    Waiting { why: Text },
+    /// Training failed; the previous model stays in use.
+    Failed { why: Text },
+}
+
+impl AppState {
+    /// The model scores are blended with now, if any.
+    pub(crate) fn learned(&self) -> Option<Arc<Learned>> {
+        self.learned
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Whether a training thread is running.
+    pub(crate) fn is_training(&self) -> bool {
+        self.training.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn last_training(&self) -> Option<Outcome> {
+        self.last_training
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Trains in the background unless a training runs already, in which
+    /// case that one goes round once more when it is done.
+    pub(crate) fn train_soon(self: &Arc<Self>) {
+        self.train_again.store(true, Ordering::SeqCst);
+        if self.training.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let state = Arc::clone(self);
+        let spawned = std::thread::Builder::new()
+            .name("ledgerlens-training".into())
+            .spawn(move || {
+                while state.train_again.swap(false, Ordering::SeqCst) {
+                    let outcome = state.train_once().unwrap_or_else(|e| {
+                        tracing::error!("training failed: {}", e.message.en);
+                        Outcome::Failed { why: e.message }
+                    });
+                    *state
+                        .last_training
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner()) = Some(outcome);
+                }
+                state.training.store(false, Ordering::SeqCst);
+                // A request that came between the last round and the flag.
+                if state.train_again.load(Ordering::SeqCst) {
+                    state.train_soon();
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::error!("cannot start training: {e}");
+            self.training.store(false, Ordering::SeqCst);
+        }
+    }
+
+    /// One training: read, train without the lock, commit, swap.
+    fn train_once(&self) -> Result<Outcome, Error> {
+        let (newest, reach, reviewed) =
+            self.with_store(|s| Ok((s.newest_review()?, s.latest_model_reach()?, s.reviewed()?)))?;
+        if reach.is_some_and(|(_, through)| through >= newest) {
+            return Ok(Outcome::UpToDate);
+        }
+        let examples: Vec<Example> = reviewed
+            .rows
+            .iter()
+            .filter_map(|r| {
+                Some(Example {
+                    features: r.features.clone()?,
+                    confirmed: r.confirmed,
+                })
+            })
+            .collect();
+        let model = match Model::train(&examples, self.config.seed) {
+            Ok(model) => model,
+            Err(why) => return Ok(Outcome::Waiting { why }),
+        };
+        let version = self.with_store(|s| s.record_model(&model, newest))?;
+        let learned = self.with_store(|s| s.latest_model())?;
+        tracing::info!(
+            "model {version} trained on {} confirmed and {} normal reviews ({} trees)",
+            model.confirmed,
+            model.normal,
+            model.trees
+        );
+        *self.learned.write().unwrap_or_else(|p| p.into_inner()) = learned.map(Arc::new);
+        Ok(Outcome::Trained { version })
+    }
+}

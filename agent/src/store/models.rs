@@ -1,0 +1,96 @@
+//! The models trained on the reviews (`learn::supervised`), each kept whole
+//! in one row of `models` with an audit event: the newest committed one is
+//! the one in use, so a training that dies before its commit leaves the
+//! previous model in use and every review where it was.
+
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
+
+use super::{audit, now, Store, StoreError};
+use crate::learn::supervised::{Learned, Model};
+
+impl Store {
+    /// Records a trained model; returns its version.
+    pub fn record_model(&mut self, model: &Model, through_review: i64) -> Result<i64, StoreError> {
+        self.write(|store| {
+            let tx = store
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute(
+                "INSERT INTO models (trained_at, through_review, confirmed, normal, trees, model_json)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    now(),
+                    through_review,
+                    model.confirmed as i64,
+                    model.normal as i64,
+                    model.trees as i64,
+                    model.to_json()
+                ],
+            )?;
+            let version = tx.last_insert_rowid();
+            let detail = serde_json::json!({
+                "version": version,
+                "through_review": through_review,
+                "confirmed": model.confirmed,
+                "normal": model.normal,
+                "trees": model.trees,
+            });
+            audit::append(&tx, store.key.as_ref(), "ledgerlens", "model", &detail)?;
+            tx.commit()?;
+            Ok(version)
+        })
+    }
+
+    /// The newest model, if any has been trained.
+    pub fn latest_model(&self) -> Result<Option<Learned>, StoreError> {
+        let found = self
+            .conn
+            .query_row(
+                "SELECT version, trained_at, model_json FROM models ORDER BY version DESC LIMIT 1",
+                params![],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((version, trained_at, json)) = found else {
+            return Ok(None);
+        };
+        let model = Model::from_json(&json).map_err(|e| StoreError::Damaged {
+            path: self.path.clone(),
+            detail: format!("model {version}: {}", e.message.en),
+            backup: None,
+        })?;
+        Ok(Some(Learned {
+            version,
+            trained_at,
+            model,
+        }))
+    }
+
+    /// The newest review's id (0 when there is none): what a model trained
+    /// now would have seen.
+    pub fn newest_review(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT COALESCE(MAX(id), 0) FROM reviews", params![], |r| {
+                r.get(0)
+            })?)
+    }
+
+    /// The version of the newest model and the newest review it saw.
+    pub fn latest_model_reach(&self) -> Result<Option<(i64, i64)>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT version, through_review FROM models ORDER BY version DESC LIMIT 1",
+                params![],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+}
