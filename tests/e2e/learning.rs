@@ -45,7 +45,7 @@ fn reviews(rows: &[(String, u64, f64)], injected: &HashSet<u64>) -> serde_json::
     serde_json::json!({ "reviews": reviews })
 }
 
-/// Waits until `GET model/report` says `done`.
+/// Waits until `GET model/status` says `done`.
 fn wait_for(
     agent: &Agent,
     what: &str,
@@ -53,7 +53,7 @@ fn wait_for(
 ) -> serde_json::Value {
     let start = Instant::now();
     loop {
-        let report = agent.get("/api/v1/model/report").expect(200).json();
+        let report = agent.get("/api/v1/model/status").expect(200).json();
         if done(&report) {
             return report;
         }
@@ -105,9 +105,10 @@ fn reviews_train_a_model_in_the_background_that_later_scores_are_blended_with() 
     agent
         .post_json("/api/v1/reviews", &reviews(&top, &injected))
         .expect(200);
-    let trained = wait_for(&agent, "a trained model", |r| {
+    wait_for(&agent, "a trained model", |r| {
         !r["in_use"].is_null() && r["training"] == false
     });
+    let trained = agent.get("/api/v1/model/report").expect(200).json();
     let in_use = &trained["in_use"];
     assert_eq!(in_use["version"], 1, "{trained}");
     assert!(
@@ -166,7 +167,7 @@ fn reviews_train_a_model_in_the_background_that_later_scores_are_blended_with() 
         .unwrap()
         .len();
     assert_eq!(after, saved_before, "no review lost");
-    let report = agent.get("/api/v1/model/report").expect(200).json();
+    let report = agent.get("/api/v1/model/status").expect(200).json();
     let version = report["in_use"]["version"].as_i64().unwrap();
     assert!(version == 1 || version == 2, "{report}");
     let retrained = wait_for(&agent, "the training after restart", |r| {

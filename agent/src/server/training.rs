@@ -1,13 +1,13 @@
 //! Training the reviews' model in the background (issue 12.2).
 //!
 //! After reviews are saved, one training thread (never more: a request
-//! while it runs makes it go round once more) reads the reviewed rows
-//! under the store's lock, lets go of it, trains on one core
+//! while it runs makes it go round once more) reads the reviewed rows on a
+//! read-only connection of its own (`Store::reader`), trains on one core
 //! (`learn::supervised`, single-threaded), and commits the model in one
 //! transaction (`Store::record_model`). Scoring never waits for it: a Score
 //! takes the model in use (`AppState::learned`, an `Arc` swapped only once
-//! a new model is committed), and the store's lock is held only to read
-//! and to commit. A crash before the commit leaves the previous model in
+//! a new model is committed), and the agent's store is held only for the
+//! commit. A crash before the commit leaves the previous model in
 //! use and every review where it was: reviews are committed before their
 //! answer, and training only reads them.
 
@@ -33,6 +33,22 @@ pub enum Outcome {
     Waiting { why: Text },
     /// Training failed; the previous model stays in use.
     Failed { why: Text },
+}
+
+/// Lowers this thread's scheduling priority to the least (nice 19), so a
+/// Score on the same cores takes them first: training is never urgent.
+/// Linux only so far; elsewhere the thread runs at normal priority and a
+/// Score during training shares the cores with it.
+fn yield_to_scoring() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: plain system calls on the calling thread's own id; no memory
+    // is passed. On Linux a thread id names one thread for setpriority.
+    unsafe {
+        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        if libc::setpriority(libc::PRIO_PROCESS, tid, 19) != 0 {
+            tracing::debug!("training thread keeps its priority");
+        }
+    }
 }
 
 impl AppState {
@@ -67,6 +83,7 @@ impl AppState {
         let spawned = std::thread::Builder::new()
             .name("ledgerlens-training".into())
             .spawn(move || {
+                yield_to_scoring();
                 while state.train_again.swap(false, Ordering::SeqCst) {
                     let outcome = state.train_once().unwrap_or_else(|e| {
                         tracing::error!("training failed: {}", e.message.en);
@@ -89,10 +106,15 @@ impl AppState {
         }
     }
 
-    /// One training: read, train without the lock, commit, swap.
+    /// One training: read on its own connection, train, commit, swap.
     fn train_once(&self) -> Result<Outcome, Error> {
-        let (newest, reach, reviewed) =
-            self.with_store(|s| Ok((s.newest_review()?, s.latest_model_reach()?, s.reviewed()?)))?;
+        // The read is the long part (every review joined to the row its
+        // reviewer saw): on a second connection, in one snapshot, so the
+        // agent's store stays free for Scores and Syncs meanwhile.
+        let reader = self.with_store(|s| s.reader())?;
+        let (newest, reach, reviewed) = reader
+            .snapshot(|s| Ok((s.newest_review()?, s.latest_model_reach()?, s.reviewed()?)))?;
+        drop(reader);
         if reach.is_some_and(|(_, through)| through >= newest) {
             return Ok(Outcome::UpToDate);
         }

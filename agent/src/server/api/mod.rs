@@ -53,6 +53,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/history", web::get().to(history::history_json))
             .route("/history.xlsx", web::get().to(history::history_xlsx))
             .route("/model/report", web::get().to(model::model_report))
+            .route("/model/status", web::get().to(model::model_status))
             .route("/sample/plan", web::post().to(sample::plan))
             .route("/sample/select", web::post().to(sample::select))
             .route("/sample/evaluate", web::post().to(sample::evaluate))
