@@ -167,11 +167,19 @@ function renderModel() {
   if (!report) return;
   const counts = el("p", { class: "muted", text: t("model_counts", { confirmed: report.confirmed, normal: report.normal, evidence: report.needs_evidence, unscored: report.unscored }) });
   const fixed = (x) => x.toFixed(3);
-  const rows = report.unsupervised.map((j) => {
-    const on = j.on === "all" ? t("model_on_all") : t("model_on_later", { from: (report.later_from ?? "").slice(0, 10) });
+  // The unsupervised score on all and on the later reviews; the reviews'
+  // model and the blend, trained on the earlier ones, on the later.
+  const judged = [
+    ...report.unsupervised.map((j) => ["unsupervised", j]),
+    ...(report.supervised ? [["supervised", report.supervised]] : []),
+    ...(report.blend ? [["blend", report.blend]] : []),
+  ];
+  const rows = judged.map(([kind, j]) => {
+    const set = j.on === "all" ? t("model_on_all") : t("model_on_later", { from: (report.later_from ?? "").slice(0, 10) });
+    const on = `${state.layout?.[lang()]?.score_kinds?.[kind] ?? kind} · ${set}`;
     const f = j.figures;
-    if (!f) return el("tr", { "data-on": j.on }, el("th", { scope: "row", text: on }), el("td", { text: String(j.rows) }), el("td", { colspan: "4", class: "muted", text: j.missing?.[lang()] ?? t("model_none") }));
-    return el("tr", { "data-on": j.on }, el("th", { scope: "row", text: on }), el("td", { text: String(j.rows) }), [f.auc, f.pr_auc, f.ks, f.gini].map((x) => el("td", { class: "figure", text: fixed(x) })));
+    if (!f) return el("tr", { "data-on": j.on, "data-kind": kind }, el("th", { scope: "row", text: on }), el("td", { text: String(j.rows) }), el("td", { colspan: "4", class: "muted", text: j.missing?.[lang()] ?? t("model_none") }));
+    return el("tr", { "data-on": j.on, "data-kind": kind }, el("th", { scope: "row", text: on }), el("td", { text: String(j.rows) }), [f.auc, f.pr_auc, f.ks, f.gini].map((x) => el("td", { class: "figure", text: fixed(x) })));
   });
   const table = el(
     "table",

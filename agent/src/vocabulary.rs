@@ -255,6 +255,18 @@ impl DetectorKind {
 }
 
 vocabulary! {
+    /// The scores the model report judges (`learn::report`).
+    pub enum ScoreKind {
+        /// The detectors' fused evidence.
+        Unsupervised = "unsupervised", "비지도 점수", "unsupervised score";
+        /// The reviews' model alone, its probability × 100.
+        Supervised = "supervised", "지도 모델 (앞 검토로 학습)", "supervised model (trained on the earlier reviews)";
+        /// The unsupervised evidence updated by the model.
+        Blend = "blend", "혼합 점수", "blended score";
+    }
+}
+
+vocabulary! {
     /// Which reviewed rows a score's figures are on (`learn::report`):
     /// every review, or the newest third a model trained on the earlier
     /// reviews is judged on.

@@ -13,7 +13,7 @@ use crate::files::Pending;
 use crate::i18n::{pick, Lang, Text};
 use crate::ingest::{self, IngestOptions};
 use crate::pipeline::{self, Source};
-use crate::sampling::evaluate::{self, Population};
+use crate::sampling::evaluate;
 use crate::sampling::plan::{self, PlanParams};
 use crate::sampling::sheet::{self, Parameters, SampleRow};
 use crate::sampling::{self, DrawParams};
@@ -205,14 +205,8 @@ fn select_sample(args: SelectArgs, lang: Lang) -> Result<(), Error> {
 fn evaluate_sample(args: EvaluateArgs, lang: Lang) -> Result<(), Error> {
     let sample = sheet::read(&args.sample)?;
     let p = &sample.parameters;
-    let population = Population {
-        items: p.population_items,
-        value: p.population_value,
-        materiality: p.materiality,
-        confidence: p.confidence,
-    };
     let estimator = args.estimator.unwrap_or(p.method.estimator());
-    let evaluation = evaluate::evaluate(&sample.rows, &population, estimator, p.likelihood)?;
+    let evaluation = evaluate::evaluate(&sample.rows, &p.population(), estimator, p.likelihood)?;
     println!("{}", evaluation.conclusion_text(p.currency).get(lang));
     Ok(())
 }

@@ -14,7 +14,7 @@ use super::metrics::{self, Separation};
 use super::supervised::{Example, Model};
 use crate::i18n::{Lang, Text};
 use crate::store::{Reviewed, ReviewedRow};
-use crate::vocabulary::ReviewSet;
+use crate::vocabulary::{ReviewSet, ScoreKind};
 
 /// The share of the reviews, newest first, that is held out as "later".
 pub const LATER_SHARE: f64 = 1.0 / 3.0;
@@ -89,15 +89,7 @@ pub fn report(reviewed: &Reviewed, seed: u64) -> ModelReport {
     let (earlier, later) = rows.split_at(later_start);
     // The model judged on the later reviews learns from the earlier ones
     // only, and only from rows whose features were kept.
-    let examples: Vec<Example> = earlier
-        .iter()
-        .filter_map(|r| {
-            Some(Example {
-                features: r.features.clone()?,
-                confirmed: r.confirmed,
-            })
-        })
-        .collect();
+    let examples = Example::from_reviewed(earlier);
     let judged_later: Vec<&ReviewedRow> = later.iter().filter(|r| r.features.is_some()).collect();
     let (supervised, blend, learning) = match Model::train(&examples, seed) {
         Ok(model) => {
@@ -139,6 +131,18 @@ pub fn report(reviewed: &Reviewed, seed: u64) -> ModelReport {
 }
 
 impl ModelReport {
+    /// Every score's figures, unsupervised first: what the command line,
+    /// the 모델 품질 sheet and the dashboard show, in this order.
+    pub fn judged(&self) -> impl Iterator<Item = (ScoreKind, &Judged)> {
+        let unsupervised = self
+            .unsupervised
+            .iter()
+            .map(|j| (ScoreKind::Unsupervised, j));
+        let supervised = self.supervised.iter().map(|j| (ScoreKind::Supervised, j));
+        let blend = self.blend.iter().map(|j| (ScoreKind::Blend, j));
+        unsupervised.chain(supervised).chain(blend)
+    }
+
     /// The report as lines of text, for the command line.
     pub fn lines(&self, lang: Lang) -> Vec<String> {
         let mut out = vec![match lang {
@@ -157,30 +161,13 @@ impl ModelReport {
                 Lang::En => format!("later reviews: from {from} (the newest third)"),
             });
         }
-        let scores = self
-            .unsupervised
-            .iter()
-            .map(|j| (("비지도 점수", "unsupervised score"), j))
-            .chain(self.supervised.iter().map(|j| {
-                (
-                    (
-                        "지도 모델 (앞 검토로 학습)",
-                        "supervised model (trained on the earlier reviews)",
-                    ),
-                    j,
-                )
-            }))
-            .chain(
-                self.blend
-                    .iter()
-                    .map(|j| (("혼합 점수", "blended score"), j)),
-            );
-        for ((ko, en), judged) in scores {
+        for (kind, judged) in self.judged() {
+            let what = kind.word(lang);
             let title = match (lang, judged.on) {
-                (Lang::Ko, ReviewSet::All) => format!("{ko}, 전체 검토 {}건", judged.rows),
-                (Lang::Ko, _) => format!("{ko}, 나중 검토 {}건", judged.rows),
-                (Lang::En, ReviewSet::All) => format!("{en}, all {} reviews", judged.rows),
-                (Lang::En, _) => format!("{en}, the {} later reviews", judged.rows),
+                (Lang::Ko, ReviewSet::All) => format!("{what}, 전체 검토 {}건", judged.rows),
+                (Lang::Ko, _) => format!("{what}, 나중 검토 {}건", judged.rows),
+                (Lang::En, ReviewSet::All) => format!("{what}, all {} reviews", judged.rows),
+                (Lang::En, _) => format!("{what}, the {} later reviews", judged.rows),
             };
             match (&judged.figures, &judged.missing) {
                 (Some(f), _) => {

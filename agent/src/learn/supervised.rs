@@ -36,6 +36,7 @@ use serde::{Deserialize, Serialize};
 use super::features::{self, Row};
 use crate::error::Error;
 use crate::i18n::Text;
+use crate::store::ReviewedRow;
 use crate::vocabulary::DetectorKind;
 
 /// Reviewed rows of each outcome a model needs before it is trained.
@@ -59,6 +60,21 @@ const MIN_LEAF_WEIGHT: f32 = 1.0;
 pub struct Example {
     pub features: Row,
     pub confirmed: bool,
+}
+
+impl Example {
+    /// The reviewed rows a model can learn from: those whose features
+    /// were kept (runs scored before features were stored have none).
+    pub fn from_reviewed<'a>(rows: impl IntoIterator<Item = &'a ReviewedRow>) -> Vec<Example> {
+        rows.into_iter()
+            .filter_map(|r| {
+                Some(Example {
+                    features: r.features.clone()?,
+                    confirmed: r.confirmed,
+                })
+            })
+            .collect()
+    }
 }
 
 /// A trained model, with what the blend needs of its training set.

@@ -79,10 +79,9 @@ fn model_sheet(name: &str, report: &ModelReport, lang: Lang) -> LaidOutSheet {
         &[18.0, 14.0, 8.0, 12.0, 9.0, 9.0, 9.0, 14.0, 9.0],
     );
     let on = |judged: &crate::learn::report::Judged| judged.on.word(lang);
-    let scoring = pick(lang, "비지도 점수", "unsupervised");
-    for judged in &report.unsupervised {
+    for (kind, judged) in report.judged() {
         let mut values = vec![
-            Value::Text(scoring),
+            Value::Text(kind.word(lang)),
             Value::Text(on(judged)),
             Value::Number(judged.rows as f64),
         ];
@@ -111,13 +110,17 @@ fn model_sheet(name: &str, report: &ModelReport, lang: Lang) -> LaidOutSheet {
             report.needs_evidence, report.unscored
         ),
     })]);
-    for judged in &report.unsupervised {
+    if let Some(why) = &report.learning {
+        w.values(&[Value::Text(why.get(lang))]);
+    }
+    for (kind, judged) in report.judged() {
         let Some(f) = &judged.figures else { continue };
+        let title = format!("{} · {}", kind.word(lang), on(judged));
         w.blank();
         w.header(
             &[
                 pick(lang, "기준 점수 ≥", "Score ≥"),
-                on(judged),
+                &title,
                 pick(lang, "플래그", "Flagged"),
                 pick(lang, "정확도", "Accuracy"),
                 pick(lang, "정밀도", "Precision"),

@@ -15,7 +15,7 @@ use crate::ingest::normalize::excel_serial;
 use crate::ingest::{Cell, Field};
 use crate::pipeline::ScoredLedger;
 use crate::vocabulary::{
-    self, css, AddedColumn, Band, DetectorKind, MatchedBy, ReviewReason, ReviewStatus,
+    self, css, AddedColumn, Band, DetectorKind, MatchedBy, ReviewReason, ReviewStatus, ScoreKind,
     SelectionMethod,
 };
 
@@ -52,6 +52,7 @@ pub fn layout() -> serde_json::Value {
             "review_reasons": reason_choices(lang),
             "open": ReviewStatus::word_or_open(None, lang),
             "matched_by": by_code(MatchedBy::ALL.iter().map(|m| (m.code(), m.word(lang)))),
+            "score_kinds": by_code(ScoreKind::ALL.iter().map(|k| (k.code(), k.word(lang)))),
             "selection_methods": SelectionMethod::ALL.iter().map(|m| m.word(lang)).collect::<Vec<_>>(),
             // The audit sample's two sheets: the sample, its parameters.
             "sample_sheets": crate::sampling::sheet::SHEET_NAMES.map(|names| pick(lang, names.0, names.1)),

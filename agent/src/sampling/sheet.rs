@@ -55,6 +55,16 @@ pub struct Parameters {
 }
 
 impl Parameters {
+    /// The population an evaluation of this sample projects onto.
+    pub fn population(&self) -> super::evaluate::Population {
+        super::evaluate::Population {
+            items: self.population_items,
+            value: self.population_value,
+            materiality: self.materiality,
+            confidence: self.confidence,
+        }
+    }
+
     pub fn from_selection(
         selection: &Selection,
         likelihood: Likelihood,

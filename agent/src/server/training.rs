@@ -118,16 +118,7 @@ impl AppState {
         if reach.is_some_and(|(_, through)| through >= newest) {
             return Ok(Outcome::UpToDate);
         }
-        let examples: Vec<Example> = reviewed
-            .rows
-            .iter()
-            .filter_map(|r| {
-                Some(Example {
-                    features: r.features.clone()?,
-                    confirmed: r.confirmed,
-                })
-            })
-            .collect();
+        let examples = Example::from_reviewed(&reviewed.rows);
         let model = match Model::train(&examples, self.config.seed) {
             Ok(model) => model,
             Err(why) => return Ok(Outcome::Waiting { why }),

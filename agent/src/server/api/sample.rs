@@ -329,14 +329,14 @@ pub(super) async fn evaluate(
                 },
             )?;
             let p = &read.parameters;
-            let population = Population {
-                items: p.population_items,
-                value: p.population_value,
-                materiality: p.materiality,
-                confidence: p.confidence,
-            };
             let estimator = r.estimator.unwrap_or(p.method.estimator());
-            return evaluated(&read.rows, &population, estimator, p.likelihood, p.currency);
+            return evaluated(
+                &read.rows,
+                &p.population(),
+                estimator,
+                p.likelihood,
+                p.currency,
+            );
         }
         let r: EvaluateRequest = serde_json::from_value(body).map_err(|e| bad_json(&e))?;
         let population = Population {
