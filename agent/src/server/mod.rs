@@ -73,6 +73,8 @@ pub struct AppState {
     training: AtomicBool,
     train_again: AtomicBool,
     last_training: Mutex<Option<training::Outcome>>,
+    /// The last model report and the store's stamp it was made at.
+    report_cache: Mutex<Option<(crate::store::ReportStamp, crate::learn::report::ModelReport)>>,
 }
 
 /// Which of the agent's work queues a request waits in once its body is in.
@@ -250,6 +252,7 @@ pub fn run(options: ServeOptions, lang: Lang) -> Result<(), Error> {
         training: AtomicBool::new(false),
         train_again: AtomicBool::new(false),
         last_training: Mutex::new(None),
+        report_cache: Mutex::new(None),
     });
     // Reviews saved since the last model (or by an agent that stopped
     // mid-training) are learnt from now.

@@ -19,6 +19,7 @@ use serde::Serialize;
 use super::AppState;
 use crate::error::Error;
 use crate::i18n::Text;
+use crate::learn::report::ModelReport;
 use crate::learn::supervised::{Example, Learned, Model};
 
 /// What the last training said, for `GET model/status`.
@@ -58,6 +59,23 @@ impl AppState {
             .read()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
+    }
+
+    /// The model report (`learn::report`), made again only when a review
+    /// or a run was added or removed since: it trains a model of its own
+    /// to judge, seconds at tens of thousands of reviews.
+    pub(crate) fn model_report(&self) -> Result<ModelReport, Error> {
+        let cache = || self.report_cache.lock().unwrap_or_else(|p| p.into_inner());
+        let reader = self.with_store(|s| s.reader())?;
+        let stamp = reader.report_stamp()?;
+        if let Some((_, report)) = cache().as_ref().filter(|(at, _)| *at == stamp) {
+            return Ok(report.clone());
+        }
+        // The stamp again inside the snapshot: the one the reviews are read at.
+        let (stamp, reviewed) = reader.snapshot(|s| Ok((s.report_stamp()?, s.reviewed()?)))?;
+        let report = crate::learn::report::report(&reviewed, self.config.seed);
+        *cache() = Some((stamp, report.clone()));
+        Ok(report)
     }
 
     /// Whether a training thread is running.

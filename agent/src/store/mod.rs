@@ -36,6 +36,7 @@ pub use history::{
     FlaggedRow, History, Outcomes, RepeatFlag, RowFilter, RunDetail, RunRecord, RunRow, RunRows,
     TransactionRecord,
 };
+pub use models::ReportStamp;
 pub use reviewed::{Reviewed, ReviewedRow, Unflagged, UnflaggedRow};
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how

@@ -8,6 +8,9 @@ use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use super::{audit, now, Store, StoreError};
 use crate::learn::supervised::{Learned, Model};
 
+/// `(newest review, runs, newest run)`: see [`Store::report_stamp`].
+pub type ReportStamp = (i64, i64, i64);
+
 impl Store {
     /// Records a trained model; returns its version.
     pub fn record_model(&mut self, model: &Model, through_review: i64) -> Result<i64, StoreError> {
@@ -88,6 +91,18 @@ impl Store {
             key: None,
             suspect: false,
         })
+    }
+
+    /// What the model report depends on: the newest review, and the runs
+    /// (their count and newest row, so a removed run counts too). The same
+    /// stamp, the same report.
+    pub fn report_stamp(&self) -> Result<ReportStamp, StoreError> {
+        let (runs, newest_run): (i64, i64) = self.conn.query_row(
+            "SELECT COUNT(*), COALESCE(MAX(rowid), 0) FROM runs",
+            params![],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok((self.newest_review()?, runs, newest_run))
     }
 
     /// The newest review's id (0 when there is none): what a model trained

@@ -13,7 +13,7 @@ use crate::server::AppState;
 pub(super) async fn history_json(req: HttpRequest, state: web::Data<AppState>) -> Reply {
     answer_json(&req, state, |state, lang| {
         let mut history = state.with_store(|s| s.history())?;
-        let model = crate::learn::report::report(&history.reviewed, state.config.seed);
+        let model = state.model_report()?;
         let sheets = crate::report::history::sheets(&history, &model, lang);
         let records = history
             .top_by_month
@@ -32,7 +32,7 @@ pub(super) async fn history_xlsx(req: HttpRequest, state: web::Data<AppState>) -
     let state = state.into_inner();
     let bytes = blocking(lang, move || {
         let history = state.with_store(|s| s.history())?;
-        let model = crate::learn::report::report(&history.reviewed, state.config.seed);
+        let model = state.model_report()?;
         crate::report::history::write(&history, &model, lang).map_err(Error::internal)
     })
     .await?;

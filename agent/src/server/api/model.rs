@@ -29,8 +29,7 @@ pub(super) async fn model_status(req: HttpRequest, state: web::Data<AppState>) -
 
 pub(super) async fn model_report(req: HttpRequest, state: web::Data<AppState>) -> Reply {
     answer_json(&req, state, |state, _| {
-        let reviewed = state.with_store(|s| s.reader())?.reviewed()?;
-        let report = crate::learn::report::report(&reviewed, state.config.seed);
+        let report = state.model_report()?;
         let mut out = serde_json::to_value(report).unwrap_or_default();
         // Beside the figures: the model in use now and the training's state.
         if let (Some(out), serde_json::Value::Object(status)) = (out.as_object_mut(), status(state))
