@@ -156,14 +156,19 @@ async function guarded(work, progressHost) {
   }
 }
 
+/** The agent's runs of this workbook's sheet, newest first (as the agent lists them). */
+async function runsOf(sheetName) {
+  const { runs } = await getJson("runs");
+  return runs.filter((r) => r.workbook === workbookName() && r.sheet === sheetName);
+}
+
 /**
  * Reviews the agent holds for rows this sheet had in any earlier scoring
  * whose keys are not in `present`: rows deleted or changed since. They
  * are reported, so nobody thinks they were lost.
  */
 async function reviewsNotIn(sheetName, present) {
-  const { runs } = await getJson("runs");
-  const mine = runs.filter((r) => r.workbook === workbookName() && r.sheet === sheetName);
+  const mine = await runsOf(sheetName);
   const vanished = new Map();
   for (const run of mine) {
     for (let offset = 0; ; offset += 1000) {
@@ -474,9 +479,7 @@ async function renderSampleSheets(wanted) {
 /** Draws a sample from this sheet's last run and writes it as two new sheets. */
 async function runSampleSelect() {
   setBusy(true);
-  const { runs } = await getJson("runs");
-  // Newest first, as the agent lists them.
-  const run = runs.find((r) => r.workbook === workbookName() && r.sheet === state.sheet);
+  const [run] = await runsOf(state.sheet);
   if (!run) {
     showMessage($("banner"), "warning", t("sample_not_scored"));
     return;

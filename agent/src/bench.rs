@@ -1,5 +1,6 @@
 //! `ledgerlens bench iforest`: the Isolation Forest alone on a numeric CSV
-//! with a `label` column, for checking it against scikit-learn's.
+//! with a `label` column, for checking it against scikit-learn's; and the
+//! labels of a bench bed for `bench reviews`.
 
 use std::path::Path;
 use std::time::Instant;
@@ -111,4 +112,47 @@ pub fn run_iforest(data: &LabelledData, seeds: u64) -> Vec<SeedResult> {
             }
         })
         .collect()
+}
+
+/// The sheet rows named in a labels CSV's `row` column (a bench bed's
+/// injected anomalies; the header is row 1), for `bench reviews`.
+pub fn read_injected_rows(path: &Path) -> Result<std::collections::HashSet<u32>, Error> {
+    let file = path.display();
+    let mut reader = csv::Reader::from_path(path).map_err(|e| {
+        bad_data(
+            format!("{file}: 읽을 수 없습니다 ({e})"),
+            format!("{file}: cannot read ({e})"),
+        )
+    })?;
+    let headers = reader.headers().map_err(|e| {
+        bad_data(
+            format!("{file}: 머리글 오류 ({e})"),
+            format!("{file}: bad header ({e})"),
+        )
+    })?;
+    let Some(at) = headers.iter().position(|h| h.trim() == "row") else {
+        return Err(bad_data(
+            format!("{file}: 'row' 열이 없습니다"),
+            format!("{file}: no 'row' column"),
+        ));
+    };
+    let mut rows = std::collections::HashSet::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i + 2;
+        let record = record.map_err(|e| {
+            bad_data(
+                format!("{file}: {line}행을 읽을 수 없습니다 ({e})"),
+                format!("{file}: cannot read line {line} ({e})"),
+            )
+        })?;
+        let value = record.get(at).unwrap_or_default().trim();
+        let row = value.parse().map_err(|_| {
+            bad_data(
+                format!("{file}: {line}행 'row' 열: 행 번호가 아닙니다: {value:?}"),
+                format!("{file}: line {line}, column 'row': not a row number: {value:?}"),
+            )
+        })?;
+        rows.insert(row);
+    }
+    Ok(rows)
 }

@@ -53,6 +53,8 @@ fn reviews(args: &ReviewsArgs) -> Result<(), Error> {
     use crate::learn::features::Row;
     use crate::learn::stream::{simulate, StreamRow};
     let config = args.model.load()?;
+    // Before the scoring: a bad labels file should not cost one.
+    let injected = crate::bench::read_injected_rows(&args.labels)?;
     let options = crate::ingest::IngestOptions::default();
     let run = crate::pipeline::run(
         crate::pipeline::Source::Path(&args.file),
@@ -61,7 +63,6 @@ fn reviews(args: &ReviewsArgs) -> Result<(), Error> {
         None,
         &mut |_| Ok(()),
     )?;
-    let injected = injected_rows(&args.labels)?;
     let scored = &run.scored;
     let rows: Vec<StreamRow> = scored
         .rows
@@ -80,39 +81,6 @@ fn reviews(args: &ReviewsArgs) -> Result<(), Error> {
         );
     }
     Ok(())
-}
-
-/// The sheet rows of a labels CSV's `row` column.
-fn injected_rows(path: &Path) -> Result<std::collections::HashSet<u32>, Error> {
-    let unreadable = |detail: String| {
-        Error::invalid(
-            "labels_unreadable",
-            crate::i18n::Text::new(
-                format!(
-                    "{}: 라벨 파일을 읽을 수 없습니다 ({detail})",
-                    path.display()
-                ),
-                format!("{}: cannot read the labels ({detail})", path.display()),
-            ),
-        )
-    };
-    let text = std::fs::read_to_string(path).map_err(|e| unreadable(e.to_string()))?;
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
-    let at = header
-        .iter()
-        .position(|h| h.trim() == "row")
-        .ok_or_else(|| unreadable("no `row` column".into()))?;
-    lines
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, line)| {
-            line.split(',')
-                .nth(at)
-                .and_then(|v| v.trim().parse().ok())
-                .ok_or_else(|| unreadable(format!("line {}: `row` is not a row number", i + 2)))
-        })
-        .collect()
 }
 
 fn iforest(file: &Path, seeds: u64) -> Result<(), Error> {

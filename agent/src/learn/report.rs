@@ -90,10 +90,14 @@ pub fn report(reviewed: &Reviewed, seed: u64) -> ModelReport {
     // The model judged on the later reviews learns from the earlier ones
     // only, and only from rows whose features were kept.
     let examples = Example::from_reviewed(earlier);
-    let judged_later: Vec<&ReviewedRow> = later.iter().filter(|r| r.features.is_some()).collect();
     let (supervised, blend, learning) = match Model::train(&examples, seed) {
         Ok(model) => {
-            let part: Vec<ReviewedRow> = judged_later.iter().map(|r| (*r).clone()).collect();
+            // The later rows it can read: those whose features were kept.
+            let part: Vec<ReviewedRow> = later
+                .iter()
+                .filter(|r| r.features.is_some())
+                .cloned()
+                .collect();
             let features: Vec<Row> = part.iter().filter_map(|r| r.features.clone()).collect();
             let p = model.probability(&features);
             let blended = model

@@ -320,6 +320,15 @@ impl Model {
     /// Reads a stored model back.
     pub fn from_json(json: &str) -> Result<Model, Error> {
         let mut model: Model = serde_json::from_str(json).map_err(Error::internal)?;
+        // A model's columns are positions: one trained before a detector
+        // was added would read every later column wrongly.
+        if model.features != features::names() {
+            return Err(Error::internal(format!(
+                "the model was trained on other features ({}), this version has {}",
+                model.features.join(", "),
+                features::names().join(", ")
+            )));
+        }
         if model.trees > 0 {
             model.loaded =
                 Some(GradientBooster::from_json(&model.booster).map_err(Error::internal)?);

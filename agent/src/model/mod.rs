@@ -236,10 +236,7 @@ pub fn run(
                     .total_cmp(&a.evidence)
                     .then(a.kind.index().cmp(&b.kind.index()))
             });
-            let evidence = contributions
-                .iter()
-                .map(|c| (c.kind, c.evidence as f32))
-                .collect();
+            let evidence = evidence_of(&contributions);
             let reasons = contributions
                 .iter()
                 .take(3)
@@ -268,6 +265,14 @@ pub fn run(
     }
 }
 
+/// A row's findings as the supervised model's evidence.
+fn evidence_of(contributions: &[Contribution]) -> Evidence {
+    contributions
+        .iter()
+        .map(|c| (c.kind, c.evidence as f32))
+        .collect()
+}
+
 /// Each row's evidence blended with the reviews' model, a block of rows
 /// at a time (a row's features are a few dozen bytes; a million at once
 /// would not be).
@@ -285,11 +290,7 @@ fn blended(
             let rows: Vec<Row> = block
                 .iter()
                 .enumerate()
-                .map(|(j, c)| {
-                    let evidence: Evidence =
-                        c.iter().map(|c| (c.kind, c.evidence as f32)).collect();
-                    Row::new(&evidence, isolation[b * BLOCK + j])
-                })
+                .map(|(j, c)| Row::new(&evidence_of(c), isolation[b * BLOCK + j]))
                 .collect();
             model.blend(&rows)
         })

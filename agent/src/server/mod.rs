@@ -235,7 +235,16 @@ pub fn run(options: ServeOptions, lang: Lang) -> Result<(), Error> {
         );
     }
     backup_if_due(&mut store);
-    let learned = store.latest_model()?.map(std::sync::Arc::new);
+    // A stored model this version cannot use (trained on other features,
+    // or unreadable) is not a reason to refuse to serve: the agent scores
+    // without it and trains a new one from the reviews.
+    let learned = match store.latest_model() {
+        Ok(model) => model.map(std::sync::Arc::new),
+        Err(e) => {
+            tracing::warn!("the stored model is not used, a new one will be trained: {e}");
+            None
+        }
+    };
 
     let listener = bind_loopback(options.port)?;
     let port = listener.local_addr().map_err(Error::internal)?.port();

@@ -130,26 +130,35 @@ impl AppState {
         // reviewer saw): on a second connection, in one snapshot, so the
         // agent's store stays free for Scores and Syncs meanwhile.
         let reader = self.with_store(|s| s.reader())?;
-        let (newest, reach, reviewed) = reader
-            .snapshot(|s| Ok((s.newest_review()?, s.latest_model_reach()?, s.reviewed()?)))?;
+        let (newest, reviewed) = reader.snapshot(|s| {
+            let newest = s.newest_review()?;
+            // Nothing new since the model in use: no need to read the reviews.
+            let in_use = self.learned().map(|l| l.version);
+            if let Some((version, through)) = s.latest_model_reach()? {
+                if in_use == Some(version) && through >= newest {
+                    return Ok((newest, None));
+                }
+            }
+            Ok((newest, Some(s.reviewed()?)))
+        })?;
         drop(reader);
-        if reach.is_some_and(|(_, through)| through >= newest) {
+        let Some(reviewed) = reviewed else {
             return Ok(Outcome::UpToDate);
-        }
+        };
         let examples = Example::from_reviewed(&reviewed.rows);
         let model = match Model::train(&examples, self.config.seed) {
             Ok(model) => model,
             Err(why) => return Ok(Outcome::Waiting { why }),
         };
-        let version = self.with_store(|s| s.record_model(&model, newest))?;
-        let learned = self.with_store(|s| s.latest_model())?;
+        let learned = self.with_store(|s| s.record_model(model, newest))?;
+        let version = learned.version;
         tracing::info!(
             "model {version} trained on {} confirmed and {} normal reviews ({} trees)",
-            model.confirmed,
-            model.normal,
-            model.trees
+            learned.model.confirmed,
+            learned.model.normal,
+            learned.model.trees
         );
-        *self.learned.write().unwrap_or_else(|p| p.into_inner()) = learned.map(Arc::new);
+        *self.learned.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(learned));
         Ok(Outcome::Trained { version })
     }
 }

@@ -810,6 +810,40 @@ fn quick_check(conn: &Connection) -> Result<String, StoreError> {
     Ok(conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?)
 }
 
+/// Reading beside the agent's own connection.
+impl Store {
+    /// A second, read-only connection to the same file, for reading beside
+    /// the agent's own: WAL lets it read a consistent snapshot while the
+    /// agent writes, so a long read (the training's reviews) holds no lock
+    /// a Score or a Sync waits for.
+    pub fn reader(&self) -> Result<Store, StoreError> {
+        let conn = Connection::open_with_flags(
+            &self.path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        Ok(Store {
+            conn,
+            path: self.path.clone(),
+            key: None,
+            suspect: false,
+        })
+    }
+
+    /// Runs `read` in one read transaction: every query in it sees the
+    /// same snapshot, even while another connection commits.
+    pub fn snapshot<T>(
+        &self,
+        read: impl FnOnce(&Store) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.conn.execute_batch("BEGIN DEFERRED")?;
+        let result = read(self);
+        // A read transaction has nothing to keep.
+        let _ = self.conn.execute_batch("COMMIT");
+        result
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,8 +12,14 @@ use crate::learn::supervised::{Learned, Model};
 pub type ReportStamp = (i64, i64, i64);
 
 impl Store {
-    /// Records a trained model; returns its version.
-    pub fn record_model(&mut self, model: &Model, through_review: i64) -> Result<i64, StoreError> {
+    /// Records a trained model; returns it as the model in use, with its
+    /// version and when it was recorded.
+    pub fn record_model(
+        &mut self,
+        model: Model,
+        through_review: i64,
+    ) -> Result<Learned, StoreError> {
+        let trained_at = now();
         self.write(|store| {
             let tx = store
                 .conn
@@ -22,7 +28,7 @@ impl Store {
                 "INSERT INTO models (trained_at, through_review, confirmed, normal, trees, model_json)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![
-                    now(),
+                    trained_at,
                     through_review,
                     model.confirmed as i64,
                     model.normal as i64,
@@ -41,6 +47,11 @@ impl Store {
             audit::append(&tx, store.key.as_ref(), "ledgerlens", "model", &detail)?;
             tx.commit()?;
             Ok(version)
+        })
+        .map(|version| Learned {
+            version,
+            trained_at,
+            model,
         })
     }
 
@@ -63,34 +74,14 @@ impl Store {
         let Some((version, trained_at, json)) = found else {
             return Ok(None);
         };
-        let model = Model::from_json(&json).map_err(|e| StoreError::Damaged {
-            path: self.path.clone(),
-            detail: format!("model {version}: {}", e.message.en),
-            backup: None,
+        let model = Model::from_json(&json).map_err(|e| {
+            StoreError::damaged(&self.path, format!("model {version}: {}", e.message.en))
         })?;
         Ok(Some(Learned {
             version,
             trained_at,
             model,
         }))
-    }
-
-    /// A second, read-only connection to the same file, for reading beside
-    /// the agent's own: WAL lets it read a consistent snapshot while the
-    /// agent writes, so a long read (the training's reviews) holds no lock
-    /// a Score or a Sync waits for.
-    pub fn reader(&self) -> Result<Store, StoreError> {
-        let conn = rusqlite::Connection::open_with_flags(
-            &self.path,
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        conn.busy_timeout(std::time::Duration::from_secs(30))?;
-        Ok(Store {
-            conn,
-            path: self.path.clone(),
-            key: None,
-            suspect: false,
-        })
     }
 
     /// What the model report depends on: the newest review, and the runs
@@ -125,20 +116,5 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?)
-    }
-}
-
-impl Store {
-    /// Runs `read` in one read transaction: every query in it sees the
-    /// same snapshot, even while another connection commits.
-    pub fn snapshot<T>(
-        &self,
-        read: impl FnOnce(&Store) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
-        self.conn.execute_batch("BEGIN DEFERRED")?;
-        let result = read(self);
-        // A read transaction has nothing to keep.
-        let _ = self.conn.execute_batch("COMMIT");
-        result
     }
 }
