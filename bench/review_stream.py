@@ -110,6 +110,29 @@ def main():
     print()
     print("Beds where the blend beat the unsupervised score on every seed: " + ", ".join(
         f"after {n}: {wins[n]} of {len(results)}" for n in args.reviews) + ".")
+
+    # The detectors' learnt weights alone (issue 12.3): the unsupervised
+    # score with each detector's weight moved by its reviewed precision.
+    print()
+    head = "| bed | unsupervised PR-AUC | " + " | ".join(
+        f"learnt weights after {n}" for n in args.reviews) + " |"
+    print(head)
+    print("|" + "---|" * (head.count("|") - 1))
+    weight_wins = {n: [0, 0] for n in args.reviews}
+    for (name, group), runs in results.items():
+        cells = []
+        for i, n in enumerate(args.reviews):
+            w = statistics.mean(r[i]["weighted_pr_auc"] for r in runs)
+            cells.append(f"{w:.3f}")
+            better = sum(r[i]["weighted_pr_auc"] > r[i]["unsupervised_pr_auc"] for r in runs)
+            worse = sum(r[i]["weighted_pr_auc"] < r[i]["unsupervised_pr_auc"] for r in runs)
+            weight_wins[n][0] += better
+            weight_wins[n][1] += worse
+        print(f"| {name} | {statistics.mean(r[0]['unsupervised_pr_auc'] for r in runs):.3f} | "
+              + " | ".join(cells) + " |")
+    print()
+    print("Bed-seeds where the learnt weights raised / lowered PR-AUC: " + ", ".join(
+        f"after {n}: {weight_wins[n][0]} / {weight_wins[n][1]}" for n in args.reviews) + ".")
     print(f"\n(total {time.perf_counter() - t0:.0f} s; {len(args.seeds)} seeds; outputs in {args.out})")
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "review_stream.json"), "w", encoding="utf-8") as f:

@@ -171,6 +171,7 @@ function renderModel() {
   // model and the blend, trained on the earlier ones, on the later.
   const judged = [
     ...report.unsupervised.map((j) => ["unsupervised", j]),
+    ...(report.weighted ? [["weighted", report.weighted]] : []),
     ...(report.supervised ? [["supervised", report.supervised]] : []),
     ...(report.blend ? [["blend", report.blend]] : []),
   ];
@@ -188,7 +189,35 @@ function renderModel() {
     el("tbody", {}, rows),
   );
   const all = report.unsupervised.find((j) => j.on === "all")?.figures;
-  fill($("model"), counts, el("div", { class: "table-wrap" }, table), all ? el("figure", {}, rocChart(all.roc, t("model_roc")), el("figcaption", { class: "muted", text: t("model_roc") })) : null);
+  // Each detector's weight with the reviews behind it; only the detectors
+  // some review touched or the config pinned, the rest are at their default.
+  const weighed = (report.weights ?? []).filter((w) => w.reviewed > 0 || w.pinned);
+  const reasonWord = (code) => state.layout?.[lang()]?.detectors?.[code] ?? code;
+  const weights = weighed.length
+    ? el(
+        "div",
+        { class: "table-wrap" },
+        el(
+          "table",
+          { class: "model-weights" },
+          el("caption", { text: t("model_weights") }),
+          el("thead", {}, el("tr", {}, ["detector", "configured", "reviewed", "confirmed", "factor", "in_force"].map((h) => el("th", { text: t(`model_weight_${h}`) })))),
+          el(
+            "tbody",
+            {},
+            weighed.map((w) =>
+              el(
+                "tr",
+                { "data-code": w.code },
+                el("th", { scope: "row", text: reasonWord(w.code) + (w.pinned ? ` (${t("model_pinned")})` : "") }),
+                [w.configured.toFixed(2), String(w.reviewed), String(w.confirmed), w.factor.toFixed(2), w.weight.toFixed(2)].map((x) => el("td", { class: "figure", text: x })),
+              ),
+            ),
+          ),
+        ),
+      )
+    : null;
+  fill($("model"), counts, el("div", { class: "table-wrap" }, table), weights, all ? el("figure", {}, rocChart(all.roc, t("model_roc")), el("figcaption", { class: "muted", text: t("model_roc") })) : null);
 }
 
 async function openRun(run) {

@@ -71,16 +71,28 @@ pub struct Limits {
 /// its default from [`DetectorKind`]. A finding's evidence is its weight
 /// times its surprisal in this ledger, and a row's evidence is the sum
 /// (see `model::fusion`): 1 takes a detector at its word, 0 silences it.
+/// A weight the config names is pinned: reviews do not move it
+/// (`learn::weights`); the others are the defaults, which they do.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Weights([f64; DetectorKind::COUNT]);
+pub struct Weights {
+    weight: [f64; DetectorKind::COUNT],
+    pinned: [bool; DetectorKind::COUNT],
+}
 
 impl Weights {
     pub fn get(&self, kind: DetectorKind) -> f64 {
-        self.0[kind.index()]
+        self.weight[kind.index()]
     }
 
+    /// Sets and pins `kind`'s weight.
     pub fn set(&mut self, kind: DetectorKind, weight: f64) {
-        self.0[kind.index()] = weight;
+        self.weight[kind.index()] = weight;
+        self.pinned[kind.index()] = true;
+    }
+
+    /// Whether the config named `kind`'s weight, so reviews leave it be.
+    pub fn is_pinned(&self, kind: DetectorKind) -> bool {
+        self.pinned[kind.index()]
     }
 
     /// Every detector with its weight, in [`DetectorKind::ALL`]'s order.
@@ -99,9 +111,10 @@ impl Weights {
 
 impl Default for Weights {
     fn default() -> Self {
-        Weights(std::array::from_fn(|i| {
-            DetectorKind::ALL[i].default_weight()
-        }))
+        Weights {
+            weight: std::array::from_fn(|i| DetectorKind::ALL[i].default_weight()),
+            pinned: [false; DetectorKind::COUNT],
+        }
     }
 }
 
@@ -429,6 +442,11 @@ mod tests {
         let works = cfg.resolve("시설유지비");
         assert_eq!(works.approval_limit, Some(20_000_000.0));
         assert_eq!(works.weights.get(DetectorKind::Split), 0.55);
+        assert!(
+            works.weights.is_pinned(DetectorKind::Split),
+            "named, so pinned"
+        );
+        assert!(!works.weights.is_pinned(DetectorKind::Duplicate));
         assert_eq!(
             works.weights.get(DetectorKind::Duplicate),
             Weights::default().get(DetectorKind::Duplicate)

@@ -334,7 +334,7 @@ pub fn run(
     source: Source<'_>,
     options: &IngestOptions,
     config: &Checked,
-    learned: Option<&crate::learn::supervised::Learned>,
+    learned: Option<&crate::learn::lessons::Learned>,
     on_stage: &mut dyn FnMut(Stage<'_>) -> Result<(), Error>,
 ) -> Result<Run, Error> {
     on_stage(Stage::Reading)?;
@@ -365,7 +365,7 @@ pub fn run(
 pub fn score(
     ledger: Ledger,
     config: &Checked,
-    learned: Option<&crate::learn::supervised::Learned>,
+    learned: Option<&crate::learn::lessons::Learned>,
 ) -> Result<ScoredLedger, Error> {
     if ledger.is_empty() {
         return Err(Error::internal("empty ledger: nothing to score"));
@@ -379,7 +379,13 @@ pub fn score(
     let feats = features::build(&ledger, config, currency, profile).map_err(Error::internal)?;
     let features_s = t0.elapsed().as_secs_f64();
     let t1 = Instant::now();
-    let out = model::run(&ledger, &feats, config, currency, learned.map(|l| &l.model));
+    let out = model::run(
+        &ledger,
+        &feats,
+        config,
+        currency,
+        learned.map(|l| &l.lessons),
+    );
     let model_s = t1.elapsed().as_secs_f64();
 
     let mut bands = BandCounts::default();

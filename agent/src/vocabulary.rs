@@ -259,6 +259,9 @@ vocabulary! {
     pub enum ScoreKind {
         /// The detectors' fused evidence.
         Unsupervised = "unsupervised", "비지도 점수", "unsupervised score";
+        /// The detectors' evidence under the weights learnt from the
+        /// earlier reviews (`learn::weights`).
+        Weighted = "weighted", "학습된 가중치 점수 (앞 검토로 학습)", "score with learnt weights (from the earlier reviews)";
         /// The reviews' model alone, its probability × 100.
         Supervised = "supervised", "지도 모델 (앞 검토로 학습)", "supervised model (trained on the earlier reviews)";
         /// The unsupervised evidence updated by the model.

@@ -81,20 +81,32 @@ fn reviews_train_a_model_in_the_background_that_later_scores_are_blended_with() 
         .json();
     let order = ranked(&first);
 
-    // Fewer than 30 of an outcome: nothing is trained, and the report says why.
+    // Fewer than 30 of an outcome: the detectors' weights are learnt (with
+    // the counts behind them), no trees, and the status says why.
     agent
         .post_json("/api/v1/reviews", &reviews(&order[..20], &injected))
         .expect(200);
-    let waiting = wait_for(&agent, "a training that waits", |r| {
-        r["last_training"]["outcome"] == "waiting" && r["training"] == false
+    let waiting = wait_for(&agent, "weights without trees", |r| {
+        r["last_training"]["outcome"] == "trained" && r["training"] == false
     });
-    assert!(waiting["in_use"].is_null(), "{waiting}");
+    let first_lessons = &waiting["in_use"];
+    assert_eq!(first_lessons["version"], 1, "{waiting}");
+    assert_eq!(first_lessons["trees"], 0, "{waiting}");
     assert!(
-        waiting["last_training"]["why"]["en"]
+        first_lessons["waiting"]["en"]
             .as_str()
             .unwrap()
             .contains("more reviews needed"),
         "{waiting}"
+    );
+    let weights = first_lessons["weights"].as_array().unwrap();
+    let reviewed: u64 = weights
+        .iter()
+        .map(|w| w["reviewed"].as_u64().unwrap())
+        .sum();
+    assert!(
+        reviewed >= 20,
+        "every reviewed row was flagged by some detector: {waiting}"
     );
 
     // 400 reviews from the top of the ranking, in no particular order
@@ -110,12 +122,13 @@ fn reviews_train_a_model_in_the_background_that_later_scores_are_blended_with() 
     });
     let trained = agent.get("/api/v1/model/report").expect(200).json();
     let in_use = &trained["in_use"];
-    assert_eq!(in_use["version"], 1, "{trained}");
+    assert_eq!(in_use["version"], 2, "{trained}");
+    assert!(in_use["trees"].as_u64().is_some(), "{trained}");
     assert!(
         in_use["confirmed"].as_u64().unwrap() >= 30 && in_use["normal"].as_u64().unwrap() >= 30
     );
     // Judged on the later third, having learnt from the earlier reviews only.
-    for score in ["supervised", "blend"] {
+    for score in ["weighted", "supervised", "blend"] {
         let judged = &trained[score];
         assert_eq!(judged["on"], "later", "{trained}");
         assert!(
@@ -136,7 +149,7 @@ fn reviews_train_a_model_in_the_background_that_later_scores_are_blended_with() 
         .iter()
         .map(|r| r["model_version"].as_str().unwrap())
         .collect();
-    assert!(versions[0].ends_with("+reviews-1"), "{versions:?}");
+    assert!(versions[0].ends_with("+reviews-2"), "{versions:?}");
     assert!(!versions[1].contains("+reviews"), "{versions:?}");
     let changed = first["results"]
         .as_array()
@@ -158,7 +171,7 @@ fn reviews_train_a_model_in_the_background_that_later_scores_are_blended_with() 
         .unwrap()
         .len();
     let _ = wait_for(&agent, "the training to start", |r| {
-        r["training"] == true || r["in_use"]["version"] == 2
+        r["training"] == true || r["in_use"]["version"] == 3
     });
     agent.kill();
     let agent = Agent::start(dir.path());
@@ -169,9 +182,9 @@ fn reviews_train_a_model_in_the_background_that_later_scores_are_blended_with() 
     assert_eq!(after, saved_before, "no review lost");
     let report = agent.get("/api/v1/model/status").expect(200).json();
     let version = report["in_use"]["version"].as_i64().unwrap();
-    assert!(version == 1 || version == 2, "{report}");
+    assert!(version == 2 || version == 3, "{report}");
     let retrained = wait_for(&agent, "the training after restart", |r| {
-        r["in_use"]["version"].as_i64() == Some(2) && r["training"] == false
+        r["in_use"]["version"].as_i64() == Some(3) && r["training"] == false
     });
     assert!(
         retrained["in_use"]["confirmed"].as_u64().unwrap() > in_use["confirmed"].as_u64().unwrap()

@@ -25,10 +25,10 @@ pub(super) fn run(command: ModelCommand, lang: Lang) -> Result<(), Error> {
             let store =
                 data_folder::open_existing_store(&data_folder::resolve(data_dir.as_deref()))?;
             let reviewed = store.reviewed()?;
-            // The configuration's default seed: the agent's, unless its
-            // config names another.
-            let seed = crate::config::Checked::default().seed;
-            for line in crate::learn::report::report(&reviewed, seed).lines(lang) {
+            // The default configuration: the agent's, unless its config
+            // names another seed or pins weights.
+            let config = crate::config::Checked::default();
+            for line in crate::learn::report::report(&reviewed, &config).lines(lang) {
                 println!("{line}");
             }
             Ok(())

@@ -25,8 +25,7 @@ pub(super) fn run(args: ReportArgs, lang: Lang) -> Result<(), Error> {
     refuse_existing(output)?;
     let store = data_folder::open_existing_store(&data_folder::resolve(args.data_dir.as_deref()))?;
     let history = store.history()?;
-    let model =
-        crate::learn::report::report(&history.reviewed, crate::config::Checked::default().seed);
+    let model = crate::learn::report::report(&history.reviewed, &crate::config::Checked::default());
     let bytes = report::history::write(&history, &model, lang).map_err(|e| e.of_file(output))?;
     // Whole or not at all, never over an existing file, the user's only.
     crate::files::create_private(output, &bytes).map_err(cannot_write_to(output))?;

@@ -45,6 +45,12 @@ impl Row {
         Row(x, total)
     }
 
+    /// The same features with another total (`weights::DetectorWeights`
+    /// makes it again under learnt weights).
+    pub fn with_total(&self, total: f64) -> Row {
+        Row(self.0, total)
+    }
+
     /// The evidence of `kind` (nats, 0 when it found nothing).
     pub fn evidence(&self, kind: DetectorKind) -> f64 {
         self.0[kind.index()]

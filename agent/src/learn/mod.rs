@@ -5,7 +5,9 @@
 //! report on the stored reviews (`report`).
 
 pub mod features;
+pub mod lessons;
 pub mod metrics;
 pub mod report;
 pub mod stream;
 pub mod supervised;
+pub mod weights;

@@ -12,6 +12,8 @@ use serde::Serialize;
 use super::features::Row;
 use super::metrics::{self, Separation};
 use super::supervised::{Example, Model};
+use super::weights::{DetectorWeights, ShownWeight};
+use crate::config::Config;
 use crate::i18n::{Lang, Text};
 use crate::store::{Reviewed, ReviewedRow};
 use crate::vocabulary::{ReviewSet, ScoreKind};
@@ -43,6 +45,9 @@ pub struct ModelReport {
     /// The unsupervised score (the detectors' fused evidence), on all
     /// reviews and on the later ones.
     pub unsupervised: [Judged; 2],
+    /// The unsupervised score under the weights learnt from the earlier
+    /// reviews, on the later ones (`None` before any review has features).
+    pub weighted: Option<Judged>,
     /// A model trained on the earlier reviews only (`supervised.rs`), its
     /// probability ×100, on the later ones; `None` with `learning` saying
     /// why when there are too few earlier reviews of an outcome.
@@ -52,6 +57,9 @@ pub struct ModelReport {
     pub blend: Option<Judged>,
     /// Why no model could be trained on the earlier reviews.
     pub learning: Option<Text>,
+    /// Every detector's weight as learnt from all the reviews (what the
+    /// agent scores with), with the counts behind it.
+    pub weights: Vec<ShownWeight>,
 }
 
 /// The unsupervised score of a reviewed row: from its features where they
@@ -63,9 +71,10 @@ fn unsupervised_score(r: &ReviewedRow) -> f64 {
         .map_or(r.score, |f| crate::model::fusion::score(f.total()))
 }
 
-/// The report on `reviewed` (oldest review first, as the store gives it);
-/// `seed` is the model's.
-pub fn report(reviewed: &Reviewed, seed: u64) -> ModelReport {
+/// The report on `reviewed` (oldest review first, as the store gives it)
+/// under `config` (the model's seed, the pinned weights).
+pub fn report(reviewed: &Reviewed, config: &Config) -> ModelReport {
+    let seed = config.seed;
     let rows = &reviewed.rows;
     let later_start = rows.len() - (rows.len() as f64 * LATER_SHARE).round() as usize;
     let judge = |on: ReviewSet, part: &[ReviewedRow], scores: Vec<f64>| {
@@ -90,15 +99,27 @@ pub fn report(reviewed: &Reviewed, seed: u64) -> ModelReport {
     // The model judged on the later reviews learns from the earlier ones
     // only, and only from rows whose features were kept.
     let examples = Example::from_reviewed(earlier);
+    // The later rows a learnt model can read: those whose features were kept.
+    let part: Vec<ReviewedRow> = later
+        .iter()
+        .filter(|r| r.features.is_some())
+        .cloned()
+        .collect();
+    let weights = DetectorWeights::learn(&examples);
+    let features: Vec<Row> = part
+        .iter()
+        .filter_map(|r| r.features.as_ref())
+        .map(|f| weights.reweigh(f, &config.weights))
+        .collect();
+    let weighted = (!examples.is_empty()).then(|| {
+        let scores = features
+            .iter()
+            .map(|f| crate::model::fusion::score(f.total()))
+            .collect();
+        judge(ReviewSet::Later, &part, scores)
+    });
     let (supervised, blend, learning) = match Model::train(&examples, seed) {
         Ok(model) => {
-            // The later rows it can read: those whose features were kept.
-            let part: Vec<ReviewedRow> = later
-                .iter()
-                .filter(|r| r.features.is_some())
-                .cloned()
-                .collect();
-            let features: Vec<Row> = part.iter().filter_map(|r| r.features.clone()).collect();
             let p = model.probability(&features);
             let blended = model
                 .blend(&features)
@@ -128,9 +149,11 @@ pub fn report(reviewed: &Reviewed, seed: u64) -> ModelReport {
             judge(ReviewSet::All, rows, unsupervised(rows)),
             judge(ReviewSet::Later, later, unsupervised(later)),
         ],
+        weighted,
         supervised,
         blend,
         learning,
+        weights: DetectorWeights::learn(&Example::from_reviewed(rows)).shown(&config.weights),
     }
 }
 
@@ -142,9 +165,10 @@ impl ModelReport {
             .unsupervised
             .iter()
             .map(|j| (ScoreKind::Unsupervised, j));
+        let weighted = self.weighted.iter().map(|j| (ScoreKind::Weighted, j));
         let supervised = self.supervised.iter().map(|j| (ScoreKind::Supervised, j));
         let blend = self.blend.iter().map(|j| (ScoreKind::Blend, j));
-        unsupervised.chain(supervised).chain(blend)
+        unsupervised.chain(weighted).chain(supervised).chain(blend)
     }
 
     /// The report as lines of text, for the command line.
@@ -210,6 +234,30 @@ impl ModelReport {
                 why.get(lang)
             ));
         }
+        out.push(
+            crate::i18n::pick(
+                lang,
+                "탐지기 가중치 (전체 검토로 학습): 탐지기 | 설정 | 검토 | 확인 | 배율 | 적용",
+                "detector weights (learnt from all reviews): detector | configured | reviewed | confirmed | factor | in force",
+            )
+            .to_string(),
+        );
+        for w in &self.weights {
+            let pinned = if w.pinned {
+                crate::i18n::pick(lang, " (설정 고정)", " (pinned by the config)")
+            } else {
+                ""
+            };
+            out.push(format!(
+                "  {} | {:.2} | {} | {} | {:.2} | {:.2}{pinned}",
+                w.kind.word(lang),
+                w.configured,
+                w.reviewed,
+                w.confirmed,
+                w.factor,
+                w.weight
+            ));
+        }
         out
     }
 }
@@ -245,7 +293,7 @@ mod tests {
             needs_evidence: 1,
             unscored: 0,
         };
-        let r = report(&reviewed, 42);
+        let r = report(&reviewed, &Config::default());
         assert_eq!((r.confirmed, r.normal), (4, 2));
         assert_eq!(r.later_from.as_deref(), Some("2026-01-05"));
         assert_eq!(r.unsupervised[0].figures.as_ref().unwrap().auc, 1.0);

@@ -18,6 +18,7 @@ use serde::Serialize;
 use super::features::Row;
 use super::metrics;
 use super::supervised::{Example, Model};
+use super::weights::DetectorWeights;
 
 /// One row of the ledger as the stream sees it.
 pub struct StreamRow {
@@ -38,8 +39,12 @@ pub struct StreamPoint {
     pub later_rows: usize,
     pub later_positives: usize,
     pub unsupervised_pr_auc: f64,
+    /// The unsupervised score under the detectors' learnt weights.
+    pub weighted_pr_auc: f64,
+    /// The blend, on the learnt weights' evidence.
     pub blend_pr_auc: f64,
     pub unsupervised_auc: f64,
+    pub weighted_auc: f64,
     pub blend_auc: f64,
 }
 
@@ -91,9 +96,15 @@ pub fn simulate(
             })
             .collect();
         let confirmed = examples.iter().filter(|e| e.confirmed).count();
+        let weights = DetectorWeights::learn(&examples);
+        let reweighed: Vec<Row> = later_rows
+            .iter()
+            .map(|r| weights.reweigh(r, &crate::config::Weights::default()))
+            .collect();
+        let weighted: Vec<f64> = reweighed.iter().map(Row::total).collect();
         let (trained, blend) = match Model::train(&examples, seed) {
-            Ok(model) => (true, model.blend(&later_rows)),
-            Err(_) => (false, unsupervised.clone()),
+            Ok(model) => (true, model.blend(&reweighed)),
+            Err(_) => (false, weighted.clone()),
         };
         points.push(StreamPoint {
             reviews: n,
@@ -103,8 +114,10 @@ pub fn simulate(
             later_rows: later.len(),
             later_positives: truth.iter().filter(|t| **t).count(),
             unsupervised_pr_auc,
+            weighted_pr_auc: metrics::average_precision(&weighted, &truth)?,
             blend_pr_auc: metrics::average_precision(&blend, &truth)?,
             unsupervised_auc,
+            weighted_auc: metrics::roc_auc(&weighted, &truth)?,
             blend_auc: metrics::roc_auc(&blend, &truth)?,
         });
     }

@@ -110,25 +110,6 @@ impl std::fmt::Debug for Model {
     }
 }
 
-/// A model in use: what the store keeps of it and the version runs name.
-#[derive(Debug)]
-pub struct Learned {
-    pub version: i64,
-    pub trained_at: String,
-    pub model: Model,
-}
-
-impl Learned {
-    /// What a run scored with it records as its model version.
-    pub fn run_version(&self) -> String {
-        format!(
-            "{}+reviews-{}",
-            crate::pipeline::MODEL_VERSION,
-            self.version
-        )
-    }
-}
-
 /// Why no model could be trained.
 pub fn too_few(confirmed: usize, normal: usize) -> Text {
     Text::new(
@@ -319,7 +300,14 @@ impl Model {
 
     /// Reads a stored model back.
     pub fn from_json(json: &str) -> Result<Model, Error> {
-        let mut model: Model = serde_json::from_str(json).map_err(Error::internal)?;
+        serde_json::from_str::<Model>(json)
+            .map_err(Error::internal)?
+            .loaded()
+    }
+
+    /// This model, read back from its stored form, with its booster ready.
+    pub(crate) fn loaded(self) -> Result<Model, Error> {
+        let mut model = self;
         // A model's columns are positions: one trained before a detector
         // was added would read every later column wrongly.
         if model.features != features::names() {

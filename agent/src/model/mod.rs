@@ -126,7 +126,11 @@ pub fn iforest_matrix(f: &Features) -> Matrix {
 
 /// One detector's finding at a row, as fusion weighs it.
 struct Contribution {
+    /// What counts toward the score: `seen` under the detector's learnt
+    /// weight (`learn::weights`), or `seen` itself.
     evidence: f64,
+    /// Under the configured weight: what the supervised model reads.
+    seen: f64,
     kind: DetectorKind,
     finding: detectors::Finding,
     p: f64,
@@ -141,7 +145,7 @@ pub fn run(
     f: &Features,
     config: &Checked,
     currency: Currency,
-    learned: Option<&crate::learn::supervised::Model>,
+    learned: Option<&crate::learn::lessons::Lessons>,
 ) -> ModelOutput {
     let matrix = iforest_matrix(f);
     let forest = IsolationForest::fit(&matrix, config.forest(), config.seed);
@@ -195,11 +199,16 @@ pub fn run(
         for (i, finding, p) in kept {
             let i = i as usize;
             let account = ledger.transactions[i].account as usize;
-            let weight = f.account_settings[account].weights.get(kind);
-            let evidence = fusion::evidence(p, weight);
-            if evidence > 0.0 {
+            let weights = &f.account_settings[account].weights;
+            let seen = fusion::evidence(p, weights.get(kind));
+            let learnt = match learned {
+                Some(l) if !weights.is_pinned(kind) => l.weights.factor(kind),
+                _ => 1.0,
+            };
+            if seen > 0.0 {
                 found[i].push(Contribution {
-                    evidence,
+                    evidence: seen * learnt,
+                    seen,
                     kind,
                     finding,
                     p,
@@ -213,7 +222,7 @@ pub fn run(
             .iter()
             .map(|c| c.iter().map(|c| c.evidence).sum())
             .collect(),
-        Some(model) => blended(model, &found, &isolation),
+        Some(lessons) => blended(lessons, &found, &isolation),
     };
     let scores: Vec<f64> = evidence.iter().map(|&e| fusion::score(e)).collect();
     let cut = Cut::choose(&scores, &config.bands);
@@ -269,7 +278,7 @@ pub fn run(
 fn evidence_of(contributions: &[Contribution]) -> Evidence {
     contributions
         .iter()
-        .map(|c| (c.kind, c.evidence as f32))
+        .map(|c| (c.kind, c.seen as f32))
         .collect()
 }
 
@@ -277,7 +286,7 @@ fn evidence_of(contributions: &[Contribution]) -> Evidence {
 /// at a time (a row's features are a few dozen bytes; a million at once
 /// would not be).
 fn blended(
-    model: &crate::learn::supervised::Model,
+    lessons: &crate::learn::lessons::Lessons,
     found: &[Vec<Contribution>],
     isolation: &[f64],
 ) -> Vec<f64> {
@@ -290,9 +299,12 @@ fn blended(
             let rows: Vec<Row> = block
                 .iter()
                 .enumerate()
-                .map(|(j, c)| Row::new(&evidence_of(c), isolation[b * BLOCK + j]))
+                .map(|(j, c)| {
+                    Row::new(&evidence_of(c), isolation[b * BLOCK + j])
+                        .with_total(c.iter().map(|c| c.evidence).sum())
+                })
                 .collect();
-            model.blend(&rows)
+            lessons.evidence(&rows)
         })
         .collect()
 }

@@ -504,7 +504,10 @@ mod tests {
                 &path,
                 write(
                     &history,
-                    &crate::learn::report::report(&history.reviewed, 42),
+                    &crate::learn::report::report(
+                        &history.reviewed,
+                        &crate::config::Checked::default(),
+                    ),
                     lang,
                 )
                 .unwrap(),
@@ -533,7 +536,7 @@ mod tests {
         };
         let bytes = write(
             &history,
-            &crate::learn::report::report(&history.reviewed, 42),
+            &crate::learn::report::report(&history.reviewed, &crate::config::Checked::default()),
             Lang::En,
         )
         .unwrap();
@@ -571,7 +574,7 @@ mod tests {
         };
         let bytes = write(
             &history,
-            &crate::learn::report::report(&history.reviewed, 42),
+            &crate::learn::report::report(&history.reviewed, &crate::config::Checked::default()),
             Lang::Ko,
         )
         .unwrap();

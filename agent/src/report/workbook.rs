@@ -52,6 +52,7 @@ pub fn layout() -> serde_json::Value {
             "review_reasons": reason_choices(lang),
             "open": ReviewStatus::word_or_open(None, lang),
             "matched_by": by_code(MatchedBy::ALL.iter().map(|m| (m.code(), m.word(lang)))),
+            "detectors": by_code(DetectorKind::ALL.iter().map(|k| (k.code(), k.word(lang)))),
             "score_kinds": by_code(ScoreKind::ALL.iter().map(|k| (k.code(), k.word(lang)))),
             "selection_methods": SelectionMethod::ALL.iter().map(|m| m.word(lang)).collect::<Vec<_>>(),
             // The audit sample's two sheets: the sample, its parameters.

@@ -69,7 +69,7 @@ pub struct AppState {
     /// "run id (rows)" of the latest run, for the tray's tooltip.
     last_run: Mutex<Option<String>>,
     /// The reviews' model scores are blended with (`training.rs`).
-    learned: std::sync::RwLock<Option<std::sync::Arc<crate::learn::supervised::Learned>>>,
+    learned: std::sync::RwLock<Option<std::sync::Arc<crate::learn::lessons::Learned>>>,
     training: AtomicBool,
     train_again: AtomicBool,
     last_training: Mutex<Option<training::Outcome>>,

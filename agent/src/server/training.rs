@@ -1,9 +1,10 @@
-//! Training the reviews' model in the background (issue 12.2).
+//! Learning from the reviews in the background (issue 12.2, 12.3).
 //!
 //! After reviews are saved, one training thread (never more: a request
 //! while it runs makes it go round once more) reads the reviewed rows on a
-//! read-only connection of its own (`Store::reader`), trains on one core
-//! (`learn::supervised`, single-threaded), and commits the model in one
+//! read-only connection of its own (`Store::reader`), learns the
+//! detectors' weights and, with enough reviews, trains the trees on one
+//! core (`learn::lessons`, single-threaded), and commits them in one
 //! transaction (`Store::record_model`). Scoring never waits for it: a Score
 //! takes the model in use (`AppState::learned`, an `Arc` swapped only once
 //! a new model is committed), and the agent's store is held only for the
@@ -19,18 +20,20 @@ use serde::Serialize;
 use super::AppState;
 use crate::error::Error;
 use crate::i18n::Text;
+use crate::learn::lessons::{Learned, Lessons};
 use crate::learn::report::ModelReport;
-use crate::learn::supervised::{Example, Learned, Model};
+use crate::learn::supervised::Example;
 
 /// What the last training said, for `GET model/status`.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
-    /// A new model is in use.
-    Trained { version: i64 },
+    /// New lessons are in use; `waiting` says why they hold no trees yet
+    /// (too few reviews of an outcome).
+    Trained { version: i64, waiting: Option<Text> },
     /// The model in use already saw every review.
     UpToDate,
-    /// Too few reviews of an outcome (or none with features): why.
+    /// No reviewed row with features to learn from yet.
     Waiting { why: Text },
     /// Training failed; the previous model stays in use.
     Failed { why: Text },
@@ -73,7 +76,7 @@ impl AppState {
         }
         // The stamp again inside the snapshot: the one the reviews are read at.
         let (stamp, reviewed) = reader.snapshot(|s| Ok((s.report_stamp()?, s.reviewed()?)))?;
-        let report = crate::learn::report::report(&reviewed, self.config.seed);
+        let report = crate::learn::report::report(&reviewed, &self.config);
         *cache() = Some((stamp, report.clone()));
         Ok(report)
     }
@@ -146,19 +149,21 @@ impl AppState {
             return Ok(Outcome::UpToDate);
         };
         let examples = Example::from_reviewed(&reviewed.rows);
-        let model = match Model::train(&examples, self.config.seed) {
-            Ok(model) => model,
-            Err(why) => return Ok(Outcome::Waiting { why }),
-        };
-        let learned = self.with_store(|s| s.record_model(model, newest))?;
-        let version = learned.version;
+        if examples.is_empty() {
+            return Ok(Outcome::Waiting {
+                why: crate::learn::supervised::too_few(0, 0),
+            });
+        }
+        let lessons = Lessons::learn(&examples, self.config.seed);
+        let learned = self.with_store(|s| s.record_model(lessons, newest))?;
+        let (version, waiting) = (learned.version, learned.lessons.waiting.clone());
         tracing::info!(
-            "model {version} trained on {} confirmed and {} normal reviews ({} trees)",
-            learned.model.confirmed,
-            learned.model.normal,
-            learned.model.trees
+            "model {version} learnt from {} confirmed and {} normal reviews ({} trees)",
+            learned.lessons.confirmed,
+            learned.lessons.normal,
+            learned.lessons.tree_count()
         );
         *self.learned.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(learned));
-        Ok(Outcome::Trained { version })
+        Ok(Outcome::Trained { version, waiting })
     }
 }

@@ -6,7 +6,7 @@
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 
 use super::{audit, now, Store, StoreError};
-use crate::learn::supervised::{Learned, Model};
+use crate::learn::lessons::{Learned, Lessons};
 
 /// `(newest review, runs, newest run)`: see [`Store::report_stamp`].
 pub type ReportStamp = (i64, i64, i64);
@@ -16,7 +16,7 @@ impl Store {
     /// version and when it was recorded.
     pub fn record_model(
         &mut self,
-        model: Model,
+        lessons: Lessons,
         through_review: i64,
     ) -> Result<Learned, StoreError> {
         let trained_at = now();
@@ -30,19 +30,19 @@ impl Store {
                 params![
                     trained_at,
                     through_review,
-                    model.confirmed as i64,
-                    model.normal as i64,
-                    model.trees as i64,
-                    model.to_json()
+                    lessons.confirmed as i64,
+                    lessons.normal as i64,
+                    lessons.tree_count() as i64,
+                    lessons.to_json()
                 ],
             )?;
             let version = tx.last_insert_rowid();
             let detail = serde_json::json!({
                 "version": version,
                 "through_review": through_review,
-                "confirmed": model.confirmed,
-                "normal": model.normal,
-                "trees": model.trees,
+                "confirmed": lessons.confirmed,
+                "normal": lessons.normal,
+                "trees": lessons.tree_count(),
             });
             audit::append(&tx, store.key.as_ref(), "ledgerlens", "model", &detail)?;
             tx.commit()?;
@@ -51,7 +51,7 @@ impl Store {
         .map(|version| Learned {
             version,
             trained_at,
-            model,
+            lessons,
         })
     }
 
@@ -74,13 +74,13 @@ impl Store {
         let Some((version, trained_at, json)) = found else {
             return Ok(None);
         };
-        let model = Model::from_json(&json).map_err(|e| {
+        let lessons = Lessons::from_json(&json).map_err(|e| {
             StoreError::damaged(&self.path, format!("model {version}: {}", e.message.en))
         })?;
         Ok(Some(Learned {
             version,
             trained_at,
-            model,
+            lessons,
         }))
     }
 
