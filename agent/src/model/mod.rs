@@ -201,10 +201,7 @@ pub fn run(
             let account = ledger.transactions[i].account as usize;
             let weights = &f.account_settings[account].weights;
             let seen = fusion::evidence(p, weights.get(kind));
-            let learnt = match learned {
-                Some(l) if !weights.is_pinned(kind) => l.weights.factor(kind),
-                _ => 1.0,
-            };
+            let learnt = learned.map_or(1.0, |l| l.weights.factor_under(kind, weights));
             if seen > 0.0 {
                 found[i].push(Contribution {
                     evidence: seen * learnt,
