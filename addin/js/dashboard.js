@@ -7,7 +7,7 @@
 import { initLang, lang, setLang, t } from "./i18n.js";
 import { AgentError, call, getJson, hasToken, initToken } from "./api.js";
 import { bandChoices, bandLabel, reasonsText } from "./layout.js";
-import { bandCounts, el, fill, formatNumber, heatMap, hideMessage, progressBar, rocChart, showError, showMessage, topList, visibleText } from "./ui.js";
+import { bandCounts, el, fill, formatNumber, heatMap, hideMessage, nextList, progressBar, rocChart, showError, showMessage, topList, visibleText } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
 const PAGE = 50;
@@ -242,7 +242,20 @@ async function openRun(run) {
       page.rows.slice(0, 10).map((r) => ({ row: r.row, score: r.score, band: r.band, title: `${r.department} · ${r.vendor}`, detail: `${t("row", { row: r.row })} · ${r.date} · ${formatNumber(r.amount)}`, reasons: reasonsText(r) })),
       null,
     ),
+    await reviewNext(run),
   );
+}
+
+/** The run's rows to review next, both ways, side by side. */
+async function reviewNext(run) {
+  const views = state.layout?.next_view_codes ?? [];
+  const columns = [];
+  for (const view of views) {
+    const next = await getJson(`runs/${encodeURIComponent(run.id)}/next?view=${view}&limit=10`);
+    columns.push(el("div", { class: `next-view next-${view}` }, el("h4", { text: state.layout[lang()].next_views[view] }), ...nextList(next, null)));
+    if (next.why) break;
+  }
+  return el("div", { class: "review-next" }, el("h3", { text: t("tab_next") }), el("div", { class: "next-views" }, columns));
 }
 
 /** Loads and shows the current page; returns it. */

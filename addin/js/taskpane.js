@@ -10,7 +10,7 @@ import { asCellText, bandChoices, bandLabel, columnIndex, dateText, reasonsText 
 import { collectReviews, mergeReviews, reasonCode, reasonFits, reasonLabel, reviewCode, reviewLabel } from "./reviews.js";
 import { freePair, planning, samplePairs } from "./sample.js";
 import * as sheet from "./sheet.js";
-import { bandCounts, el, fill, formatNumber, hideMessage, progressBar, showError, showMessage, topList, visibleText } from "./ui.js";
+import { bandCounts, el, fill, formatNumber, hideMessage, nextList, progressBar, showError, showMessage, topList, visibleText } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
 /** Reviews go to the agent in requests of this many. */
@@ -48,6 +48,7 @@ function renderLabels() {
   renderMapping();
   if (state.lastSummary) renderSummary(state.lastSummary);
   if (state.layout) {
+    renderNextButtons(state.nextView ?? "sure");
     renderSampleMethods();
     if (!$("panel-sample").hidden) renderSamplePlan();
   }
@@ -131,7 +132,7 @@ function renderSummary(summary) {
 
 function setBusy(busy, { cancellable = false } = {}) {
   state.busy = busy;
-  for (const id of ["score", "sync", "history", "sheet", "sample-select", "sample-evaluate"]) $(id).disabled = busy;
+  for (const id of ["score", "sync", "history", "sheet", "sample-select", "sample-evaluate", "next-sure", "next-teach"]) $(id).disabled = busy;
   $("cancel").hidden = !(busy && cancellable);
   if (!busy) renderMappingProblems();
 }
@@ -211,6 +212,8 @@ async function preview() {
 
 async function runScore(bar) {
   const name = state.sheet;
+  // A bad setting is told before the sheet is read.
+  const alertAt = alertConfidence();
   await preview();
   const { extent, detected, added, width } = state.preview;
   if (!detected?.found || !problems(detected, state.choices).ok) {
@@ -237,7 +240,8 @@ async function runScore(bar) {
   if (cancelled) throw new Cancelled();
 
   bar.set(0.5 * total, total, t("scoring_send", { rows: formatNumber(total) }));
-  const response = await postJson("score", { workbook: workbookName(), sheet: name, rows, map: overrides(detected, state.choices) }, { signal: abort.signal });
+  const path = alertAt === null ? "score" : `score?alert_confidence=${alertAt}`;
+  const response = await postJson(path, { workbook: workbookName(), sheet: name, rows, map: overrides(detected, state.choices) }, { signal: abort.signal });
   // From here the sheet is being written: no cancelling halfway.
   setBusy(true, { cancellable: false });
 
@@ -334,6 +338,7 @@ async function runScore(bar) {
       reasons: reasonsText(r),
     }));
   state.keyColumn = width + layout.columns.indexOf("key");
+  state.keySheet = name;
   state.headerIndex = headerIndex;
   state.lastSummary = {
     bands: response.summary.bands,
@@ -346,6 +351,74 @@ async function runScore(bar) {
     orphansUnsaved: orphans.length - savable.length,
   };
   renderSummary(state.lastSummary);
+  state.lastRun = { sheet: name, id: response.run_id };
+  showAlert(response.alert);
+}
+
+/** The banner of a Score holding unreviewed rows the reviews' model is sure of. */
+function showAlert(alert) {
+  if (!alert?.count) return;
+  const banner = $("banner");
+  showMessage(banner, "warning", t("alert_rows", { n: formatNumber(alert.count), percent: Math.round(alert.confidence * 100) }));
+  banner.append(el("button", { type: "button", class: "button", id: "alert-show", text: t("alert_show"), onclick: () => openNext("sure") }));
+}
+
+/** The alert confidence the user set (0–1), or null for the agent's own. */
+function alertConfidence() {
+  const raw = $("alert-confidence").value.trim();
+  if (!raw) return null;
+  const percent = Number(raw);
+  if (!(percent >= 1 && percent <= 100)) throw new Error(t("bad_alert_confidence"));
+  return percent / 100;
+}
+
+// ---------------------------------------------------------------- review next
+
+function renderNextButtons(view) {
+  for (const button of document.querySelectorAll("#panel-next [data-view]")) {
+    button.textContent = state.layout?.[lang()]?.next_views?.[button.dataset.view] ?? button.dataset.view;
+    button.className = `button${button.dataset.view === view ? " primary" : ""}`;
+    button.setAttribute("aria-pressed", String(button.dataset.view === view));
+  }
+}
+
+/** The newest run of this sheet: the one just scored, else the agent's latest. */
+async function currentRun() {
+  if (state.lastRun?.sheet === state.sheet) return state.lastRun.id;
+  const [run] = await runsOf(state.sheet);
+  return run?.id ?? null;
+}
+
+/** Where the sheet keeps the key column, for selecting a row by its key. */
+async function locateKeys() {
+  if (state.keyColumn !== undefined && state.keySheet === state.sheet) return true;
+  const extent = await sheet.sheetExtent(state.sheet);
+  const top = extent.rows ? await sheet.readRows(state.sheet, 0, Math.min(state.layout.header_scan_rows, extent.rows), extent.columns) : [];
+  const added = sheet.locateAdded(top, state.layout);
+  if (!added) return false;
+  state.keyColumn = added.start + state.layout.columns.indexOf("key");
+  state.headerIndex = added.headerIndex;
+  state.keySheet = state.sheet;
+  return true;
+}
+
+async function runNext(view) {
+  state.nextView = view;
+  renderNextButtons(view);
+  const box = $("next-result");
+  const id = await currentRun();
+  if (!id) {
+    fill(box, el("p", { class: "muted", text: t("next_not_scored") }));
+    return;
+  }
+  const next = await getJson(`runs/${encodeURIComponent(id)}/next?view=${view}&limit=20`);
+  if (next.rows.length) await locateKeys();
+  fill(box, ...nextList(next, (item) => selectRow(item)));
+}
+
+function openNext(view) {
+  showTab("next");
+  guarded(() => runNext(view));
 }
 
 async function selectRow(item) {
@@ -525,7 +598,7 @@ async function runSampleEvaluate() {
 // ---------------------------------------------------------------- start
 
 function showTab(name) {
-  for (const tab of ["score", "sync", "history", "sample"]) {
+  for (const tab of ["score", "sync", "history", "next", "sample"]) {
     $(`tab-${tab}`).setAttribute("aria-selected", String(tab === name));
     $(`panel-${tab}`).hidden = tab !== name;
   }
@@ -552,6 +625,11 @@ function wire() {
     renderLabels();
   });
   for (const tab of ["score", "sync", "history"]) $(`tab-${tab}`).addEventListener("click", () => showTab(tab));
+  $("tab-next").addEventListener("click", () => openNext(state.nextView ?? "sure"));
+  for (const button of document.querySelectorAll("#panel-next [data-view]")) button.addEventListener("click", () => guarded(() => runNext(button.dataset.view)));
+  const alertAt = globalThis.localStorage?.getItem("ledgerlens.alert_confidence");
+  if (alertAt) $("alert-confidence").value = alertAt;
+  $("alert-confidence").addEventListener("change", () => globalThis.localStorage?.setItem("ledgerlens.alert_confidence", $("alert-confidence").value.trim()));
   $("tab-sample").addEventListener("click", () => {
     showTab("sample");
     guarded(async () => {
@@ -566,6 +644,7 @@ function wire() {
   $("sheet").addEventListener("change", async (e) => {
     state.sheet = e.target.value;
     state.lastSummary = null;
+    fill($("next-result"));
     fill($("summary"));
     await guarded(() => preview());
   });

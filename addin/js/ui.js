@@ -4,8 +4,9 @@
 // And as shown, not obeyed: el() passes all text through visibleText, and
 // the few places that set textContent themselves call it too.
 
-import { t } from "./i18n.js";
+import { lang, t } from "./i18n.js";
 import { AgentError, hasToken, saveToken } from "./api.js";
+import { reasonsText } from "./layout.js";
 
 /** Bidirectional embeddings and overrides (U+202A–U+202E) and isolates (U+2066–U+2069). */
 const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
@@ -168,6 +169,27 @@ export function topList(items, onPick) {
       ),
     ),
   );
+}
+
+/**
+ * A review-next answer (GET runs/{id}/next) as the pane and the dashboard
+ * show it: why there is nothing, or the rows with their chance of being
+ * confirmed and what their review would teach.
+ */
+export function nextList(next, onPick) {
+  if (next.why) return [el("p", { class: "muted", text: next.why[lang()] })];
+  if (!next.rows.length) return [el("p", { class: "muted", text: t("next_none") })];
+  const percent = (x) => Math.round(x * 100);
+  const items = next.rows.map((r) => ({
+    row: r.row,
+    key: r.key,
+    score: r.score,
+    band: r.band,
+    title: [r.department, r.vendor].filter(Boolean).join(" · ") || t("row", { row: r.row }),
+    detail: `${t("next_detail", { row: r.row, confidence: percent(r.confidence), teaching: percent(r.teaching) })} · ${formatNumber(r.amount)}`,
+    reasons: reasonsText(r),
+  }));
+  return [el("p", { class: "muted", text: t("next_counts", { n: formatNumber(next.unreviewed), version: next.model_version }) }), topList(items, onPick)];
 }
 
 /** An SVG element (the charts): `el` for the SVG namespace. */

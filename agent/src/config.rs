@@ -25,6 +25,7 @@ pub struct Config {
     pub limits: Limits,
     pub weights: Weights,
     pub iforest: iforest::Params,
+    pub review: Review,
     /// Overrides for accounts whose name contains one of `accounts`.
     #[serde(rename = "category")]
     pub categories: Vec<Category>,
@@ -189,6 +190,7 @@ impl Default for Config {
             limits: Limits::default(),
             weights: Weights::default(),
             iforest: iforest::Params::default(),
+            review: Review::default(),
             categories: Vec::new(),
         }
     }
@@ -218,6 +220,32 @@ impl Default for Limits {
             small_repeat_min_count: 8,
         }
     }
+}
+
+/// What the reviewers are told of (issue 12.5).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Review {
+    /// A Score that holds unreviewed rows the reviews' model gives at
+    /// least this chance of being confirmed says so: a banner in the pane,
+    /// a notification from the tray (`learn::next`). The pane can ask for
+    /// another per Score.
+    pub alert_confidence: f64,
+}
+
+impl Default for Review {
+    fn default() -> Self {
+        // Nine chances in ten: worth interrupting someone for, and rare
+        // enough that the alert is not noise once the reviews are many.
+        Review {
+            alert_confidence: 0.9,
+        }
+    }
+}
+
+/// Whether `v` can be an alert's confidence: a chance above 0, at most 1.
+pub fn is_confidence(v: f64) -> bool {
+    v.is_finite() && v > 0.0 && v <= 1.0
 }
 
 fn bad_config(message: Text) -> Error {
@@ -331,6 +359,13 @@ impl Config {
         };
         check_bands(&self.bands, "")?;
         check_weights(&self.weights, "")?;
+        let alert = self.review.alert_confidence;
+        if !is_confidence(alert) {
+            return bad(
+                format!("review.alert_confidence: 0보다 크고 1 이하여야 합니다 ({alert})"),
+                format!("review.alert_confidence: must be above 0 and at most 1 ({alert})"),
+            );
+        }
         let l = &self.limits;
         if let Some(v) = l.approval_limit {
             check_limit(v, "limits.approval_limit")?;

@@ -41,6 +41,8 @@ pub struct ScoredRow {
     /// Each detector's evidence (nats) for this row: the supervised
     /// model's features (`learn::features`).
     pub evidence: crate::model::Evidence,
+    /// With a model learnt from reviews: the chance a reviewer confirms it.
+    pub confidence: Option<f64>,
 }
 
 /// A reason as the API and the JSONL give it: the detector's code and the
@@ -82,6 +84,10 @@ pub struct RowOut<'a> {
     pub cluster: u32,
     pub cluster_name: &'a str,
     pub reasons: Vec<JsonReason<'a>>,
+    /// With a model learnt from reviews: the chance a reviewer confirms
+    /// the row (`learn::next`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
 }
 
 impl ScoredLedger {
@@ -113,6 +119,7 @@ impl ScoredRow {
                     text: r.text.get(lang),
                 })
                 .collect(),
+            confidence: self.confidence,
         }
     }
 }
@@ -420,6 +427,7 @@ pub fn score(
                 reasons: v.reasons,
                 isolation: v.isolation,
                 evidence: v.evidence,
+                confidence: v.confidence,
             }
         })
         .collect();

@@ -270,6 +270,15 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// The two orders the rows not reviewed yet are listed in
+    /// (`learn::next`).
+    pub enum NextView {
+        Sure = "sure", "확인 가능성 높은 순", "most likely confirmed";
+        Teach = "teach", "학습 효과 큰 순", "would teach the model most";
+    }
+}
+
+vocabulary! {
     /// Which reviewed rows a score's figures are on (`learn::report`):
     /// every review, or the newest third a model trained on the earlier
     /// reviews is judged on.

@@ -82,6 +82,14 @@ test("upload a ledger, filter the scored table, see the heat map and download hi
   const top = (await shared.agent.api(`runs/${run.id}/rows?limit=6`)).json.rows;
   const marks = top.map((r, i) => ({ key: r.key, status: i < 3 ? "confirmed" : "normal", reason: i < 3 ? "duplicate" : "false_alarm", reviewer: "대시보드 검토" }));
   assert.equal((await shared.agent.api("reviews", { method: "POST", body: { reviews: marks } })).status, 200);
+  // The six reviews teach a model (weights; too few for trees): once it
+  // is in use, the run card lists the rows to review next.
+  for (let i = 0; ; i++) {
+    const status = (await shared.agent.api("model/status")).json;
+    if (status.in_use && !status.training) break;
+    assert.ok(i < 600, JSON.stringify(status));
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const report = (await shared.agent.api("model/report")).json;
   await page.reload();
   await page.waitForSelector("#model table.model-figures tbody tr");
@@ -90,6 +98,18 @@ test("upload a ledger, filter the scored table, see the heat map and download hi
   assert.match(await page.textContent("#model p.muted"), new RegExp(`확인된 이상 ${report.confirmed} · 정상 ${report.normal}`));
   const points = await page.$eval("#model svg.roc-chart polyline.curve", (p) => p.getAttribute("points").split(" ").length);
   assert.equal(points, report.unsupervised[0].figures.roc.length);
+  // Each reviewed detector's learnt weight, with the reviews behind it.
+  const weightRows = await page.$$eval("#model table.model-weights tbody tr", (trs) => trs.map((tr) => [tr.dataset.code, Number(tr.children[2].textContent), Number(tr.children[5].textContent)]));
+  const reviewedWeights = report.weights.filter((w) => w.reviewed > 0 || w.pinned);
+  assert.ok(reviewedWeights.length > 0, JSON.stringify(report.weights));
+  assert.deepEqual(weightRows, reviewedWeights.map((w) => [w.code, w.reviewed, Number(w.weight.toFixed(2))]));
+  // Review next, both ways, from the model in use: none of the six listed.
+  await page.waitForSelector("#run-summary .review-next .next-sure .top-item");
+  await page.waitForSelector("#run-summary .review-next .next-teach .top-item");
+  assert.equal(await page.textContent("#run-summary .next-sure h4"), "확인 가능성 높은 순");
+  const listedRows = await page.$$eval("#run-summary .review-next .top-item", (bs) => bs.map((b) => Number(b.dataset.row)));
+  for (const r of top) assert.ok(!listedRows.includes(r.row), `reviewed row ${r.row} is not listed`);
+  await page.locator("#run-summary .review-next").screenshot({ path: path.join(path.dirname(new URL(import.meta.url).pathname), "artifacts", "dashboard-5-review-next.png") });
   // The card alone: a full page of 5,000 rows would shrink it past reading.
   await page.locator("#model-card").screenshot({ path: path.join(path.dirname(new URL(import.meta.url).pathname), "artifacts", "dashboard-4-model.png") });
 

@@ -325,6 +325,80 @@ test("Sample: the plan follows the fields, a seeded draw from the rows not flagg
   assert.deepEqual(errors, []);
 });
 
+test("Review next: nothing before a model; after a Sync teaches one, a Score alerts at the user's confidence and the two views list unreviewed rows that select their row", async () => {
+  // An agent of its own: no other test's reviews have taught it anything.
+  const agent = await startAgent();
+  try {
+    const values = demoLedger(3_000, 4).values.slice(3);
+    const width = values[0].length;
+    const { page, errors } = await openPane(shared.browser, agent, { sheets: { [SHEET]: values } });
+    await score(page);
+    assert.ok(!(await page.isVisible("#alert-show")), "no model, no alert");
+    await page.click("#tab-next");
+    await page.waitForFunction(() => /모델이 아직 없습니다/.test(document.querySelector("#next-result").textContent));
+    assert.equal(await page.textContent("#next-sure"), "확인 가능성 높은 순");
+
+    // 20 of the flagged rows reviewed, half each way, and synced: a model.
+    const flagged = (await ourColumns(page, width)).slice(1).filter((r) => r.band === "높음").slice(0, 20);
+    await markReviews(page, width, flagged.map((r, i) => [r.index, i % 2 ? "정상" : "확인된 이상", "", ""]));
+    await page.click("#tab-sync");
+    await page.click("#sync");
+    await page.waitForSelector("#banner.success, #banner.warning");
+    for (let i = 0; ; i++) {
+      const status = (await agent.api("model/status")).json;
+      if (status.in_use && !status.training) break;
+      assert.ok(i < 600, JSON.stringify(status));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+
+    // The user's alert confidence goes with the Score; the banner counts
+    // the unreviewed rows at or above it and opens the sure view.
+    await page.click("#tab-next");
+    await page.fill("#alert-confidence", "101");
+    await page.click("#tab-score");
+    await page.click("#score");
+    await page.waitForSelector("#banner.error");
+    assert.match(await page.textContent("#banner"), /1에서 100 사이/);
+    await page.click("#tab-next");
+    await page.fill("#alert-confidence", "1");
+    await page.dispatchEvent("#alert-confidence", "change");
+    await page.click("#tab-score");
+    await score(page);
+    await page.waitForSelector("#alert-show");
+    assert.match(await page.textContent("#banner"), /검토하지 않은 행 [\d,]+건이 확인된 이상일 가능성 1% 이상입니다/);
+    assert.equal(await page.evaluate(() => localStorage.getItem("ledgerlens.alert_confidence")), "1");
+    await page.click("#alert-show");
+    await page.waitForSelector("#next-result .top-item");
+    assert.equal(await page.getAttribute("#next-sure", "aria-pressed"), "true");
+    const reviewedKeys = new Set(flagged.map((r) => r.key));
+    const shown = async () => page.$$eval("#next-result .top-detail", (ds) => ds.map((d) => Number(/확인 가능성 (\d+)%/.exec(d.textContent)[1])));
+    const sure = await shown();
+    assert.ok(sure.length > 0 && sure.length <= 20, JSON.stringify(sure));
+    assert.ok(sure.every((c, i) => i === 0 || sure[i - 1] >= c), `most likely first: ${sure}`);
+    await screenshot(page, "pane-10-review-next");
+
+    // A listed row is selected in the sheet when clicked; none was reviewed.
+    const row = await page.$eval("#next-result .top-item", (b) => Number(b.dataset.row));
+    await page.click("#next-result .top-item");
+    await page.waitForFunction((row) => __fakeExcel.selection().address.startsWith(`A${row}:`), row);
+    const listedKeys = (await ourColumns(page, width)).filter((r) => r.index + 1 === row).map((r) => r.key);
+    assert.ok(listedKeys.length === 1 && !reviewedKeys.has(listedKeys[0]), `row ${row} was not reviewed`);
+
+    // The other view: what a review would teach, most first.
+    await page.click("#next-teach");
+    await page.waitForFunction(() => document.querySelector("#next-teach").getAttribute("aria-pressed") === "true" && document.querySelector("#next-result .top-item"));
+    const teach = await page.$$eval("#next-result .top-detail", (ds) => ds.map((d) => Number(/학습 효과 (\d+)%/.exec(d.textContent)[1])));
+    assert.ok(teach.every((c, i) => i === 0 || teach[i - 1] >= c), `teaches most first: ${teach}`);
+    await page.click("#lang");
+    assert.equal(await page.textContent("#tab-next"), "Review next");
+    assert.equal(await page.textContent("#next-teach"), "would teach the model most");
+    await screenshot(page, "pane-11-review-next-english");
+    assert.deepEqual(errors, []);
+  } finally {
+    agent.stop();
+  }
+});
+
 test("clear messages: agent stopped, no key, no ledger", async () => {
   const other = await startAgent();
   const { page } = await openPane(shared.browser, other, { sheets: { [SHEET]: demoLedger(500, 5).values } });

@@ -563,6 +563,23 @@ fn add_in_endpoints() {
     let first = &history["sheets"][0]["rows"][0];
     assert_eq!(first["header"], true);
     assert_eq!(first["cells"][0]["value"], "시작 시각(UTC)");
+    // 모델 품질 lists every detector's learnt weight under its own header.
+    let model_rows = history["sheets"][5]["rows"].as_array().unwrap();
+    let at = model_rows
+        .iter()
+        .position(|r| r["cells"][1]["value"] == "탐지기 가중치 (전체 검토로 학습)")
+        .unwrap_or_else(|| panic!("no weights table in {}", history["sheets"][5]));
+    assert_eq!(model_rows[at]["cells"][0]["value"], "탐지기");
+    let detectors: Vec<&str> = model_rows[at + 1..]
+        .iter()
+        .take(ledgerlens::vocabulary::DetectorKind::COUNT)
+        .map(|r| r["cells"][0]["value"].as_str().unwrap())
+        .collect();
+    let words: Vec<&str> = ledgerlens::vocabulary::DetectorKind::ALL
+        .iter()
+        .map(|k| k.word(ledgerlens::i18n::Lang::Ko))
+        .collect();
+    assert_eq!(detectors, words);
     let english = agent.get("/api/v1/history?lang=en").json();
     assert_eq!(english["sheets"][0]["name"], "Runs");
 }

@@ -80,6 +80,20 @@ fn reviews_train_a_model_in_the_background_that_later_scores_are_blended_with() 
         .expect(200)
         .json();
     let order = ranked(&first);
+    // No model yet: no alert, and review-next says why it lists nothing.
+    assert!(first["alert"].is_null(), "{}", first["alert"]);
+    assert!(first["results"][0].get("confidence").is_none());
+    let first_run = first["run_id"].as_str().unwrap();
+    let none_yet = agent
+        .get(&format!("/api/v1/runs/{first_run}/next?view=sure"))
+        .expect(200)
+        .json();
+    assert!(none_yet["model_version"].is_null(), "{none_yet}");
+    assert!(
+        none_yet["why"]["ko"].as_str().unwrap().contains("모델"),
+        "{none_yet}"
+    );
+    assert!(none_yet["rows"].as_array().unwrap().is_empty());
 
     // Fewer than 30 of an outcome: the detectors' weights are learnt (with
     // the counts behind them), no trees, and the status says why.
@@ -137,11 +151,76 @@ fn reviews_train_a_model_in_the_background_that_later_scores_are_blended_with() 
         );
     }
 
-    // The next Score is blended and says with which model.
+    // The next Score is blended and says with which model; its alert
+    // counts the unreviewed rows the model gives at least the asked
+    // confidence, the most likely first.
     let second = agent
-        .post_json("/api/v1/score", &request)
+        .post_json("/api/v1/score?alert_confidence=0.5", &request)
         .expect(200)
         .json();
+    let reviewed: HashSet<&str> = order[..400]
+        .iter()
+        .map(|(key, _, _)| key.as_str())
+        .collect();
+    let sure: Vec<f64> = second["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| !reviewed.contains(r["key"].as_str().unwrap()))
+        .map(|r| r["confidence"].as_f64().expect("a confidence with a model"))
+        .filter(|&c| c >= 0.5)
+        .collect();
+    let alert = &second["alert"];
+    assert_eq!(alert["confidence"], 0.5, "{alert}");
+    assert_eq!(
+        alert["count"].as_u64().unwrap() as usize,
+        sure.len(),
+        "{alert}"
+    );
+    let listed: Vec<f64> = alert["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["confidence"].as_f64().unwrap())
+        .collect();
+    assert_eq!(listed.len(), sure.len().min(10), "{alert}");
+    assert!(listed.windows(2).all(|w| w[0] >= w[1]), "{listed:?}");
+    agent
+        .post_json("/api/v1/score?alert_confidence=0", &request)
+        .expect(422);
+
+    // Review next, both ways: unreviewed rows only, each view in its order.
+    let second_run = second["run_id"].as_str().unwrap();
+    for (view, field) in [("sure", "confidence"), ("teach", "teaching")] {
+        let next = agent
+            .get(&format!(
+                "/api/v1/runs/{second_run}/next?view={view}&limit=50"
+            ))
+            .expect(200)
+            .json();
+        assert!(
+            next["model_version"]
+                .as_str()
+                .unwrap()
+                .ends_with("+reviews-2"),
+            "{next}"
+        );
+        let rows = next["rows"].as_array().unwrap();
+        assert!(!rows.is_empty() && rows.len() <= 50, "{next}");
+        assert!(next["unreviewed"].as_u64().unwrap() as usize >= rows.len());
+        let ranks: Vec<f64> = rows.iter().map(|r| r[field].as_f64().unwrap()).collect();
+        assert!(ranks.windows(2).all(|w| w[0] >= w[1]), "{view}: {ranks:?}");
+        for r in rows {
+            assert!(!reviewed.contains(r["key"].as_str().unwrap()), "{r}");
+            assert!(r["review"].is_null(), "{r}");
+            let teaching = r["teaching"].as_f64().unwrap();
+            assert!((0.0..=1.0).contains(&teaching), "{r}");
+        }
+    }
+    agent
+        .get(&format!("/api/v1/runs/{second_run}/next?view=best"))
+        .expect(422);
+    agent.get("/api/v1/runs/nope/next?view=sure").expect(404);
     let runs = agent.get("/api/v1/runs").expect(200).json();
     let versions: Vec<&str> = runs["runs"]
         .as_array()

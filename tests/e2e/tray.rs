@@ -69,6 +69,45 @@ impl Watcher {
     }
 }
 
+/// The stand-in notification service (what a desktop runs as
+/// org.freedesktop.Notifications): passes on each notification's summary
+/// and body.
+struct Notifications {
+    shown: mpsc::SyncSender<(String, String)>,
+}
+
+#[zbus::interface(name = "org.freedesktop.Notifications")]
+impl Notifications {
+    #[allow(clippy::too_many_arguments)]
+    fn notify(
+        &self,
+        _app_name: &str,
+        _replaces_id: u32,
+        _app_icon: &str,
+        summary: &str,
+        body: &str,
+        _actions: Vec<String>,
+        _hints: HashMap<String, OwnedValue>,
+        _expire_timeout: i32,
+    ) -> u32 {
+        let _ = self.shown.send((summary.to_string(), body.to_string()));
+        1
+    }
+
+    fn get_capabilities(&self) -> Vec<String> {
+        vec!["body".into()]
+    }
+
+    fn get_server_information(&self) -> (String, String, String, String) {
+        (
+            "stand-in".into(),
+            "ledgerlens tests".into(),
+            "1".into(),
+            "1.2".into(),
+        )
+    }
+}
+
 /// A dbusmenu layout node: id, properties, children (each a node in a variant).
 type MenuNode = (i32, HashMap<String, OwnedValue>, Vec<OwnedValue>);
 /// A StatusNotifierItem tooltip: icon name, icon pixmaps, title, text.
@@ -128,11 +167,20 @@ fn wait_for(what: &str, mut check: impl FnMut() -> bool) {
 fn tray_menu_pauses_resumes_and_quits_the_agent() {
     let bus = SessionBus::start();
     let (items, registered) = mpsc::sync_channel(4);
+    let (shown, notified) = mpsc::sync_channel(4);
     let conn = zbus::blocking::connection::Builder::address(bus.address.as_str())
         .unwrap()
         .name("org.kde.StatusNotifierWatcher")
         .unwrap()
         .serve_at("/StatusNotifierWatcher", Watcher { items })
+        .unwrap()
+        .build()
+        .unwrap();
+    let _notifications = zbus::blocking::connection::Builder::address(bus.address.as_str())
+        .unwrap()
+        .name("org.freedesktop.Notifications")
+        .unwrap()
+        .serve_at("/org/freedesktop/Notifications", Notifications { shown })
         .unwrap()
         .build()
         .unwrap();
@@ -192,12 +240,71 @@ fn tray_menu_pauses_resumes_and_quits_the_agent() {
     wait_for("resumed", || {
         agent.get("/api/v1/health").json()["paused"] == false
     });
-    agent
+    let scored = agent
         .post_json(
             "/api/v1/score",
             &crate::common::agent::demo_score_request(200, 1),
         )
+        .expect(200)
+        .json();
+    assert!(
+        notified.try_recv().is_err(),
+        "no model yet, so no alert to notify"
+    );
+
+    // Reviews teach a model; a Score with unreviewed rows it is sure of
+    // (at the 1% this Score asks for) is notified by the tray, once.
+    let mut rows: Vec<&serde_json::Value> = scored["results"].as_array().unwrap().iter().collect();
+    rows.sort_by(|a, b| {
+        b["score"]
+            .as_f64()
+            .unwrap()
+            .total_cmp(&a["score"].as_f64().unwrap())
+    });
+    let reviews: Vec<serde_json::Value> = rows[..20]
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let status = if i < 10 { "confirmed" } else { "normal" };
+            serde_json::json!({ "key": r["key"], "status": status, "reviewer": "tester" })
+        })
+        .collect();
+    agent
+        .post_json(
+            "/api/v1/reviews",
+            &serde_json::json!({ "reviews": reviews }),
+        )
         .expect(200);
+    wait_for("a model learnt from the reviews", || {
+        let status = agent.get("/api/v1/model/status").json();
+        !status["in_use"].is_null() && status["training"] == false
+    });
+    let alerted = agent
+        .post_json(
+            "/api/v1/score?alert_confidence=0.01",
+            &crate::common::agent::demo_score_request(200, 1),
+        )
+        .expect(200)
+        .json();
+    let count = alerted["alert"]["count"].as_u64().unwrap();
+    assert!(count > 0, "{}", alerted["alert"]);
+    let (summary, body) = notified
+        .recv_timeout(Duration::from_secs(20))
+        .expect("the tray notifies the alert");
+    assert!(
+        summary.contains(&format!("{count} unreviewed rows")),
+        "{summary}"
+    );
+    assert!(
+        summary.contains(&format!("미검토 행 {count}건")),
+        "{summary}"
+    );
+    assert!(
+        body.contains(alerted["run_id"].as_str().unwrap()) && body.contains("1%"),
+        "{body}"
+    );
+    std::thread::sleep(Duration::from_millis(600));
+    assert!(notified.try_recv().is_err(), "one notification per run");
 
     // Quit stops the agent, which may leave the bus before it replies.
     let _ = click(&menu, "Quit");

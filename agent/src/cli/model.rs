@@ -1,5 +1,6 @@
 //! `ledgerlens model report`: how well the scores separate what reviewers
-//! confirmed from what they called normal, from the history database.
+//! confirmed from what they called normal, from the history database; and
+//! `model learn`, the agent's training worker (hidden).
 
 use std::path::PathBuf;
 
@@ -8,6 +9,7 @@ use clap::Subcommand;
 use crate::data_folder;
 use crate::error::Error;
 use crate::i18n::Lang;
+use crate::learn::lessons::TrainingOutput;
 
 #[derive(Subcommand, Debug)]
 pub enum ModelCommand {
@@ -16,6 +18,15 @@ pub enum ModelCommand {
         /// 데이터 폴더 / Data directory (default: LEDGERLENS_DATA_DIR or the per-user data folder).
         #[arg(long)]
         data_dir: Option<PathBuf>,
+    },
+    /// (내부용) 에이전트의 학습 작업자: 검토로 학습해 JSON 한 줄로 출력 / (internal) The agent's training worker: learns from the reviews and prints one JSON line.
+    #[command(hide = true)]
+    Learn {
+        /// The agent's store, opened read-only.
+        #[arg(long)]
+        store: PathBuf,
+        #[arg(long)]
+        seed: u64,
     },
 }
 
@@ -31,6 +42,15 @@ pub(super) fn run(command: ModelCommand, lang: Lang) -> Result<(), Error> {
             for line in crate::learn::report::report(&reviewed, &config).lines(lang) {
                 println!("{line}");
             }
+            Ok(())
+        }
+        ModelCommand::Learn { store, seed } => {
+            let store = crate::store::Store::open_reader(&store)?;
+            let (newest, lessons) = crate::learn::lessons::Lessons::from_store(&store, seed)?;
+            println!(
+                "{}",
+                TrainingOutput::new(newest, lessons.as_ref()).to_line()
+            );
             Ok(())
         }
     }

@@ -6,10 +6,12 @@
 use serde::{Deserialize, Serialize};
 
 use super::features::Row;
+use super::next::Judgement;
 use super::supervised::{Example, Model};
 use super::weights::DetectorWeights;
 use crate::error::Error;
 use crate::i18n::Text;
+use crate::store::Store;
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Lessons {
@@ -45,12 +47,30 @@ impl Lessons {
 
     /// Each row's evidence: its total (already under the learnt weights,
     /// see `weights::DetectorWeights::reweigh`) blended with the trees when
-    /// there are some.
-    pub fn evidence(&self, rows: &[Row]) -> Vec<f64> {
-        match &self.trees {
-            Some(model) => model.blend(rows),
-            None => rows.iter().map(Row::total).collect(),
+    /// there are some; and what the lessons say of the row
+    /// (`next::Judgement`): by the trees where there are some, else by the
+    /// learnt weights.
+    pub fn assess(&self, rows: &[Row]) -> Vec<(f64, Judgement)> {
+        match self.trees.as_ref().filter(|m| m.trees > 0) {
+            Some(model) => model.assess(rows),
+            None => rows
+                .iter()
+                .map(|r| (r.total(), self.weights.judge(r)))
+                .collect(),
         }
+    }
+
+    /// What the reviews in `store` teach, read in one snapshot: the
+    /// newest review read, and the lessons (`None` while no reviewed row
+    /// has features to learn from). The training's whole work, done in
+    /// the agent's training worker (`server::training`).
+    pub fn from_store(store: &Store, seed: u64) -> Result<(i64, Option<Lessons>), Error> {
+        let (newest, reviewed) = store.snapshot(|s| Ok((s.newest_review()?, s.reviewed()?)))?;
+        let examples = Example::from_reviewed(&reviewed.rows);
+        if examples.is_empty() {
+            return Ok((newest, None));
+        }
+        Ok((newest, Some(Lessons::learn(&examples, seed))))
     }
 
     /// The stored form (JSON).
@@ -65,6 +85,40 @@ impl Lessons {
             lessons.trees = Some(model.loaded()?);
         }
         Ok(lessons)
+    }
+}
+
+/// What the agent's training worker (`ledgerlens model learn`) prints on
+/// one line for the agent (`server::training`).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct TrainingOutput {
+    /// The newest review it read.
+    pub newest: i64,
+    /// The lessons in their stored form; `None` with nothing to learn from.
+    pub lessons: Option<String>,
+}
+
+impl TrainingOutput {
+    pub fn new(newest: i64, lessons: Option<&Lessons>) -> TrainingOutput {
+        TrainingOutput {
+            newest,
+            lessons: lessons.map(Lessons::to_json),
+        }
+    }
+
+    pub fn to_line(&self) -> String {
+        serde_json::to_string(self).expect("a training's output serialises")
+    }
+
+    /// The worker's line read back, its lessons ready to score with.
+    pub fn read(line: &str) -> Result<(i64, Option<Lessons>), Error> {
+        let output: TrainingOutput = serde_json::from_str(line.trim()).map_err(Error::internal)?;
+        let lessons = output
+            .lessons
+            .as_deref()
+            .map(Lessons::from_json)
+            .transpose()?;
+        Ok((output.newest, lessons))
     }
 }
 

@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::features::Row;
 use super::metrics::{self, Separation};
 use super::supervised::{Example, Model};
-use super::weights::{DetectorWeights, ShownWeight};
+use super::weights::{self, DetectorWeights, ShownWeight};
 use crate::config::Config;
 use crate::i18n::{Lang, Text};
 use crate::store::{Reviewed, ReviewedRow};
@@ -234,19 +234,20 @@ impl ModelReport {
                 why.get(lang)
             ));
         }
-        out.push(
-            crate::i18n::pick(
-                lang,
-                "탐지기 가중치 (전체 검토로 학습): 탐지기 | 설정 | 검토 | 확인 | 배율 | 적용",
-                "detector weights (learnt from all reviews): detector | configured | reviewed | confirmed | factor | in force",
-            )
-            .to_string(),
-        );
+        let columns: Vec<&str> = weights::SHOWN_COLUMNS
+            .iter()
+            .map(|&(ko, en)| crate::i18n::pick(lang, ko, en))
+            .collect();
+        out.push(format!(
+            "{}: {}",
+            weights::shown_title(lang),
+            columns.join(" | ")
+        ));
         for w in &self.weights {
             let pinned = if w.pinned {
-                crate::i18n::pick(lang, " (설정 고정)", " (pinned by the config)")
+                format!(" ({})", ShownWeight::pinned_word(lang))
             } else {
-                ""
+                String::new()
             };
             out.push(format!(
                 "  {} | {:.2} | {} | {} | {:.2} | {:.2}{pinned}",

@@ -34,6 +34,7 @@ use forust_ml::{GradientBooster, Matrix};
 use serde::{Deserialize, Serialize};
 
 use super::features::{self, Row};
+use super::next::Judgement;
 use crate::error::Error;
 use crate::i18n::Text;
 use crate::store::ReviewedRow;
@@ -131,12 +132,12 @@ fn columns(rows: &[&Row]) -> Vec<f64> {
     data
 }
 
-fn logit(p: f64) -> f64 {
+pub(crate) fn logit(p: f64) -> f64 {
     let p = p.clamp(1e-9, 1.0 - 1e-9);
     (p / (1.0 - p)).ln()
 }
 
-fn sigmoid(x: f64) -> f64 {
+pub(crate) fn sigmoid(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
@@ -360,12 +361,19 @@ impl Model {
 
     /// Each row's blended evidence (nats), from its features.
     pub fn blend(&self, rows: &[Row]) -> Vec<f64> {
+        self.assess(rows).into_iter().map(|(e, _)| e).collect()
+    }
+
+    /// Each row's blended evidence and what the model says of it
+    /// (`next::Judgement`): one pass of the trees for both.
+    pub fn assess(&self, rows: &[Row]) -> Vec<(f64, Judgement)> {
         let p = self.probability(rows);
         rows.iter()
             .zip(p)
             .map(|(row, p)| {
                 let c = self.support(row);
-                (row.total() + c * (logit(p) - self.base_log_odds)).max(0.0)
+                let evidence = (row.total() + c * (logit(p) - self.base_log_odds)).max(0.0);
+                (evidence, Judgement::from_model(self.base_log_odds, p, c))
             })
             .collect()
     }

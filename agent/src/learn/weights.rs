@@ -34,6 +34,7 @@ use serde::{Deserialize, Serialize};
 use super::features::Row;
 use super::supervised::{Example, PRIOR_REVIEWS};
 use crate::config::Weights;
+use crate::i18n::{pick, Lang};
 use crate::vocabulary::DetectorKind;
 
 /// How far the reviews can raise a weight: by this factor at most. A
@@ -173,6 +174,34 @@ pub struct ShownWeight {
     pub factor: f64,
     /// The weight in force: `configured × factor`.
     pub weight: f64,
+}
+
+/// What a shown weight's columns are called, Korean and English: the
+/// command line's lines and the 모델 품질 sheet (the pages have theirs in
+/// i18n.js).
+pub const SHOWN_COLUMNS: [(&str, &str); 6] = [
+    ("탐지기", "detector"),
+    ("설정", "configured"),
+    ("검토", "reviewed"),
+    ("확인", "confirmed"),
+    ("배율", "factor"),
+    ("적용", "in force"),
+];
+
+/// The title of the weights' table.
+pub fn shown_title(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "탐지기 가중치 (전체 검토로 학습)",
+        "detector weights (learnt from all reviews)",
+    )
+}
+
+impl ShownWeight {
+    /// What a pinned weight is marked with.
+    pub fn pinned_word(lang: Lang) -> &'static str {
+        pick(lang, "설정 고정", "pinned by the config")
+    }
 }
 
 /// `q / π` with `q` the shrunk precision, within `[0, CEILING]`; 1 when

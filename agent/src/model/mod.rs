@@ -44,6 +44,9 @@ pub struct RowVerdict {
     /// Every finding's evidence in nats, by detector (the strongest three
     /// are `reasons`): what the supervised model learns from.
     pub evidence: Evidence,
+    /// With a model learnt from reviews: the chance a reviewer confirms
+    /// this row (`learn::next`).
+    pub confidence: Option<f64>,
 }
 
 /// A row's evidence by detector, the detectors that found nothing left out
@@ -214,12 +217,15 @@ pub fn run(
         }
     }
 
-    let evidence: Vec<f64> = match learned {
+    let (evidence, confidence): (Vec<f64>, Vec<Option<f64>>) = match learned {
         None => found
             .iter()
-            .map(|c| c.iter().map(|c| c.evidence).sum())
-            .collect(),
-        Some(lessons) => blended(lessons, &found, &isolation),
+            .map(|c| (c.iter().map(|c| c.evidence).sum::<f64>(), None))
+            .unzip(),
+        Some(lessons) => blended(lessons, &found, &isolation)
+            .into_iter()
+            .map(|(e, j)| (e, Some(j.confidence)))
+            .unzip(),
     };
     let scores: Vec<f64> = evidence.iter().map(|&e| fusion::score(e)).collect();
     let cut = Cut::choose(&scores, &config.bands);
@@ -259,6 +265,7 @@ pub fn run(
                 isolation: isolation[i],
                 reasons,
                 evidence,
+                confidence: confidence[i],
             }
         })
         .collect();
@@ -279,14 +286,14 @@ fn evidence_of(contributions: &[Contribution]) -> Evidence {
         .collect()
 }
 
-/// Each row's evidence blended with the reviews' model, a block of rows
-/// at a time (a row's features are a few dozen bytes; a million at once
-/// would not be).
+/// Each row's evidence blended with the reviews' model, and what the model
+/// says of the row, a block of rows at a time (a row's features are a few
+/// dozen bytes; a million at once would not be).
 fn blended(
     lessons: &crate::learn::lessons::Lessons,
     found: &[Vec<Contribution>],
     isolation: &[f64],
-) -> Vec<f64> {
+) -> Vec<(f64, crate::learn::next::Judgement)> {
     use crate::learn::features::Row;
     const BLOCK: usize = 8192;
     found
@@ -301,7 +308,7 @@ fn blended(
                         .with_total(c.iter().map(|c| c.evidence).sum())
                 })
                 .collect();
-            lessons.evidence(&rows)
+            lessons.assess(&rows)
         })
         .collect()
 }

@@ -11,6 +11,7 @@ use crate::vocabulary::{AddedColumn, ReviewStatus};
 use super::laid_out::{self, LaidOutSheet, SheetBuilder, Value};
 use super::workbook::review_choices;
 use crate::learn::report::ModelReport;
+use crate::learn::weights::{self, ShownWeight};
 
 /// The reasons of a stored row, one per line, in the chosen language.
 fn reasons_text(reasons: &serde_json::Value, lang: Lang) -> String {
@@ -112,6 +113,30 @@ fn model_sheet(name: &str, report: &ModelReport, lang: Lang) -> LaidOutSheet {
     })]);
     if let Some(why) = &report.learning {
         w.values(&[Value::Text(why.get(lang))]);
+    }
+    // Every detector's weight as the reviews moved it, with the counts
+    // behind it (`learn::weights`).
+    w.blank();
+    let mut columns: Vec<&str> = weights::SHOWN_COLUMNS
+        .iter()
+        .map(|&(ko, en)| pick(lang, ko, en))
+        .collect();
+    columns.insert(1, weights::shown_title(lang));
+    w.header(&columns, &[]);
+    for shown in &report.weights {
+        w.values(&[
+            Value::Text(shown.kind.word(lang)),
+            Value::Text(if shown.pinned {
+                ShownWeight::pinned_word(lang)
+            } else {
+                ""
+            }),
+            Value::Number(shown.configured),
+            Value::Number(f64::from(shown.reviewed)),
+            Value::Number(f64::from(shown.confirmed)),
+            Value::Number(shown.factor),
+            Value::Number(shown.weight),
+        ]);
     }
     for (kind, judged) in report.judged() {
         let Some(f) = &judged.figures else { continue };

@@ -15,8 +15,8 @@ use crate::ingest::normalize::excel_serial;
 use crate::ingest::{Cell, Field};
 use crate::pipeline::ScoredLedger;
 use crate::vocabulary::{
-    self, css, AddedColumn, Band, DetectorKind, MatchedBy, ReviewReason, ReviewStatus, ScoreKind,
-    SelectionMethod,
+    self, css, AddedColumn, Band, DetectorKind, MatchedBy, NextView, ReviewReason, ReviewStatus,
+    ScoreKind, SelectionMethod,
 };
 
 /// The review choices offered in the dropdown, Korean first as the sheet
@@ -54,6 +54,7 @@ pub fn layout() -> serde_json::Value {
             "matched_by": by_code(MatchedBy::ALL.iter().map(|m| (m.code(), m.word(lang)))),
             "detectors": by_code(DetectorKind::ALL.iter().map(|k| (k.code(), k.word(lang)))),
             "score_kinds": by_code(ScoreKind::ALL.iter().map(|k| (k.code(), k.word(lang)))),
+            "next_views": by_code(NextView::ALL.iter().map(|v| (v.code(), v.word(lang)))),
             "selection_methods": SelectionMethod::ALL.iter().map(|m| m.word(lang)).collect::<Vec<_>>(),
             // The audit sample's two sheets: the sample, its parameters.
             "sample_sheets": crate::sampling::sheet::SHEET_NAMES.map(|names| pick(lang, names.0, names.1)),
@@ -69,6 +70,7 @@ pub fn layout() -> serde_json::Value {
         "review_codes": ReviewStatus::CODES,
         "review_reason_codes": ReviewReason::CODES,
         "selection_method_codes": SelectionMethod::CODES,
+        "next_view_codes": NextView::CODES,
         // The status each reason explains, in the same order.
         "review_reason_status": ReviewReason::ALL.iter().map(|r| r.status().code()).collect::<Vec<_>>(),
         "band_colours": by_code(Band::ALL.iter().map(|b| (b.code(), colours(b.colours())))),

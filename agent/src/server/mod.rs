@@ -66,15 +66,27 @@ pub struct AppState {
     /// Reviews and column previews parsed at once (scoring has its slots).
     parsing: tokio::sync::Semaphore,
     paused: AtomicBool,
-    /// "run id (rows)" of the latest run, for the tray's tooltip.
-    last_run: Mutex<Option<String>>,
+    /// The latest run, for the tray's tooltip and notification.
+    last_run: Mutex<Option<LastRun>>,
     /// The reviews' model scores are blended with (`training.rs`).
     learned: std::sync::RwLock<Option<std::sync::Arc<crate::learn::lessons::Learned>>>,
     training: AtomicBool,
     train_again: AtomicBool,
     last_training: Mutex<Option<training::Outcome>>,
+    /// The training worker and the Scores it stops for.
+    gate: Mutex<training::Gate>,
     /// The last model report and the store's stamp it was made at.
     report_cache: Mutex<Option<(crate::store::ReportStamp, crate::learn::report::ModelReport)>>,
+}
+
+/// The latest run as the tray shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LastRun {
+    pub id: String,
+    pub rows: usize,
+    /// Its unreviewed rows at or above the alert confidence, and that
+    /// confidence, when there were any (`api::Alert`).
+    pub alert: Option<(usize, f64)>,
 }
 
 /// Which of the agent's work queues a request waits in once its body is in.
@@ -130,11 +142,17 @@ impl AppState {
         self.paused.store(paused, Ordering::Relaxed);
     }
 
-    fn note_run(&self, id: &str, rows: usize) {
-        *self.last_run.lock().unwrap_or_else(|p| p.into_inner()) = Some(format!("{id} ({rows})"));
+    fn note_run(&self, id: &str, rows: usize, alert: Option<&api::Alert>) {
+        *self.last_run.lock().unwrap_or_else(|p| p.into_inner()) = Some(LastRun {
+            id: id.to_string(),
+            rows,
+            alert: alert
+                .filter(|a| a.count > 0)
+                .map(|a| (a.count, a.confidence)),
+        });
     }
 
-    pub fn last_run(&self) -> Option<String> {
+    pub fn last_run(&self) -> Option<LastRun> {
         self.last_run
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -261,6 +279,7 @@ pub fn run(options: ServeOptions, lang: Lang) -> Result<(), Error> {
         training: AtomicBool::new(false),
         train_again: AtomicBool::new(false),
         last_training: Mutex::new(None),
+        gate: Mutex::new(training::Gate::default()),
         report_cache: Mutex::new(None),
     });
     // Reviews saved since the last model (or by an agent that stopped

@@ -1,16 +1,27 @@
 //! Learning from the reviews in the background (issue 12.2, 12.3).
 //!
-//! After reviews are saved, one training thread (never more: a request
-//! while it runs makes it go round once more) reads the reviewed rows on a
-//! read-only connection of its own (`Store::reader`), learns the
-//! detectors' weights and, with enough reviews, trains the trees on one
-//! core (`learn::lessons`, single-threaded), and commits them in one
-//! transaction (`Store::record_model`). Scoring never waits for it: a Score
-//! takes the model in use (`AppState::learned`, an `Arc` swapped only once
-//! a new model is committed), and the agent's store is held only for the
-//! commit. A crash before the commit leaves the previous model in
-//! use and every review where it was: reviews are committed before their
-//! answer, and training only reads them.
+//! After reviews are saved, one training (never more: a request while it
+//! runs makes it go round once more) reads the reviewed rows on a
+//! read-only connection of its own, learns the detectors' weights and,
+//! with enough reviews, trains the trees (`learn::lessons`,
+//! single-threaded), and the agent commits them in one transaction
+//! (`Store::record_model`). Scoring never waits for it: a Score takes the
+//! model in use (`AppState::learned`, an `Arc` swapped only once a new
+//! model is committed), and the agent's store is held only for the commit.
+//! A crash before the commit leaves the previous model in use and every
+//! review where it was: reviews are committed before their answer, and
+//! training only reads them.
+//!
+//! **A Score runs as fast during a training as without one.** On Linux the
+//! training is a worker process (`ledgerlens model learn`, the same
+//! binary) that the agent stops (SIGSTOP) while any Score runs and lets go
+//! on (SIGCONT) when the last one ends: a stopped process takes no core,
+//! no cache and no memory bandwidth, which a lower priority alone does not
+//! give (on this project's two-core machine a training thread at nice 19
+//! still made a Score a third slower). The worker dies with the agent
+//! (PR_SET_PDEATHSIG) and prints its lessons as one JSON line
+//! (`lessons::TrainingOutput`). Elsewhere the training is a thread at
+//! normal priority, and a Score during it shares the cores.
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -22,7 +33,6 @@ use crate::error::Error;
 use crate::i18n::Text;
 use crate::learn::lessons::{Learned, Lessons};
 use crate::learn::report::ModelReport;
-use crate::learn::supervised::Example;
 
 /// What the last training said, for `GET model/status`.
 #[derive(Debug, Clone, Serialize)]
@@ -39,23 +49,71 @@ pub enum Outcome {
     Failed { why: Text },
 }
 
-/// Lowers this thread's scheduling priority to the least (nice 19), so a
-/// Score on the same cores takes them first: training is never urgent.
-/// Linux only so far; elsewhere the thread runs at normal priority and a
-/// Score during training shares the cores with it.
-fn yield_to_scoring() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: plain system calls on the calling thread's own id; no memory
-    // is passed. On Linux a thread id names one thread for setpriority.
-    unsafe {
-        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
-        if libc::setpriority(libc::PRIO_PROCESS, tid, 19) != 0 {
-            tracing::debug!("training thread keeps its priority");
+/// The training worker and the Scores it makes way for.
+#[derive(Debug, Default)]
+pub(crate) struct Gate {
+    /// The worker process running now, if any.
+    worker: Option<u32>,
+    /// Scores running now.
+    scoring: usize,
+}
+
+/// Held while a Score runs: the training worker stays stopped meanwhile.
+pub(crate) struct Scoring<'a>(&'a AppState);
+
+impl Drop for Scoring<'_> {
+    fn drop(&mut self) {
+        let mut gate = self.0.gate();
+        gate.scoring -= 1;
+        if gate.scoring == 0 {
+            if let Some(pid) = gate.worker {
+                signal(pid, Signal::Continue);
+            }
         }
     }
 }
 
+#[derive(Clone, Copy)]
+enum Signal {
+    Stop,
+    Continue,
+}
+
+/// Stops or continues the worker. The pid is the agent's own child, not
+/// yet waited for, so it cannot have been reused by another process.
+#[cfg(target_os = "linux")]
+fn signal(pid: u32, what: Signal) {
+    let sig = match what {
+        Signal::Stop => libc::SIGSTOP,
+        Signal::Continue => libc::SIGCONT,
+    };
+    // SAFETY: kill(2) with a pid and a signal number; no memory is passed.
+    if unsafe { libc::kill(pid as libc::pid_t, sig) } != 0 {
+        tracing::debug!("training worker {pid} not signalled (it has ended)");
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn signal(_pid: u32, _what: Signal) {}
+
 impl AppState {
+    fn gate(&self) -> std::sync::MutexGuard<'_, Gate> {
+        self.gate.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Marks a Score running until the guard is dropped; the training
+    /// worker, if one runs, is stopped until the last Score ends.
+    pub(crate) fn scoring(&self) -> Scoring<'_> {
+        let mut gate = self.gate();
+        gate.scoring += 1;
+        if gate.scoring == 1 {
+            if let Some(pid) = gate.worker {
+                signal(pid, Signal::Stop);
+            }
+        }
+        Scoring(self)
+    }
+
     /// The model scores are blended with now, if any.
     pub(crate) fn learned(&self) -> Option<Arc<Learned>> {
         self.learned
@@ -104,7 +162,6 @@ impl AppState {
         let spawned = std::thread::Builder::new()
             .name("ledgerlens-training".into())
             .spawn(move || {
-                yield_to_scoring();
                 while state.train_again.swap(false, Ordering::SeqCst) {
                     let outcome = state.train_once().unwrap_or_else(|e| {
                         tracing::error!("training failed: {}", e.message.en);
@@ -127,34 +184,27 @@ impl AppState {
         }
     }
 
-    /// One training: read on its own connection, train, commit, swap.
+    /// One training: learn (in the worker), commit, swap.
     fn train_once(&self) -> Result<Outcome, Error> {
-        // The read is the long part (every review joined to the row its
-        // reviewer saw): on a second connection, in one snapshot, so the
-        // agent's store stays free for Scores and Syncs meanwhile.
+        // Nothing new since the model in use: no need to read the reviews.
         let reader = self.with_store(|s| s.reader())?;
-        let (newest, reviewed) = reader.snapshot(|s| {
+        let in_use = self.learned().map(|l| l.version);
+        let up_to_date = reader.snapshot(|s| {
             let newest = s.newest_review()?;
-            // Nothing new since the model in use: no need to read the reviews.
-            let in_use = self.learned().map(|l| l.version);
-            if let Some((version, through)) = s.latest_model_reach()? {
-                if in_use == Some(version) && through >= newest {
-                    return Ok((newest, None));
-                }
-            }
-            Ok((newest, Some(s.reviewed()?)))
+            Ok(s.latest_model_reach()?
+                .is_some_and(|(version, through)| in_use == Some(version) && through >= newest))
         })?;
         drop(reader);
-        let Some(reviewed) = reviewed else {
+        if up_to_date {
             return Ok(Outcome::UpToDate);
-        };
-        let examples = Example::from_reviewed(&reviewed.rows);
-        if examples.is_empty() {
+        }
+        let path = self.with_store(|s| Ok(s.path().to_path_buf()))?;
+        let (newest, lessons) = self.learn(&path)?;
+        let Some(lessons) = lessons else {
             return Ok(Outcome::Waiting {
                 why: crate::learn::supervised::too_few(0, 0),
             });
-        }
-        let lessons = Lessons::learn(&examples, self.config.seed);
+        };
         let learned = self.with_store(|s| s.record_model(lessons, newest))?;
         let (version, waiting) = (learned.version, learned.lessons.waiting.clone());
         tracing::info!(
@@ -165,5 +215,73 @@ impl AppState {
         );
         *self.learned.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(learned));
         Ok(Outcome::Trained { version, waiting })
+    }
+
+    /// The lessons of the store at `path`, learnt by the training worker,
+    /// stopped while Scores run (see the module).
+    #[cfg(target_os = "linux")]
+    fn learn(&self, path: &std::path::Path) -> Result<(i64, Option<Lessons>), Error> {
+        use std::io::Read;
+        use std::os::unix::process::CommandExt;
+        let failed =
+            |e: &dyn std::fmt::Display| Error::internal(format!("the training worker failed: {e}"));
+        let mut command =
+            std::process::Command::new(std::env::current_exe().map_err(|e| failed(&e))?);
+        command
+            .args([
+                "model",
+                "learn",
+                "--seed",
+                &self.config.seed.to_string(),
+                "--store",
+            ])
+            .arg(path)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit());
+        // SAFETY: between fork and exec only two system calls, both
+        // async-signal-safe, on the child itself: it dies with the thread
+        // that started it (this one, which waits for it), and it runs at
+        // the least priority when no Score holds it stopped.
+        unsafe {
+            command.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                libc::setpriority(libc::PRIO_PROCESS, 0, 19);
+                Ok(())
+            });
+        }
+        let mut child = {
+            // Registered under the gate, so a Score that began meanwhile
+            // stops it at once.
+            let mut gate = self.gate();
+            let child = command.spawn().map_err(|e| failed(&e))?;
+            gate.worker = Some(child.id());
+            if gate.scoring > 0 {
+                signal(child.id(), Signal::Stop);
+            }
+            child
+        };
+        let mut line = String::new();
+        let read = child
+            .stdout
+            .take()
+            .expect("stdout is piped")
+            .read_to_string(&mut line);
+        // Unregistered before it is waited for: only then can its pid be
+        // taken by another process.
+        self.gate().worker = None;
+        let status = child.wait().map_err(|e| failed(&e))?;
+        read.map_err(|e| failed(&e))?;
+        if !status.success() {
+            return Err(failed(&status));
+        }
+        crate::learn::lessons::TrainingOutput::read(&line)
+    }
+
+    /// The lessons of the store at `path`, learnt on this thread.
+    #[cfg(not(target_os = "linux"))]
+    fn learn(&self, path: &std::path::Path) -> Result<(i64, Option<Lessons>), Error> {
+        let reader = crate::store::Store::open_reader(path)?;
+        Lessons::from_store(&reader, self.config.seed)
     }
 }

@@ -344,6 +344,70 @@ impl Store {
         }))
     }
 
+    /// A run's rows no review has touched that some detector found
+    /// something in, with their features (`learn::features`): what the
+    /// review-next views rank (`learn::next`). `None` for an unknown run.
+    pub fn unreviewed_findings(
+        &self,
+        id: &str,
+    ) -> Result<Option<Vec<(RunRow, crate::learn::features::Row)>>, StoreError> {
+        let known = self
+            .conn
+            .prepare_cached("SELECT 1 FROM runs WHERE id = ?1")?
+            .exists(params![id])?;
+        if !known {
+            return Ok(None);
+        }
+        // A row with no finding stores `{"isolation_score":…}` only: one
+        // key, no comma.
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {RECORD_COLUMNS}, l.row, l.cluster, l.features
+             FROM scored_rows l
+             LEFT JOIN reviews v ON 0
+             WHERE l.run_id = ?1 AND instr(l.features, ',') > 0
+               AND NOT EXISTS (SELECT 1 FROM reviews WHERE key = l.key)
+             ORDER BY l.rowid"
+        ))?;
+        let rows = stmt
+            .query_map(params![id], |r| {
+                let features: String = r.get(14)?;
+                Ok((
+                    RunRow {
+                        record: transaction_record(r)?,
+                        row: r.get(12)?,
+                        cluster: r.get(13)?,
+                    },
+                    crate::learn::features::Row::decode(&features),
+                ))
+            })?
+            .filter_map(|r| match r {
+                Ok((row, Some(features))) if features.fired().next().is_some() => {
+                    Some(Ok((row, features)))
+                }
+                Ok(_) => None,
+                Err(e) => Some(Err(e)),
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Some(rows))
+    }
+
+    /// Those of `keys` some review has touched.
+    pub fn reviewed_keys<'a>(
+        &self,
+        keys: impl Iterator<Item = &'a str>,
+    ) -> Result<std::collections::BTreeSet<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT 1 FROM reviews WHERE key = ?1 LIMIT 1")?;
+        let mut reviewed = std::collections::BTreeSet::new();
+        for key in keys {
+            if stmt.exists(params![key])? {
+                reviewed.insert(key.to_string());
+            }
+        }
+        Ok(reviewed)
+    }
+
     /// Which of these keys were ever scored; reviews of others are reported back.
     pub fn unknown_keys<'a>(
         &self,

@@ -817,14 +817,20 @@ impl Store {
     /// agent writes, so a long read (the training's reviews) holds no lock
     /// a Score or a Sync waits for.
     pub fn reader(&self) -> Result<Store, StoreError> {
+        Store::open_reader(&self.path)
+    }
+
+    /// A read-only connection to the store at `path`, for a process that
+    /// reads beside the agent (its training worker, `server::training`).
+    pub fn open_reader(path: &Path) -> Result<Store, StoreError> {
         let conn = Connection::open_with_flags(
-            &self.path,
+            path,
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         Ok(Store {
             conn,
-            path: self.path.clone(),
+            path: path.to_path_buf(),
             key: None,
             suspect: false,
         })

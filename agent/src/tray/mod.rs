@@ -1,5 +1,7 @@
 //! The tray icon: where the agent listens and its last run in the tooltip,
-//! and Open dashboard, Open data folder, Pause/Resume and Quit.
+//! Open dashboard, Open data folder, Pause/Resume and Quit, and a
+//! notification when a Score holds unreviewed rows the reviews' model is
+//! sure of (issue 12.5).
 //!
 //! On Linux it uses tray-icon's StatusNotifierItem (ksni) backend, which
 //! runs its own D-Bus thread and needs no GTK. On Windows the tray thread
@@ -82,7 +84,9 @@ fn open_in_desktop(target: &str) {
 }
 
 fn tooltip(port: u16, state: &AppState) -> String {
-    let last = state.last_run().unwrap_or_else(|| "-".into());
+    let last = state
+        .last_run()
+        .map_or_else(|| "-".into(), |r| format!("{} ({})", r.id, r.rows));
     let paused = if state.is_paused() {
         " · 일시 중지 / paused"
     } else {
@@ -110,6 +114,8 @@ fn run(
         .with_icon(icon())
         .build()?;
     let mut shown = String::new();
+    // The run whose alert was last notified: one notification per run.
+    let mut notified: Option<String> = None;
     loop {
         pump_messages();
         if let Ok(event) = MenuEvent::receiver().recv_timeout(Duration::from_millis(200)) {
@@ -131,11 +137,48 @@ fn run(
                 return Ok(());
             }
         }
+        if let Some(run) = state.last_run() {
+            if let Some((count, confidence)) = run.alert {
+                if notified.as_deref() != Some(run.id.as_str()) {
+                    notify_alert(&run.id, count, confidence);
+                    notified = Some(run.id);
+                }
+            }
+        }
         let text = tooltip(port, &state);
         if text != shown {
             tray.set_tooltip(Some(&text))?;
             shown = text;
         }
+    }
+}
+
+/// Tells the desktop that a Score holds unreviewed rows the reviews' model
+/// is sure of (`server::api::Alert`). On a thread of its own: a desktop
+/// with no notification service would hold the tray for a D-Bus timeout.
+fn notify_alert(run: &str, count: usize, confidence: f64) {
+    let percent = (confidence * 100.0).round();
+    let summary = format!(
+        "ledgerlens: 확인 가능성 높은 미검토 행 {count}건 / {count} unreviewed rows likely confirmed"
+    );
+    let body = format!(
+        "실행 {run}: 검토로 학습한 모델이 {percent}% 이상 확인된 이상으로 봅니다. 작업창의 검토 순서에서 보세요.\n\
+         Run {run}: the model learnt from reviews gives them at least {percent}% of being confirmed. See Review next in the pane."
+    );
+    let spawned = std::thread::Builder::new()
+        .name("tray-notification".into())
+        .spawn(move || {
+            if let Err(e) = notify_rust::Notification::new()
+                .appname("ledgerlens")
+                .summary(&summary)
+                .body(&body)
+                .show()
+            {
+                tracing::warn!("no notification shown: {e}");
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("no notification shown: {e}");
     }
 }
 

@@ -12,6 +12,8 @@ mod runs;
 mod sample;
 mod score;
 
+pub use score::Alert;
+
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
@@ -50,6 +52,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/runs/{id}", web::get().to(runs::run))
             .route("/runs/{id}", web::delete().to(runs::remove_run))
             .route("/runs/{id}/rows", web::get().to(runs::run_rows))
+            .route("/runs/{id}/next", web::get().to(runs::run_next))
             .route("/history", web::get().to(history::history_json))
             .route("/history.xlsx", web::get().to(history::history_xlsx))
             .route("/model/report", web::get().to(model::model_report))
@@ -240,8 +243,8 @@ mod tests {
     #[test]
     fn the_documented_codes_are_the_vocabulary() {
         use crate::vocabulary::{
-            Band, DetectorKind, Estimator, Likelihood, MatchedBy, ReviewReason, ReviewStatus,
-            SelectionMethod,
+            Band, DetectorKind, Estimator, Likelihood, MatchedBy, NextView, ReviewReason,
+            ReviewStatus, SelectionMethod,
         };
         let flagged: Vec<&str> = Band::ALL
             .iter()
@@ -266,6 +269,8 @@ mod tests {
                 SelectionMethod::CODES.to_vec()
             } else if Estimator::from_code(first).is_some() {
                 Estimator::CODES.to_vec()
+            } else if NextView::from_code(first).is_some() {
+                NextView::CODES.to_vec()
             } else if MatchedBy::from_code(first).is_some() {
                 MatchedBy::CODES.to_vec()
             } else if Band::from_code(first).is_some() {

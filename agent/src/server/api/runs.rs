@@ -1,15 +1,16 @@
 //! `GET runs`, `GET runs/{id}`, `DELETE runs/{id}` and `GET runs/{id}/rows`.
 
 use actix_web::{web, HttpRequest};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::{answer_json, Reply};
 use crate::i18n::Text;
+use crate::learn::next::{self, Judgement};
 use crate::pipeline;
 use crate::server::errors::{request_lang, Error, Refusal};
 use crate::server::AppState;
-use crate::store::{no_such_run, RowFilter};
-use crate::vocabulary::Band;
+use crate::store::{no_such_run, RowFilter, RunRow};
+use crate::vocabulary::{Band, NextView};
 
 pub(super) async fn runs(req: HttpRequest, state: web::Data<AppState>) -> Reply {
     answer_json(&req, state, |state, _| {
@@ -142,6 +143,110 @@ pub(super) async fn run_rows(
             pipeline::reasons_in(&mut row.record.reasons, lang);
         }
         Ok(rows)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub(super) struct NextQuery {
+    view: String,
+    #[serde(default = "default_next")]
+    limit: usize,
+}
+
+fn default_next() -> usize {
+    20
+}
+
+/// One row to review next, with what the model in use says of it.
+#[derive(Serialize)]
+struct NextRow {
+    #[serde(flatten)]
+    row: RunRow,
+    #[serde(flatten)]
+    judgement: Judgement,
+    teaching: f64,
+}
+
+/// Why a review-next view is empty: no model learnt from reviews yet.
+fn no_model_yet() -> Text {
+    Text::new(
+        "검토로 학습한 모델이 아직 없습니다. 검토를 저장하면 학습합니다",
+        "no model has been learnt from reviews yet; it learns once reviews are saved",
+    )
+}
+
+/// `GET runs/{id}/next?view=sure|teach`: the run's rows not reviewed yet,
+/// in the order the model in use says to review them (`learn::next`),
+/// judged by that model now, whichever model scored the run.
+pub(super) async fn run_next(
+    req: HttpRequest,
+    id: web::Path<String>,
+    query: web::Query<NextQuery>,
+    state: web::Data<AppState>,
+) -> Reply {
+    let lang = request_lang(&req);
+    let id = id.into_inner();
+    let query = query.into_inner();
+    let Some(view) = NextView::from_code(query.view.trim()) else {
+        return Err(Refusal(
+            Error::invalid(
+                "bad_view",
+                Text::new(
+                    format!(
+                        "알 수 없는 보기입니다: {:?} ({})",
+                        query.view,
+                        NextView::codes()
+                    ),
+                    format!(
+                        "unknown view {:?} (use one of {})",
+                        query.view,
+                        NextView::codes()
+                    ),
+                ),
+            ),
+            lang,
+        ));
+    };
+    let limit = query.limit.clamp(1, 1000);
+    answer_json(&req, state, move |state, lang| {
+        let learned = state.learned();
+        let rows = state
+            .with_store(|s| s.unreviewed_findings(&id))?
+            .ok_or_else(|| no_such_run(&id))?;
+        let unreviewed = rows.len();
+        let Some(learned) = learned else {
+            return Ok(serde_json::json!({
+                "view": view, "model_version": null, "why": no_model_yet(),
+                "unreviewed": unreviewed, "rows": [],
+            }));
+        };
+        let features: Vec<_> = rows.iter().map(|(_, f)| f.clone()).collect();
+        let judged: Vec<Judgement> = learned
+            .lessons
+            .assess(&features)
+            .into_iter()
+            .map(|(_, j)| j)
+            .collect();
+        let scores: Vec<f64> = rows.iter().map(|(r, _)| r.record.score).collect();
+        let order = next::order(&judged, &scores, view, limit);
+        let mut rows: Vec<Option<RunRow>> = rows.into_iter().map(|(r, _)| Some(r)).collect();
+        let next: Vec<NextRow> = order
+            .into_iter()
+            .filter_map(|i| {
+                let mut row = rows[i].take()?;
+                pipeline::reasons_in(&mut row.record.reasons, lang);
+                Some(NextRow {
+                    row,
+                    judgement: judged[i],
+                    teaching: judged[i].teaching(),
+                })
+            })
+            .collect();
+        Ok(serde_json::json!({
+            "view": view, "model_version": learned.run_version(), "why": null,
+            "unreviewed": unreviewed, "rows": next,
+        }))
     })
     .await
 }

@@ -30,6 +30,8 @@ enum ScoreInput {
 pub(super) struct ScoreQuery {
     workbook: Option<String>,
     sheet: Option<String>,
+    /// The confidence this Score's alert counts from (else the config's).
+    alert_confidence: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -38,6 +40,71 @@ struct ScoreResponse<'a> {
     results: Vec<RowOut<'a>>,
     summary: &'a Summary,
     quality: &'a ingest::QualityReport,
+    /// With a model learnt from reviews: the unreviewed rows it is sure of.
+    alert: Option<Alert>,
+}
+
+/// The unreviewed rows of a Score that the model in use gives at least
+/// `confidence` of being confirmed (issue 12.5): the pane's banner and the
+/// tray's notification.
+#[derive(Debug, Clone, Serialize)]
+pub struct Alert {
+    pub confidence: f64,
+    pub count: usize,
+    /// The most likely first, at most [`ALERT_ROWS`].
+    pub rows: Vec<AlertRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertRow {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    pub row: u32,
+    pub key: String,
+    pub confidence: f64,
+}
+
+/// How many of an alert's rows are listed.
+const ALERT_ROWS: usize = 10;
+
+/// The alert of a Score scored with a learnt model: its rows at or above
+/// `at`, less those some review has already touched.
+fn alert(
+    scored: &pipeline::ScoredLedger,
+    at: f64,
+    store: &crate::store::Store,
+) -> Result<Option<Alert>, Error> {
+    // Scored without a learnt model: nothing to be sure of.
+    if scored.rows.iter().all(|r| r.confidence.is_none()) {
+        return Ok(None);
+    }
+    let mut sure: Vec<(usize, f64)> = scored
+        .rows
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| r.confidence.filter(|&c| c >= at).map(|c| (i, c)))
+        .collect();
+    let reviewed = store.reviewed_keys(sure.iter().map(|&(i, _)| scored.rows[i].key.as_str()))?;
+    sure.retain(|&(i, _)| !reviewed.contains(&scored.rows[i].key));
+    sure.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let files = &scored.ledger.files;
+    Ok(Some(Alert {
+        confidence: at,
+        count: sure.len(),
+        rows: sure
+            .iter()
+            .take(ALERT_ROWS)
+            .map(|&(i, confidence)| {
+                let r = &scored.rows[i];
+                AlertRow {
+                    file: (files.len() > 1).then(|| files[usize::from(r.file)].clone()),
+                    row: r.row,
+                    key: r.key.clone(),
+                    confidence,
+                }
+            })
+            .collect(),
+    }))
 }
 
 pub(super) async fn score(
@@ -90,11 +157,26 @@ pub(super) async fn score(
         .body_then_place(&req, payload, MAX_SCORE_BODY, Queue::Scoring)
         .await
         .map_err(refuse(lang))?;
+    let query = query.into_inner();
+    if let Some(at) = query
+        .alert_confidence
+        .filter(|&v| !crate::config::is_confidence(v))
+    {
+        return Err(Refusal(
+            Error::invalid(
+                "bad_alert_confidence",
+                Text::new(
+                    format!("alert_confidence는 0보다 크고 1 이하여야 합니다 ({at})"),
+                    format!("alert_confidence must be above 0 and at most 1 ({at})"),
+                ),
+            ),
+            lang,
+        ));
+    }
     let input = match format {
         Some(format) if !is_json => ScoreInput::Workbook { body, format },
         _ => ScoreInput::Json(body),
     };
-    let query = query.into_inner();
     let job = state.clone();
     // The job answers through `answer` as soon as the run is recorded and
     // the response is built, then writes the scored rows while still holding
@@ -128,6 +210,8 @@ fn score_blocking(
     lang: Lang,
     answer: Answer,
 ) {
+    // The training worker stands still until this Score is done.
+    let _scoring = state.scoring();
     let mut answer = Some(answer);
     let mut reply = |result: Result<Vec<u8>, Error>| {
         if let Some(answer) = answer.take() {
@@ -150,6 +234,7 @@ fn score_and_record(
     // The body's share of the budget is kept until the run is scored: the
     // ledger parsed from it is bigger than the bytes were.
     let t0 = Instant::now();
+    let alert_confidence = query.alert_confidence;
     let (run, workbook, sha) = match input {
         ScoreInput::Json(Body { bytes, reserved }) => {
             // The pane's JSON is this door's own format: parsed here into
@@ -212,11 +297,14 @@ fn score_and_record(
     let run_id = store.record_run_header(&meta, &scored)?;
     let header_s = t2.elapsed().as_secs_f64();
     let t3 = Instant::now();
+    let at = alert_confidence.unwrap_or(state.config.review.alert_confidence);
+    let alert = alert(&scored, at, &store)?;
     let response = ScoreResponse {
         run_id,
         results: scored.rows_out(lang).collect(),
         summary: &scored.summary,
         quality: &scored.ledger.quality,
+        alert,
     };
     reply(serde_json::to_vec(&response).map_err(Error::internal));
     let respond_s = t3.elapsed().as_secs_f64();
@@ -227,7 +315,7 @@ fn score_and_record(
         tracing::error!("run {}: scored rows not recorded: {e}", response.run_id);
         return Ok(());
     }
-    state.note_run(&response.run_id, scored.rows.len());
+    state.note_run(&response.run_id, scored.rows.len(), response.alert.as_ref());
     crate::server::backup_if_due(&mut store);
     tracing::info!(
         rows = response.results.len(),
