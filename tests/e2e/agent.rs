@@ -567,7 +567,11 @@ fn add_in_endpoints() {
     let model_rows = history["sheets"][5]["rows"].as_array().unwrap();
     let at = model_rows
         .iter()
-        .position(|r| r["cells"][1]["value"] == "탐지기 가중치 (전체 검토로 학습)")
+        .position(|r| {
+            r["cells"][1]["value"]
+                .as_str()
+                .is_some_and(|v| v.starts_with("탐지기 가중치 (전체 검토로 학습"))
+        })
         .unwrap_or_else(|| panic!("no weights table in {}", history["sheets"][5]));
     assert_eq!(model_rows[at]["cells"][0]["value"], "탐지기");
     let detectors: Vec<&str> = model_rows[at + 1..]

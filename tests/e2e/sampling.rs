@@ -265,6 +265,30 @@ fn the_agent_plans_draws_from_a_run_and_evaluates() {
         &json!({ "run": "nope", "materiality": 0.05 }),
     );
     assert_eq!(missing.status, 404);
+    // Each draw is in the audit trail: the run, the plan, the seed and the
+    // rows drawn; the trail still verifies.
+    let conn = rusqlite::Connection::open(dir.path().join("ledgerlens.sqlite")).unwrap();
+    let draws: Vec<serde_json::Value> = conn
+        .prepare("SELECT detail_json FROM audit_events WHERE kind = 'sample' ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get::<_, String>(0))
+        .unwrap()
+        .map(|d| serde_json::from_str(&d.unwrap()).unwrap())
+        .collect();
+    assert_eq!(draws.len(), 2, "{draws:?}");
+    assert_eq!(draws[0], draws[1]);
+    assert_eq!(draws[0]["run"], run);
+    assert_eq!(draws[0]["seed"], 3);
+    assert_eq!(draws[0]["method"], "cell");
+    let keys: Vec<&serde_json::Value> = rows.iter().map(|r| &r["key"]).collect();
+    assert_eq!(
+        draws[0]["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .collect::<Vec<_>>(),
+        keys
+    );
 
     // Audited: every row as booked but the first, overstated by a quarter.
     let audited: Vec<_> = rows

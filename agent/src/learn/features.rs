@@ -61,6 +61,12 @@ impl Row {
         self.1
     }
 
+    /// The total evidence under the configured weights: the sum of the
+    /// features, whatever `with_total` set.
+    pub fn configured_total(&self) -> f64 {
+        self.0[..DetectorKind::COUNT].iter().sum()
+    }
+
     /// The raw Isolation Forest score.
     pub fn isolation(&self) -> f64 {
         self.0[DetectorKind::COUNT]

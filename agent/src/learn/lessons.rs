@@ -45,9 +45,10 @@ impl Lessons {
         self.trees.as_ref().map_or(0, |m| m.trees)
     }
 
-    /// Each row's evidence: its total (already under the learnt weights,
-    /// see `weights::DetectorWeights::reweigh`) blended with the trees when
-    /// there are some; and what the lessons say of the row
+    /// Each row's evidence: with trees, the configured weights' evidence
+    /// blended with them (the trees take the learnt weights' place,
+    /// `supervised.rs`); without, its total under the learnt weights
+    /// (`weights::DetectorWeights::reweigh`). And what the lessons say of the row
     /// (`next::Judgement`): by the trees where there are some, else by the
     /// learnt weights.
     pub fn assess(&self, rows: &[Row]) -> Vec<(f64, Judgement)> {

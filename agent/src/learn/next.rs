@@ -87,9 +87,9 @@ impl DetectorWeights {
                 support = 0.0;
                 continue;
             };
-            let (n, k) = (f64::from(d.reviewed), f64::from(d.confirmed));
-            let q = (k + PRIOR_REVIEWS * pi) / (n + PRIOR_REVIEWS);
+            let q = super::weights::precision(d.reviewed, d.confirmed, pi);
             log_odds += logit(q) - logit(pi);
+            let n = f64::from(d.reviewed);
             support = support.min(n / (n + PRIOR_REVIEWS));
             any = true;
         }
@@ -130,29 +130,11 @@ fn entropy_bits(p: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::learn::supervised::Example;
+    use crate::learn::weights::fixtures::duplicates_and_round_amounts;
     use crate::vocabulary::DetectorKind;
 
-    fn example(kind: Option<DetectorKind>, confirmed: bool) -> Example {
-        let evidence: Vec<(DetectorKind, f32)> = kind.into_iter().map(|k| (k, 2.0)).collect();
-        Example {
-            features: Row::new(&evidence, 0.5),
-            confirmed,
-        }
-    }
-
-    /// 40 reviewed duplicates (36 confirmed), 40 round amounts (4), 20 rows
-    /// with no finding (none): π = 0.4.
     fn weights() -> DetectorWeights {
-        let mut examples = Vec::new();
-        for i in 0..40 {
-            examples.push(example(Some(DetectorKind::Duplicate), i < 36));
-            examples.push(example(Some(DetectorKind::RoundAmount), i < 4));
-        }
-        for _ in 0..20 {
-            examples.push(example(None, false));
-        }
-        DetectorWeights::learn(&examples)
+        DetectorWeights::learn(&duplicates_and_round_amounts())
     }
 
     fn row(kinds: &[DetectorKind]) -> Row {

@@ -27,7 +27,11 @@
 //! The learnt factors apply to the sum that makes the score, not to the
 //! features the supervised model reads (`features.rs`): those stay in the
 //! configured weights, so a model trained on last month's rows reads this
-//! month's on the same scale whatever the factors did meanwhile.
+//! month's on the same scale whatever the factors did meanwhile. Once
+//! there are trees, they take the factors' place: the trees learn each
+//! detector's precision from the same reviews, and the blend starts from
+//! the configured evidence so as not to count those reviews twice
+//! (`supervised.rs`).
 
 use serde::{Deserialize, Serialize};
 
@@ -192,8 +196,8 @@ pub const SHOWN_COLUMNS: [(&str, &str); 6] = [
 pub fn shown_title(lang: Lang) -> &'static str {
     pick(
         lang,
-        "탐지기 가중치 (전체 검토로 학습)",
-        "detector weights (learnt from all reviews)",
+        "탐지기 가중치 (전체 검토로 학습; 트리 모델이 학습되면 점수에는 그 모델이 대신 반영)",
+        "detector weights (learnt from all reviews; once trees are trained, they take the weights' place in the score)",
     )
 }
 
@@ -211,16 +215,23 @@ fn factor(reviewed: u32, confirmed: u32, base_rate: f64) -> f64 {
     if base_rate <= 0.0 || base_rate >= 1.0 {
         return 1.0;
     }
-    let q =
-        (f64::from(confirmed) + PRIOR_REVIEWS * base_rate) / (f64::from(reviewed) + PRIOR_REVIEWS);
-    (q / base_rate).min(CEILING)
+    (precision(reviewed, confirmed, base_rate) / base_rate).min(CEILING)
 }
 
+/// A detector's precision among the reviewed rows it fired on, `k` of `n`
+/// confirmed, shrunk toward the reviews' base rate by [`PRIOR_REVIEWS`]:
+/// `q = (k + PRIOR_REVIEWS·π) / (n + PRIOR_REVIEWS)`.
+pub(crate) fn precision(reviewed: u32, confirmed: u32, base_rate: f64) -> f64 {
+    (f64::from(confirmed) + PRIOR_REVIEWS * base_rate) / (f64::from(reviewed) + PRIOR_REVIEWS)
+}
+
+/// Reviewed rows for the tests of the weights and of what they judge.
 #[cfg(test)]
-mod tests {
+pub(crate) mod fixtures {
     use super::*;
 
-    fn example(kind: Option<DetectorKind>, confirmed: bool) -> Example {
+    /// A reviewed row with one finding of `kind` (2 nats), or none.
+    pub fn example(kind: Option<DetectorKind>, confirmed: bool) -> Example {
         let evidence: Vec<(DetectorKind, f32)> = kind.into_iter().map(|k| (k, 2.0)).collect();
         Example {
             features: Row::new(&evidence, 0.5),
@@ -228,10 +239,9 @@ mod tests {
         }
     }
 
-    #[test]
-    fn precision_moves_a_weight_shrunk_toward_the_average_while_thin() {
-        // 40 duplicates, 36 confirmed; 40 round amounts, 4 confirmed;
-        // 20 rows with no finding, none confirmed. π = 40/100.
+    /// 40 duplicates, 36 confirmed; 40 round amounts, 4 confirmed; 20
+    /// rows with no finding, none confirmed. π = 40/100.
+    pub fn duplicates_and_round_amounts() -> Vec<Example> {
         let mut examples = Vec::new();
         for i in 0..40 {
             examples.push(example(Some(DetectorKind::Duplicate), i < 36));
@@ -240,7 +250,18 @@ mod tests {
         for _ in 0..20 {
             examples.push(example(None, false));
         }
-        let w = DetectorWeights::learn(&examples);
+        examples
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::{duplicates_and_round_amounts, example};
+    use super::*;
+
+    #[test]
+    fn precision_moves_a_weight_shrunk_toward_the_average_while_thin() {
+        let w = DetectorWeights::learn(&duplicates_and_round_amounts());
         assert!((w.base_rate - 0.4).abs() < 1e-12);
         // q = (36 + 4) / 50 = 0.8 → 2.0; q = (4 + 4) / 50 = 0.16 → 0.4.
         assert!((w.factor(DetectorKind::Duplicate) - 2.0).abs() < 1e-12);

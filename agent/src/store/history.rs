@@ -220,6 +220,15 @@ fn transaction_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<TransactionReco
     })
 }
 
+/// A run's row: `transaction_record`'s columns, then its row and cluster.
+fn run_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunRow> {
+    Ok(RunRow {
+        record: transaction_record(r)?,
+        row: r.get(12)?,
+        cluster: r.get(13)?,
+    })
+}
+
 /// What `transaction_record` reads, in its order (columns after these are
 /// the query's own).
 const RECORD_COLUMNS: &str = "l.key, l.date, l.department, l.account, l.vendor, l.description, l.amount, l.score, l.band, l.reasons_json, v.status, v.reason";
@@ -270,13 +279,16 @@ impl Store {
         }))
     }
 
-    /// A page of one run's rows, highest risk first; `None` for an unknown run.
-    pub fn run_rows(&self, id: &str, filter: &RowFilter) -> Result<Option<RunRows>, StoreError> {
-        let known = self
+    fn run_exists(&self, id: &str) -> Result<bool, StoreError> {
+        Ok(self
             .conn
             .prepare_cached("SELECT 1 FROM runs WHERE id = ?1")?
-            .exists(params![id])?;
-        if !known {
+            .exists(params![id])?)
+    }
+
+    /// A page of one run's rows, highest risk first; `None` for an unknown run.
+    pub fn run_rows(&self, id: &str, filter: &RowFilter) -> Result<Option<RunRows>, StoreError> {
+        if !self.run_exists(id)? {
             return Ok(None);
         }
         // The filter is built from fixed clauses; every value is a parameter.
@@ -323,11 +335,7 @@ impl Store {
         ))?;
         let rows = stmt
             .query_map(rusqlite::params_from_iter(page_values.iter()), |r| {
-                Ok(RunRow {
-                    record: transaction_record(r)?,
-                    row: r.get(12)?,
-                    cluster: r.get(13)?,
-                })
+                run_row(r)
             })?
             .collect::<Result<_, _>>()?;
         let departments = self
@@ -351,15 +359,12 @@ impl Store {
         &self,
         id: &str,
     ) -> Result<Option<Vec<(RunRow, crate::learn::features::Row)>>, StoreError> {
-        let known = self
-            .conn
-            .prepare_cached("SELECT 1 FROM runs WHERE id = ?1")?
-            .exists(params![id])?;
-        if !known {
+        if !self.run_exists(id)? {
             return Ok(None);
         }
         // A row with no finding stores `{"isolation_score":…}` only: one
-        // key, no comma.
+        // key, no comma. The rows are unreviewed, so the review columns
+        // `RECORD_COLUMNS` reads are NULL: a join that matches nothing.
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {RECORD_COLUMNS}, l.row, l.cluster, l.features
              FROM scored_rows l
@@ -371,14 +376,7 @@ impl Store {
         let rows = stmt
             .query_map(params![id], |r| {
                 let features: String = r.get(14)?;
-                Ok((
-                    RunRow {
-                        record: transaction_record(r)?,
-                        row: r.get(12)?,
-                        cluster: r.get(13)?,
-                    },
-                    crate::learn::features::Row::decode(&features),
-                ))
+                Ok((run_row(r)?, crate::learn::features::Row::decode(&features)))
             })?
             .filter_map(|r| match r {
                 Ok((row, Some(features))) if features.fired().next().is_some() => {

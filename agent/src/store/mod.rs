@@ -802,6 +802,25 @@ impl Store {
         tx.commit()?;
         Ok(true)
     }
+
+    /// Records that an audit sample was drawn from a run (`detail`: the
+    /// run, the plan, the seed and the rows drawn), so the sample an
+    /// auditor concludes on is in the same evidence trail as the run and
+    /// can be drawn again from it.
+    pub fn record_sample(
+        &mut self,
+        actor: &str,
+        detail: &serde_json::Value,
+    ) -> Result<(), StoreError> {
+        self.write(|store| {
+            let tx = store
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            audit::append(&tx, store.key.as_ref(), actor, "sample", detail)?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
 }
 
 /// `PRAGMA quick_check`: the structural half of `integrity_check`, fast

@@ -201,6 +201,20 @@ pub(super) async fn select(
             currency,
             &source,
         );
+        // Into the audit trail before the answer: a sample is evidence.
+        let detail = serde_json::json!({
+            "run": r.run,
+            "method": s.method,
+            "likelihood": params.plan.likelihood,
+            "confidence": params.plan.confidence,
+            "materiality": params.plan.materiality,
+            "seed": s.seed,
+            "n": s.n,
+            "population_items": s.population_items,
+            "population_value": s.population_value,
+            "keys": drawn.rows.iter().map(|row| row.key.as_str()).collect::<Vec<_>>(),
+        });
+        state.with_store(|st| st.record_sample(&crate::server::os_user(), &detail))?;
         Ok(Selected {
             sheets: lay_out(&parameters, &drawn.rows, lang),
             description: s.describe(flagged as usize, currency),
