@@ -26,6 +26,7 @@ pub struct Config {
     pub weights: Weights,
     pub iforest: iforest::Params,
     pub review: Review,
+    pub budget: Budget,
     /// Overrides for accounts whose name contains one of `accounts`.
     #[serde(rename = "category")]
     pub categories: Vec<Category>,
@@ -191,6 +192,7 @@ impl Default for Config {
             weights: Weights::default(),
             iforest: iforest::Params::default(),
             review: Review::default(),
+            budget: Budget::default(),
             categories: Vec::new(),
         }
     }
@@ -239,6 +241,38 @@ impl Default for Review {
         // enough that the alert is not noise once the reviews are many.
         Review {
             alert_confidence: 0.9,
+        }
+    }
+}
+
+/// When a budget line's execution is warned of (`budget::execution`).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Budget {
+    /// Heading over: the year-end projection (or the rate already) above
+    /// this share of the allocation.
+    pub over_rate: f64,
+    /// Under-spending: the year-end projection below this share.
+    pub under_rate: f64,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        // Over: the year would end past its budget. Under: a fifth of it
+        // unspent at this pace, where Korean public bodies' 집행 부진
+        // reviews commonly start; an institution's own rule belongs here.
+        Budget {
+            over_rate: 1.0,
+            under_rate: 0.8,
+        }
+    }
+}
+
+impl Budget {
+    pub fn thresholds(&self) -> crate::budget::execution::Thresholds {
+        crate::budget::execution::Thresholds {
+            over_rate: self.over_rate,
+            under_rate: self.under_rate,
         }
     }
 }
@@ -359,6 +393,23 @@ impl Config {
         };
         check_bands(&self.bands, "")?;
         check_weights(&self.weights, "")?;
+        let b = &self.budget;
+        if !(b.over_rate.is_finite()
+            && b.over_rate > 0.0
+            && b.under_rate.is_finite()
+            && (0.0..=b.over_rate).contains(&b.under_rate))
+        {
+            return bad(
+                format!(
+                    "budget: 0 ≤ under_rate ≤ over_rate, over_rate > 0 이어야 합니다 ({}, {})",
+                    b.under_rate, b.over_rate
+                ),
+                format!(
+                    "budget: need 0 ≤ under_rate ≤ over_rate and over_rate > 0 ({}, {})",
+                    b.under_rate, b.over_rate
+                ),
+            );
+        }
         let alert = self.review.alert_confidence;
         if !is_confidence(alert) {
             return bad(

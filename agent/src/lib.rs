@@ -25,6 +25,7 @@
 //!   scikit-learn and SciPy define them.
 //! - [`sampling`]: audit sampling of the rows not flagged: plan, select,
 //!   evaluate.
+//! - [`budget`]: budget execution rates, their projection and warnings.
 //! - [`i18n`]: the two languages; [`data_folder`]: where data is kept.
 //! - [`cli::main`]: the command line, which the binary runs.
 //!
@@ -32,6 +33,7 @@
 //! tray, the limits and the file helpers are the doors' and stages' own.
 
 pub mod bench;
+pub mod budget;
 pub mod cli;
 pub mod config;
 pub mod data_folder;

@@ -270,6 +270,14 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// What a budget line's execution is warned of (`budget::execution`).
+    pub enum ExecutionWarning {
+        Over = "over", "초과 집행 우려", "heading over budget";
+        Under = "under", "집행 부진", "under-spending";
+    }
+}
+
+vocabulary! {
     /// The two orders the rows not reviewed yet are listed in
     /// (`learn::next`).
     pub enum NextView {

@@ -207,7 +207,7 @@ fn header_only_and_unknown_sheet() {
     write(&f, &ledger_csv(&[]));
     let (code, err, _) = score(&f, &["--lang", "en"]);
     assert_eq!(code, 1);
-    assert!(err.contains("no rows could be scored"), "{err}");
+    assert!(err.contains("no row could be taken"), "{err}");
 
     let x = dir.path().join("book.xlsx");
     ledgerlens::demo::generate(300, 2).write_xlsx(&x).unwrap();

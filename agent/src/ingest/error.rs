@@ -301,11 +301,11 @@ impl Explain for IngestError {
                 };
                 Text::new(
                     format!(
-                        "{file} [{sheet}]: 점수를 매길 수 있는 행이 없습니다. 건너뛴 행: {}",
+                        "{file} [{sheet}]: 읽어 들일 수 있는 행이 없습니다. 건너뛴 행: {}",
                         list(Lang::Ko)
                     ),
                     format!(
-                        "{file} [{sheet}]: no rows could be scored. Skipped: {}",
+                        "{file} [{sheet}]: no row could be taken. Skipped: {}",
                         list(Lang::En)
                     ),
                 )

@@ -167,10 +167,15 @@ impl AppState {
                         tracing::error!("training failed: {}", e.message.en);
                         Outcome::Failed { why: e.message }
                     });
-                    *state
+                    let mut last = state
                         .last_training
                         .lock()
-                        .unwrap_or_else(|p| p.into_inner()) = Some(outcome);
+                        .unwrap_or_else(|p| p.into_inner());
+                    // A round that found nothing new is no training: what
+                    // the last one said still stands.
+                    if !matches!(outcome, Outcome::UpToDate) || last.is_none() {
+                        *last = Some(outcome);
+                    }
                 }
                 state.training.store(false, Ordering::SeqCst);
                 // A request that came between the last round and the flag.
@@ -189,14 +194,25 @@ impl AppState {
         // Nothing new since the model in use: no need to read the reviews.
         let reader = self.with_store(|s| s.reader())?;
         let in_use = self.learned().map(|l| l.version);
-        let up_to_date = reader.snapshot(|s| {
+        let (newest, up_to_date) = reader.snapshot(|s| {
             let newest = s.newest_review()?;
-            Ok(s.latest_model_reach()?
-                .is_some_and(|(version, through)| in_use == Some(version) && through >= newest))
+            let reach = s.latest_model_reach()?;
+            Ok((
+                newest,
+                reach
+                    .is_some_and(|(version, through)| in_use == Some(version) && through >= newest),
+            ))
         })?;
         drop(reader);
         if up_to_date {
             return Ok(Outcome::UpToDate);
+        }
+        // No review at all (every start of a new agent): nothing to start
+        // a worker for.
+        if newest == 0 {
+            return Ok(Outcome::Waiting {
+                why: crate::learn::supervised::too_few(0, 0),
+            });
         }
         let path = self.with_store(|s| Ok(s.path().to_path_buf()))?;
         let (newest, lessons) = self.learn(&path)?;
@@ -225,8 +241,10 @@ impl AppState {
         use std::os::unix::process::CommandExt;
         let failed =
             |e: &dyn std::fmt::Display| Error::internal(format!("the training worker failed: {e}"));
-        let mut command =
-            std::process::Command::new(std::env::current_exe().map_err(|e| failed(&e))?);
+        // This very binary, even if an update has replaced its file since
+        // the agent started (`current_exe` would name the new one, or a
+        // deleted path).
+        let mut command = std::process::Command::new("/proc/self/exe");
         command
             .args([
                 "model",
