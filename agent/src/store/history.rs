@@ -389,21 +389,16 @@ impl Store {
         Ok(Some(rows))
     }
 
-    /// Those of `keys` some review has touched.
-    pub fn reviewed_keys<'a>(
-        &self,
-        keys: impl Iterator<Item = &'a str>,
-    ) -> Result<std::collections::BTreeSet<String>, StoreError> {
+    /// Every row key some review has touched: far fewer than a run's rows,
+    /// so a Score's alert filters its rows against them in memory.
+    pub fn reviewed_keys(&self) -> Result<std::collections::HashSet<String>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT 1 FROM reviews WHERE key = ?1 LIMIT 1")?;
-        let mut reviewed = std::collections::BTreeSet::new();
-        for key in keys {
-            if stmt.exists(params![key])? {
-                reviewed.insert(key.to_string());
-            }
-        }
-        Ok(reviewed)
+            .prepare_cached("SELECT DISTINCT key FROM reviews")?;
+        let keys = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(keys)
     }
 
     /// Which of these keys were ever scored; reviews of others are reported back.

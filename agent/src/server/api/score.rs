@@ -84,8 +84,10 @@ fn alert(
         .enumerate()
         .filter_map(|(i, r)| r.confidence.filter(|&c| c >= at).map(|c| (i, c)))
         .collect();
-    let reviewed = store.reviewed_keys(sure.iter().map(|&(i, _)| scored.rows[i].key.as_str()))?;
-    sure.retain(|&(i, _)| !reviewed.contains(&scored.rows[i].key));
+    if !sure.is_empty() {
+        let reviewed = store.reviewed_keys()?;
+        sure.retain(|&(i, _)| !reviewed.contains(&scored.rows[i].key));
+    }
     sure.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let files = &scored.ledger.files;
     Ok(Some(Alert {
