@@ -373,3 +373,94 @@ fn a_failed_write_leaves_the_old_output_whole() {
         0o600
     );
 }
+
+/// `score --budget`: the 집행률 sheet's spending is the ledger's own, summed
+/// by hand here; a broken budget row is reported, not dropped; a file that
+/// is not a budget stops the command, naming it, before anything is written.
+#[test]
+fn score_with_a_budget_writes_execution_rates() {
+    use chrono::Datelike;
+    let dir = tempfile::tempdir().unwrap();
+    let demo = ledgerlens::demo::generate(3000, 7);
+    let input = dir.path().join("ledger.xlsx");
+    demo.write_xlsx(&input).unwrap();
+    let year = demo.rows.iter().map(|r| r.date.year()).max().unwrap();
+    let mut by_line: std::collections::BTreeMap<(&str, &str), f64> = Default::default();
+    for r in demo.rows.iter().filter(|r| r.date.year() == year) {
+        *by_line.entry((r.department, r.budget_item)).or_default() += r.amount;
+    }
+    let (&(department, item), &spent) = by_line.iter().max_by(|a, b| a.1.total_cmp(b.1)).unwrap();
+    let budget = dir.path().join("budget.csv");
+    std::fs::write(
+        &budget,
+        format!(
+            "{year}년 예산\n부서명,예산과목,예산액\n{department},{item},{}\n{department},다른 과목,많음\n",
+            2.0 * spent
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("scored.xlsx");
+    let o = run(&[
+        "score",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--budget",
+        budget.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("예산 항목 1개") && err.contains("건너뛴 예산 행 1개"),
+        "{err}"
+    );
+    assert!(err.contains("C4"), "the broken cell is named: {err}");
+
+    let mut book: Xlsx<_> = open_workbook(&out).unwrap();
+    let sheet = book.worksheet_range("집행률").unwrap();
+    let rows: Vec<&[Data]> = sheet
+        .rows()
+        .filter(|r| r[0] == department && r[1] == item)
+        .collect();
+    assert!(!rows.is_empty(), "the line's months are listed");
+    let last = rows.last().unwrap();
+    let number = |d: &Data| match d {
+        Data::Float(f) => *f,
+        Data::Int(i) => *i as f64,
+        other => panic!("not a number: {other:?}"),
+    };
+    assert!(
+        (number(&last[5]) - spent).abs() < 0.5,
+        "{last:?} against {spent}"
+    );
+    assert!(
+        (number(&last[6]) - 0.5).abs() < 1e-9,
+        "half the allocation spent"
+    );
+    let months: Vec<f64> = rows.iter().map(|r| number(&r[2])).collect();
+    assert_eq!(
+        months,
+        (1..=months.len()).map(|m| m as f64).collect::<Vec<_>>()
+    );
+    let skipped = sheet
+        .rows()
+        .any(|r| r[0].to_string().contains("건너뛴 예산 행 4 (C4)"));
+    assert!(skipped, "the skipped budget row is in the sheet");
+
+    // Not a budget: refused with the file named and what it lacks.
+    let wrong = dir.path().join("wrong.csv");
+    std::fs::write(&wrong, "이름,값\n가,1\n").unwrap();
+    let out2 = dir.path().join("scored2.xlsx");
+    let o = run(&[
+        "score",
+        input.to_str().unwrap(),
+        "-o",
+        out2.to_str().unwrap(),
+        "--budget",
+        wrong.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(err.contains("wrong.csv") && err.contains("예산액"), "{err}");
+    assert!(!out2.exists(), "nothing written");
+}

@@ -399,15 +399,7 @@ mod tests {
     use super::*;
 
     fn grid(rows: &[&[&str]]) -> Grid {
-        Grid {
-            sheet: "예산".into(),
-            first_row: 1,
-            rows: rows
-                .iter()
-                .map(|r| r.iter().map(|c| Cell::text(c)).collect())
-                .collect(),
-            date1904: false,
-        }
+        crate::ingest::cell::text_grid("예산", rows)
     }
 
     #[test]

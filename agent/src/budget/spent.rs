@@ -88,19 +88,12 @@ pub fn spent(ledger: &Ledger, lines: &[BudgetLine]) -> Spent {
 mod tests {
     use super::*;
     use crate::budget::execution::Thresholds;
-    use crate::ingest::cell::{Cell, Grid};
+    use crate::ingest::cell::Grid;
     use crate::vocabulary::ExecutionWarning;
 
     fn grid(rows: &[[&str; 5]]) -> Grid {
-        Grid {
-            sheet: "원장".into(),
-            first_row: 1,
-            rows: rows
-                .iter()
-                .map(|r| r.iter().map(|c| Cell::text(c)).collect())
-                .collect(),
-            date1904: false,
-        }
+        let rows: Vec<&[&str]> = rows.iter().map(|r| r.as_slice()).collect();
+        crate::ingest::cell::text_grid("원장", &rows)
     }
 
     /// A ledger and a budget small enough to check by hand.

@@ -31,6 +31,12 @@ pub struct ScoreArgs {
     /// 열 지정 / Map a field to a header: FIELD=HEADER (date, department, account, vendor, description, amount, voucher, budget_item, payment_method, time, currency).
     #[arg(long = "map", value_name = "FIELD=HEADER")]
     pub map: Vec<String>,
+    /// 예산 파일: 부서·예산과목별 집행률을 집행률 시트에 / Budget file (department, item, allocation; monthly allocations optional): execution rates go to an Execution sheet.
+    #[arg(long)]
+    pub budget: Option<PathBuf>,
+    /// 예산 파일에서 읽을 시트 (기본: 첫 시트) / Sheet of the budget file to read (default: the first).
+    #[arg(long, requires = "budget")]
+    pub budget_sheet: Option<String>,
     #[command(flatten)]
     pub model: ModelArgs,
 }
@@ -69,6 +75,18 @@ pub(super) fn run(args: ScoreArgs, lang: Lang) -> Result<(), Error> {
             ));
         }
     }
+    // The budget is read first: a bad one is told before the ledger is scored.
+    let budget = match &args.budget {
+        Some(path) => {
+            // The budget file is an input too: never written over.
+            ensure_not_input(path, &output)?;
+            Some(crate::budget::read_path(
+                path,
+                args.budget_sheet.as_deref(),
+            )?)
+        }
+        None => None,
+    };
     let started = Instant::now();
     let progress = Progress::new(lang, 3);
     let run = pipeline::run(
@@ -82,9 +100,21 @@ pub(super) fn run(args: ScoreArgs, lang: Lang) -> Result<(), Error> {
         },
     )?;
     progress.done_stage();
-    let write_s = write_scored(&run.scored, &output, args.jsonl.as_deref(), lang, &progress)?;
+    let monitoring =
+        budget.map(|b| crate::budget::monitor(&run.scored.ledger, b, config.budget.thresholds()));
+    let write_s = write_scored(
+        &run.scored,
+        monitoring.as_ref(),
+        &output,
+        args.jsonl.as_deref(),
+        lang,
+        &progress,
+    )?;
     progress.finish();
     print_summary(&run.scored, lang);
+    if let Some(m) = &monitoring {
+        print_execution(m, lang);
+    }
     let t = &run.scored.summary.timings;
     let (read, features, model, write) = match lang {
         Lang::Ko => ("읽기", "특성", "모델", "쓰기"),
@@ -101,4 +131,40 @@ pub(super) fn run(args: ScoreArgs, lang: Lang) -> Result<(), Error> {
         write_s
     );
     Ok(())
+}
+
+/// Where the budget stands, on stderr: the lines warned of at the latest
+/// month, and what was not matched.
+fn print_execution(m: &crate::budget::Monitoring, lang: Lang) {
+    use crate::vocabulary::ExecutionWarning;
+    let latest: Vec<_> = m.latest().collect();
+    let count = |w: ExecutionWarning| latest.iter().filter(|e| e.warning == Some(w)).count();
+    let (over, under) = (ExecutionWarning::Over, ExecutionWarning::Under);
+    let s = &m.spent;
+    let (lines, skipped) = (m.budget.lines.len(), m.budget.skipped.len());
+    let (n_over, n_under, unmatched) = (count(over), count(under), s.unmatched.0);
+    let (w_over, w_under) = (over.word(lang), under.word(lang));
+    eprintln!(
+        "{}",
+        match lang {
+            Lang::Ko => format!(
+                "예산 집행 ({}년 1–{}월): 예산 항목 {lines}개 · {w_over} {n_over}개 · {w_under} {n_under}개 · 예산에 없는 지급 {unmatched}건 · 건너뛴 예산 행 {skipped}개",
+                s.year, s.through
+            ),
+            Lang::En => format!(
+                "budget execution ({} months 1–{}): {lines} budget lines · {w_over} {n_over} · {w_under} {n_under} · {unmatched} payments no line took · {skipped} budget rows skipped",
+                s.year, s.through
+            ),
+        }
+    );
+    for row in &m.budget.skipped {
+        eprintln!(
+            "  {} {}: {}",
+            m.budget.source,
+            row.cell
+                .as_ref()
+                .map_or_else(|| row.row.to_string(), |(c, _)| c.clone()),
+            row.why.get(lang)
+        );
+    }
 }

@@ -90,3 +90,17 @@ impl Grid {
         self.first_row + index as u32
     }
 }
+
+/// A sheet of text cells from row 1, for tests.
+#[cfg(test)]
+pub(crate) fn text_grid(sheet: &str, rows: &[&[&str]]) -> Grid {
+    Grid {
+        sheet: sheet.into(),
+        first_row: 1,
+        rows: rows
+            .iter()
+            .map(|r| r.iter().map(|c| Cell::text(c)).collect())
+            .collect(),
+        date1904: false,
+    }
+}

@@ -144,6 +144,13 @@ pub fn parse_override(arg: &str) -> Result<(Field, String), IngestError> {
 
 /// Reads a ledger from a file on disk. The file is only ever opened for reading.
 pub fn read_path(path: &Path, options: &IngestOptions) -> Result<Ledger, IngestError> {
+    let (bytes, source, format) = read_file(path)?;
+    read_bytes(&bytes, &source, format, options)
+}
+
+/// A file's bytes, its name as errors give it, and its format by its
+/// name; an oversized file is refused before it is read into memory.
+pub(crate) fn read_file(path: &Path) -> Result<(Vec<u8>, String, Format), IngestError> {
     let source = path.display().to_string();
     let format = Format::from_name(&source).ok_or_else(|| IngestError::UnsupportedFormat {
         file: source.clone(),
@@ -152,10 +159,9 @@ pub fn read_path(path: &Path, options: &IngestOptions) -> Result<Ledger, IngestE
         file: source.clone(),
         detail: e.to_string(),
     };
-    // Refuse an oversized file before reading it into memory.
     guard::check_size(std::fs::metadata(path).map_err(io_error)?.len(), &source)?;
     let bytes = std::fs::read(path).map_err(io_error)?;
-    read_bytes(&bytes, &source, format, options)
+    Ok((bytes, source, format))
 }
 
 /// Reads a ledger from bytes of a known format.
