@@ -606,3 +606,68 @@ fn mapping_of<'a>(preview: &'a serde_json::Value, field: &str) -> &'a serde_json
         .find(|m| m["field"] == field)
         .unwrap_or_else(|| panic!("no {field} in {preview}"))
 }
+
+/// `POST score` with a budget sheet: the ledger's execution comes back with
+/// the scores, each month's spending the demo's own; a broken budget row
+/// is reported with its cell; a sheet that is not a budget is refused
+/// before anything is scored or recorded.
+#[test]
+fn score_with_a_budget_sheet_returns_execution_rates() {
+    use chrono::Datelike;
+    let dir = tempfile::tempdir().unwrap();
+    let agent = Agent::start(dir.path());
+    let demo = ledgerlens::demo::generate(2000, 4);
+    let year = demo.rows.iter().map(|r| r.date.year()).max().unwrap();
+    let first = &demo
+        .rows
+        .iter()
+        .rev()
+        .find(|r| r.date.year() == year)
+        .unwrap();
+    let (department, item) = (first.department, first.budget_item);
+    let through = demo.rows.iter().map(|r| r.date).max().unwrap().month() as usize;
+    let mut monthly = vec![0.0; through];
+    for r in demo
+        .rows
+        .iter()
+        .filter(|r| r.date.year() == year && r.department == department && r.budget_item == item)
+    {
+        monthly[r.date.month() as usize - 1] += r.amount;
+    }
+    let mut request = crate::common::agent::demo_score_request(2000, 4);
+    request["budget"] = serde_json::json!({
+        "sheet": "예산",
+        "rows": [["부서명", "예산과목", "예산액"], [department, item, 1e9], [department, "기타", "??"]],
+    });
+    let reply = agent.post_json("/api/v1/score", &request);
+    reply.expect(200);
+    let budget = &reply.json()["budget"];
+    assert_eq!(budget["lines"], 1, "{budget}");
+    assert_eq!(budget["through"], through);
+    assert_eq!(budget["skipped"][0]["cell"][0], "C3", "{budget}");
+    let rows = budget["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), through);
+    for (m, row) in rows.iter().enumerate() {
+        assert!(
+            (row["spent"].as_f64().unwrap() - monthly[m]).abs() < 0.5,
+            "{row}"
+        );
+    }
+    let runs_before = agent.get("/api/v1/runs").json()["runs"]
+        .as_array()
+        .unwrap()
+        .len();
+    request["budget"] = serde_json::json!({ "sheet": "메모", "rows": [["이름", "값"], ["가", 1]] });
+    let refused = agent.post_json("/api/v1/score", &request);
+    refused.expect(422);
+    assert_eq!(refused.error_code(), "missing_columns");
+    assert!(refused.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("메모"));
+    let runs_after = agent.get("/api/v1/runs").json()["runs"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(runs_after, runs_before, "nothing recorded");
+}

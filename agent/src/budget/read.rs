@@ -182,7 +182,7 @@ fn month_of(norm: &str) -> Option<usize> {
 }
 
 /// A row of the budget file that was not taken, and why.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SkippedRow {
     pub row: u32,
     /// The cell, as "C7", and what it held, where one cell is the reason.

@@ -27,6 +27,30 @@ pub struct ScoreRequest {
     /// True when the workbook counts dates from 1904 (Excel for Mac's old default).
     #[serde(default)]
     pub date1904: bool,
+    /// A budget sheet of the same workbook, to watch the ledger against
+    /// (`budget::monitor`).
+    #[serde(default)]
+    pub budget: Option<BudgetSheet>,
+}
+
+/// A sheet of budget lines as the pane reads it (`range.values`).
+#[derive(Debug, Deserialize)]
+pub struct BudgetSheet {
+    #[serde(default)]
+    pub sheet: String,
+    pub rows: SheetRows,
+}
+
+impl BudgetSheet {
+    /// The rows as a grid from A1.
+    pub fn into_grid(self, date1904: bool) -> Grid {
+        Grid {
+            sheet: self.sheet,
+            first_row: 1,
+            rows: self.rows.0,
+            date1904,
+        }
+    }
 }
 
 impl ScoreRequest {

@@ -42,6 +42,40 @@ struct ScoreResponse<'a> {
     quality: &'a ingest::QualityReport,
     /// With a model learnt from reviews: the unreviewed rows it is sure of.
     alert: Option<Alert>,
+    /// With a budget sheet: the ledger's execution against it.
+    budget: Option<BudgetOut<'a>>,
+}
+
+/// A ledger watched against the request's budget sheet (`budget::monitor`).
+#[derive(Serialize)]
+struct BudgetOut<'a> {
+    sheet: &'a str,
+    header_row: u32,
+    lines: usize,
+    year: i32,
+    /// The ledger's latest month: every line's rows run to it.
+    through: usize,
+    /// Payments no line took, and payments of other years: (rows, amount).
+    unmatched: (usize, f64),
+    other_years: (usize, f64),
+    skipped: &'a [crate::budget::read::SkippedRow],
+    rows: &'a [crate::budget::execution::Execution],
+}
+
+impl<'a> BudgetOut<'a> {
+    fn new(m: &'a crate::budget::Monitoring) -> BudgetOut<'a> {
+        BudgetOut {
+            sheet: &m.budget.sheet,
+            header_row: m.budget.header_row,
+            lines: m.budget.lines.len(),
+            year: m.spent.year,
+            through: m.spent.through,
+            unmatched: m.spent.unmatched,
+            other_years: m.spent.other_years,
+            skipped: &m.budget.skipped,
+            rows: &m.rows,
+        }
+    }
 }
 
 /// The unreviewed rows of a Score that the model in use gives at least
@@ -237,6 +271,7 @@ fn score_and_record(
     // ledger parsed from it is bigger than the bytes were.
     let t0 = Instant::now();
     let alert_confidence = query.alert_confidence;
+    let mut budget = None;
     let (run, workbook, sha) = match input {
         ScoreInput::Json(Body { bytes, reserved }) => {
             // The pane's JSON is this door's own format: parsed here into
@@ -257,6 +292,11 @@ fn score_and_record(
                 overrides: request.overrides()?,
                 ..Default::default()
             };
+            // The budget is read first: a bad one is told before scoring.
+            if let Some(sheet) = request.budget.take() {
+                let grid = sheet.into_grid(request.date1904);
+                budget = Some(crate::budget::read::budget_from_grid(grid, &workbook)?);
+            }
             let grid = request.into_grid(query.sheet);
             let source = Source::Grid {
                 grid,
@@ -301,12 +341,15 @@ fn score_and_record(
     let t3 = Instant::now();
     let at = alert_confidence.unwrap_or(state.config.review.alert_confidence);
     let alert = alert(&scored, at, &store)?;
+    let monitoring =
+        budget.map(|b| crate::budget::monitor(&scored.ledger, b, state.config.budget.thresholds()));
     let response = ScoreResponse {
         run_id,
         results: scored.rows_out(lang).collect(),
         summary: &scored.summary,
         quality: &scored.ledger.quality,
         alert,
+        budget: monitoring.as_ref().map(BudgetOut::new),
     };
     reply(serde_json::to_vec(&response).map_err(Error::internal));
     let respond_s = t3.elapsed().as_secs_f64();
