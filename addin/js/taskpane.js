@@ -412,8 +412,9 @@ async function runNext(view) {
     return;
   }
   const next = await getJson(`runs/${encodeURIComponent(id)}/next?view=${view}&limit=20`);
-  if (next.rows.length) await locateKeys();
-  fill(box, ...nextList(next, (item) => selectRow(item)));
+  // A sheet whose key column cannot be found lists its rows unclickable.
+  const located = next.rows.length > 0 && (await locateKeys());
+  fill(box, ...nextList(next, located ? (item) => selectRow(item) : null));
 }
 
 function openNext(view) {

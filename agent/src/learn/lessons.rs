@@ -52,13 +52,47 @@ impl Lessons {
     /// (`next::Judgement`): by the trees where there are some, else by the
     /// learnt weights.
     pub fn assess(&self, rows: &[Row]) -> Vec<(f64, Judgement)> {
-        match self.trees.as_ref().filter(|m| m.trees > 0) {
+        match self.trees_in_force() {
             Some(model) => model.assess(rows),
             None => rows
                 .iter()
                 .map(|r| (r.total(), self.weights.judge(r)))
                 .collect(),
         }
+    }
+
+    /// The trees, when there are some: they take the learnt weights'
+    /// place (`supervised.rs`).
+    fn trees_in_force(&self) -> Option<&Model> {
+        self.trees.as_ref().filter(|m| m.trees > 0)
+    }
+
+    /// What `kind`'s configured weight is multiplied by now: its learnt
+    /// factor until there are trees (1 where the config pins it), then 1.
+    pub fn factor(
+        &self,
+        kind: crate::vocabulary::DetectorKind,
+        configured: &crate::config::Weights,
+    ) -> f64 {
+        if self.trees_in_force().is_some() {
+            1.0
+        } else {
+            self.weights.factor_under(kind, configured)
+        }
+    }
+
+    /// Every detector's weight as shown to people, its factor the one in
+    /// force now ([`Lessons::factor`]: 1 once the trees score).
+    pub fn shown_weights(
+        &self,
+        configured: &crate::config::Weights,
+    ) -> Vec<super::weights::ShownWeight> {
+        let mut shown = self.weights.shown(configured);
+        for w in &mut shown {
+            w.factor = self.factor(w.kind, configured);
+            w.weight = w.configured * w.factor;
+        }
+        shown
     }
 
     /// What the reviews in `store` teach, read in one snapshot: the
@@ -140,5 +174,41 @@ impl Learned {
             crate::pipeline::MODEL_VERSION,
             self.version
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Weights;
+    use crate::learn::weights::fixtures::duplicates_and_round_amounts;
+    use crate::vocabulary::DetectorKind;
+
+    /// The learnt weights score until there are trees, then give way: the
+    /// factor in force, and the one shown, are 1 once the trees score.
+    #[test]
+    fn the_trees_take_the_learnt_weights_place() {
+        let examples = duplicates_and_round_amounts();
+        let weights = Weights::default();
+        let with_trees = Lessons::learn(&examples, 1);
+        assert!(
+            with_trees.tree_count() > 0,
+            "40 confirmed, 60 normal: trees"
+        );
+        assert_eq!(with_trees.factor(DetectorKind::Duplicate, &weights), 1.0);
+        let shown = with_trees.shown_weights(&weights);
+        assert!(shown
+            .iter()
+            .all(|w| w.factor == 1.0 && w.weight == w.configured));
+        assert!(
+            shown[DetectorKind::Duplicate.index()].reviewed == 40,
+            "the counts are still shown"
+        );
+        // Twenty reviews: too few for trees, the weights are in force.
+        let few = Lessons::learn(&examples[..20], 1);
+        assert_eq!(few.tree_count(), 0);
+        let learnt = few.weights.factor(DetectorKind::Duplicate);
+        assert_ne!(learnt, 1.0);
+        assert_eq!(few.factor(DetectorKind::Duplicate, &weights), learnt);
     }
 }

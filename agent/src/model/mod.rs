@@ -204,7 +204,7 @@ pub fn run(
             let account = ledger.transactions[i].account as usize;
             let weights = &f.account_settings[account].weights;
             let seen = fusion::evidence(p, weights.get(kind));
-            let learnt = learned.map_or(1.0, |l| l.weights.factor_under(kind, weights));
+            let learnt = learned.map_or(1.0, |l| l.factor(kind, weights));
             if seen > 0.0 {
                 found[i].push(Contribution {
                     evidence: seen * learnt,

@@ -297,18 +297,35 @@ fn write_execution_sheet(
             pick(lang, "회계연도", "Fiscal year"),
             format!("{} (1–{}{})", s.year, s.through, pick(lang, "월", "")),
         ),
-        (
-            pick(lang, "예산에 없는 지급", "Payments no budget line took"),
-            format!("{} · {}", s.unmatched.0, s.unmatched.1),
-        ),
-        (
-            pick(lang, "다른 해의 지급", "Payments of other years"),
-            format!("{} · {}", s.other_years.0, s.other_years.1),
-        ),
     ];
     for (label, value) in notes {
         sheet.write_string_with_format(r, 0, label, &fmt.header)?;
         sheet.write_string(r, 1, cell_text(&value))?;
+        r += 1;
+    }
+    // What the ledger paid that no line took: rows, then the amount, as
+    // numbers in the ledger's currency.
+    for (label, (rows, amount)) in [
+        (
+            pick(
+                lang,
+                "예산에 없는 지급 (건, 금액)",
+                "Payments no budget line took (rows, amount)",
+            ),
+            s.unmatched,
+        ),
+        (
+            pick(
+                lang,
+                "다른 해의 지급 (건, 금액)",
+                "Payments of other years (rows, amount)",
+            ),
+            s.other_years,
+        ),
+    ] {
+        sheet.write_string_with_format(r, 0, label, &fmt.header)?;
+        sheet.write_number(r, 1, rows as f64)?;
+        sheet.write_number_with_format(r, 2, amount, &fmt.amount)?;
         r += 1;
     }
     for skipped in &m.budget.skipped {

@@ -162,8 +162,8 @@ fn notify_alert(run: &str, count: usize, confidence: f64) {
         "ledgerlens: 확인 가능성 높은 미검토 행 {count}건 / {count} unreviewed rows likely confirmed"
     );
     let body = format!(
-        "실행 {run}: 검토로 학습한 모델이 {percent}% 이상 확인된 이상으로 봅니다. 작업창의 검토 순서에서 보세요.\n\
-         Run {run}: the model learnt from reviews gives them at least {percent}% of being confirmed. See Review next in the pane."
+        "실행 {run}: 검토로 학습한 모델이 {percent}% 이상 확인된 이상으로 봅니다. 작업창의 다음 검토 탭에서 보세요.\n\
+         Run {run}: the model learnt from reviews gives them at least {percent}% of being confirmed. See the pane's Review next tab."
     );
     let spawned = std::thread::Builder::new()
         .name("tray-notification".into())

@@ -18,7 +18,7 @@ fn status(state: &AppState) -> serde_json::Value {
             "normal": l.lessons.normal,
             "trees": l.lessons.tree_count(),
             "waiting": l.lessons.waiting,
-            "weights": l.lessons.weights.shown(&state.config.weights),
+            "weights": l.lessons.shown_weights(&state.config.weights),
         })),
         "training": state.is_training(),
         "last_training": state.last_training(),

@@ -221,16 +221,16 @@ pub(super) async fn run_next(
                 "unreviewed": unreviewed, "rows": [],
             }));
         };
-        let features: Vec<_> = rows.iter().map(|(_, f)| f.clone()).collect();
+        let (rows, features): (Vec<RunRow>, Vec<_>) = rows.into_iter().unzip();
         let judged: Vec<Judgement> = learned
             .lessons
             .assess(&features)
             .into_iter()
             .map(|(_, j)| j)
             .collect();
-        let scores: Vec<f64> = rows.iter().map(|(r, _)| r.record.score).collect();
+        let scores: Vec<f64> = rows.iter().map(|r| r.record.score).collect();
         let order = next::order(&judged, &scores, view, limit);
-        let mut rows: Vec<Option<RunRow>> = rows.into_iter().map(|(r, _)| Some(r)).collect();
+        let mut rows: Vec<Option<RunRow>> = rows.into_iter().map(Some).collect();
         let next: Vec<NextRow> = order
             .into_iter()
             .filter_map(|i| {

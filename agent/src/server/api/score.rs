@@ -327,6 +327,9 @@ fn score_and_record(
         }
     };
     let (scored, ingest_s, score_s) = (run.scored, run.read_s, run.score_s);
+    // Before the store is taken: it needs only the ledger and the budget.
+    let monitoring =
+        budget.map(|b| crate::budget::monitor(&scored.ledger, b, state.config.budget.thresholds()));
     let meta = RunMeta {
         actor: crate::server::os_user(),
         workbook,
@@ -341,8 +344,6 @@ fn score_and_record(
     let t3 = Instant::now();
     let at = alert_confidence.unwrap_or(state.config.review.alert_confidence);
     let alert = alert(&scored, at, &store)?;
-    let monitoring =
-        budget.map(|b| crate::budget::monitor(&scored.ledger, b, state.config.budget.thresholds()));
     let response = ScoreResponse {
         run_id,
         results: scored.rows_out(lang).collect(),
