@@ -647,6 +647,19 @@ fn score_with_a_budget_sheet_returns_execution_rates() {
     assert_eq!(budget["skipped"][0]["cell"][0], "C3", "{budget}");
     let rows = budget["rows"].as_array().unwrap();
     assert_eq!(rows.len(), through);
+    // The sheet for the pane to write: a header, one row a month, and the
+    // skipped row spelled out below.
+    let laid_out = &budget["laid_out"];
+    assert_eq!(laid_out["name"], "집행률");
+    let sheet_rows = laid_out["rows"].as_array().unwrap();
+    assert_eq!(sheet_rows[0]["header"], true);
+    assert_eq!(sheet_rows[1]["cells"][1]["value"], item);
+    assert!(
+        sheet_rows.iter().any(|r| r["cells"][0]["value"]
+            .as_str()
+            .is_some_and(|t| t.contains("건너뛴 예산 행 3 (C3)"))),
+        "{laid_out}"
+    );
     for (m, row) in rows.iter().enumerate() {
         assert!(
             (row["spent"].as_f64().unwrap() - monthly[m]).abs() < 0.5,
@@ -660,7 +673,7 @@ fn score_with_a_budget_sheet_returns_execution_rates() {
     request["budget"] = serde_json::json!({ "sheet": "메모", "rows": [["이름", "값"], ["가", 1]] });
     let refused = agent.post_json("/api/v1/score", &request);
     refused.expect(422);
-    assert_eq!(refused.error_code(), "missing_columns");
+    assert_eq!(refused.error_code(), "not_a_budget");
     assert!(refused.json()["error"]["message"]
         .as_str()
         .unwrap()

@@ -11,7 +11,7 @@ pub mod spent;
 
 use std::path::Path;
 
-use crate::ingest::{IngestError, Ledger};
+use crate::ingest::Ledger;
 
 /// A ledger watched against a budget.
 #[derive(Debug, Clone)]
@@ -53,7 +53,7 @@ impl Monitoring {
 }
 
 /// Reads a budget file from disk (opened only for reading).
-pub fn read_path(path: &Path, sheet: Option<&str>) -> Result<read::Budget, IngestError> {
+pub fn read_path(path: &Path, sheet: Option<&str>) -> Result<read::Budget, read::BudgetError> {
     let (bytes, source, format) = crate::ingest::read_file(path)?;
     read::read_budget(&bytes, &source, format, sheet)
 }

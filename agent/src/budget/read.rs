@@ -13,8 +13,10 @@
 use std::collections::BTreeMap;
 
 use super::execution::{BudgetLine, MONTHS};
-use crate::i18n::Text;
+use crate::error::{explained, Explain, Kind};
+use crate::i18n::{Lang, Text};
 use crate::ingest::cell::{Cell, Grid};
+use crate::ingest::error::excerpt;
 use crate::ingest::fields::normalize_header;
 use crate::ingest::normalize::{parse_amount, Parsed};
 use crate::ingest::quality::column_letter;
@@ -203,13 +205,124 @@ pub struct Budget {
     pub skipped: Vec<SkippedRow>,
 }
 
+/// A budget that cannot be taken. Its own codes, apart from a ledger's, so
+/// the pane and scripts tell "this sheet is not a budget" from "this sheet
+/// is not a ledger"; a file that cannot be read at all is the same failure
+/// as for a ledger, with the same code.
+#[derive(Debug)]
+pub enum BudgetError {
+    /// The file or sheet could not be read (boxed: a ledger's error is
+    /// large, and this one is returned on every path).
+    Read(Box<IngestError>),
+    /// The sheet is empty (`first_row` empty), or none of its top rows
+    /// names a department or item and an allocation.
+    NotABudget {
+        file: String,
+        sheet: String,
+        first_row: Vec<String>,
+    },
+    /// A header, but no row under it could be taken: each reason counted.
+    NoLines {
+        file: String,
+        sheet: String,
+        skipped: Vec<(Text, usize)>,
+    },
+}
+
+impl From<IngestError> for BudgetError {
+    fn from(e: IngestError) -> BudgetError {
+        BudgetError::Read(Box::new(e))
+    }
+}
+
+impl Explain for BudgetError {
+    fn code(&self) -> &'static str {
+        match self {
+            BudgetError::Read(e) => e.code(),
+            BudgetError::NotABudget { .. } => "not_a_budget",
+            BudgetError::NoLines { .. } => "no_budget_lines",
+        }
+    }
+
+    fn kind(&self) -> Kind {
+        match self {
+            BudgetError::Read(e) => e.kind(),
+            _ => Kind::Invalid,
+        }
+    }
+
+    fn message(&self) -> Text {
+        match self {
+            BudgetError::Read(e) => e.message(),
+            BudgetError::NotABudget {
+                file,
+                sheet,
+                first_row,
+            } if first_row.iter().all(|c| c.trim().is_empty()) => Text::new(
+                format!("{file} [{sheet}]: 예산 시트가 비어 있습니다"),
+                format!("{file} [{sheet}]: the budget sheet is empty"),
+            ),
+            BudgetError::NotABudget {
+                file,
+                sheet,
+                first_row,
+            } => {
+                let first: Vec<String> = first_row
+                    .iter()
+                    .filter(|c| !c.trim().is_empty())
+                    .take(QUOTE_ITEMS)
+                    .map(|c| excerpt(c, QUOTE_CHARS))
+                    .collect();
+                let first = first.join(", ");
+                Text::new(
+                    format!(
+                        "{file} [{sheet}]: 예산 시트가 아닙니다. 처음 {HEADER_SCAN_ROWS}행 중에 부서(또는 예산과목)와 예산액(또는 월별 배정액)의 머리글이 함께 있는 행이 없습니다. 첫 행: {first}"
+                    ),
+                    format!(
+                        "{file} [{sheet}]: not a budget: none of the first {HEADER_SCAN_ROWS} rows is a header naming a department (or budget item) and an allocation (or monthly allocations). First row: {first}"
+                    ),
+                )
+            }
+            BudgetError::NoLines {
+                file,
+                sheet,
+                skipped,
+            } => {
+                let list = |lang: Lang| {
+                    skipped
+                        .iter()
+                        .map(|(t, n)| format!("{}: {n}", t.get(lang)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                Text::new(
+                    format!(
+                        "{file} [{sheet}]: 읽어 들일 수 있는 예산 행이 없습니다. 건너뛴 행: {}",
+                        list(Lang::Ko)
+                    ),
+                    format!(
+                        "{file} [{sheet}]: no budget row could be taken. Rows skipped: {}",
+                        list(Lang::En)
+                    ),
+                )
+            }
+        }
+    }
+}
+
+explained!(BudgetError);
+
+/// Longest quotation of a cell, and most cells quoted, in a message.
+const QUOTE_CHARS: usize = 40;
+const QUOTE_ITEMS: usize = 12;
+
 /// Reads a budget from bytes of a known format.
 pub fn read_budget(
     bytes: &[u8],
     source: &str,
     format: Format,
     sheet: Option<&str>,
-) -> Result<Budget, IngestError> {
+) -> Result<Budget, BudgetError> {
     let grid = crate::ingest::reader::read_grid(bytes, source, format, sheet)?;
     budget_from_grid(grid, source)
 }
@@ -240,32 +353,18 @@ fn find_header(grid: &Grid) -> Option<(usize, BTreeMap<BudgetColumn, usize>)> {
 
 /// Builds a budget from a grid: the header, then each row taken or
 /// reported.
-pub fn budget_from_grid(grid: Grid, source: &str) -> Result<Budget, IngestError> {
-    if grid.rows.iter().all(|r| r.iter().all(Cell::is_empty)) {
-        return Err(IngestError::EmptySheet {
-            file: source.into(),
-            sheet: grid.sheet.clone(),
-        });
-    }
+pub fn budget_from_grid(grid: Grid, source: &str) -> Result<Budget, BudgetError> {
     let Some((header_index, at)) = find_header(&grid) else {
-        let first = grid
+        let first_row = grid
             .rows
             .iter()
             .find(|r| r.iter().any(|c| !c.is_empty()))
             .map(|r| r.iter().map(Cell::display).collect())
             .unwrap_or_default();
-        return Err(IngestError::MissingColumns {
+        return Err(BudgetError::NotABudget {
             file: source.into(),
             sheet: grid.sheet.clone(),
-            header_row: grid.sheet_row(0),
-            missing: vec![
-                Text::new("부서 또는 예산과목", "department or budget item"),
-                Text::new(
-                    "예산액 (또는 월별 배정액)",
-                    "allocation (or monthly allocations)",
-                ),
-            ],
-            found: first,
+            first_row,
         });
     };
     let header_row = grid.sheet_row(header_index);
@@ -301,7 +400,7 @@ pub fn budget_from_grid(grid: Grid, source: &str) -> Result<Budget, IngestError>
                 .or_insert((s.why.clone(), 0))
                 .1 += 1;
         }
-        return Err(IngestError::NoRows {
+        return Err(BudgetError::NoLines {
             file: source.into(),
             sheet: grid.sheet.clone(),
             skipped: counts.into_values().collect(),
@@ -468,8 +567,9 @@ mod tests {
             &["집행일자", "거래처", "집행금액"],
             &["2026-01-02", "가게", "100"],
         ]);
-        let e = budget_from_grid(g, "원장.xlsx").unwrap_err();
-        let text = crate::error::Error::from(e).message;
+        let e = crate::error::Error::from(budget_from_grid(g, "원장.xlsx").unwrap_err());
+        assert_eq!(e.code, "not_a_budget", "not a ledger's missing_columns");
+        let text = e.message;
         assert!(
             text.ko.contains("원장.xlsx") && text.ko.contains("예산액"),
             "{}",
@@ -479,6 +579,7 @@ mod tests {
         // A header but no row to take: each reason counted.
         let g = grid(&[&["부서", "예산액"], &["총무과", "x"], &["인사과", "y"]]);
         let e = crate::error::Error::from(budget_from_grid(g, "b.csv").unwrap_err());
+        assert_eq!(e.code, "no_budget_lines");
         assert!(
             e.message.en.contains("the allocation is not an amount: 2"),
             "{}",

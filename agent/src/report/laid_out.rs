@@ -55,6 +55,7 @@ pub enum CellValue {
 }
 
 /// Values as the sheet functions hand them over.
+#[derive(Clone)]
 pub(crate) enum Value<'v> {
     Text(&'v str),
     Number(f64),
@@ -141,6 +142,14 @@ impl SheetBuilder {
         {
             cell.fill = Some(colour);
         }
+    }
+
+    /// A row of `values` after a label on the header fill.
+    pub(crate) fn labelled(&mut self, label: &str, values: &[Value<'_>]) {
+        let mut row = vec![Value::Text(label)];
+        row.extend(values.iter().map(Value::clone));
+        self.values(&row);
+        self.fill(0, HEADER_FILL.into());
     }
 
     pub(crate) fn blank(&mut self) {

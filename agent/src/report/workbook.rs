@@ -228,133 +228,56 @@ fn save(
     write_summary_sheet(workbook.add_worksheet(), scored, lang, &fmt)?;
     write_quality_sheet(workbook.add_worksheet(), scored, lang, &fmt)?;
     if let Some(budget) = budget {
-        write_execution_sheet(workbook.add_worksheet(), budget, lang, &fmt)?;
+        let laid_out = super::execution::sheet(budget, scored.summary.currency, lang);
+        write_laid_out(workbook.add_worksheet(), &laid_out, &fmt)?;
     }
     workbook.save(path)
 }
 
-/// The 집행률 sheet (`budget::execution`): every budget line's months to
-/// the ledger's latest, then what of the budget and the ledger was not
-/// matched, so nothing is left out unsaid.
-fn write_execution_sheet(
+/// A sheet laid out for the pane too (`laid_out`), written here into the
+/// scored workbook, so the command line's sheet and the pane's are one
+/// layout. Headers take the scored workbook's own header format.
+fn write_laid_out(
     sheet: &mut Worksheet,
-    m: &Monitoring,
-    lang: Lang,
+    laid_out: &super::laid_out::LaidOutSheet,
     fmt: &Formats,
 ) -> Result<(), XlsxError> {
-    sheet.set_name(pick(lang, "집행률", "Execution"))?;
-    let percent = Format::new().set_num_format("0.0%");
-    let headers = [
-        pick(lang, "부서", "Department"),
-        pick(lang, "예산과목", "Budget item"),
-        pick(lang, "월", "Month"),
-        pick(lang, "예산현액", "Allocation"),
-        pick(lang, "월 집행액", "Spent in month"),
-        pick(lang, "누적 집행액", "Spent to date"),
-        pick(lang, "집행률", "Execution rate"),
-        pick(lang, "계획 진도율", "Planned pace"),
-        pick(lang, "편차", "Deviation"),
-        pick(lang, "연말 예상 집행률", "Projected year-end rate"),
-        pick(lang, "경고", "Warning"),
-    ];
-    write_row(sheet, 0, &headers, &fmt.header)?;
-    for (i, e) in m.rows.iter().enumerate() {
-        let r = i as u32 + 1;
-        sheet.write_string(r, 0, cell_text(&e.department))?;
-        sheet.write_string(r, 1, cell_text(&e.item))?;
-        sheet.write_number(r, 2, e.month as f64)?;
-        sheet.write_number_with_format(r, 3, e.allocation, &fmt.amount)?;
-        sheet.write_number_with_format(r, 4, e.spent, &fmt.amount)?;
-        sheet.write_number_with_format(r, 5, e.cumulative, &fmt.amount)?;
-        for (c, v) in [
-            (6, e.rate),
-            (7, Some(e.planned)),
-            (8, e.deviation),
-            (9, e.projected),
-        ] {
-            if let Some(v) = v {
-                sheet.write_number_with_format(r, c, v, &percent)?;
+    use super::laid_out::CellValue;
+    sheet.set_name(&laid_out.name)?;
+    for (r, row) in laid_out.rows.iter().enumerate() {
+        for (c, cell) in row.cells.iter().enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            let format = if row.header {
+                fmt.header.clone()
+            } else {
+                let mut format = Format::new();
+                if let Some(fill) = &cell.fill {
+                    let rgb = u32::from_str_radix(fill, 16).unwrap_or(0xFFFFFF);
+                    format = format.set_background_color(Color::RGB(rgb));
+                }
+                if let Some(code) = &cell.number_format {
+                    format = format.set_num_format(code);
+                }
+                format
+            };
+            match &cell.value {
+                CellValue::Text(t) if t.is_empty() && cell.fill.is_none() => {}
+                CellValue::Text(t) => {
+                    sheet.write_string_with_format(r, c, cell_text(t), &format)?;
+                }
+                CellValue::Number(n) => {
+                    sheet.write_number_with_format(r, c, *n, &format)?;
+                }
             }
         }
-        if let Some(w) = e.warning {
-            sheet.write_string(r, 10, w.word(lang))?;
-        }
     }
-    let mut r = m.rows.len() as u32 + 2;
-    let s = &m.spent;
-    let notes = [
-        (
-            pick(lang, "예산 파일", "Budget file"),
-            format!(
-                "{} [{}], {} {}",
-                m.budget.source,
-                m.budget.sheet,
-                pick(lang, "머리글 행", "header row"),
-                m.budget.header_row
-            ),
-        ),
-        (
-            pick(lang, "회계연도", "Fiscal year"),
-            format!("{} (1–{}{})", s.year, s.through, pick(lang, "월", "")),
-        ),
-    ];
-    for (label, value) in notes {
-        sheet.write_string_with_format(r, 0, label, &fmt.header)?;
-        sheet.write_string(r, 1, cell_text(&value))?;
-        r += 1;
+    for (c, w) in laid_out.widths.iter().enumerate() {
+        sheet.set_column_width(c as u16, *w)?;
     }
-    // What the ledger paid that no line took: rows, then the amount, as
-    // numbers in the ledger's currency.
-    for (label, (rows, amount)) in [
-        (
-            pick(
-                lang,
-                "예산에 없는 지급 (건, 금액)",
-                "Payments no budget line took (rows, amount)",
-            ),
-            s.unmatched,
-        ),
-        (
-            pick(
-                lang,
-                "다른 해의 지급 (건, 금액)",
-                "Payments of other years (rows, amount)",
-            ),
-            s.other_years,
-        ),
-    ] {
-        sheet.write_string_with_format(r, 0, label, &fmt.header)?;
-        sheet.write_number(r, 1, rows as f64)?;
-        sheet.write_number_with_format(r, 2, amount, &fmt.amount)?;
-        r += 1;
+    if let Some(columns) = laid_out.filter_columns {
+        let last_row = laid_out.rows.len().saturating_sub(1) as u32;
+        sheet.autofilter(0, 0, last_row, columns.saturating_sub(1) as u16)?;
     }
-    for skipped in &m.budget.skipped {
-        let (cell, value) = skipped.cell.clone().unwrap_or_default();
-        sheet.write_string(
-            r,
-            0,
-            cell_text(&format!(
-                "{} {}{}: {}{}",
-                pick(lang, "건너뛴 예산 행", "Budget row skipped"),
-                skipped.row,
-                if cell.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({cell})")
-                },
-                skipped.why.get(lang),
-                if value.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {value:?}")
-                },
-            )),
-        )?;
-        r += 1;
-    }
-    sheet.set_column_width(0, 18)?;
-    sheet.set_column_width(1, 18)?;
-    sheet.set_column_range_width(3, 9, 14)?;
     Ok(())
 }
 

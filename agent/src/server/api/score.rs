@@ -60,10 +60,17 @@ struct BudgetOut<'a> {
     other_years: (usize, f64),
     skipped: &'a [crate::budget::read::SkippedRow],
     rows: &'a [crate::budget::execution::Execution],
+    /// The 집행률 sheet as the command line's workbook has it, for the
+    /// pane to write (`report::execution`).
+    laid_out: crate::report::laid_out::LaidOutSheet,
 }
 
 impl<'a> BudgetOut<'a> {
-    fn new(m: &'a crate::budget::Monitoring) -> BudgetOut<'a> {
+    fn new(
+        m: &'a crate::budget::Monitoring,
+        currency: crate::money::Currency,
+        lang: Lang,
+    ) -> BudgetOut<'a> {
         BudgetOut {
             sheet: &m.budget.sheet,
             header_row: m.budget.header_row,
@@ -74,6 +81,7 @@ impl<'a> BudgetOut<'a> {
             other_years: m.spent.other_years,
             skipped: &m.budget.skipped,
             rows: &m.rows,
+            laid_out: crate::report::execution::sheet(m, currency, lang),
         }
     }
 }
@@ -350,7 +358,9 @@ fn score_and_record(
         summary: &scored.summary,
         quality: &scored.ledger.quality,
         alert,
-        budget: monitoring.as_ref().map(BudgetOut::new),
+        budget: monitoring
+            .as_ref()
+            .map(|m| BudgetOut::new(m, scored.summary.currency, lang)),
     };
     reply(serde_json::to_vec(&response).map_err(Error::internal));
     let respond_s = t3.elapsed().as_secs_f64();
