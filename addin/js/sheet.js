@@ -255,15 +255,21 @@ export async function insertWorkbook(base64) {
 }
 
 /**
- * Writes history sheets laid out by the agent (GET /api/v1/history
- * `sheets`) through the range API, for Excel without 1.13.
+ * Writes sheets laid out by the agent (GET /api/v1/history `sheets`, for
+ * Excel without 1.13; a Score's 집행률 sheet) through the range API.
+ * `replacing`: names of sheets this pane wrote before and now writes
+ * again, deleted first (never a sheet it did not write). `activate`:
+ * whether the first sheet written is shown.
  */
-export async function writeLaidOutSheets(sheets) {
+export async function writeLaidOutSheets(sheets, { replacing = [], activate = true } = {}) {
   return Excel.run(async (context) => {
     const all = context.workbook.worksheets;
     all.load("items/name");
     await context.sync();
-    const taken = new Set(all.items.map((s) => s.name));
+    const stale = all.items.filter((s) => replacing.includes(s.name));
+    for (const s of stale) s.delete();
+    if (stale.length) await context.sync();
+    const taken = new Set(all.items.map((s) => s.name).filter((n) => !stale.some((s) => s.name === n)));
     const names = [];
     for (const laidOut of sheets) {
       const name = uniqueName(laidOut.name, taken);
@@ -300,7 +306,7 @@ export async function writeLaidOutSheets(sheets) {
       }
       await context.sync();
     }
-    if (names.length) {
+    if (names.length && activate) {
       all.getItem(names[0]).activate();
       await context.sync();
     }

@@ -20,6 +20,10 @@ const state = {
   layout: null,
   sheets: [],
   sheet: "",
+  /** The sheet the budget is read from at Score ("" for none). */
+  budgetSheet: "",
+  /** The 집행률 sheet this pane last wrote, replaced at the next Score. */
+  executionSheet: "",
   preview: null,
   choices: {},
   busy: false,
@@ -46,6 +50,7 @@ function renderLabels() {
   for (const node of document.querySelectorAll("[data-i18n-placeholder]")) node.placeholder = t(node.dataset.i18nPlaceholder);
   $("lang").textContent = t("lang_switch");
   renderMapping();
+  if (state.sheets.length) renderSheets();
   if (state.lastSummary) renderSummary(state.lastSummary);
   if (state.layout) {
     renderNextButtons(state.nextView ?? "sure");
@@ -56,6 +61,14 @@ function renderLabels() {
 
 function renderSheets() {
   fill($("sheet"), state.sheets.map((name) => el("option", { value: name, selected: name === state.sheet, text: name })));
+  // Any other sheet may hold the budget; none is chosen until the user does.
+  const others = state.sheets.filter((name) => name !== state.sheet);
+  if (!others.includes(state.budgetSheet)) state.budgetSheet = "";
+  fill(
+    $("budget-sheet"),
+    el("option", { value: "", selected: !state.budgetSheet, text: t("budget_none") }),
+    others.map((name) => el("option", { value: name, selected: name === state.budgetSheet, text: name })),
+  );
 }
 
 function renderMapping() {
@@ -113,6 +126,7 @@ function renderSummary(summary) {
     topList(top, (item) => selectRow(item)),
   ];
   if (kept) parts.push(el("p", { class: "note", text: t("kept_reviews", { n: kept }) }));
+  if (summary.budget) parts.push(...budgetSummary(summary.budget));
   if (orphans.length) {
     parts.push(
       el(
@@ -128,11 +142,42 @@ function renderSummary(summary) {
   fill($("summary"), ...parts);
 }
 
+/** A percentage as the 집행률 sheet shows it ("87.5%"), blank for none. */
+function percent(rate) {
+  return typeof rate === "number" ? `${(rate * 100).toFixed(1)}%` : "-";
+}
+
+/**
+ * The Score's budget execution: where it was written, the counts, and the
+ * lines warned of in the latest month (the month the ledger reaches).
+ */
+function budgetSummary(budget) {
+  const { response, name } = budget;
+  const latest = response.rows.filter((r) => r.month === Math.max(1, response.through));
+  const warned = latest.filter((r) => r.warning);
+  const count = (code) => warned.filter((r) => r.warning === code).length;
+  const words = state.layout[lang()].execution_warnings;
+  return [
+    el("h3", { text: t("budget_title", { through: response.through }) }),
+    el("p", { class: "done", text: t("budget_done", { lines: formatNumber(response.lines), name }) }),
+    el("p", { class: "muted", text: t("budget_counts", { over: count("over"), under: count("under"), unmatched: formatNumber(response.unmatched[0]), skipped: response.skipped.length }) }),
+    warned.length
+      ? el(
+          "ul",
+          { class: "budget-warnings" },
+          warned.slice(0, 10).map((r) =>
+            el("li", { class: `warning-${r.warning}` }, el("strong", { text: words[r.warning] }), " ", t("budget_line", { department: r.department, item: r.item, rate: percent(r.rate), projected: percent(r.projected) })),
+          ),
+        )
+      : null,
+  ];
+}
+
 // ---------------------------------------------------------------- helpers
 
 function setBusy(busy, { cancellable = false } = {}) {
   state.busy = busy;
-  for (const id of ["score", "sync", "history", "sheet", "sample-select", "sample-evaluate", "next-sure", "next-teach"]) $(id).disabled = busy;
+  for (const id of ["score", "sync", "history", "sheet", "budget-sheet", "sample-select", "sample-evaluate", "next-sure", "next-teach"]) $(id).disabled = busy;
   $("cancel").hidden = !(busy && cancellable);
   if (!busy) renderMappingProblems();
 }
@@ -237,11 +282,12 @@ async function runScore(bar) {
     onBlock: (done) => bar.set(done * 0.45, total, t("scoring_read", { done: formatNumber(done), total: formatNumber(total) })),
   });
   const previous = added ? await sheet.readPreviousReviews(name, added, total, { cancelled: () => cancelled }) : [];
+  const budget = state.budgetSheet ? await readBudget(state.budgetSheet, () => cancelled) : undefined;
   if (cancelled) throw new Cancelled();
 
   bar.set(0.5 * total, total, t("scoring_send", { rows: formatNumber(total) }));
   const path = alertAt === null ? "score" : `score?alert_confidence=${alertAt}`;
-  const response = await postJson(path, { workbook: workbookName(), sheet: name, rows, map: overrides(detected, state.choices) }, { signal: abort.signal });
+  const response = await postJson(path, { workbook: workbookName(), sheet: name, rows, map: overrides(detected, state.choices), budget }, { signal: abort.signal });
   // From here the sheet is being written: no cancelling halfway.
   setBusy(true, { cancellable: false });
 
@@ -322,6 +368,17 @@ async function runScore(bar) {
     if (!gone.has(r.key)) gone.set(r.key, { key: r.key, status: r.review, label: reviewLabel(r.review, layout, lang()), reasonText: reasonLabel(r.review_reason, layout, lang()), note: `${r.date} · ${r.department} · ${r.vendor}` });
   }
 
+  // The 집행률 sheet, laid out by the agent as the command line writes it;
+  // the one this pane wrote at the last Score gives way to it.
+  let budgetDone = null;
+  if (response.budget) {
+    const [written] = await sheet.writeLaidOutSheets([response.budget.laid_out], { replacing: state.executionSheet ? [state.executionSheet] : [], activate: false });
+    state.executionSheet = written;
+    if (!state.sheets.includes(written)) state.sheets.push(written);
+    renderSheets();
+    budgetDone = { response: response.budget, name: written };
+  }
+
   const column = {};
   for (const m of response.quality.mapping) column[m.field] = columnIndex(m.column);
   const pick = (row, field) => (column[field] === undefined ? "" : rows[row - 1]?.[column[field]]);
@@ -349,10 +406,18 @@ async function runScore(bar) {
     orphans: [...gone.values()],
     orphansSaved: gone.size - (orphans.length - savable.length),
     orphansUnsaved: orphans.length - savable.length,
+    budget: budgetDone,
   };
   renderSummary(state.lastSummary);
   state.lastRun = { sheet: name, id: response.run_id };
   showAlert(response.alert);
+}
+
+/** The budget sheet as the agent reads it: every used row from A1. */
+async function readBudget(name, cancelled) {
+  const extent = await sheet.sheetExtent(name);
+  const rows = extent.rows ? await sheet.readBlocks(name, { total: extent.rows, width: extent.columns, cancelled }) : [];
+  return { sheet: name, rows };
 }
 
 /** The banner of a Score holding unreviewed rows the reviews' model is sure of. */
@@ -644,10 +709,14 @@ function wire() {
   $("sample-evaluate").addEventListener("click", () => guarded(() => runSampleEvaluate()));
   $("sheet").addEventListener("change", async (e) => {
     state.sheet = e.target.value;
+    renderSheets();
     state.lastSummary = null;
     fill($("next-result"));
     fill($("summary"));
     await guarded(() => preview());
+  });
+  $("budget-sheet").addEventListener("change", (e) => {
+    state.budgetSheet = e.target.value;
   });
   $("score").addEventListener("click", () => guarded((bar) => runScore(bar), $("score-progress")));
   $("cancel").addEventListener("click", () => state.cancel?.());

@@ -62,6 +62,10 @@ export function describeError(error) {
       return { kind: "token", title: hasToken() ? t("bad_token") : t("no_token"), steps: [t("no_token_steps")] };
     }
     if (error.code === "paused") return { kind: "paused", title: t("paused"), steps: [] };
+    // A budget sheet that is not one has its own codes and words.
+    if (["not_a_budget", "no_budget_lines"].includes(error.code)) {
+      return { kind: "budget", title: t("no_budget"), steps: [error.message] };
+    }
     if (["no_header", "missing_columns", "empty_sheet", "mapped_header_not_found"].includes(error.code)) {
       return { kind: "ledger", title: t("no_ledger"), steps: [error.message] };
     }

@@ -399,6 +399,77 @@ test("Review next: nothing before a model; after a Sync teaches one, a Score ale
   }
 });
 
+test("Score with a budget sheet: the 집행률 sheet beside the ledger holds the ledger's own sums and warnings, is rewritten (not doubled) at the next Score; a sheet that is not a budget is told as such", async () => {
+  const values = demoLedger(2_000, 4).values.slice(3);
+  const [header, ...data] = values;
+  const at = (h) => header.indexOf(h);
+  const dateOf = (serial) => new Date(Date.UTC(1899, 11, 30) + serial * 86_400_000);
+  const year = Math.max(...data.map((r) => dateOf(r[at("집행일자")]).getUTCFullYear()));
+  const thisYear = data.filter((r) => dateOf(r[at("집행일자")]).getUTCFullYear() === year);
+  const through = Math.max(...thisYear.map((r) => dateOf(r[at("집행일자")]).getUTCMonth() + 1));
+  // Each department × budget item's spending to date, summed here by hand.
+  const sums = new Map();
+  for (const r of thisYear) {
+    const line = `${r[at("부서명")]}\u0000${r[at("예산과목")]}`;
+    sums.set(line, (sums.get(line) ?? 0) + r[at("집행금액")]);
+  }
+  const lines = [...sums.entries()].sort((a, b) => b[1] - a[1]).map(([line, spent]) => [...line.split("\u0000"), spent]);
+  const [overDept, overItem, overSpent] = lines[0];
+  // The biggest line is given half what it spent (heading over); the rest
+  // twice; and one row is broken.
+  const budget = [
+    [`${year}년 세출예산`, "", ""],
+    ["부서명", "예산과목", "예산액"],
+    ...lines.map(([d, i, spent], n) => [d, i, n === 0 ? spent / 2 : spent * 2]),
+    [overDept, "기타", "많음"],
+  ];
+  const brokenRow = budget.length;
+  const { page, errors } = await openPane(shared.browser, shared.agent, { sheets: { [SHEET]: values, 예산: budget, 메모: [["이름", "값"], ["가", 1]] } });
+  await page.waitForSelector("#budget-sheet option[value='예산']", { state: "attached" });
+  assert.equal(await page.inputValue("#budget-sheet"), "", "no budget until one is chosen");
+  await page.selectOption("#budget-sheet", "예산");
+  await score(page);
+  await page.waitForSelector("#summary .budget-warnings");
+
+  const sheets = await excel(page, () => __fakeExcel.sheetNames());
+  assert.ok(sheets.includes("집행률"), sheets);
+  assert.equal((await excel(page, () => __fakeExcel.selection())).sheet, SHEET, "the ledger stays in view");
+  const rows = await excel(page, () => __fakeExcel.values("집행률"));
+  assert.deepEqual(rows[0].slice(0, 4), ["부서", "예산과목", "월", "예산현액"]);
+  // The lines' months, then a blank row, then the notes.
+  const lineRows = rows.slice(1, rows.findIndex((r, i) => i > 0 && r.every((c) => c === "")));
+  assert.equal(lineRows.length, lines.length * through, "every line, every month to the ledger's latest");
+  const overIndex = rows.findIndex((r) => r[0] === overDept && r[1] === overItem && r[2] === through);
+  const over = rows[overIndex];
+  assert.ok(Math.abs(over[5] - overSpent) < 0.5, `spent to date ${over[5]} = ${overSpent}`);
+  assert.ok(Math.abs(over[6] - 2) < 1e-9, `rate ${over[6]}`);
+  assert.equal(over[10], "초과 집행 우려");
+  assert.equal((await excel(page, (i) => __fakeExcel.style("집행률", i, 6), overIndex)).numberFormat, "0.0%");
+  assert.ok(rows.some((r) => String(r[0]).startsWith(`건너뛴 예산 행 ${brokenRow} (C${brokenRow})`)), "the broken budget row is named with its cell");
+  const warned = await page.$$eval("#summary .budget-warnings li", (lis) => lis.map((li) => [li.className, li.textContent]));
+  assert.equal(warned[0][0], "warning-over");
+  assert.ok(warned[0][1].includes(overDept) && warned[0][1].includes("200.0%"), warned[0][1]);
+  assert.match(await page.textContent("#summary"), /예산 \d+개 항목의 집행률을 '집행률' 시트에 넣었습니다/);
+  await screenshot(page, "pane-12-budget");
+
+  // The next Score rewrites the sheet it wrote, rather than adding another.
+  await score(page);
+  await page.waitForSelector("#summary .budget-warnings");
+  const again = await excel(page, () => __fakeExcel.sheetNames());
+  assert.equal(again.filter((n) => n.startsWith("집행률")).length, 1, again);
+
+  // A sheet that is not a budget: its own words, not "no ledger".
+  await page.selectOption("#budget-sheet", "메모");
+  await page.click("#score");
+  await page.waitForSelector("#banner.error");
+  const text = await page.textContent("#banner");
+  assert.match(text, /예산 시트에서 예산을 찾지 못했습니다/);
+  assert.match(text, /메모/);
+  assert.doesNotMatch(text, /원장을 찾지 못했습니다|--map/);
+  await screenshot(page, "pane-13-not-a-budget");
+  assert.deepEqual(errors, []);
+});
+
 test("clear messages: agent stopped, no key, no ledger", async () => {
   const other = await startAgent();
   const { page } = await openPane(shared.browser, other, { sheets: { [SHEET]: demoLedger(500, 5).values } });

@@ -666,6 +666,57 @@ fn score_with_a_budget_sheet_returns_execution_rates() {
             "{row}"
         );
     }
+
+    // The same through the upload door: the budget is a sheet of the
+    // uploaded workbook, named in the query.
+    let out = crate::common::run(&[
+        "demo",
+        "--rows",
+        "2000",
+        "--seed",
+        "4",
+        "--generate-only",
+        "--out-dir",
+        dir.path().join("demo").to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", crate::common::stderr(&out));
+    let mut book =
+        umya_spreadsheet::reader::xlsx::read(dir.path().join("demo/demo_ledger.xlsx")).unwrap();
+    let sheet = book.new_sheet("예산 2024").unwrap();
+    for (c, h) in ["부서명", "예산과목", "예산액"].iter().enumerate() {
+        sheet.get_cell_mut((c as u32 + 1, 1)).set_value_string(*h);
+    }
+    sheet.get_cell_mut((1, 2)).set_value_string(department);
+    sheet.get_cell_mut((2, 2)).set_value_string(item);
+    sheet.get_cell_mut((3, 2)).set_value_number(1e9);
+    let mut bytes = Vec::new();
+    umya_spreadsheet::writer::xlsx::write_writer(&book, std::io::Cursor::new(&mut bytes)).unwrap();
+    let xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    let uploaded = agent.post(
+        "/api/v1/score?workbook=demo.xlsx&budget_sheet=%EC%98%88%EC%82%B0%202024",
+        xlsx,
+        &bytes,
+    );
+    uploaded.expect(200);
+    let budget = &uploaded.json()["budget"];
+    assert_eq!(budget["sheet"], "예산 2024", "{budget}");
+    let rows = budget["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), through);
+    for (m, row) in rows.iter().enumerate() {
+        assert!(
+            (row["spent"].as_f64().unwrap() - monthly[m]).abs() < 0.5,
+            "{row}"
+        );
+    }
+    // A budget sheet the workbook does not have: named, with the sheets it has.
+    let missing = agent.post(
+        "/api/v1/score?workbook=demo.xlsx&budget_sheet=nope",
+        xlsx,
+        &bytes,
+    );
+    missing.expect(422);
+    assert_eq!(missing.error_code(), "sheet_not_found");
+
     let runs_before = agent.get("/api/v1/runs").json()["runs"]
         .as_array()
         .unwrap()

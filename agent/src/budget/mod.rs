@@ -1,9 +1,9 @@
 //! Budget monitoring (issue 13): a budget's lines beside the ledger's
 //! spending. Reading a budget file (`read`), the ledger's spending by line
 //! and month (`spent`), and the execution rates, their projection and
-//! warnings (`execution`), bundled by [`monitor`] for the doors (so far the
-//! command line's `score --budget`). The monthly series, forecasts, the
-//! agent's and the pane's doors come next.
+//! warnings (`execution`), bundled by [`monitor`] for the doors: the
+//! command line's `score --budget`, `POST score` with a budget sheet (the
+//! pane's 예산 시트). The sheet the doors show is `report::execution`.
 
 pub mod execution;
 pub mod read;

@@ -16,8 +16,8 @@ use crate::ingest::normalize::excel_serial;
 use crate::ingest::{Cell, Field};
 use crate::pipeline::ScoredLedger;
 use crate::vocabulary::{
-    self, css, AddedColumn, Band, DetectorKind, MatchedBy, NextView, ReviewReason, ReviewStatus,
-    ScoreKind, SelectionMethod,
+    self, css, AddedColumn, Band, DetectorKind, ExecutionWarning, MatchedBy, NextView,
+    ReviewReason, ReviewStatus, ScoreKind, SelectionMethod,
 };
 
 /// The review choices offered in the dropdown, Korean first as the sheet
@@ -56,6 +56,7 @@ pub fn layout() -> serde_json::Value {
             "detectors": by_code(DetectorKind::ALL.iter().map(|k| (k.code(), k.word(lang)))),
             "score_kinds": by_code(ScoreKind::ALL.iter().map(|k| (k.code(), k.word(lang)))),
             "next_views": by_code(NextView::ALL.iter().map(|v| (v.code(), v.word(lang)))),
+            "execution_warnings": by_code(ExecutionWarning::ALL.iter().map(|w| (w.code(), w.word(lang)))),
             "selection_methods": SelectionMethod::ALL.iter().map(|m| m.word(lang)).collect::<Vec<_>>(),
             // The audit sample's two sheets: the sample, its parameters.
             "sample_sheets": crate::sampling::sheet::SHEET_NAMES.map(|names| pick(lang, names.0, names.1)),

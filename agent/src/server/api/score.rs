@@ -32,6 +32,9 @@ pub(super) struct ScoreQuery {
     sheet: Option<String>,
     /// The confidence this Score's alert counts from (else the config's).
     alert_confidence: Option<f64>,
+    /// For an uploaded workbook: the sheet of it that holds the budget
+    /// (the JSON body names its budget sheet in the body).
+    budget_sheet: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -319,6 +322,15 @@ fn score_and_record(
             format,
         } => {
             let workbook = query.workbook.unwrap_or_else(|| "upload".to_string());
+            // The budget is read first: a bad one is told before scoring.
+            if let Some(sheet) = query.budget_sheet.as_deref() {
+                budget = Some(crate::budget::read::read_budget(
+                    &bytes,
+                    &workbook,
+                    format,
+                    Some(sheet),
+                )?);
+            }
             let options = IngestOptions {
                 sheet: query.sheet,
                 ..Default::default()
