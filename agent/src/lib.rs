@@ -41,6 +41,7 @@ pub mod demo;
 pub mod error;
 pub(crate) mod features;
 pub(crate) mod files;
+pub mod forecast;
 pub(crate) mod hex;
 pub mod i18n;
 pub mod ingest;

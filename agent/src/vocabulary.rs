@@ -278,6 +278,28 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// The models a monthly series is forecast with (`forecast/`): the
+    /// seasonal-naive baseline, exponential smoothing, and the LSTM over
+    /// windows of 3, 6 and 12 months; each series takes the one with the
+    /// least error on its validation months.
+    pub enum ForecastModel {
+        SeasonalNaive = "seasonal_naive", "계절 단순", "seasonal naive";
+        Smoothing = "smoothing", "지수평활", "exponential smoothing";
+        Lstm3 = "lstm_3", "LSTM (3개월 창)", "LSTM (3-month window)";
+        Lstm6 = "lstm_6", "LSTM (6개월 창)", "LSTM (6-month window)";
+        Lstm12 = "lstm_12", "LSTM (12개월 창)", "LSTM (12-month window)";
+    }
+}
+
+vocabulary! {
+    /// Which side of its forecast interval a month fell (`forecast/flags.rs`).
+    pub enum ForecastSide {
+        Above = "above", "예측 범위 초과", "above the forecast range";
+        Below = "below", "예측 범위 미달", "below the forecast range";
+    }
+}
+
+vocabulary! {
     /// The two orders the rows not reviewed yet are listed in
     /// (`learn::next`).
     pub enum NextView {

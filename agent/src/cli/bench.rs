@@ -18,13 +18,117 @@ pub enum BenchCommand {
     },
     /// 검토 흐름 시뮬레이션: 앞 절반을 검토해 학습하고 뒤 절반의 PR-AUC 비교 / A simulated review stream: learn from reviews of the earlier half, compare PR-AUC on the later half.
     Reviews(ReviewsArgs),
+    /// 월별 예측 모델 비교: 시간순 보류 구간의 모델별 RMSE·MAPE / The monthly forecasts' models compared: each one's RMSE and MAPE on the time-based holdout.
+    Forecast(ForecastArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ForecastArgs {
+    /// 원장 파일 / The ledger.
+    file: PathBuf,
+    /// 창 앞부분 채우기 / How windows reaching before a series' start are padded.
+    #[arg(long, value_enum, default_value_t = PaddingArg::Backfill)]
+    padding: PaddingArg,
+    /// 최근 보류 구간에 지출 변화를 주입할 계열 비율 / Share of the series given a spending shift in their newest (test) months.
+    #[arg(long, default_value_t = 0.0)]
+    shift_share: f64,
+    /// 주입하는 변화의 배수 / The injected shift's factor.
+    #[arg(long, default_value_t = 2.5)]
+    shift_factor: f64,
+    /// 주입 시드 / Seed of which series are shifted.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum PaddingArg {
+    Backfill,
+    Zero,
 }
 
 pub(super) fn run(command: BenchCommand) -> Result<(), Error> {
     match command {
         BenchCommand::Iforest { file, seeds } => iforest(&file, seeds),
         BenchCommand::Reviews(args) => reviews(&args),
+        BenchCommand::Forecast(args) => forecast(&args),
     }
+}
+
+/// `bench forecast`: one JSON object: every model's test errors, how often
+/// each was chosen, the months flagged, and with `--shift-share`, how many
+/// of the shifted months were flagged (and how many flags were not shifted).
+fn forecast(args: &ForecastArgs) -> Result<(), Error> {
+    use crate::forecast::run::{forecast_series, ForecastParams};
+    use crate::forecast::windows::Padding;
+    use rand::{Rng, SeedableRng};
+    let ledger = crate::ingest::read_path(&args.file, &crate::ingest::IngestOptions::default())?;
+    let params = ForecastParams {
+        padding: match args.padding {
+            PaddingArg::Backfill => Padding::Backfill,
+            PaddingArg::Zero => Padding::Zero,
+        },
+        ..Default::default()
+    }
+    .check()
+    .map_err(|e| Error::invalid("bad_forecast_params", crate::i18n::Text::new(e.clone(), e)))?;
+    let (period, mut series) = crate::forecast::series::monthly_series(&ledger);
+    // A shift: the chosen series' test months multiplied, as a department
+    // whose spending suddenly grows.
+    let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(args.seed);
+    let mut shifted = std::collections::HashSet::new();
+    let h = params.holdout;
+    for s in series.iter_mut() {
+        let n = s.values.len();
+        if n >= 2 * h + 3 && rng.gen::<f64>() < args.shift_share {
+            for t in n - h..n {
+                s.values[t] *= args.shift_factor;
+                shifted.insert((
+                    s.department.clone(),
+                    s.account.clone(),
+                    crate::forecast::series::month_label(s.month(t)),
+                ));
+            }
+        }
+    }
+    let started = std::time::Instant::now();
+    let f = forecast_series(&series, &params);
+    let seconds = started.elapsed().as_secs_f64();
+    let flagged: std::collections::HashSet<_> = f
+        .flags
+        .iter()
+        .filter(|m| m.side == crate::vocabulary::ForecastSide::Above)
+        .map(|m| (m.department.clone(), m.account.clone(), m.month.clone()))
+        .collect();
+    let table = |errors: &[(
+        Option<crate::vocabulary::ForecastModel>,
+        crate::forecast::run::Errors,
+    )]|
+     -> Vec<serde_json::Value> {
+        errors
+            .iter()
+            .map(|(m, e)| serde_json::json!({"model": m.map_or("chosen", |m| m.code()), "months": e.months, "rmse": e.rmse, "mape": e.mape}))
+            .collect()
+    };
+    let errors = table(&f.errors);
+    let validation_errors = table(&f.validation_errors);
+    let out = serde_json::json!({
+        "file": args.file.display().to_string(),
+        "rows": ledger.len(),
+        "series": f.series.len(),
+        "choosable": f.series.iter().filter(|s| s.chosen_on_validation).count(),
+        "padding": params.padding,
+        "errors": errors,
+        "validation_errors": validation_errors,
+        "chosen": f.chosen.iter().map(|(m, n)| (m.code(), *n)).collect::<std::collections::BTreeMap<_, _>>(),
+        "flags": f.flags.len(),
+        "flags_above": flagged.len(),
+        "shifted_months": shifted.len(),
+        "shifted_flagged": shifted.intersection(&flagged).count(),
+        "seconds": seconds,
+        "period": period,
+    });
+    println!("{out}");
+    Ok(())
 }
 
 #[derive(clap::Args, Debug)]
