@@ -374,6 +374,80 @@ fn a_failed_write_leaves_the_old_output_whole() {
     );
 }
 
+/// `score --forecast`: a department × account whose newest month is ten
+/// times its usual is the first month on the 예측 sheet, with why; the
+/// model table has every model and the choice.
+#[test]
+fn score_with_forecasts_flags_a_month_far_above_its_range() {
+    use chrono::Datelike;
+    let dir = tempfile::tempdir().unwrap();
+    let mut demo = ledgerlens::demo::generate(4000, 11);
+    let last = demo
+        .rows
+        .iter()
+        .map(|r| (r.date.year(), r.date.month()))
+        .max()
+        .unwrap();
+    // The busiest department × account of the newest month.
+    let mut counts: std::collections::BTreeMap<(&str, &str), usize> = Default::default();
+    for r in demo
+        .rows
+        .iter()
+        .filter(|r| (r.date.year(), r.date.month()) == last)
+    {
+        *counts.entry((r.department, r.account)).or_default() += 1;
+    }
+    let (&(department, account), _) = counts.iter().max_by_key(|c| *c.1).unwrap();
+    for r in demo.rows.iter_mut() {
+        if (r.date.year(), r.date.month()) == last
+            && r.department == department
+            && r.account == account
+        {
+            r.amount *= 10.0;
+        }
+    }
+    let input = dir.path().join("ledger.xlsx");
+    demo.write_xlsx(&input).unwrap();
+    let out = dir.path().join("scored.xlsx");
+    let o = run(&[
+        "score",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--forecast",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("월별 예측: 계열"), "{err}");
+    let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
+    let sheet = wb.worksheet_range("예측").unwrap();
+    let rows: Vec<&[Data]> = sheet.rows().collect();
+    assert_eq!(rows[0][0].to_string(), "부서");
+    let month = format!("{}-{:02}", last.0, last.1);
+    let first = rows[1];
+    assert_eq!(
+        (
+            first[0].to_string(),
+            first[1].to_string(),
+            first[2].to_string()
+        ),
+        (department.to_string(), account.to_string(), month.clone()),
+        "{err}"
+    );
+    assert_eq!(first[7].to_string(), "예측 범위 초과");
+    assert!(first[9].to_string().contains("상한의"), "{}", first[9]);
+    let models: Vec<String> = rows.iter().map(|r| r[0].to_string()).collect();
+    for word in [
+        "계절 단순",
+        "지수평활",
+        "LSTM (3개월 창)",
+        "LSTM (12개월 창)",
+        "계열별 선택",
+    ] {
+        assert!(models.iter().any(|m| m == word), "{word} in {models:?}");
+    }
+}
+
 /// `score --budget`: the 집행률 sheet's spending is the ledger's own, summed
 /// by hand here; a broken budget row is reported, not dropped; a file that
 /// is not a budget stops the command, naming it, before anything is written.

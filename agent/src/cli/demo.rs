@@ -93,7 +93,7 @@ pub(super) fn run(args: DemoArgs, lang: Lang) -> Result<(), Error> {
         },
     )?;
     progress.done_stage();
-    write_scored(&run.scored, None, &scored_path, None, lang, &progress)?;
+    write_scored(&run.scored, &[], &scored_path, None, lang, &progress)?;
     progress.finish();
     let elapsed = started.elapsed().as_secs_f64();
     let eval = demo::evaluate(&run.scored, &demo.labels());

@@ -126,7 +126,7 @@ pub(super) fn cannot_write_to(path: &Path) -> impl Fn(std::io::Error) -> Error +
 /// none), never half of one.
 pub(super) fn write_scored(
     scored: &ScoredLedger,
-    budget: Option<&crate::budget::Monitoring>,
+    extra: &[report::laid_out::LaidOutSheet],
     output: &Path,
     jsonl: Option<&Path>,
     lang: Lang,
@@ -135,7 +135,7 @@ pub(super) fn write_scored(
     progress.stage("결과 통합문서 쓰는 중", "writing scored workbook");
     let t0 = Instant::now();
     let pending = Pending::beside(output).map_err(cannot_write_to(output))?;
-    report::workbook::write(scored, budget, lang, pending.path())
+    report::workbook::write(scored, extra, lang, pending.path())
         .map_err(|e| e.context(cannot_write(), output))?;
     pending.commit(output).map_err(cannot_write_to(output))?;
     if let Some(path) = jsonl {

@@ -37,6 +37,9 @@ pub struct ScoreArgs {
     /// 예산 파일에서 읽을 시트 (기본: 첫 시트) / Sheet of the budget file to read (default: the first).
     #[arg(long, requires = "budget")]
     pub budget_sheet: Option<String>,
+    /// 부서×계정 월별 지출을 예측하고 예측 범위를 벗어난 최근 달을 예측 시트에 / Forecast each department × account's monthly spending and list the recent months outside their forecast range on a Forecast sheet.
+    #[arg(long)]
+    pub forecast: bool,
     #[command(flatten)]
     pub model: ModelArgs,
 }
@@ -102,9 +105,30 @@ pub(super) fn run(args: ScoreArgs, lang: Lang) -> Result<(), Error> {
     progress.done_stage();
     let monitoring =
         budget.map(|b| crate::budget::monitor(&run.scored.ledger, b, config.budget.thresholds()));
+    let forecast_started = Instant::now();
+    let forecasts = args.forecast.then(|| {
+        crate::forecast::run::forecast(
+            &run.scored.ledger,
+            &crate::forecast::run::ForecastParams::default(),
+        )
+    });
+    let forecast_s = forecast_started.elapsed().as_secs_f64();
+    let currency = run.scored.summary.currency;
+    let mut extra = Vec::new();
+    if let Some(m) = &monitoring {
+        extra.push(crate::report::execution::sheet(m, currency, lang));
+    }
+    if let Some((period, f)) = &forecasts {
+        extra.push(crate::report::forecast::sheet(
+            f,
+            period.as_ref(),
+            currency,
+            lang,
+        ));
+    }
     let write_s = write_scored(
         &run.scored,
-        monitoring.as_ref(),
+        &extra,
         &output,
         args.jsonl.as_deref(),
         lang,
@@ -114,6 +138,9 @@ pub(super) fn run(args: ScoreArgs, lang: Lang) -> Result<(), Error> {
     print_summary(&run.scored, lang);
     if let Some(m) = &monitoring {
         print_execution(m, lang);
+    }
+    if let Some((_, f)) = &forecasts {
+        print_forecasts(f, currency, forecast_s, lang);
     }
     let t = &run.scored.summary.timings;
     let (read, features, model, write) = match lang {
@@ -131,6 +158,28 @@ pub(super) fn run(args: ScoreArgs, lang: Lang) -> Result<(), Error> {
         write_s
     );
     Ok(())
+}
+
+/// The forecasts on stderr: how many series, the months flagged (the
+/// furthest five with why) and the seconds they took.
+fn print_forecasts(
+    f: &crate::forecast::run::Forecasts,
+    currency: crate::money::Currency,
+    seconds: f64,
+    lang: Lang,
+) {
+    let (series, flags) = (f.series.len(), f.flags.len());
+    match lang {
+        Lang::Ko => eprintln!(
+            "월별 예측: 계열 {series}개 · 예측 범위를 벗어난 최근 달 {flags}건 ({seconds:.1}초)"
+        ),
+        Lang::En => eprintln!(
+            "monthly forecasts: {series} series · {flags} recent months outside their forecast range ({seconds:.1}s)"
+        ),
+    }
+    for flag in f.flags.iter().take(5) {
+        eprintln!("  {}", flag.reason(currency).get(lang));
+    }
 }
 
 /// Where the budget stands, on stderr: the lines warned of at the latest

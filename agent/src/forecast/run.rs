@@ -228,6 +228,48 @@ pub struct MonthFlag {
     pub model: ForecastModel,
 }
 
+impl MonthFlag {
+    /// Why, in both languages, with amounts in `currency`: "2026-03 시설과 용역비
+    /// 지출 7,200,000원: 예측 범위(1,000,000원–3,000,000원) 상한의 2.4배".
+    pub fn reason(&self, currency: crate::money::Currency) -> crate::i18n::Text {
+        let (ko, en) = (|v: f64| currency.ko(v), |v: f64| currency.en(v));
+        let (m, a) = (&self.month, format!("{} {}", self.department, self.account));
+        match self.side {
+            ForecastSide::Above => crate::i18n::Text::new(
+                format!(
+                    "{m} {a} 지출 {}: 예측 범위({}–{}) 상한의 {:.1}배",
+                    ko(self.actual),
+                    ko(self.low),
+                    ko(self.high),
+                    self.ratio
+                ),
+                format!(
+                    "{m} {a} spending of {} is {:.1}× the top of its forecast range ({}–{})",
+                    en(self.actual),
+                    self.ratio,
+                    en(self.low),
+                    en(self.high)
+                ),
+            ),
+            ForecastSide::Below => {
+                crate::i18n::Text::new(
+                    format!(
+                        "{m} {a} 지출 {}: 예측 범위({}–{}) 하한의 {:.0}%",
+                        ko(self.actual),
+                        ko(self.low),
+                        ko(self.high),
+                        100.0 * self.ratio
+                    ),
+                    format!(
+                    "{m} {a} spending of {} is {:.0}% of the bottom of its forecast range ({}–{})",
+                    en(self.actual), 100.0 * self.ratio, en(self.low), en(self.high)
+                ),
+                )
+            }
+        }
+    }
+}
+
 /// A run's forecasts.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Forecasts {
@@ -463,13 +505,12 @@ pub fn forecast_series(all: &[Series], params: &ForecastParams) -> Forecasts {
             forecasts,
         });
     }
-    // The furthest outside first.
-    flags.sort_by(|a, b| {
-        let far = |f: &MonthFlag| match f.side {
-            ForecastSide::Above => f.ratio,
-            ForecastSide::Below => 1.0 / f.ratio.max(1e-9),
-        };
-        far(b).total_cmp(&far(a))
+    // Spending above its range first (what an audit looks for), furthest
+    // first; then spending below, furthest first.
+    flags.sort_by(|a, b| match (a.side, b.side) {
+        (ForecastSide::Above, ForecastSide::Above) => b.ratio.total_cmp(&a.ratio),
+        (ForecastSide::Below, ForecastSide::Below) => a.ratio.total_cmp(&b.ratio),
+        (x, y) => x.cmp(&y),
     });
     let mut errors: Vec<(Option<ForecastModel>, Errors)> = ForecastModel::ALL
         .iter()

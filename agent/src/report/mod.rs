@@ -9,6 +9,7 @@
 //! by cell, which is what umya-spreadsheet is made for.
 
 pub mod execution;
+pub mod forecast;
 pub mod history;
 pub mod jsonl;
 pub mod laid_out;

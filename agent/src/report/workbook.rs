@@ -9,7 +9,6 @@ use rust_xlsxwriter::{
     DataValidation, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
-use crate::budget::Monitoring;
 use crate::error::Error;
 use crate::i18n::{pick, thousands, Lang};
 use crate::ingest::normalize::excel_serial;
@@ -181,15 +180,17 @@ const CLUSTER_PALETTE: [u32; 8] = [
 /// mode panics when its temporary files cannot be written (a full disk);
 /// that panic is caught here and reported as the write error it is,
 /// without the panic's own message on stderr.
+/// `extra`: sheets laid out for the pane too (the 집행률 and 예측 sheets),
+/// after the scored workbook's own.
 pub fn write(
     scored: &ScoredLedger,
-    budget: Option<&Monitoring>,
+    extra: &[super::laid_out::LaidOutSheet],
     lang: Lang,
     path: &Path,
 ) -> Result<(), Error> {
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let result = std::panic::catch_unwind(|| save(scored, budget, lang, path));
+    let result = std::panic::catch_unwind(|| save(scored, extra, lang, path));
     std::panic::set_hook(hook);
     match result {
         Ok(saved) => saved.map_err(|e| failed(&e)),
@@ -215,7 +216,7 @@ pub(crate) fn failed(detail: &dyn std::fmt::Display) -> Error {
 
 fn save(
     scored: &ScoredLedger,
-    budget: Option<&Monitoring>,
+    extra: &[super::laid_out::LaidOutSheet],
     lang: Lang,
     path: &Path,
 ) -> Result<(), XlsxError> {
@@ -228,9 +229,8 @@ fn save(
     write_scored_sheet(&mut workbook, scored, lang, &fmt)?;
     write_summary_sheet(workbook.add_worksheet(), scored, lang, &fmt)?;
     write_quality_sheet(workbook.add_worksheet(), scored, lang, &fmt)?;
-    if let Some(budget) = budget {
-        let laid_out = super::execution::sheet(budget, scored.summary.currency, lang);
-        write_laid_out(workbook.add_worksheet(), &laid_out, &fmt)?;
+    for laid_out in extra {
+        write_laid_out(workbook.add_worksheet(), laid_out, &fmt)?;
     }
     workbook.save(path)
 }
