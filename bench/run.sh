@@ -4,7 +4,7 @@
 # the Python peers:
 #   cargo build --release
 #   pip install -r bench/requirements.txt
-#   bench/run.sh [adbench|pipeline|million|agent|all]
+#   bench/run.sh [adbench|pipeline|million|monitoring|agent|all]
 # The agent section also needs curl and wrk (Debian packages).
 # Prints Markdown table rows.
 set -euo pipefail
@@ -61,6 +61,37 @@ million() {
     printf "| ledgerlens score (%s) | %s | %s |\n" "$(du -h "$in" | cut -f1)" "$s" "$m"
 }
 
+# Monitoring's cost at 1M rows (issue 13): the same ledger scored without
+# and with --forecast (the monthly forecasts and their sheet), and with a
+# budget of its department × budget-item lines too.
+monitoring() {
+    "$LL" demo --rows 1000000 --seed 1 --out-dir "$OUT/1m" --generate-only > /dev/null
+    local in="$OUT/1m/demo_ledger.xlsx"
+    python3 - "$OUT/1m/demo_ledger.xlsx" "$OUT/1m/budget.csv" <<'PY'
+import sys, collections, openpyxl
+# One line per department × budget item of the newest year, at its spending.
+wb = openpyxl.load_workbook(sys.argv[1], read_only=True)
+rows = wb.active.iter_rows(min_row=5, values_only=True)
+spent = collections.Counter()
+for r in rows:
+    if r[0] is not None and r[0].year == 2024:
+        spent[(r[1], r[3])] += r[6]
+with open(sys.argv[2], "w", encoding="utf-8") as f:
+    f.write("부서명,예산과목,예산액\n")
+    for (d, i), v in sorted(spent.items()):
+        f.write(f"{d},{i},{v:.0f}\n")
+PY
+    echo "| 1M-row ledger, file to file | wall s | peak RSS MB |"
+    echo "|---|---|---|"
+    read -r _ s m < <(timed ll "$LL" score "$in" -o "$OUT/1m/plain.xlsx")
+    printf "| ledgerlens score | %s | %s |\n" "$s" "$m"
+    read -r _ s2 m2 < <(timed ll "$LL" score "$in" -o "$OUT/1m/forecast.xlsx" --forecast)
+    printf "| ledgerlens score --forecast | %s | %s |\n" "$s2" "$m2"
+    read -r _ s3 m3 < <(timed ll "$LL" score "$in" -o "$OUT/1m/both.xlsx" --forecast --budget "$OUT/1m/budget.csv")
+    printf "| ledgerlens score --forecast --budget | %s | %s |\n" "$s3" "$m3"
+    printf "| overhead of monitoring | %s%% | |\n" "$(awk "BEGIN{printf \"%.1f\", 100 * ($s3 - $s) / $s}")"
+}
+
 # The agent: POST score with the JSON body the add-in sends (100k and 200k
 # rows, three runs each; server time from the Server-Timing header), the
 # agent's peak memory, then many concurrent small requests with wrk.
@@ -112,6 +143,7 @@ case "$what" in
     pipeline) pipeline ;;
     million) million ;;
     agent) agent ;;
+    monitoring) monitoring ;;
     all) adbench; echo; pipeline; echo; million; echo; agent ;;
-    *) echo "usage: $0 [adbench|pipeline|million|agent|all]" >&2; exit 2 ;;
+    *) echo "usage: $0 [adbench|pipeline|million|monitoring|agent|all]" >&2; exit 2 ;;
 esac
