@@ -16,7 +16,7 @@ use super::execution::{BudgetLine, MONTHS};
 use crate::error::{explained, Explain, Kind};
 use crate::i18n::{Lang, Text};
 use crate::ingest::cell::{Cell, Grid};
-use crate::ingest::error::excerpt;
+use crate::ingest::error::{counted_reasons, excerpt};
 use crate::ingest::fields::normalize_header;
 use crate::ingest::normalize::{parse_amount, Parsed};
 use crate::ingest::quality::column_letter;
@@ -288,13 +288,7 @@ impl Explain for BudgetError {
                 sheet,
                 skipped,
             } => {
-                let list = |lang: Lang| {
-                    skipped
-                        .iter()
-                        .map(|(t, n)| format!("{}: {n}", t.get(lang)))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                };
+                let list = |lang: Lang| counted_reasons(skipped, lang);
                 Text::new(
                     format!(
                         "{file} [{sheet}]: 읽어 들일 수 있는 예산 행이 없습니다. 건너뛴 행: {}",

@@ -105,6 +105,16 @@ pub enum Beyond {
 
 /// At most `max` characters of `text`, marked where it was cut: an error
 /// names a value, it does not echo a 100 MB one.
+/// Reasons with how often each happened, as a message lists them:
+/// "the amount is empty: 3, the date is not a date: 1".
+pub(crate) fn counted_reasons(counts: &[(Text, usize)], lang: Lang) -> String {
+    counts
+        .iter()
+        .map(|(t, n)| format!("{}: {n}", t.get(lang)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub fn excerpt(text: &str, max: usize) -> String {
     match text.char_indices().nth(max) {
         Some((cut, _)) => format!("{}… ({} chars)", &text[..cut], text.chars().count()),
@@ -292,13 +302,7 @@ impl Explain for IngestError {
                 sheet,
                 skipped,
             } => {
-                let list = |lang: Lang| {
-                    skipped
-                        .iter()
-                        .map(|(t, n)| format!("{}: {n}", t.get(lang)))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                };
+                let list = |lang: Lang| counted_reasons(skipped, lang);
                 Text::new(
                     format!(
                         "{file} [{sheet}]: 읽어 들일 수 있는 행이 없습니다. 건너뛴 행: {}",
