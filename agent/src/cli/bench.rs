@@ -79,7 +79,7 @@ fn forecast(args: &ForecastArgs) -> Result<(), Error> {
     let h = params.holdout;
     for s in series.iter_mut() {
         let n = s.values.len();
-        if n >= 2 * h + 3 && rng.gen::<f64>() < args.shift_share {
+        if params.choosable(n) && rng.gen::<f64>() < args.shift_share {
             for t in n - h..n {
                 s.values[t] *= args.shift_factor;
                 shifted.insert((

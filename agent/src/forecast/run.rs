@@ -25,7 +25,7 @@ use serde::Serialize;
 
 use super::baselines::{seasonal_naive, Smoothing};
 use super::lstm::{Lstm, LstmParams, Scaled};
-use super::series::{monthly_series, MonthIndex, Period, Series};
+use super::series::{monthly_series, Period, Series};
 use super::windows::Padding;
 use crate::ingest::Ledger;
 use crate::vocabulary::{ForecastModel, ForecastSide};
@@ -124,6 +124,12 @@ impl ForecastParams {
             ));
         }
         Ok(self)
+    }
+
+    /// Whether a series of `n` months is long enough to choose its model
+    /// (and to count in the errors): test, validation and [`MIN_FIT`].
+    pub fn choosable(&self, n: usize) -> bool {
+        n >= self.holdout + self.validation + MIN_FIT
     }
 
     /// The one-sided critical t of [`SWITCH_LEVEL`] on `k` paired losses.
@@ -288,11 +294,12 @@ pub struct Forecasts {
 
 /// Every model's state for one series: the smoothing constants fitted on
 /// a prefix; the LSTMs are shared.
+#[derive(Clone, Copy)]
 struct Fitted {
     smoothing: Smoothing,
 }
 
-/// The models a run compares, in the vocabulary's order.
+/// The window of an LSTM model; `None` for the baselines.
 fn lstm_window(model: ForecastModel) -> Option<usize> {
     match model {
         ForecastModel::Lstm3 => Some(3),
@@ -381,31 +388,38 @@ pub fn forecast_series(all: &[Series], params: &ForecastParams) -> Forecasts {
     let mut flags = Vec::new();
     for (s, sc) in all.iter().zip(&scaled) {
         let n = s.values.len();
-        let choosable = n >= h + v + MIN_FIT;
+        let choosable = params.choosable(n);
         // Validation: fitted before it, one step ahead through it.
         let model = if choosable {
             let fitted = Fitted {
                 smoothing: Smoothing::fit(&s.values[..n - h - v]),
             };
-            let losses: Vec<Vec<f64>> = ForecastModel::ALL
+            let months = n - h - v..n - h;
+            let forecasts: Vec<Vec<f64>> = ForecastModel::ALL
                 .iter()
                 .map(|&m| {
-                    (n - h - v..n - h)
-                        .map(|t| {
-                            let f = models.next(m, &fitted, sc, t);
-                            (s.values[t] - f).powi(2)
-                        })
+                    months
+                        .clone()
+                        .map(|t| models.next(m, &fitted, sc, t))
+                        .collect()
+                })
+                .collect();
+            let losses: Vec<Vec<f64>> = forecasts
+                .iter()
+                .map(|f| {
+                    months
+                        .clone()
+                        .zip(f)
+                        .map(|(t, f)| (s.values[t] - f).powi(2))
                         .collect()
                 })
                 .collect();
             let model = choose(&losses, params.multiple_one_sided(v));
             for (i, &m) in ForecastModel::ALL.iter().enumerate() {
-                for (k, t) in (n - h - v..n - h).enumerate() {
-                    let e = losses[i][k].sqrt();
-                    // As Sums::add takes them: the actual and a forecast that far off.
-                    validation_sums[i].add(s.values[t], s.values[t] - e);
+                for (t, &f) in months.clone().zip(&forecasts[i]) {
+                    validation_sums[i].add(s.values[t], f);
                     if m == model {
-                        chosen_validation.add(s.values[t], s.values[t] - e);
+                        chosen_validation.add(s.values[t], f);
                     }
                 }
             }
@@ -454,13 +468,17 @@ pub fn forecast_series(all: &[Series], params: &ForecastParams) -> Forecasts {
             })
         };
         let mut forecasts = Vec::new();
+        // The month after the ledger's latest, from everything known (the
+        // smoothing constants refitted only where smoothing is the model).
+        let fitted_all = match model {
+            ForecastModel::Smoothing => Fitted {
+                smoothing: Smoothing::fit(&s.values),
+            },
+            _ => fitted,
+        };
         for t in test_start..=n {
-            // The month after the ledger's latest: from everything known.
             let f = if t == n {
-                let fitted_all = Fitted {
-                    smoothing: Smoothing::fit(&s.values),
-                };
-                models.next(model, &fitted_all, sc, n.max(1).min(n))
+                models.next(model, &fitted_all, sc, n)
             } else {
                 models.next(model, &fitted, sc, t)
             };
@@ -490,7 +508,7 @@ pub fn forecast_series(all: &[Series], params: &ForecastParams) -> Forecasts {
                 }
             }
             forecasts.push(MonthForecast {
-                month: super::series::month_label(s.start + t as MonthIndex),
+                month: super::series::month_label(s.month(t)),
                 actual,
                 forecast: f,
                 interval,
@@ -512,23 +530,20 @@ pub fn forecast_series(all: &[Series], params: &ForecastParams) -> Forecasts {
         (ForecastSide::Below, ForecastSide::Below) => a.ratio.total_cmp(&b.ratio),
         (x, y) => x.cmp(&y),
     });
-    let mut errors: Vec<(Option<ForecastModel>, Errors)> = ForecastModel::ALL
-        .iter()
-        .zip(&test_sums)
-        .map(|(&m, s)| (Some(m), s.errors()))
-        .collect();
-    errors.push((None, chosen_sums.errors()));
-    let mut validation_errors: Vec<(Option<ForecastModel>, Errors)> = ForecastModel::ALL
-        .iter()
-        .zip(&validation_sums)
-        .map(|(&m, s)| (Some(m), s.errors()))
-        .collect();
-    validation_errors.push((None, chosen_validation.errors()));
+    // Each model's errors, then the chosen models' (`None`).
+    let table = |per_model: &[Sums], chosen: &Sums| -> Vec<(Option<ForecastModel>, Errors)> {
+        ForecastModel::ALL
+            .iter()
+            .zip(per_model)
+            .map(|(&m, s)| (Some(m), s.errors()))
+            .chain([(None, chosen.errors())])
+            .collect()
+    };
     Forecasts {
         params: *params,
         series: out,
-        errors,
-        validation_errors,
+        errors: table(&test_sums, &chosen_sums),
+        validation_errors: table(&validation_sums, &chosen_validation),
         chosen: ForecastModel::ALL
             .iter()
             .copied()

@@ -29,7 +29,7 @@ pub fn sheet_name(lang: Lang) -> &'static str {
 
 /// The execution sheet of `m`, its amounts in `currency`.
 pub fn sheet(m: &Monitoring, currency: Currency, lang: Lang) -> LaidOutSheet {
-    let amount = |v: f64| Value::Formatted(v, currency.excel_format());
+    let amount = |v: f64| Value::money(v, currency);
     let percent = |v: Option<f64>| match v {
         Some(v) => Value::Formatted(v, PERCENT.into()),
         None => Value::Text(""),

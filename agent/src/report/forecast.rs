@@ -21,7 +21,7 @@ pub fn sheet(
     currency: Currency,
     lang: Lang,
 ) -> LaidOutSheet {
-    let amount = |v: f64| Value::Formatted(v, currency.excel_format());
+    let amount = |v: f64| Value::money(v, currency);
     let mut w = SheetBuilder::new(sheet_name(lang));
     w.header(
         &[

@@ -67,6 +67,13 @@ pub(crate) enum Value<'v> {
     Date(f64),
 }
 
+impl Value<'_> {
+    /// An amount in `currency`, with its decimals (₩ none, £/$/€ two).
+    pub(crate) fn money(v: f64, currency: crate::money::Currency) -> Value<'static> {
+        Value::Formatted(v, currency.excel_format())
+    }
+}
+
 /// One sheet being laid out row by row.
 pub(crate) struct SheetBuilder {
     sheet: LaidOutSheet,
