@@ -292,7 +292,19 @@ vocabulary! {
 }
 
 vocabulary! {
-    /// Which side of its forecast interval a month fell (`forecast/flags.rs`).
+    /// Why a run trained its forecaster afresh rather than reuse the one
+    /// kept from an earlier run (`forecast/watch.rs`).
+    pub enum ForecastRefit {
+        NoModel = "no_model", "보관된 예측 모델 없음", "no forecast model kept";
+        ParamsChanged = "params_changed", "예측 설정 변경", "the forecast settings changed";
+        SawHoldout = "saw_holdout", "보관 모델이 이번 검증·시험 달을 학습함", "the kept model was trained on this run's validation or test months";
+        FeaturesDrifted = "features_drifted", "최근 달 지출 분포 변화 (PSI)", "the newest months' spending drifted (PSI)";
+        ScoresDrifted = "scores_drifted", "최근 달 위험 점수 분포 변화 (PSI)", "the newest months' risk scores drifted (PSI)";
+    }
+}
+
+vocabulary! {
+    /// Which side of its forecast interval a month fell (`forecast/run.rs`).
     pub enum ForecastSide {
         Above = "above", "예측 범위 초과", "above the forecast range";
         Below = "below", "예측 범위 미달", "below the forecast range";

@@ -607,6 +607,54 @@ fn mapping_of<'a>(preview: &'a serde_json::Value, field: &str) -> &'a serde_json
         .unwrap_or_else(|| panic!("no {field} in {preview}"))
 }
 
+/// `?forecast=true`: the first Score trains a forecast model and keeps
+/// it (number 1, "no model kept"); the same ledger again reuses it, to
+/// the same version and the same flags; each run records the model it used
+/// in the SQLite store, and the 예측 sheet comes laid out for the pane.
+#[test]
+fn score_with_forecasts_keeps_the_model_and_reuses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let agent = Agent::start(dir.path());
+    let request = crate::common::agent::demo_score_request(3000, 5);
+    let first = agent.post_json("/api/v1/score?forecast=true", &request);
+    first.expect(200);
+    let first = first.json();
+    let model = &first["forecast"]["model"];
+    assert_eq!(model["number"], 1, "{model}");
+    assert_eq!(model["refit"], "no_model");
+    assert!(first["forecast"]["series"].as_u64().unwrap() > 0);
+    assert_eq!(first["forecast"]["laid_out"]["name"], "예측");
+    assert!(first["forecast"]["model_text"]
+        .as_str()
+        .unwrap()
+        .contains("새로 학습: 보관된 예측 모델 없음"));
+    let again = agent.post_json("/api/v1/score?forecast=true", &request);
+    again.expect(200);
+    let again = again.json();
+    let reused = &again["forecast"]["model"];
+    assert_eq!(reused["number"], 1, "{reused}");
+    assert_eq!(reused["refit"], serde_json::Value::Null);
+    assert_eq!(reused["version"], model["version"]);
+    assert_eq!(again["forecast"]["flags"], first["forecast"]["flags"]);
+    // Without forecasts: no forecast, no model recorded.
+    let plain = agent.post_json("/api/v1/score", &request);
+    plain.expect(200);
+    assert!(plain.json()["forecast"].is_null());
+    let conn = rusqlite::Connection::open(dir.path().join("ledgerlens.sqlite")).unwrap();
+    let used: Vec<Option<i64>> = conn
+        .prepare("SELECT forecast_model FROM runs ORDER BY rowid")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(used, [Some(1), Some(1), None]);
+    let kept: i64 = conn
+        .query_row("SELECT COUNT(*) FROM forecast_models", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(kept, 1);
+}
+
 /// `POST score` with a budget sheet: the ledger's execution comes back with
 /// the scores, each month's spending the demo's own; a broken budget row
 /// is reported with its cell; a sheet that is not a budget is refused

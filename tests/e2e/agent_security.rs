@@ -808,6 +808,7 @@ fn interrupted_run(data_dir: &std::path::Path) -> String {
         input_sha256: "00".into(),
         config_json: "{}".into(),
         ingest_s: 0.0,
+        forecast_model: None,
     };
     store.record_run_header(&meta, &scored).unwrap()
 }

@@ -106,10 +106,13 @@ pub(super) fn run(args: ScoreArgs, lang: Lang) -> Result<(), Error> {
     let monitoring =
         budget.map(|b| crate::budget::monitor(&run.scored.ledger, b, config.budget.thresholds()));
     let forecast_started = Instant::now();
+    // The command line keeps no model between runs: each trains its own
+    // (the agent keeps and reuses them).
     let forecasts = args.forecast.then(|| {
-        crate::forecast::run::forecast(
-            &run.scored.ledger,
+        crate::forecast::watch::watch(
+            &run.scored,
             &crate::forecast::run::ForecastParams::default(),
+            crate::forecast::watch::Kept::Nothing,
         )
     });
     let forecast_s = forecast_started.elapsed().as_secs_f64();
@@ -118,13 +121,8 @@ pub(super) fn run(args: ScoreArgs, lang: Lang) -> Result<(), Error> {
     if let Some(m) = &monitoring {
         extra.push(crate::report::execution::sheet(m, currency, lang));
     }
-    if let Some((period, f)) = &forecasts {
-        extra.push(crate::report::forecast::sheet(
-            f,
-            period.as_ref(),
-            currency,
-            lang,
-        ));
+    if let Some(w) = &forecasts {
+        extra.push(crate::report::forecast::sheet(w, currency, lang));
     }
     let write_s = write_scored(
         &run.scored,
@@ -139,8 +137,8 @@ pub(super) fn run(args: ScoreArgs, lang: Lang) -> Result<(), Error> {
     if let Some(m) = &monitoring {
         print_execution(m, lang);
     }
-    if let Some((_, f)) = &forecasts {
-        print_forecasts(f, currency, forecast_s, lang);
+    if let Some(w) = &forecasts {
+        print_forecasts(w, currency, forecast_s, lang);
     }
     let t = &run.scored.summary.timings;
     let (read, features, model, write) = match lang {
@@ -163,11 +161,12 @@ pub(super) fn run(args: ScoreArgs, lang: Lang) -> Result<(), Error> {
 /// The forecasts on stderr: how many series, the months flagged (the
 /// furthest five with why) and the seconds they took.
 fn print_forecasts(
-    f: &crate::forecast::run::Forecasts,
+    w: &crate::forecast::watch::Watch,
     currency: crate::money::Currency,
     seconds: f64,
     lang: Lang,
 ) {
+    let f = &w.forecasts;
     let (series, flags) = (f.series.len(), f.flags.len());
     match lang {
         Lang::Ko => eprintln!(
@@ -177,6 +176,7 @@ fn print_forecasts(
             "monthly forecasts: {series} series · {flags} recent months outside their forecast range ({seconds:.1}s)"
         ),
     }
+    eprintln!("  {}", w.model.describe().get(lang));
     for flag in f.flags.iter().take(5) {
         eprintln!("  {}", flag.reason(currency).get(lang));
     }

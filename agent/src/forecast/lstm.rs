@@ -148,6 +148,69 @@ impl Lstm {
         let predicted = self.head.forward(&outputs[self.window - 1]);
         predicted[[0, 0]] * s.scale
     }
+
+    /// Every weight, in the order [`Lstm::from_weights`] takes them: the
+    /// cell's input, recurrent and two bias matrices, then the head's
+    /// weight and bias. What the store keeps: exact `f64`s, so that a
+    /// model read back forecasts to the bit what it did when trained.
+    pub fn weights(&self) -> Vec<f64> {
+        let cell = &self.network.get_cells()[0];
+        [
+            &cell.w_ih,
+            &cell.w_hh,
+            &cell.b_ih,
+            &cell.b_hh,
+            &self.head.weight,
+            &self.head.bias,
+        ]
+        .iter()
+        .flat_map(|a| a.iter().copied())
+        .collect()
+    }
+
+    /// How many weights a network of `hidden` units has.
+    pub fn weight_count(hidden: usize) -> usize {
+        let gates = 4 * hidden;
+        gates * FEATURES + gates * hidden + 2 * gates + hidden + 1
+    }
+
+    /// The network [`Lstm::weights`] gave `weights` for; `None` when their
+    /// number does not fit `hidden`.
+    pub fn from_weights(
+        window: usize,
+        padding: Padding,
+        hidden: usize,
+        weights: &[f64],
+    ) -> Option<Lstm> {
+        if weights.len() != Lstm::weight_count(hidden) {
+            return None;
+        }
+        let gates = 4 * hidden;
+        let mut rest = weights;
+        let mut take = |rows: usize, cols: usize| {
+            let (head, tail) = rest.split_at(rows * cols);
+            rest = tail;
+            Array2::from_shape_vec((rows, cols), head.to_vec()).expect("the length was checked")
+        };
+        let mut network = LSTMNetwork::new(FEATURES, hidden, 1);
+        {
+            let cell = &mut network.get_cells_mut()[0];
+            cell.w_ih = take(gates, FEATURES);
+            cell.w_hh = take(gates, hidden);
+            cell.b_ih = take(gates, 1);
+            cell.b_hh = take(gates, 1);
+        }
+        let mut head = LinearLayer::new(hidden, 1);
+        head.weight = take(1, hidden);
+        head.bias = take(1, 1);
+        network.eval();
+        Some(Lstm {
+            window,
+            padding,
+            network,
+            head,
+        })
+    }
 }
 
 #[cfg(test)]
@@ -184,5 +247,11 @@ mod tests {
             (predicted - actual).abs() / actual < 0.15,
             "{predicted} vs {actual}"
         );
+        // Read back from its weights, it forecasts to the bit the same.
+        let weights = lstm.weights();
+        assert_eq!(weights.len(), Lstm::weight_count(params.hidden));
+        let mut again = Lstm::from_weights(6, Padding::Backfill, params.hidden, &weights).unwrap();
+        assert_eq!(again.next(s, 40).to_bits(), predicted.to_bits());
+        assert!(Lstm::from_weights(6, Padding::Backfill, params.hidden + 1, &weights).is_none());
     }
 }

@@ -6,7 +6,10 @@
 //! the holdout and flags the months that left their forecast interval.
 
 pub mod baselines;
+pub mod drift;
+pub mod forecaster;
 pub mod lstm;
 pub mod run;
 pub mod series;
+pub mod watch;
 pub mod windows;

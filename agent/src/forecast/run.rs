@@ -24,10 +24,10 @@
 use serde::Serialize;
 
 use super::baselines::{seasonal_naive, Smoothing};
-use super::lstm::{Lstm, LstmParams, Scaled};
-use super::series::{monthly_series, Period, Series};
+use super::forecaster::Forecaster;
+use super::lstm::{LstmParams, Scaled};
+use super::series::Series;
 use super::windows::Padding;
-use crate::ingest::Ledger;
 use crate::vocabulary::{ForecastModel, ForecastSide};
 
 /// How forecasts are made, checked once by [`ForecastParams::check`].
@@ -299,85 +299,28 @@ struct Fitted {
     smoothing: Smoothing,
 }
 
-/// The window of an LSTM model; `None` for the baselines.
-fn lstm_window(model: ForecastModel) -> Option<usize> {
-    match model {
-        ForecastModel::Lstm3 => Some(3),
-        ForecastModel::Lstm6 => Some(6),
-        ForecastModel::Lstm12 => Some(12),
-        _ => None,
-    }
-}
-
-struct Models {
-    lstms: Vec<(ForecastModel, Lstm)>,
-}
-
-impl Models {
+impl Forecaster {
     /// `model`'s forecast of `s.values[end]` from the months before it.
     fn next(&mut self, model: ForecastModel, fitted: &Fitted, s: &Scaled<'_>, end: usize) -> f64 {
         let history = &s.values[..end];
         match model {
             ForecastModel::SeasonalNaive => seasonal_naive(history),
             ForecastModel::Smoothing => fitted.smoothing.next(history),
-            _ => {
-                let lstm = &mut self
-                    .lstms
-                    .iter_mut()
-                    .find(|(m, _)| *m == model)
-                    .expect("every LSTM window is trained")
-                    .1;
-                lstm.next(s, end)
-            }
+            _ => self.lstm(model).next(s, end),
         }
     }
 }
 
-fn scale(values: &[f64]) -> f64 {
-    let mean = values.iter().map(|v| v.abs()).sum::<f64>() / values.len().max(1) as f64;
-    if mean > 0.0 {
-        mean
-    } else {
-        1.0
-    }
-}
-
-/// Forecasts every department × account series of `ledger`, with the
-/// period they cover.
-pub fn forecast(ledger: &Ledger, params: &ForecastParams) -> (Option<Period>, Forecasts) {
-    let (period, series) = monthly_series(ledger);
-    (period, forecast_series(&series, params))
-}
-
-/// Forecasts `all` (see the module's comment for the method).
+/// Forecasts `all` with a forecaster trained on them.
 pub fn forecast_series(all: &[Series], params: &ForecastParams) -> Forecasts {
+    forecast_with(all, &mut Forecaster::train(all, params, &[]))
+}
+
+/// Forecasts `all` with `models` (see the module's comment for the method).
+pub fn forecast_with(all: &[Series], models: &mut Forecaster) -> Forecasts {
+    let params = &{ models.params };
     let (h, v) = (params.holdout, params.validation);
-    // Each series scaled by its mean before validation: the LSTM's view.
-    let fit_end = |s: &Series| s.values.len().saturating_sub(h + v).max(1);
-    let scaled: Vec<Scaled<'_>> = all
-        .iter()
-        .map(|s| Scaled {
-            values: &s.values,
-            start: s.start,
-            scale: scale(&s.values[..fit_end(s)]),
-        })
-        .collect();
-    let training: Vec<Scaled<'_>> = all
-        .iter()
-        .zip(&scaled)
-        .map(|(s, sc)| Scaled {
-            values: &s.values[..fit_end(s)],
-            ..*sc
-        })
-        .filter(|s| s.values.len() >= 2)
-        .collect();
-    let mut models = Models {
-        lstms: ForecastModel::ALL
-            .iter()
-            .filter_map(|&m| lstm_window(m).map(|w| (m, w)))
-            .map(|(m, w)| (m, Lstm::train(&training, w, params.padding, &params.lstm)))
-            .collect(),
-    };
+    let scaled = super::forecaster::scaled(all, params);
 
     let mut test_sums = vec![Sums::default(); ForecastModel::ALL.len()];
     let mut validation_sums = vec![Sums::default(); ForecastModel::ALL.len()];

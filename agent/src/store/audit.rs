@@ -177,7 +177,8 @@ pub(super) fn run_digest(conn: &Connection, id: &str) -> Result<Option<String>, 
     Ok(conn
         .prepare_cached(
             "SELECT started_at, actor, workbook, sheet, input_sha256, rows, config_json,
-                    model_version, summary_json, ingest_s, score_s FROM runs WHERE id = ?1",
+                    model_version, summary_json, ingest_s, score_s, forecast_model
+             FROM runs WHERE id = ?1",
         )?
         .query_row(params![id], |r| {
             let mut f = Fields::default().text(id);
@@ -188,7 +189,13 @@ pub(super) fn run_digest(conn: &Connection, id: &str) -> Result<Option<String>, 
             for i in 6..9 {
                 f = f.text(&r.get::<_, String>(i)?);
             }
-            Ok(f.real(r.get(9)?).real(r.get(10)?).sha256())
+            f = f.real(r.get(9)?).real(r.get(10)?);
+            // Only where there is one: a run without forecasts, and every
+            // run from before they were kept, digests as it always did.
+            if let Some(model) = r.get::<_, Option<i64>>(11)? {
+                f = f.int(model);
+            }
+            Ok(f.sha256())
         })
         .optional()?)
 }

@@ -28,6 +28,7 @@ use crate::vocabulary::{Band, ReviewReason, ReviewStatus};
 
 pub(crate) mod audit;
 pub(crate) mod backup;
+mod forecasters;
 mod history;
 mod models;
 mod reviewed;
@@ -128,6 +129,25 @@ CREATE TABLE models (
     trees          INTEGER NOT NULL,
     model_json     TEXT NOT NULL
 );
+"#,
+    // 5: the forecasters runs forecast with (`forecast::forecaster`), each
+    // whole in one row, and which one each run used (NULL for a run
+    // without forecasts and for every run before they were kept).
+    r#"
+CREATE TABLE forecast_models (
+    number       INTEGER PRIMARY KEY AUTOINCREMENT,
+    trained_at   TEXT NOT NULL,
+    -- Forecaster::version: a digest of its parameters, data and weights.
+    version      TEXT NOT NULL,
+    -- The newest month it was trained on (YYYY-MM) and why it was trained.
+    through      TEXT NOT NULL,
+    refit        TEXT NOT NULL,
+    description  TEXT NOT NULL,
+    weights      BLOB NOT NULL
+);
+-- forecast_models.number (no REFERENCES: a column under a foreign key
+-- cannot be dropped, and nothing here deletes a kept model).
+ALTER TABLE runs ADD COLUMN forecast_model INTEGER;
 "#,
 ];
 
@@ -332,6 +352,8 @@ pub struct RunMeta {
     pub config_json: String,
     /// Seconds spent reading the input into a ledger.
     pub ingest_s: f64,
+    /// The kept forecaster the run forecast with (`Store::keep_forecaster`).
+    pub forecast_model: Option<i64>,
 }
 
 pub struct Store {
@@ -559,8 +581,8 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
-            "INSERT INTO runs (id, started_at, actor, workbook, sheet, input_sha256, rows, config_json, model_version, summary_json, ingest_s, score_s)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            "INSERT INTO runs (id, started_at, actor, workbook, sheet, input_sha256, rows, config_json, model_version, summary_json, ingest_s, score_s, forecast_model)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             params![
                 id,
                 started_at,
@@ -573,7 +595,8 @@ impl Store {
                 scored.summary.model_version,
                 summary,
                 meta.ingest_s,
-                scored.summary.timings.features_s + scored.summary.timings.model_s
+                scored.summary.timings.features_s + scored.summary.timings.model_s,
+                meta.forecast_model
             ],
         )?;
         let detail = serde_json::json!({
@@ -888,6 +911,7 @@ mod tests {
             input_sha256: "abc".into(),
             config_json: "{}".into(),
             ingest_s: 0.1,
+            forecast_model: None,
         }
     }
 
@@ -1262,6 +1286,7 @@ mod tests {
                 .execute_batch(
                     "ALTER TABLE reviews DROP COLUMN reason;
                      ALTER TABLE scored_rows DROP COLUMN features; DROP TABLE models;
+                     ALTER TABLE runs DROP COLUMN forecast_model; DROP TABLE forecast_models;
                      PRAGMA user_version = 2;",
                 )
                 .unwrap();

@@ -35,6 +35,9 @@ pub(super) struct ScoreQuery {
     /// For an uploaded workbook: the sheet of it that holds the budget
     /// (the JSON body names its budget sheet in the body).
     budget_sheet: Option<String>,
+    /// Forecast the ledger's monthly series too (`forecast::watch`).
+    #[serde(default)]
+    forecast: bool,
 }
 
 #[derive(Serialize)]
@@ -47,6 +50,53 @@ struct ScoreResponse<'a> {
     alert: Option<Alert>,
     /// With a budget sheet: the ledger's execution against it.
     budget: Option<BudgetOut<'a>>,
+    /// With `?forecast=true`: the months outside their forecast range.
+    forecast: Option<ForecastOut<'a>>,
+}
+
+/// A ledger's monthly forecasts (`forecast::watch`).
+#[derive(Serialize)]
+struct ForecastOut<'a> {
+    series: usize,
+    flags: Vec<FlagOut<'a>>,
+    /// The model used, its number in the store, and why it was trained
+    /// or reused, with the drift measured.
+    model: &'a crate::forecast::watch::ModelUse,
+    /// The same, as a sentence.
+    model_text: String,
+    /// The 예측 sheet as the command line's workbook has it.
+    laid_out: crate::report::laid_out::LaidOutSheet,
+}
+
+#[derive(Serialize)]
+struct FlagOut<'a> {
+    #[serde(flatten)]
+    flag: &'a crate::forecast::run::MonthFlag,
+    reason: String,
+}
+
+impl<'a> ForecastOut<'a> {
+    fn new(
+        w: &'a crate::forecast::watch::Watch,
+        currency: crate::money::Currency,
+        lang: Lang,
+    ) -> ForecastOut<'a> {
+        ForecastOut {
+            series: w.forecasts.series.len(),
+            flags: w
+                .forecasts
+                .flags
+                .iter()
+                .map(|flag| FlagOut {
+                    flag,
+                    reason: flag.reason(currency).get(lang).to_string(),
+                })
+                .collect(),
+            model: &w.model,
+            model_text: w.model.describe().get(lang).to_string(),
+            laid_out: crate::report::forecast::sheet(w, currency, lang),
+        }
+    }
 }
 
 /// A ledger watched against the request's budget sheet (`budget::monitor`).
@@ -282,6 +332,7 @@ fn score_and_record(
     // ledger parsed from it is bigger than the bytes were.
     let t0 = Instant::now();
     let alert_confidence = query.alert_confidence;
+    let wants_forecast = query.forecast;
     let mut budget = None;
     let (run, workbook, sha) = match input {
         ScoreInput::Json(Body { bytes, reserved }) => {
@@ -350,15 +401,33 @@ fn score_and_record(
     // Before the store is taken: it needs only the ledger and the budget.
     let monitoring =
         budget.map(|b| crate::budget::monitor(&scored.ledger, b, state.config.budget.thresholds()));
+    // Forecasts reuse the kept model or train one, outside the store's
+    // lock (training takes seconds); a new model is kept with the run.
+    let forecast = if wants_forecast {
+        let params = crate::forecast::run::ForecastParams::default();
+        let kept = state.with_store(|store| store.kept_forecaster(&params))?;
+        Some(crate::forecast::watch::watch(&scored, &params, kept))
+    } else {
+        None
+    };
+    let t2 = Instant::now();
+    let mut store = state.store()?;
+    let forecast = match forecast {
+        Some(mut w) if w.model.refit.is_some() => {
+            let kept = w.forecaster.keep();
+            w.model.number = Some(store.keep_forecaster(&kept, &w.model)?);
+            Some(w)
+        }
+        other => other,
+    };
     let meta = RunMeta {
         actor: crate::server::os_user(),
         workbook,
         input_sha256: sha,
         config_json: serde_json::to_string(&*state.config).unwrap_or_default(),
         ingest_s,
+        forecast_model: forecast.as_ref().and_then(|w| w.model.number),
     };
-    let t2 = Instant::now();
-    let mut store = state.store()?;
     let run_id = store.record_run_header(&meta, &scored)?;
     let header_s = t2.elapsed().as_secs_f64();
     let t3 = Instant::now();
@@ -373,6 +442,9 @@ fn score_and_record(
         budget: monitoring
             .as_ref()
             .map(|m| BudgetOut::new(m, scored.summary.currency, lang)),
+        forecast: forecast
+            .as_ref()
+            .map(|w| ForecastOut::new(w, scored.summary.currency, lang)),
     };
     reply(serde_json::to_vec(&response).map_err(Error::internal));
     let respond_s = t3.elapsed().as_secs_f64();
