@@ -160,16 +160,13 @@ mod tests {
         let reference = Reference::of(&normal(200, 0.0, 4)).unwrap();
         // 30 values of the same distribution: PSI by chance is often past
         // 0.25, and not called drift.
-        let mut passed_major = 0;
+        let (mut passed_major, mut drifted) = (0, 0);
         for seed in 0..50 {
             let p = reference.psi(&normal(30, 0.0, 100 + seed)).unwrap();
-            assert!(!p.drifted || p.value > p.chance);
             passed_major += usize::from(p.value > MAJOR_SHIFT);
+            drifted += usize::from(p.drifted);
             assert!(p.chance > 0.6, "{p:?}");
         }
-        let drifted = (0..50)
-            .filter(|s| reference.psi(&normal(30, 0.0, 100 + s)).unwrap().drifted)
-            .count();
         assert!(passed_major > 5, "{passed_major}");
         assert!(drifted <= 3, "{drifted} of 50 same-distribution samples");
         // Three standard deviations away is drift even at 30.

@@ -3,7 +3,7 @@
 //! the reference distributions drift is measured against
 //! (`forecast::drift`). The baselines refit in microseconds and are not
 //! kept; the LSTMs are, so that a run can reuse the model of the run
-//! before it (`forecast::refit` decides) and say which model it used.
+//! before it (`forecast::watch` decides) and say which model it used.
 //!
 //! **The model version** is the digest of the parameters, the data
 //! trained on and every weight: two runs with the same digest forecast with
@@ -72,73 +72,77 @@ fn scale(values: &[f64]) -> f64 {
 
 /// How many of a series' first months are fitted on: those before its
 /// validation and test months (at least one).
-pub(super) fn fit_end(s: &Series, params: &ForecastParams) -> usize {
+fn fit_end(s: &Series, params: &ForecastParams) -> usize {
     s.values
         .len()
         .saturating_sub(params.holdout + params.validation)
         .max(1)
 }
 
-/// Each series as the LSTM sees it, scaled by its mean on the months
-/// fitted on.
-pub(super) fn scaled<'a>(all: &'a [Series], params: &ForecastParams) -> Vec<Scaled<'a>> {
-    all.iter()
-        .map(|s| Scaled {
-            values: &s.values,
-            start: s.start,
-            scale: scale(&s.values[..fit_end(s, params)]),
-        })
-        .collect()
+/// What a forecaster trained on a ledger's series sees, worked out once
+/// per run: each series scaled by its mean on the months fitted on (the
+/// LSTM's view of it), those months of the series with at least two of
+/// them (one month has nothing to learn from), the newest month trained
+/// on, and a digest of it all (the same data, the same model).
+pub struct Training<'a> {
+    pub scaled: Vec<Scaled<'a>>,
+    data: Vec<Scaled<'a>>,
+    pub through: MonthIndex,
+    pub digest: String,
 }
 
-/// The months fitted on, of the series with at least two of them (one
-/// month has nothing to learn from).
-fn training<'a>(
-    all: &'a [Series],
-    scaled: &[Scaled<'a>],
-    params: &ForecastParams,
-) -> Vec<Scaled<'a>> {
-    all.iter()
-        .zip(scaled)
-        .map(|(s, sc)| Scaled {
-            values: &s.values[..fit_end(s, params)],
-            ..*sc
-        })
-        .filter(|s| s.values.len() >= 2)
-        .collect()
-}
-
-/// What a forecaster trained on `all` under `params` would see: the
-/// month it reaches and a digest of its data (values, months, scales).
-pub(super) fn training_of(all: &[Series], params: &ForecastParams) -> (MonthIndex, String) {
-    let scaled = scaled(all, params);
-    let data = training(all, &scaled, params);
-    let through = data
-        .iter()
-        .map(|s| s.start + s.values.len() as i32 - 1)
-        .max()
-        .unwrap_or(MonthIndex::MIN);
-    let mut h = Sha256::new();
-    for s in &data {
-        h.update(s.start.to_le_bytes());
-        h.update(s.scale.to_le_bytes());
-        h.update((s.values.len() as u64).to_le_bytes());
-        for v in s.values {
-            h.update(v.to_le_bytes());
+impl<'a> Training<'a> {
+    pub fn of(all: &'a [Series], params: &ForecastParams) -> Training<'a> {
+        let scaled: Vec<Scaled<'a>> = all
+            .iter()
+            .map(|s| Scaled {
+                values: &s.values,
+                start: s.start,
+                scale: scale(&s.values[..fit_end(s, params)]),
+            })
+            .collect();
+        let data: Vec<Scaled<'a>> = all
+            .iter()
+            .zip(&scaled)
+            .map(|(s, sc)| Scaled {
+                values: &s.values[..fit_end(s, params)],
+                ..*sc
+            })
+            .filter(|s| s.values.len() >= 2)
+            .collect();
+        let through = data
+            .iter()
+            .map(|s| s.start + s.values.len() as i32 - 1)
+            .max()
+            .unwrap_or(MonthIndex::MIN);
+        let mut h = Sha256::new();
+        for s in &data {
+            h.update(s.start.to_le_bytes());
+            h.update(s.scale.to_le_bytes());
+            h.update((s.values.len() as u64).to_le_bytes());
+            for v in s.values {
+                h.update(v.to_le_bytes());
+            }
+        }
+        Training {
+            scaled,
+            data,
+            through,
+            digest: crate::hex::hex(&h.finalize())[..16].to_string(),
         }
     }
-    (through, crate::hex::hex(&h.finalize())[..16].to_string())
-}
 
-/// The newest months' features: each series' test months over its scale.
-pub(super) fn newest_features(all: &[Series], params: &ForecastParams) -> Vec<f64> {
-    scaled(all, params)
-        .iter()
-        .flat_map(|s| {
-            let from = s.values.len().saturating_sub(params.holdout);
-            s.values[from..].iter().map(move |v| v / s.scale)
-        })
-        .collect()
+    /// The newest months' features: each series' test months over its
+    /// scale.
+    pub fn newest_features(&self, params: &ForecastParams) -> Vec<f64> {
+        self.scaled
+            .iter()
+            .flat_map(|s| {
+                let from = s.values.len().saturating_sub(params.holdout);
+                s.values[from..].iter().map(move |v| v / s.scale)
+            })
+            .collect()
+    }
 }
 
 /// The scores of the rows in months `months` (inclusive).
@@ -158,43 +162,50 @@ impl Forecaster {
     /// validation, and measures the references drift is judged against
     /// (`row_scores`: each scored row's month and risk score).
     pub fn train(
-        all: &[Series],
+        training: &Training<'_>,
         params: &ForecastParams,
         row_scores: &[(MonthIndex, f64)],
     ) -> Forecaster {
-        let scaled = scaled(all, params);
-        let data = training(all, &scaled, params);
+        let data = &training.data;
         let lstms = ForecastModel::ALL
             .iter()
             .filter_map(|&m| lstm_window(m).map(|w| (m, w)))
-            .map(|(m, w)| (m, Lstm::train(&data, w, params.padding, &params.lstm)))
+            .map(|(m, w)| (m, Lstm::train(data, w, params.padding, &params.lstm)))
             .collect();
         let features: Vec<f64> = data
             .iter()
             .flat_map(|s| s.values.iter().map(move |v| v / s.scale))
             .collect();
-        let (through, training) = training_of(all, params);
+        let through = training.through;
         Forecaster {
             params: *params,
             through,
-            training,
+            training: training.digest.clone(),
             lstms,
             features: Reference::of(&features),
             scores: Reference::of(&scores_in(row_scores, MonthIndex::MIN..=through)),
         }
     }
 
-    /// The model version: a digest of the parameters, the month reached
-    /// and every weight.
-    /// (The references are left out: they are kept as JSON text, whose
-    /// floats need not read back to the bit.)
+    /// The model version: a digest of the parameters, the data trained on
+    /// and every weight (not the references: they are kept as JSON text,
+    /// whose floats need not read back to the bit).
     pub fn version(&self) -> String {
         let mut h = Sha256::new();
         h.update(serde_json::to_string(&self.params).unwrap_or_default());
         h.update(self.through.to_le_bytes());
         h.update(self.training.as_bytes());
-        h.update(self.keep().weights);
+        h.update(self.weight_bytes());
         crate::hex::hex(&h.finalize())[..12].to_string()
+    }
+
+    /// Every LSTM's weights, in order, as little-endian `f64`s.
+    fn weight_bytes(&self) -> Vec<u8> {
+        self.lstms
+            .iter()
+            .flat_map(|(_, l)| l.weights())
+            .flat_map(f64::to_le_bytes)
+            .collect()
     }
 
     /// The forecaster as the store keeps it.
@@ -207,15 +218,9 @@ impl Forecaster {
             features: self.features.clone(),
             scores: self.scores.clone(),
         };
-        let weights = self
-            .lstms
-            .iter()
-            .flat_map(|(_, l)| l.weights())
-            .flat_map(f64::to_le_bytes)
-            .collect();
         KeptForecaster {
             description: serde_json::to_string(&description).unwrap_or_default(),
-            weights,
+            weights: self.weight_bytes(),
         }
     }
 

@@ -24,7 +24,7 @@
 use serde::Serialize;
 
 use super::baselines::{seasonal_naive, Smoothing};
-use super::forecaster::Forecaster;
+use super::forecaster::{Forecaster, Training};
 use super::lstm::{LstmParams, Scaled};
 use super::series::Series;
 use super::windows::Padding;
@@ -313,14 +313,21 @@ impl Forecaster {
 
 /// Forecasts `all` with a forecaster trained on them.
 pub fn forecast_series(all: &[Series], params: &ForecastParams) -> Forecasts {
-    forecast_with(all, &mut Forecaster::train(all, params, &[]))
+    let training = Training::of(all, params);
+    let mut models = Forecaster::train(&training, params, &[]);
+    forecast_with(all, &training, &mut models)
 }
 
-/// Forecasts `all` with `models` (see the module's comment for the method).
-pub fn forecast_with(all: &[Series], models: &mut Forecaster) -> Forecasts {
+/// Forecasts `all` (seen as `training` says) with `models` (see the
+/// module's comment for the method).
+pub fn forecast_with(
+    all: &[Series],
+    training: &Training<'_>,
+    models: &mut Forecaster,
+) -> Forecasts {
     let params = &{ models.params };
     let (h, v) = (params.holdout, params.validation);
-    let scaled = super::forecaster::scaled(all, params);
+    let scaled = &training.scaled;
 
     let mut test_sums = vec![Sums::default(); ForecastModel::ALL.len()];
     let mut validation_sums = vec![Sums::default(); ForecastModel::ALL.len()];
@@ -329,7 +336,7 @@ pub fn forecast_with(all: &[Series], models: &mut Forecaster) -> Forecasts {
     let mut chosen_counts = vec![0usize; ForecastModel::ALL.len()];
     let mut out = Vec::with_capacity(all.len());
     let mut flags = Vec::new();
-    for (s, sc) in all.iter().zip(&scaled) {
+    for (s, sc) in all.iter().zip(scaled) {
         let n = s.values.len();
         let choosable = params.choosable(n);
         // Validation: fitted before it, one step ahead through it.

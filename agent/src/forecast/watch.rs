@@ -21,10 +21,10 @@
 use serde::Serialize;
 
 use super::drift::Psi;
-use super::forecaster::{newest_features, scores_in, training_of, Forecaster};
+use super::forecaster::{scores_in, Forecaster, Training};
 use super::run::{forecast_with, ForecastParams, Forecasts};
 use super::series::{month_index, month_label, monthly_series, MonthIndex, Period};
-use crate::i18n::{Lang, Text};
+use crate::i18n::{pick, Lang, Text};
 use crate::pipeline::ScoredLedger;
 use crate::vocabulary::ForecastRefit;
 use chrono::Datelike;
@@ -84,8 +84,8 @@ pub fn watch(scored: &ScoredLedger, params: &ForecastParams, kept: Kept) -> Watc
     let newest_scores = newest
         .map(|months| scores_in(&row_scores, months))
         .unwrap_or_default();
-    let newest_features = newest_features(&series, params);
-    let (through, training) = training_of(&series, params);
+    let training = Training::of(&series, params);
+    let newest_features = training.newest_features(params);
 
     let (reused, refit, features, scores) = match kept {
         Kept::Nothing => (None, Some(ForecastRefit::NoModel), None, None),
@@ -100,9 +100,9 @@ pub fn watch(scored: &ScoredLedger, params: &ForecastParams, kept: Kept) -> Watc
                 .as_ref()
                 .and_then(|r| r.psi(&newest_scores));
             let drifted = |p: &Option<Psi>| p.is_some_and(|p| p.drifted);
-            let refit = if forecaster.training == training {
+            let refit = if forecaster.training == training.digest {
                 None
-            } else if forecaster.through > through {
+            } else if forecaster.through > training.through {
                 Some(ForecastRefit::SawHoldout)
             } else if drifted(&features) {
                 Some(ForecastRefit::FeaturesDrifted)
@@ -117,9 +117,9 @@ pub fn watch(scored: &ScoredLedger, params: &ForecastParams, kept: Kept) -> Watc
     };
     let (number, mut forecaster) = match reused {
         Some((number, f)) => (Some(number), f),
-        None => (None, Forecaster::train(&series, params, &row_scores)),
+        None => (None, Forecaster::train(&training, params, &row_scores)),
     };
-    let forecasts = forecast_with(&series, &mut forecaster);
+    let forecasts = forecast_with(&series, &training, &mut forecaster);
     Watch {
         period,
         forecasts,
@@ -139,61 +139,46 @@ impl ModelUse {
     /// One line for a summary: the model, whether it was trained now and
     /// why, and the drift measured.
     pub fn describe(&self) -> Text {
-        let number = |lang: Lang| match (self.number, lang) {
-            (Some(n), Lang::Ko) => format!(" (보관 #{n})"),
-            (Some(n), Lang::En) => format!(" (kept as #{n})"),
-            (None, _) => String::new(),
+        Text::new(self.line(Lang::Ko), self.line(Lang::En))
+    }
+
+    fn line(&self, lang: Lang) -> String {
+        let mut line = format!(
+            "{} {}",
+            pick(lang, "예측 모델", "forecast model"),
+            self.version
+        );
+        if let Some(n) = self.number {
+            line += &format!(" ({} #{n})", pick(lang, "보관", "kept as"));
+        }
+        line += &match lang {
+            Lang::Ko => format!(" ({} 까지 학습) ", self.through),
+            Lang::En => format!(" (trained through {}) ", self.through),
         };
-        let psi = |lang: Lang| {
-            let mut parts = Vec::new();
-            for (p, ko, en) in [
-                (&self.features, "지출", "spending"),
-                (&self.scores, "위험 점수", "risk scores"),
-            ] {
-                if let Some(p) = p {
-                    let word = if lang == Lang::Ko { ko } else { en };
-                    let chance = if lang == Lang::Ko {
-                        "우연 한계"
-                    } else {
-                        "chance"
-                    };
-                    parts.push(format!(
-                        "{word} PSI {:.2} ({chance} {:.2})",
-                        p.value, p.chance
-                    ));
-                }
-            }
-            if parts.is_empty() {
-                String::new()
-            } else {
-                format!(" · {}", parts.join(", "))
-            }
+        line += &match self.refit {
+            None => pick(lang, "재사용", "reused").to_string(),
+            Some(r) => format!(
+                "{}: {}",
+                pick(lang, "새로 학습", "trained now"),
+                r.word(lang)
+            ),
         };
-        let line = |lang: Lang| {
-            let how = match (self.refit, lang) {
-                (None, Lang::Ko) => "재사용".to_string(),
-                (None, Lang::En) => "reused".to_string(),
-                (Some(r), Lang::Ko) => format!("새로 학습: {}", r.word(lang)),
-                (Some(r), Lang::En) => format!("trained now: {}", r.word(lang)),
-            };
-            match lang {
-                Lang::Ko => format!(
-                    "예측 모델 {}{} ({} 까지 학습) {how}{}",
-                    self.version,
-                    number(lang),
-                    self.through,
-                    psi(lang)
-                ),
-                Lang::En => format!(
-                    "forecast model {}{} (trained through {}) {how}{}",
-                    self.version,
-                    number(lang),
-                    self.through,
-                    psi(lang)
-                ),
-            }
-        };
-        Text::new(line(Lang::Ko), line(Lang::En))
+        let drift: Vec<String> = [
+            (&self.features, pick(lang, "지출", "spending")),
+            (&self.scores, pick(lang, "위험 점수", "risk scores")),
+        ]
+        .into_iter()
+        .filter_map(|(p, word)| {
+            p.map(|p| {
+                let chance = pick(lang, "우연 한계", "chance");
+                format!("{word} PSI {:.2} ({chance} {:.2})", p.value, p.chance)
+            })
+        })
+        .collect();
+        if !drift.is_empty() {
+            line += &format!(" · {}", drift.join(", "));
+        }
+        line
     }
 }
 

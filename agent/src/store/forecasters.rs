@@ -85,17 +85,4 @@ impl Store {
             )
             .optional()?)
     }
-
-    /// Which kept forecaster a run used, if it forecast.
-    pub fn run_forecaster(&self, run: &str) -> Result<Option<i64>, StoreError> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT forecast_model FROM runs WHERE id = ?1",
-                params![run],
-                |r| r.get(0),
-            )
-            .optional()?
-            .flatten())
-    }
 }
