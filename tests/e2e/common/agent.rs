@@ -97,9 +97,23 @@ impl Agent {
             .arg(data_dir)
             .envs(env.iter().copied())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("start the agent");
+        // Its stderr is kept (and drained, so the agent never blocks on
+        // it) to say why, should it stop before it listens.
+        let stderr = child.stderr.take().unwrap();
+        let said = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let keep = said.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let mut kept = keep.lock().unwrap();
+                if kept.len() < 64 * 1024 {
+                    kept.push_str(&line);
+                    kept.push('\n');
+                }
+            }
+        });
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
@@ -109,9 +123,17 @@ impl Agent {
                 }
             }
         });
-        let url = rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("the agent prints its url");
+        let url = match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(url) => url,
+            Err(e) => {
+                let status = child.try_wait();
+                std::thread::sleep(Duration::from_millis(200));
+                panic!(
+                    "the agent prints its url: {e}; exit {status:?}; stderr:\n{}",
+                    said.lock().unwrap()
+                );
+            }
+        };
         let port: u16 = url
             .trim_end_matches('/')
             .rsplit(':')
