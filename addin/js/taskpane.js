@@ -24,6 +24,8 @@ const state = {
   budgetSheet: "",
   /** The 집행률 sheet this pane last wrote, replaced at the next Score. */
   executionSheet: "",
+  /** The 예측 sheet this pane last wrote, replaced at the next Score. */
+  forecastSheet: "",
   preview: null,
   choices: {},
   busy: false,
@@ -127,6 +129,7 @@ function renderSummary(summary) {
   ];
   if (kept) parts.push(el("p", { class: "note", text: t("kept_reviews", { n: kept }) }));
   if (summary.budget) parts.push(...budgetSummary(summary.budget));
+  if (summary.forecast) parts.push(...forecastSummary(summary.forecast));
   if (orphans.length) {
     parts.push(
       el(
@@ -173,11 +176,26 @@ function budgetSummary(budget) {
   ];
 }
 
+/**
+ * The Score's forecasts: where they were written, the model used (trained
+ * or reused, and why), and the months that left their range, furthest first.
+ */
+function forecastSummary(forecast) {
+  const { response, name } = forecast;
+  return [
+    el("h3", { text: t("forecast_title") }),
+    el("p", { class: "done", text: t("forecast_done", { series: formatNumber(response.series), name }) }),
+    el("p", { class: "muted forecast-model", text: response.model_text }),
+    el("p", { class: "muted", text: t("forecast_flags", { n: formatNumber(response.flags.length) }) }),
+    response.flags.length ? el("ul", { class: "forecast-flags" }, response.flags.slice(0, 10).map((f) => el("li", { class: `side-${f.side}`, text: f.reason }))) : null,
+  ];
+}
+
 // ---------------------------------------------------------------- helpers
 
 function setBusy(busy, { cancellable = false } = {}) {
   state.busy = busy;
-  for (const id of ["score", "sync", "history", "sheet", "budget-sheet", "sample-select", "sample-evaluate", "next-sure", "next-teach"]) $(id).disabled = busy;
+  for (const id of ["score", "sync", "history", "sheet", "budget-sheet", "forecast", "sample-select", "sample-evaluate", "next-sure", "next-teach"]) $(id).disabled = busy;
   $("cancel").hidden = !(busy && cancellable);
   if (!busy) renderMappingProblems();
 }
@@ -286,7 +304,10 @@ async function runScore(bar) {
   if (cancelled) throw new Cancelled();
 
   bar.set(0.5 * total, total, t("scoring_send", { rows: formatNumber(total) }));
-  const path = alertAt === null ? "score" : `score?alert_confidence=${alertAt}`;
+  const query = new URLSearchParams();
+  if (alertAt !== null) query.set("alert_confidence", String(alertAt));
+  if ($("forecast").checked) query.set("forecast", "true");
+  const path = String(query) ? `score?${query}` : "score";
   const response = await postJson(path, { workbook: workbookName(), sheet: name, rows, map: overrides(detected, state.choices), budget }, { signal: abort.signal });
   // From here the sheet is being written: no cancelling halfway.
   setBusy(true, { cancellable: false });
@@ -370,14 +391,9 @@ async function runScore(bar) {
 
   // The 집행률 sheet, laid out by the agent as the command line writes it;
   // the one this pane wrote at the last Score gives way to it.
-  let budgetDone = null;
-  if (response.budget) {
-    const [written] = await sheet.writeLaidOutSheets([response.budget.laid_out], { replacing: state.executionSheet ? [state.executionSheet] : [], activate: false });
-    state.executionSheet = written;
-    if (!state.sheets.includes(written)) state.sheets.push(written);
-    renderSheets();
-    budgetDone = { response: response.budget, name: written };
-  }
+  // So are the 예측 sheet and its model line, with forecasts asked for.
+  const budgetDone = response.budget ? { response: response.budget, name: await writeOwnSheet(response.budget.laid_out, "executionSheet") } : null;
+  const forecastDone = response.forecast ? { response: response.forecast, name: await writeOwnSheet(response.forecast.laid_out, "forecastSheet") } : null;
 
   const column = {};
   for (const m of response.quality.mapping) column[m.field] = columnIndex(m.column);
@@ -407,10 +423,24 @@ async function runScore(bar) {
     orphansSaved: gone.size - (orphans.length - savable.length),
     orphansUnsaved: orphans.length - savable.length,
     budget: budgetDone,
+    forecast: forecastDone,
   };
   renderSummary(state.lastSummary);
   state.lastRun = { sheet: name, id: response.run_id };
   showAlert(response.alert);
+}
+
+/**
+ * Writes a sheet the agent laid out (집행률, 예측) in place of the one this
+ * pane wrote under `state[slot]` at the last Score, leaving the ledger in
+ * view; returns the name it was written under.
+ */
+async function writeOwnSheet(laidOut, slot) {
+  const [written] = await sheet.writeLaidOutSheets([laidOut], { replacing: state[slot] ? [state[slot]] : [], activate: false });
+  state[slot] = written;
+  if (!state.sheets.includes(written)) state.sheets.push(written);
+  renderSheets();
+  return written;
 }
 
 /** The budget sheet as the agent reads it: every used row from A1. */
@@ -718,6 +748,9 @@ function wire() {
   $("budget-sheet").addEventListener("change", (e) => {
     state.budgetSheet = e.target.value;
   });
+  // Forecasting is a habit of the person, not of one workbook: kept.
+  $("forecast").checked = globalThis.localStorage?.getItem("ledgerlens.forecast") === "true";
+  $("forecast").addEventListener("change", (e) => globalThis.localStorage?.setItem("ledgerlens.forecast", String(e.target.checked)));
   $("score").addEventListener("click", () => guarded((bar) => runScore(bar), $("score-progress")));
   $("cancel").addEventListener("click", () => state.cancel?.());
   $("sync").addEventListener("click", () => guarded((bar) => runSync(bar), $("sync-progress")));

@@ -470,6 +470,45 @@ test("Score with a budget sheet: the 집행률 sheet beside the ledger holds the
   assert.deepEqual(errors, []);
 });
 
+test("Score with forecasts: the 예측 sheet beside the ledger lists the months outside their range as the summary counts them; the next Score reuses the kept model and rewrites the sheet", async () => {
+  const values = demoLedger(3_000, 5).values.slice(3);
+  const { page, errors } = await openPane(shared.browser, shared.agent, { sheets: { [SHEET]: values } });
+  await page.waitForSelector("#mapping-body table", { state: "attached" });
+  assert.equal(await page.isChecked("#forecast"), false, "no forecasts until asked for");
+  await page.check("#forecast");
+  await score(page);
+  await page.waitForSelector("#summary .forecast-model");
+
+  const sheets = await excel(page, () => __fakeExcel.sheetNames());
+  assert.ok(sheets.includes("예측"), sheets);
+  assert.equal((await excel(page, () => __fakeExcel.selection())).sheet, SHEET, "the ledger stays in view");
+  const rows = await excel(page, () => __fakeExcel.values("예측"));
+  assert.deepEqual(rows[0].slice(0, 5), ["부서", "계정과목", "월", "지출", "예측"]);
+  const summary = await page.textContent("#summary");
+  const flagged = Number(summary.match(/예측 범위를 벗어난 달 ([\d,]+)건/)[1].replace(/,/g, ""));
+  const flagRows = rows.slice(1, rows.findIndex((r, i) => i > 0 && r.every((c) => c === "")));
+  if (flagged) {
+    assert.equal(flagRows.length, flagged, "every flagged month on the sheet");
+    const listed = await page.$$eval("#summary .forecast-flags li", (lis) => lis.map((li) => li.textContent));
+    assert.equal(listed.length, Math.min(10, flagged));
+    // The summary's first reason is the sheet's first row's.
+    assert.equal(listed[0], flagRows[0][9]);
+  } else assert.deepEqual(flagRows.map((r) => r[0]), ["최근 달 중 예측 범위를 벗어난 달이 없습니다"]);
+  assert.match(summary, /\d+개 계열을 예측해 '예측' 시트에 넣었습니다/);
+  assert.match(await page.textContent("#summary .forecast-model"), /새로 학습: 보관된 예측 모델 없음/);
+  assert.ok(rows.some((r) => String(r[0]).startsWith("예측 모델")), "the sheet names the model it used");
+  await screenshot(page, "pane-14-forecast");
+
+  // The same ledger again: the kept model serves, and the sheet is rewritten, not doubled.
+  await score(page);
+  await page.waitForSelector("#summary .forecast-model");
+  assert.match(await page.textContent("#summary .forecast-model"), /재사용/);
+  const again = await excel(page, () => __fakeExcel.sheetNames());
+  assert.equal(again.filter((n) => n.startsWith("예측")).length, 1, again);
+  assert.deepEqual(await excel(page, () => __fakeExcel.values("예측")).then((r) => r.slice(0, flagRows.length + 1)), rows.slice(0, flagRows.length + 1));
+  assert.deepEqual(errors, []);
+});
+
 test("clear messages: agent stopped, no key, no ledger", async () => {
   const other = await startAgent();
   const { page } = await openPane(shared.browser, other, { sheets: { [SHEET]: demoLedger(500, 5).values } });
