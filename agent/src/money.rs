@@ -117,6 +117,14 @@ impl Currency {
         format!("{sign}{}{}", self.symbol(), self.number(amount.abs()))
     }
 
+    /// The amount as `lang` writes it (`ko` or `en`).
+    pub fn shown(self, amount: f64, lang: crate::i18n::Lang) -> String {
+        match lang {
+            crate::i18n::Lang::Ko => self.ko(amount),
+            crate::i18n::Lang::En => self.en(amount),
+        }
+    }
+
     /// Grouped thousands with the currency's decimals: "1,234.50".
     pub fn number(self, amount: f64) -> String {
         crate::i18n::grouped(amount, self.decimals())

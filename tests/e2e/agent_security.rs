@@ -809,6 +809,7 @@ fn interrupted_run(data_dir: &std::path::Path) -> String {
         config_json: "{}".into(),
         ingest_s: 0.0,
         forecast_model: None,
+        execution: None,
     };
     store.record_run_header(&meta, &scored).unwrap()
 }

@@ -18,6 +18,7 @@ mod manifest;
 mod many_files;
 mod metrics_sklearn;
 mod real_exports;
+mod report_pdf;
 mod sampling;
 mod tray;
 

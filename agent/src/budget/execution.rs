@@ -22,7 +22,7 @@
 //! `[budget] under_rate` (0.8). Both from the config: what counts as
 //! under-spent is an institution's rule, not a statistic.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::vocabulary::ExecutionWarning;
 
@@ -49,7 +49,7 @@ pub struct Thresholds {
 }
 
 /// One budget line in one month of the fiscal year.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Execution {
     pub department: String,
     pub item: String,

@@ -46,10 +46,45 @@ pub fn monitor(
 impl Monitoring {
     /// Each line's latest month: where it stands now.
     pub fn latest(&self) -> impl Iterator<Item = &execution::Execution> {
-        self.rows
-            .iter()
-            .filter(move |r| r.month == self.spent.through.max(1))
+        latest(&self.rows, self.spent.through)
     }
+
+    /// What a run keeps of it as evidence (`runs.execution_json`).
+    pub fn record(&self) -> ExecutionRecord {
+        ExecutionRecord {
+            sheet: self.budget.sheet.clone(),
+            year: self.spent.year,
+            through: self.spent.through,
+            rows: self.rows.clone(),
+        }
+    }
+}
+
+/// A run's execution against its budget, as the store keeps it and the
+/// PDF report shows it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ExecutionRecord {
+    /// The budget's sheet (or file).
+    pub sheet: String,
+    pub year: i32,
+    /// The ledger's latest month of `year`.
+    pub through: usize,
+    pub rows: Vec<execution::Execution>,
+}
+
+impl ExecutionRecord {
+    /// Each line's latest month, as `Monitoring::latest`.
+    pub fn latest(&self) -> impl Iterator<Item = &execution::Execution> {
+        latest(&self.rows, self.through)
+    }
+}
+
+/// The rows of month `through` (the first month while the year has none).
+fn latest(
+    rows: &[execution::Execution],
+    through: usize,
+) -> impl Iterator<Item = &execution::Execution> {
+    rows.iter().filter(move |r| r.month == through.max(1))
 }
 
 /// Reads a budget file from disk (opened only for reading).

@@ -14,7 +14,7 @@ use crate::learn::report::ModelReport;
 use crate::learn::weights::{self, ShownWeight};
 
 /// The reasons of a stored row, one per line, in the chosen language.
-fn reasons_text(reasons: &serde_json::Value, lang: Lang) -> String {
+pub(crate) fn reasons_text(reasons: &serde_json::Value, lang: Lang) -> String {
     let key = lang.code();
     reasons
         .as_array()
@@ -584,6 +584,7 @@ mod tests {
                 sheet: "원장".into(),
                 input_sha256: "00".into(),
                 rows: 1,
+                currency: crate::money::Currency::Krw,
                 high: 1,
                 medium: 0,
                 low: 0,

@@ -1,5 +1,5 @@
-//! Writers: the scored workbook (xlsx), the JSONL stream and the
-//! supervisors' history workbook.
+//! Writers: the scored workbook (xlsx), the JSONL stream, the
+//! supervisors' history workbook and their PDF report (`pdf/`).
 //!
 //! The scored workbook is written with rust_xlsxwriter in constant-memory
 //! mode: it is a fresh file (never the input re-saved), and at a million
@@ -13,4 +13,5 @@ pub mod forecast;
 pub mod history;
 pub mod jsonl;
 pub mod laid_out;
+pub mod pdf;
 pub mod workbook;

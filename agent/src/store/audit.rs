@@ -177,7 +177,8 @@ pub(super) fn run_digest(conn: &Connection, id: &str) -> Result<Option<String>, 
     Ok(conn
         .prepare_cached(
             "SELECT started_at, actor, workbook, sheet, input_sha256, rows, config_json,
-                    model_version, summary_json, ingest_s, score_s, forecast_model
+                    model_version, summary_json, ingest_s, score_s, forecast_model,
+                    execution_json
              FROM runs WHERE id = ?1",
         )?
         .query_row(params![id], |r| {
@@ -194,6 +195,10 @@ pub(super) fn run_digest(conn: &Connection, id: &str) -> Result<Option<String>, 
             // run from before they were kept, digests as it always did.
             if let Some(model) = r.get::<_, Option<i64>>(11)? {
                 f = f.int(model);
+            }
+            // The same for a run's execution rates (migration 6).
+            if let Some(execution) = r.get::<_, Option<String>>(12)? {
+                f = f.text(&execution);
             }
             Ok(f.sha256())
         })

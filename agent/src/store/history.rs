@@ -4,7 +4,7 @@
 //! latest run: scoring the same ledger three times must not triple the
 //! flags. "Flagged" means the high or medium band.
 
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use std::collections::BTreeMap;
@@ -22,6 +22,8 @@ pub struct RunRecord {
     pub sheet: String,
     pub input_sha256: String,
     pub rows: u64,
+    /// The currency its amounts are in (the run's summary).
+    pub currency: crate::money::Currency,
     pub high: u64,
     pub medium: u64,
     pub low: u64,
@@ -134,6 +136,11 @@ pub struct History {
     pub runs: Vec<RunRecord>,
     /// (department, month "YYYY-MM", flagged transactions)
     pub flags_by_department_month: Vec<(String, String, u64)>,
+    /// (department, month "YYYY-MM", the amount of every transaction)
+    pub spending_by_department_month: Vec<(String, String, f64)>,
+    /// The newest run scored with a budget: when it started, and its
+    /// execution rates.
+    pub execution: Option<(String, crate::budget::ExecutionRecord)>,
     pub outcomes_by_department: Vec<Outcomes>,
     pub outcomes_by_reviewer: Vec<Outcomes>,
     /// (month, its ten highest-risk transactions, highest first)
@@ -180,6 +187,10 @@ fn run_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<(RunRecord, String)> {
         .and_then(|v| v.get("bands").cloned())
         .unwrap_or_default();
     let band = |band: Band| bands.get(band.code()).and_then(|v| v.as_u64()).unwrap_or(0);
+    let currency = serde_json::from_str::<serde_json::Value>(&summary)
+        .ok()
+        .and_then(|v| serde_json::from_value(v.get("currency")?.clone()).ok())
+        .unwrap_or_default();
     Ok((
         RunRecord {
             id: r.get(0)?,
@@ -189,6 +200,7 @@ fn run_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<(RunRecord, String)> {
             sheet: r.get(4)?,
             input_sha256: r.get(5)?,
             rows: r.get::<_, i64>(6)? as u64,
+            currency,
             high: band(Band::High),
             medium: band(Band::Medium),
             low: band(Band::Low),
@@ -437,6 +449,37 @@ impl Store {
             })?
             .collect::<Result<_, _>>()?;
 
+        let mut stmt = self.conn.prepare(&format!(
+            "{LATEST} SELECT department, substr(date, 1, 7) AS month, SUM(amount) FROM latest
+             GROUP BY department, month ORDER BY department, month"
+        ))?;
+        let spending_by_department_month = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+
+        let execution = self
+            .conn
+            .query_row(
+                "SELECT started_at, execution_json FROM runs WHERE execution_json IS NOT NULL
+                 ORDER BY started_at DESC, id DESC LIMIT 1",
+                [],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+            )
+            .optional()?
+            .map(|(at, json)| {
+                // Written by this program from the same type: one that does
+                // not read back is damage, said as such.
+                serde_json::from_str(&json)
+                    .map(|record| (at.clone(), record))
+                    .map_err(|e| {
+                        StoreError::damaged(
+                            &self.path,
+                            format!("runs.execution_json of the run of {at}: {e}"),
+                        )
+                    })
+            })
+            .transpose()?;
+
         // One count per review status (codes from the vocabulary, not
         // from the caller), then the open ones.
         let per_status: String = ReviewStatus::ALL
@@ -513,6 +556,8 @@ impl Store {
         Ok(History {
             runs,
             flags_by_department_month,
+            spending_by_department_month,
+            execution,
             outcomes_by_department,
             outcomes_by_reviewer,
             top_by_month,

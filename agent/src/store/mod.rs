@@ -149,6 +149,12 @@ CREATE TABLE forecast_models (
 -- cannot be dropped, and nothing here deletes a kept model).
 ALTER TABLE runs ADD COLUMN forecast_model INTEGER;
 "#,
+    // 6: a run scored with a budget keeps its execution rates
+    // (`budget::ExecutionRecord` as JSON; NULL for a run without one and
+    // every run before they were kept), for the PDF report.
+    r#"
+ALTER TABLE runs ADD COLUMN execution_json TEXT;
+"#,
 ];
 
 #[derive(Debug)]
@@ -354,6 +360,8 @@ pub struct RunMeta {
     pub ingest_s: f64,
     /// The kept forecaster the run forecast with (`Store::keep_forecaster`).
     pub forecast_model: Option<i64>,
+    /// Its execution against the budget it was scored with.
+    pub execution: Option<crate::budget::ExecutionRecord>,
 }
 
 pub struct Store {
@@ -577,12 +585,16 @@ impl Store {
             )
         };
         let summary = serde_json::to_string(&scored.summary).unwrap_or_default();
+        let execution = meta
+            .execution
+            .as_ref()
+            .map(|e| serde_json::to_string(e).unwrap_or_default());
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
-            "INSERT INTO runs (id, started_at, actor, workbook, sheet, input_sha256, rows, config_json, model_version, summary_json, ingest_s, score_s, forecast_model)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            "INSERT INTO runs (id, started_at, actor, workbook, sheet, input_sha256, rows, config_json, model_version, summary_json, ingest_s, score_s, forecast_model, execution_json)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             params![
                 id,
                 started_at,
@@ -596,7 +608,8 @@ impl Store {
                 summary,
                 meta.ingest_s,
                 scored.summary.timings.features_s + scored.summary.timings.model_s,
-                meta.forecast_model
+                meta.forecast_model,
+                execution
             ],
         )?;
         let detail = serde_json::json!({
@@ -912,6 +925,7 @@ mod tests {
             config_json: "{}".into(),
             ingest_s: 0.1,
             forecast_model: None,
+            execution: None,
         }
     }
 
@@ -1287,6 +1301,7 @@ mod tests {
                     "ALTER TABLE reviews DROP COLUMN reason;
                      ALTER TABLE scored_rows DROP COLUMN features; DROP TABLE models;
                      ALTER TABLE runs DROP COLUMN forecast_model; DROP TABLE forecast_models;
+                     ALTER TABLE runs DROP COLUMN execution_json;
                      PRAGMA user_version = 2;",
                 )
                 .unwrap();

@@ -427,6 +427,7 @@ fn score_and_record(
         config_json: serde_json::to_string(&*state.config).unwrap_or_default(),
         ingest_s,
         forecast_model: forecast.as_ref().and_then(|w| w.model.number),
+        execution: monitoring.as_ref().map(|m| m.record()),
     };
     let run_id = store.record_run_header(&meta, &scored)?;
     let header_s = t2.elapsed().as_secs_f64();
