@@ -7,7 +7,7 @@
 import { initLang, lang, setLang, t } from "./i18n.js";
 import { AgentError, call, getJson, hasToken, initToken } from "./api.js";
 import { bandChoices, bandLabel, reasonsText } from "./layout.js";
-import { bandCounts, el, fill, formatNumber, heatMap, hideMessage, nextList, progressBar, rocChart, showError, showMessage, topList, visibleText } from "./ui.js";
+import { bandCounts, downloadFrom, el, fill, formatNumber, heatMap, hideMessage, nextList, progressBar, rocChart, showError, showMessage, topList, visibleText } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
 const PAGE = 50;
@@ -327,17 +327,6 @@ async function upload(file) {
   }
 }
 
-async function download() {
-  const response = await call("history.xlsx");
-  const blob = await response.blob();
-  const name = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") ?? "")?.[1] ?? "ledgerlens-history.xlsx";
-  const link = el("a", { href: URL.createObjectURL(blob), download: name });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
-}
-
 // ---------------------------------------------------------------- start
 
 async function start() {
@@ -395,7 +384,8 @@ function wire() {
     state.offset += PAGE;
     guarded(loadPage);
   });
-  $("download").addEventListener("click", () => guarded(download));
+  $("download").addEventListener("click", () => guarded(() => downloadFrom("history.xlsx", "ledgerlens-history.xlsx")));
+  $("download-pdf").addEventListener("click", () => guarded(() => downloadFrom(`report.pdf?lang=${lang()}`, "ledgerlens-report.pdf")));
 }
 
 initLang();

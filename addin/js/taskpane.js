@@ -10,7 +10,7 @@ import { asCellText, bandChoices, bandLabel, columnIndex, dateText, reasonsText 
 import { collectReviews, mergeReviews, reasonCode, reasonFits, reasonLabel, reviewCode, reviewLabel } from "./reviews.js";
 import { freePair, planning, samplePairs } from "./sample.js";
 import * as sheet from "./sheet.js";
-import { bandCounts, el, fill, formatNumber, hideMessage, nextList, progressBar, showError, showMessage, topList, visibleText } from "./ui.js";
+import { bandCounts, downloadFrom, el, fill, formatNumber, hideMessage, nextList, progressBar, showError, showMessage, topList, visibleText } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
 /** Reviews go to the agent in requests of this many. */
@@ -195,7 +195,7 @@ function forecastSummary(forecast) {
 
 function setBusy(busy, { cancellable = false } = {}) {
   state.busy = busy;
-  for (const id of ["score", "sync", "history", "sheet", "budget-sheet", "forecast", "sample-select", "sample-evaluate", "next-sure", "next-teach"]) $(id).disabled = busy;
+  for (const id of ["score", "sync", "history", "report-pdf", "sheet", "budget-sheet", "forecast", "sample-select", "sample-evaluate", "next-sure", "next-teach"]) $(id).disabled = busy;
   $("cancel").hidden = !(busy && cancellable);
   if (!busy) renderMappingProblems();
 }
@@ -755,6 +755,13 @@ function wire() {
   $("cancel").addEventListener("click", () => state.cancel?.());
   $("sync").addEventListener("click", () => guarded((bar) => runSync(bar), $("sync-progress")));
   $("history").addEventListener("click", () => guarded(() => runHistory()));
+  $("report-pdf").addEventListener("click", () =>
+    guarded(async () => {
+      setBusy(true);
+      const name = await downloadFrom(`report.pdf?lang=${lang()}`, "ledgerlens-report.pdf");
+      showMessage($("banner"), "success", t("report_pdf_done", { name }));
+    }),
+  );
   const saved = globalThis.localStorage?.getItem("ledgerlens.reviewer");
   if (saved) $("reviewer").value = saved;
   $("reviewer").addEventListener("change", () => globalThis.localStorage?.setItem("ledgerlens.reviewer", reviewer()));

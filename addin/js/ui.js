@@ -5,7 +5,7 @@
 // the few places that set textContent themselves call it too.
 
 import { lang, t } from "./i18n.js";
-import { AgentError, hasToken, saveToken } from "./api.js";
+import { AgentError, call, hasToken, saveToken } from "./api.js";
 import { reasonsText } from "./layout.js";
 
 /** Bidirectional embeddings and overrides (U+202A–U+202E) and isolates (U+2066–U+2069). */
@@ -258,4 +258,20 @@ export function heatMap(flags) {
     ),
   );
   return el("div", { class: "table-wrap" }, el("table", { class: "heatmap" }, el("thead", {}, head), el("tbody", {}, rows)));
+}
+
+/**
+ * Fetches a file the agent makes (`history.xlsx`, `report.pdf`) and hands
+ * it to the browser to save, under the name the agent gave it.
+ */
+export async function downloadFrom(path, fallbackName) {
+  const response = await call(path);
+  const blob = await response.blob();
+  const name = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") ?? "")?.[1] ?? fallbackName;
+  const link = el("a", { href: URL.createObjectURL(blob), download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+  return name;
 }

@@ -10,6 +10,18 @@ import { sharedBrowserAndAgent, demoLedger, screenshot, startAgent } from "./har
 
 const shared = sharedBrowserAndAgent();
 
+/** What clicking `selector` downloads: {name, bytes}. */
+async function downloaded(page, selector) {
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click(selector)]);
+  const stream = await download.createReadStream();
+  const bytes = await new Promise((resolve) => {
+    const parts = [];
+    stream.on("data", (p) => parts.push(p));
+    stream.on("end", () => resolve(Buffer.concat(parts)));
+  });
+  return { name: download.suggestedFilename(), bytes };
+}
+
 test("upload a ledger, filter the scored table, see the heat map and download history", async () => {
   const { xlsx } = demoLedger(5000, 4);
   const context = await shared.browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 1400 }, locale: "ko-KR", acceptDownloads: true });
@@ -113,18 +125,13 @@ test("upload a ledger, filter the scored table, see the heat map and download hi
   // The card alone: a full page of 5,000 rows would shrink it past reading.
   await page.locator("#model-card").screenshot({ path: path.join(path.dirname(new URL(import.meta.url).pathname), "artifacts", "dashboard-4-model.png") });
 
-  // History workbook download.
-  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
-  assert.match(download.suggestedFilename(), /^ledgerlens-history-\d{8}\.xlsx$/);
-  const bytes = await download.createReadStream().then(
-    (stream) =>
-      new Promise((resolve) => {
-        const parts = [];
-        stream.on("data", (p) => parts.push(p));
-        stream.on("end", () => resolve(Buffer.concat(parts)));
-      }),
-  );
-  assert.equal(bytes.subarray(0, 2).toString(), "PK");
+  // History workbook and PDF report downloads.
+  const history = await downloaded(page, "#download");
+  assert.match(history.name, /^ledgerlens-history-\d{8}\.xlsx$/);
+  assert.equal(history.bytes.subarray(0, 2).toString(), "PK");
+  const pdf = await downloaded(page, "#download-pdf");
+  assert.match(pdf.name, /^ledgerlens-report-\d{8}\.pdf$/);
+  assert.equal(pdf.bytes.subarray(0, 5).toString(), "%PDF-");
 
   // English.
   await page.click("#lang");

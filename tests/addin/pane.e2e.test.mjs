@@ -506,6 +506,13 @@ test("Score with forecasts: the 예측 sheet beside the ledger lists the months 
   const again = await excel(page, () => __fakeExcel.sheetNames());
   assert.equal(again.filter((n) => n.startsWith("예측")).length, 1, again);
   assert.deepEqual(await excel(page, () => __fakeExcel.values("예측")).then((r) => r.slice(0, flagRows.length + 1)), rows.slice(0, flagRows.length + 1));
+
+  // The PDF report of these runs, saved from the History tab.
+  await page.click("#tab-history");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#report-pdf")]);
+  assert.match(download.suggestedFilename(), /^ledgerlens-report-\d{8}\.pdf$/);
+  await page.waitForSelector("#banner.success");
+  assert.match(await page.textContent("#banner"), /PDF 보고서 'ledgerlens-report-\d{8}\.pdf'을\(를\) 내려받았습니다/);
   assert.deepEqual(errors, []);
 });
 

@@ -50,10 +50,7 @@ pub(super) fn run(args: ReportArgs, lang: Lang) -> Result<(), Error> {
         );
     }
     if let Some(pdf) = &args.pdf {
-        let input = report::pdf::ReportInput {
-            history: &history,
-            made_at: chrono::Local::now().format("%Y-%m-%d %H:%M").to_string(),
-        };
+        let input = report::pdf::ReportInput::now(&history);
         let made = report::pdf::write(&input, lang, args.font.as_deref())?;
         write_new(pdf, &made.bytes)?;
         println!(

@@ -45,6 +45,16 @@ pub struct ReportInput<'a> {
     pub made_at: String,
 }
 
+impl<'a> ReportInput<'a> {
+    /// `history`'s report made now, in this machine's time.
+    pub fn now(history: &'a History) -> ReportInput<'a> {
+        ReportInput {
+            history,
+            made_at: chrono::Local::now().format("%Y-%m-%d %H:%M").to_string(),
+        }
+    }
+}
+
 /// A made report and what a caller should know of how.
 pub struct Made {
     pub bytes: Vec<u8>,

@@ -1,4 +1,5 @@
-//! `GET history` (data and laid-out sheets) and `GET history.xlsx`.
+//! `GET history` (data and laid-out sheets), `GET history.xlsx` and
+//! `GET report.pdf`: the one history, as data, workbook or PDF.
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -36,15 +37,44 @@ pub(super) async fn history_xlsx(req: HttpRequest, state: web::Data<AppState>) -
         crate::report::history::write(&history, &model, lang).map_err(Error::internal)
     })
     .await?;
+    Ok(attachment(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "ledgerlens-history",
+        "xlsx",
+        bytes,
+    ))
+}
+
+/// The supervisors' PDF report (`report::pdf`), in the system's font with
+/// Hangul; a machine without one gets `no_report_font`.
+pub(super) async fn report_pdf(req: HttpRequest, state: web::Data<AppState>) -> Reply {
+    let lang = request_lang(&req);
+    let state = state.into_inner();
+    let made = blocking(lang, move || {
+        let history = state.with_store(|s| s.history())?;
+        let input = crate::report::pdf::ReportInput::now(&history);
+        crate::report::pdf::write(&input, lang, None)
+    })
+    .await?;
+    Ok(attachment(
+        "application/pdf",
+        "ledgerlens-report",
+        "pdf",
+        made.bytes,
+    ))
+}
+
+/// A file to save: `{stem}-{today}.{extension}`.
+fn attachment(content_type: &str, stem: &str, extension: &str, bytes: Vec<u8>) -> HttpResponse {
     let name = format!(
-        "ledgerlens-history-{}.xlsx",
+        "{stem}-{}.{extension}",
         chrono::Local::now().format("%Y%m%d")
     );
-    Ok(HttpResponse::Ok()
-        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    HttpResponse::Ok()
+        .content_type(content_type)
         .insert_header((
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"{name}\""),
         ))
-        .body(bytes))
+        .body(bytes)
 }

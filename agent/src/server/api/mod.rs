@@ -55,6 +55,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/runs/{id}/next", web::get().to(runs::run_next))
             .route("/history", web::get().to(history::history_json))
             .route("/history.xlsx", web::get().to(history::history_xlsx))
+            .route("/report.pdf", web::get().to(history::report_pdf))
             .route("/model/report", web::get().to(model::model_report))
             .route("/model/status", web::get().to(model::model_status))
             .route("/sample/plan", web::post().to(sample::plan))
