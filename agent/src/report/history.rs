@@ -8,7 +8,9 @@ use crate::i18n::{pick, Lang, Text};
 use crate::store::{History, Outcomes, TransactionRecord};
 use crate::vocabulary::{AddedColumn, ReviewStatus};
 
-use super::laid_out::{self, LaidOutSheet, SheetBuilder, Value};
+use super::laid_out::{
+    self, ChartKind, ChartSeries, LaidOutSheet, SheetBuilder, SheetChart, Value,
+};
 use super::workbook::review_choices;
 use crate::learn::report::ModelReport;
 use crate::learn::weights::{self, ShownWeight};
@@ -294,6 +296,24 @@ fn runs_sheet(name: &str, history: &History, lang: Lang) -> LaidOutSheet {
         ]);
     }
     w.filter(13);
+    // Each band's rows run after run, beside the table (columns F–H).
+    let last = history.runs.len() as u32 + 1;
+    if last > 1 {
+        w.chart(SheetChart {
+            kind: ChartKind::Line,
+            title: pick(lang, "실행별 등급 건수", "Rows by band, run by run").into(),
+            from: "O2".into(),
+            to: "X20".into(),
+            categories: format!("A2:A{last}"),
+            series: ["F", "G", "H"]
+                .iter()
+                .map(|c| ChartSeries {
+                    name: format!("{c}1"),
+                    values: format!("{c}2:{c}{last}"),
+                })
+                .collect(),
+        });
+    }
     w.finish()
 }
 
@@ -349,6 +369,40 @@ fn heat_sheet(name: &str, history: &History, lang: Lang) -> LaidOutSheet {
             "아직 플래그된 거래가 없습니다",
             "No flagged transactions yet",
         ))]);
+    } else {
+        // Every department's month summed, and charted below the table.
+        let totals: Vec<u64> = months
+            .iter()
+            .map(|&m| {
+                departments
+                    .iter()
+                    .map(|&d| flags.get(&(d, m)).copied().unwrap_or(0))
+                    .sum()
+            })
+            .collect();
+        let at = w.next_row();
+        let mut values: Vec<Value> = totals.iter().map(|&n| Value::Number(n as f64)).collect();
+        values.push(Value::Number(totals.iter().sum::<u64>() as f64));
+        w.labelled(pick(lang, "합계", "Total"), &values);
+        let last = umya_spreadsheet::helper::coordinate::string_from_column_index(
+            &(months.len() as u32 + 1),
+        );
+        w.chart(SheetChart {
+            kind: ChartKind::Column,
+            title: pick(
+                lang,
+                "월별 플래그 (전 부서)",
+                "Flags by month (all departments)",
+            )
+            .into(),
+            from: format!("A{}", at + 2),
+            to: format!("L{}", at + 20),
+            categories: format!("B1:{last}1"),
+            series: vec![ChartSeries {
+                name: format!("A{at}"),
+                values: format!("B{at}:{last}{at}"),
+            }],
+        });
     }
     w.finish()
 }
@@ -487,6 +541,130 @@ mod tests {
     use super::*;
     use crate::store::RunRecord;
     use calamine::{Data, Reader, Xlsx};
+
+    fn run(id: &str, high: u64, medium: u64, low: u64) -> RunRecord {
+        RunRecord {
+            id: id.into(),
+            started_at: format!("2026-01-0{}T09:00:00Z", id.len()),
+            actor: "감사".into(),
+            workbook: "a.xlsx".into(),
+            sheet: "원장".into(),
+            input_sha256: "00".into(),
+            rows: high + medium + low,
+            currency: crate::money::Currency::Krw,
+            high,
+            medium,
+            low,
+            model_version: "m".into(),
+            ingest_s: 0.1,
+            score_s: 0.2,
+            complete: true,
+            interrupted: false,
+        }
+    }
+
+    /// Each chart's series in a written workbook: (name, categories,
+    /// values) formulas, chart by chart, read from its drawing XML.
+    fn chart_series(bytes: &[u8]) -> Vec<Vec<[String; 3]>> {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut names: Vec<String> = zip
+            .file_names()
+            .map(|n| n.unwrap().into_owned())
+            .filter(|n| n.starts_with("xl/charts/chart") && n.ends_with(".xml"))
+            .collect();
+        names.sort();
+        let inside = |xml: &str, tag: &str| -> String {
+            let part = xml
+                .split(&format!("<c:{tag}>"))
+                .nth(1)
+                .unwrap_or_else(|| panic!("<c:{tag}> in {xml}"));
+            let f = part.split("<c:f>").nth(1).unwrap();
+            f.split("</c:f>").next().unwrap().replace("&apos;", "'")
+        };
+        names
+            .iter()
+            .map(|name| {
+                let mut xml = String::new();
+                std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut xml).unwrap();
+                xml.split("<c:ser>")
+                    .skip(1)
+                    .map(|ser| [inside(ser, "tx"), inside(ser, "cat"), inside(ser, "val")])
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The cells a chart formula ("'실행 이력'!$F$2:$F$4") points at, as text.
+    fn cells(book: &mut Xlsx<std::io::Cursor<Vec<u8>>>, formula: &str) -> Vec<String> {
+        let (sheet, range) = formula.rsplit_once('!').unwrap();
+        let sheet = sheet.trim_matches('\'').replace("''", "'");
+        let data = book.worksheet_range(&sheet).unwrap();
+        let at = |cell: &str| {
+            let cell = cell.replace('$', "");
+            let split = cell.find(|c: char| c.is_ascii_digit()).unwrap();
+            let col = cell[..split]
+                .bytes()
+                .fold(0u32, |n, b| n * 26 + (b - b'A' + 1) as u32)
+                - 1;
+            (cell[split..].parse::<u32>().unwrap() - 1, col)
+        };
+        let (from, to) = range.split_once(':').unwrap_or((range, range));
+        let ((r0, c0), (r1, c1)) = (at(from), at(to));
+        let mut out = Vec::new();
+        for r in r0..=r1 {
+            for c in c0..=c1 {
+                out.push(
+                    data.get_value((r, c))
+                        .map(|v| v.to_string())
+                        .unwrap_or_default(),
+                );
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_history_charts_point_at_the_runs_and_the_monthly_totals() {
+        let history = History {
+            runs: vec![
+                run("a", 5, 10, 85),
+                run("bb", 7, 12, 81),
+                run("ccc", 3, 9, 88),
+            ],
+            flags_by_department_month: vec![
+                ("기획과".into(), "2024-02".into(), 2),
+                ("총무과".into(), "2024-01".into(), 4),
+                ("총무과".into(), "2024-02".into(), 1),
+            ],
+            ..Default::default()
+        };
+        let model =
+            crate::learn::report::report(&history.reviewed, &crate::config::Checked::default());
+        let bytes = write(&history, &model, Lang::Ko).unwrap();
+        let charts = chart_series(&bytes);
+        assert_eq!(charts.len(), 2, "{charts:?}");
+        let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+
+        // Runs: one line per band, named by its header, over the run times.
+        let runs = &charts[0];
+        assert_eq!(runs.len(), 3);
+        let starts: Vec<String> = history.runs.iter().map(|r| r.started_at.clone()).collect();
+        for (series, (band, counts)) in runs.iter().zip([
+            ("높음", ["5", "7", "3"]),
+            ("중간", ["10", "12", "9"]),
+            ("낮음", ["85", "81", "88"]),
+        ]) {
+            assert_eq!(cells(&mut book, &series[0]), [band], "{series:?}");
+            assert_eq!(cells(&mut book, &series[1]), starts, "{series:?}");
+            assert_eq!(cells(&mut book, &series[2]), counts, "{series:?}");
+        }
+
+        // Flags by month: the total row, over the month headers.
+        let [name, months, totals] = &charts[1][0];
+        assert_eq!(cells(&mut book, name), ["합계"]);
+        assert_eq!(cells(&mut book, months), ["2024-01", "2024-02"]);
+        assert_eq!(cells(&mut book, totals), ["4", "3"]);
+    }
 
     fn record(vendor: &str) -> TransactionRecord {
         TransactionRecord {

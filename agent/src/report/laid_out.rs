@@ -28,6 +28,37 @@ pub struct LaidOutSheet {
     pub rows: Vec<SheetRow>,
     /// A filter over the first row and this many columns, if any.
     pub filter_columns: Option<u32>,
+    /// Native Excel charts over this sheet's own cells.
+    pub charts: Vec<SheetChart>,
+}
+
+/// A chart drawn from cells of its own sheet, so that it follows them when
+/// a reader edits or filters the sheet. Ranges are A1 references without
+/// the sheet ("F2:F9"); the writer names the sheet.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SheetChart {
+    pub kind: ChartKind,
+    pub title: String,
+    /// The cells it covers: top-left and bottom-right ("O2", "X18").
+    pub from: String,
+    pub to: String,
+    /// The category labels (one row or column).
+    pub categories: String,
+    pub series: Vec<ChartSeries>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChartSeries {
+    /// The cell holding its name.
+    pub name: String,
+    pub values: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChartKind {
+    Line,
+    Column,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -87,6 +118,7 @@ impl SheetBuilder {
                 widths: Vec::new(),
                 rows: Vec::new(),
                 filter_columns: None,
+                charts: Vec::new(),
             },
         }
     }
@@ -159,6 +191,15 @@ impl SheetBuilder {
         self.fill(0, HEADER_FILL.into());
     }
 
+    /// The number (1-based) the next row will have.
+    pub(crate) fn next_row(&self) -> u32 {
+        self.sheet.rows.len() as u32 + 1
+    }
+
+    pub(crate) fn chart(&mut self, chart: SheetChart) {
+        self.sheet.charts.push(chart);
+    }
+
     pub(crate) fn blank(&mut self) {
         self.sheet.rows.push(SheetRow::default());
     }
@@ -228,4 +269,77 @@ fn write_sheet(sheet: &mut Worksheet, laid_out: &LaidOutSheet) {
         let last = string_from_column_index(&columns);
         sheet.set_auto_filter(format!("A1:{last}{}", laid_out.rows.len()));
     }
+    for chart in &laid_out.charts {
+        sheet.add_chart(native_chart(&laid_out.name, chart));
+    }
+}
+
+/// `A1` or `F2:F9` on `sheet`, absolute, as a chart's formula names it:
+/// `'실행 이력'!$F$2:$F$9`.
+fn on_sheet(sheet: &str, range: &str) -> String {
+    let absolute = |cell: &str| {
+        let split = cell
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(cell.len());
+        format!("${}${}", &cell[..split], &cell[split..])
+    };
+    let cells: Vec<String> = range.split(':').map(absolute).collect();
+    format!("'{}'!{}", sheet.replace('\'', "''"), cells.join(":"))
+}
+
+/// The chart as umya-spreadsheet writes it: values, names and categories
+/// all references into the sheet (their caches filled from it on write).
+fn native_chart(sheet: &str, spec: &SheetChart) -> umya_spreadsheet::Chart {
+    use umya_spreadsheet::drawing::charts::{
+        CategoryAxisData, ChartText, GroupingValues, StringReference,
+    };
+    use umya_spreadsheet::structs::drawing::spreadsheet::MarkerType;
+    use umya_spreadsheet::ChartType;
+
+    let marker = |cell: &str| {
+        let mut m = MarkerType::default();
+        m.set_coordinate(cell);
+        m
+    };
+    let values: Vec<String> = spec
+        .series
+        .iter()
+        .map(|s| on_sheet(sheet, &s.values))
+        .collect();
+    let kind = match spec.kind {
+        ChartKind::Line => ChartType::LineChart,
+        ChartKind::Column => ChartType::BarChart,
+    };
+    let mut chart = umya_spreadsheet::Chart::default();
+    chart.new_chart(
+        kind,
+        marker(&spec.from),
+        marker(&spec.to),
+        values.iter().map(String::as_str).collect(),
+    );
+    chart.set_title(spec.title.clone());
+    // umya stacks lines by default; these are counts side by side. Its
+    // columns are stacked too, and it has no clustered grouping: a column
+    // chart here has one series, where the two look the same.
+    debug_assert!(spec.kind == ChartKind::Line || spec.series.len() == 1);
+    if spec.kind == ChartKind::Line {
+        chart.set_grouping(GroupingValues::Standard);
+    }
+    let reference = |range: &str| {
+        let mut r = StringReference::default();
+        r.get_formula_mut().set_address_str(on_sheet(sheet, range));
+        r
+    };
+    let all = chart
+        .get_area_chart_series_list_mut()
+        .get_area_chart_series_mut();
+    for (series, spec_series) in all.iter_mut().zip(&spec.series) {
+        let mut name = ChartText::default();
+        name.set_string_reference(reference(&spec_series.name));
+        series.set_chart_text(name);
+        let mut categories = CategoryAxisData::default();
+        categories.set_string_reference(reference(&spec.categories));
+        series.set_category_axis_data(categories);
+    }
+    chart
 }
