@@ -7,7 +7,7 @@
 import { initLang, lang, setLang, t } from "./i18n.js";
 import { AgentError, call, getJson, hasToken, initToken } from "./api.js";
 import { bandChoices, bandLabel, reasonsText } from "./layout.js";
-import { bandCounts, downloadFrom, el, fill, formatNumber, heatMap, hideMessage, nextList, progressBar, rocChart, showError, showMessage, topList, visibleText } from "./ui.js";
+import { bandCounts, downloadFrom, el, fill, formatNumber, heatMap, hideMessage, histogram, lineChart, nextList, progressBar, rocChart, showError, showMessage, topList, visibleText } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
 const PAGE = 50;
@@ -20,7 +20,7 @@ const CONTENT_TYPES = {
 };
 
 /** `layout` is the agent's vocabulary (GET layout): band codes and labels. */
-const state = { layout: null, runs: [], run: null, offset: 0, total: 0, departments: [], history: null, model: null };
+const state = { layout: null, runs: [], run: null, offset: 0, total: 0, departments: [], history: null, model: null, row: null };
 
 /** The bands, highest first, in the current language; none before the layout came. */
 function bands() {
@@ -40,7 +40,8 @@ function renderLabels() {
   $("filter-text").placeholder = t("dash_filter_text");
   renderRuns();
   renderFilters();
-  if (state.history) fill($("heatmap"), heatMap(state.history.flags_by_department_month));
+  if (state.history) renderHistory();
+  if (state.row) renderRow();
 }
 
 function renderRuns() {
@@ -113,7 +114,7 @@ function renderTable(rows) {
   const body = rows.map((r) =>
     el(
       "tr",
-      { "data-band": r.band },
+      { "data-band": r.band, "data-key": r.key, class: "clickable", tabindex: "0", onclick: () => guarded(() => openRow(r.key)), onkeydown: (e) => e.key === "Enter" && guarded(() => openRow(r.key)) },
       el("td", { class: `num band-${r.band}`, text: r.score.toFixed(1) }),
       el("td", { text: bandLabel(state.layout, lang(), r.band) }),
       el("td", { class: "num", text: String(r.row) }),
@@ -152,7 +153,138 @@ async function loadRuns() {
 
 async function loadHistory() {
   state.history = (await getJson("history")).history;
+  renderHistory();
+}
+
+function renderHistory() {
   fill($("heatmap"), heatMap(state.history.flags_by_department_month));
+  renderTrends();
+  renderExecution();
+}
+
+/** How many departments the trend lines name beside the total. */
+const TREND_DEPARTMENTS = 4;
+/** How many months they span, newest last. */
+const TREND_MONTHS = 24;
+
+/** [[department, month, value]] as lines: the total, then the biggest departments. */
+function trendSeries(data, months) {
+  const byDept = new Map();
+  for (const [d, m, v] of data) if (months.includes(m)) byDept.set(d, (byDept.get(d) ?? 0) + v);
+  const biggest = [...byDept.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, TREND_DEPARTMENTS).map((e) => e[0]);
+  const sum = (keep) => months.map((m) => data.filter(([d, mm]) => mm === m && keep(d)).reduce((s, x) => s + x[2], 0));
+  return [{ name: t("dash_all"), values: sum(() => true) }, ...biggest.map((d) => ({ name: d, values: sum((x) => x === d) }))];
+}
+
+function renderTrends() {
+  const { flags_by_department_month: flags, spending_by_department_month: spending } = state.history;
+  const months = [...new Set([...flags, ...spending].map((x) => x[1]))].sort().slice(-TREND_MONTHS);
+  if (!months.length) {
+    fill($("trends"), el("p", { class: "muted", text: t("dash_trend_empty") }));
+    return;
+  }
+  fill(
+    $("trends"),
+    el("h3", { text: t("dash_trend_flags") }),
+    el("div", { class: "chart-wrap", id: "trend-flags" }, lineChart(months, trendSeries(flags, months), formatNumber, t("dash_trend_flags"))),
+    el("h3", { text: t("dash_trend_spending") }),
+    el("div", { class: "chart-wrap", id: "trend-spending" }, lineChart(months, trendSeries(spending, months), compactNumber, t("dash_trend_spending"))),
+  );
+}
+
+/** 1,234,567 as "1.2M" (axis labels: the table has the exact figure). */
+function compactNumber(n) {
+  return new Intl.NumberFormat(lang() === "ko" ? "ko-KR" : "en-GB", { notation: "compact", maximumFractionDigits: 1 }).format(n);
+}
+
+function percent(rate) {
+  return typeof rate === "number" ? `${(rate * 100).toFixed(1)}%` : "-";
+}
+
+/**
+ * The newest budgeted run's lines where they stand now, warned first: each
+ * rate as a bar against its planned pace.
+ */
+function renderExecution() {
+  const execution = state.history.execution;
+  if (!execution) {
+    fill($("execution"), el("p", { class: "muted", text: t("dash_execution_none") }));
+    return;
+  }
+  const [at, record] = execution;
+  const latest = record.rows.filter((r) => r.month === Math.max(1, record.through));
+  const order = (r) => (r.warning === "over" ? 0 : r.warning === "under" ? 1 : 2);
+  latest.sort((a, b) => order(a) - order(b) || Math.abs(b.deviation ?? 0) - Math.abs(a.deviation ?? 0));
+  const words = state.layout?.[lang()]?.execution_warnings ?? {};
+  const bar = (r) => {
+    const scale = Math.max(1.2, r.rate ?? 0, r.planned);
+    const cell = el("td", { class: "rate-bar" });
+    const track = el("div", { class: "track" }, el("div", { class: `fill ${r.warning ? `warning-${r.warning}` : ""}` }), el("div", { class: "plan" }));
+    track.firstChild.style.width = `${(100 * (r.rate ?? 0)) / scale}%`;
+    track.lastChild.style.left = `${(100 * r.planned) / scale}%`;
+    cell.append(track);
+    return cell;
+  };
+  const head = el("tr", {}, ["col_dept", "col_item", "col_allocation", "col_spent", "col_rate", "", "col_planned", "col_projected", "col_warning"].map((c) => el("th", { scope: "col", text: c ? t(c) : "" })));
+  const rows = latest.map((r) =>
+    el(
+      "tr",
+      { "data-warning": r.warning ?? "" },
+      el("td", { text: r.department }),
+      el("td", { text: r.item }),
+      el("td", { class: "num", text: formatNumber(r.allocation) }),
+      el("td", { class: "num", text: formatNumber(r.cumulative) }),
+      el("td", { class: "num", text: percent(r.rate) }),
+      bar(r),
+      el("td", { class: "num", text: percent(r.planned) }),
+      el("td", { class: "num", text: percent(r.projected) }),
+      el("td", { text: r.warning ? words[r.warning] ?? r.warning : "" }),
+    ),
+  );
+  fill(
+    $("execution"),
+    el("p", { class: "muted", text: t("dash_execution_of", { at: `${at.replace("T", " ").slice(0, 16)}${at.endsWith("Z") ? " UTC" : ""}`, sheet: record.sheet, year: record.year, through: record.through }) }),
+    el("div", { class: "table-wrap" }, el("table", { class: "data execution" }, el("thead", {}, head), el("tbody", {}, rows))),
+  );
+}
+
+/** The row page: its fields and reasons, its group's amounts, its twins. */
+async function openRow(key) {
+  state.row = await getJson(`runs/${encodeURIComponent(state.run.id)}/rows/${encodeURIComponent(key)}`);
+  renderRow();
+  $("row-card").hidden = false;
+  $("row-card").scrollIntoView({ block: "start" });
+}
+
+function renderRow() {
+  const { row, group, twins } = state.row;
+  $("row-title").textContent = t("dash_row_title", { row: row.row, department: row.department, vendor: row.vendor });
+  const facts = [
+    ["col_score", `${row.score.toFixed(1)} · ${bandLabel(state.layout, lang(), row.band)}`],
+    ["col_date", row.date],
+    ["col_dept", row.department],
+    ["col_account", row.account],
+    ["col_vendor", row.vendor],
+    ["col_desc", row.description],
+    ["col_amount", formatNumber(row.amount)],
+  ];
+  const d = group.distribution;
+  const share = `${(d.share_at_or_below * 100).toFixed(1)}%`;
+  const twinRows = twins.map((r) =>
+    el("tr", { "data-key": r.key }, el("td", { class: "num", text: String(r.row) }), el("td", { text: r.date }), el("td", { class: "num", text: formatNumber(r.amount) }), el("td", { text: r.description }), el("td", { class: "reasons", text: reasonsText(r) })),
+  );
+  fill(
+    $("row-detail"),
+    el("dl", { class: "facts" }, facts.flatMap(([k, v]) => [el("dt", { text: t(k) }), el("dd", { text: v })])),
+    el("h3", { text: t("col_reasons") }),
+    el("ul", { class: "reason-list" }, (row.reasons ?? []).map((r) => el("li", { "data-code": r.code, text: r.text }))),
+    el("h3", { text: t("dash_row_group", { department: group.department, account: group.account, count: formatNumber(d.count), share }) }),
+    el("div", { class: "chart-wrap" }, histogram(d, formatNumber, t("dash_row_group", { department: group.department, account: group.account, count: d.count, share }))),
+    el("h3", { text: t("dash_row_twins") }),
+    twins.length
+      ? el("table", { class: "data twins" }, el("thead", {}, el("tr", {}, ["col_row", "col_date", "col_amount", "col_desc", "col_reasons"].map((c) => el("th", { scope: "col", text: t(c) })))), el("tbody", {}, twinRows))
+      : el("p", { class: "muted", text: t("dash_row_no_twins") }),
+  );
 }
 
 /** The model-quality card: the figures on all and on the later reviews, and the ROC curve. */
@@ -223,6 +355,7 @@ function renderModel() {
 async function openRun(run) {
   state.run = run;
   state.offset = 0;
+  closeRow();
   $("filter-band").value = "";
   $("filter-dept").value = "";
   $("filter-text").value = "";
@@ -277,6 +410,13 @@ function closeRun() {
   $("run-card").hidden = true;
   fill($("run-summary"));
   fill($("table"));
+  closeRow();
+}
+
+function closeRow() {
+  state.row = null;
+  $("row-card").hidden = true;
+  fill($("row-detail"));
 }
 
 /**
@@ -384,6 +524,7 @@ function wire() {
     state.offset += PAGE;
     guarded(loadPage);
   });
+  $("row-close").addEventListener("click", closeRow);
   $("download").addEventListener("click", () => guarded(() => downloadFrom("history.xlsx", "ledgerlens-history.xlsx")));
   $("download-pdf").addEventListener("click", () => guarded(() => downloadFrom(`report.pdf?lang=${lang()}`, "ledgerlens-report.pdf")));
 }

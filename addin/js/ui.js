@@ -275,3 +275,87 @@ export async function downloadFrom(path, fallbackName) {
   setTimeout(() => URL.revokeObjectURL(link.href), 10000);
   return name;
 }
+
+/** Round steps from 0 past `max`: 1, 2 or 5 times a power of ten. */
+function ticks(max, wanted = 4) {
+  if (!(max > 0)) return [0, 1];
+  const raw = max / wanted;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw);
+  return Array.from({ length: Math.ceil(max / step) + 1 }, (_, i) => i * step);
+}
+
+/** Each line's look: a colour and a dash, so a grey print still tells them apart. */
+const LINE_STYLES = [
+  ["#1f3864", ""],
+  ["#c55a11", "6 3"],
+  ["#548235", "2 3"],
+  ["#7030a0", "8 3 2 3"],
+  ["#7f7f7f", "4 4"],
+];
+
+/**
+ * Lines over months: `series` is [{name, values}] (one value a month),
+ * with a legend, round ticks formatted by `format`, and a month label as
+ * often as they fit (always the newest).
+ */
+export function lineChart(months, series, format, label) {
+  const [w, h, left, top, bottom] = [720, 240, 96, 28, 26];
+  // Room on the right for half the newest month's label.
+  const pw = w - left - 28;
+  const ph = h - top - bottom;
+  const max = Math.max(0, ...series.flatMap((s) => s.values));
+  const steps = ticks(max);
+  const topValue = steps[steps.length - 1];
+  const x = (i) => left + (months.length === 1 ? pw / 2 : (pw * i) / (months.length - 1));
+  const y = (v) => top + ph - (v / topValue) * ph;
+  const every = Math.max(1, Math.ceil((months.length * 52) / pw));
+  const legend = series.map((s, i) => {
+    const [colour, dash] = LINE_STYLES[i % LINE_STYLES.length];
+    const lx = left + i * 130;
+    return svg("g", {}, svg("line", { x1: lx, y1: 10, x2: lx + 22, y2: 10, stroke: colour, "stroke-width": 2, "stroke-dasharray": dash }), svg("text", { x: lx + 26, y: 14, class: "legend" }, s.name));
+  });
+  return svg(
+    "svg",
+    { class: "line-chart", viewBox: `0 0 ${w} ${h}`, role: "img", "aria-label": label },
+    ...legend,
+    ...steps.map((v) => svg("g", {}, svg("line", { x1: left, y1: y(v), x2: left + pw, y2: y(v), class: "grid" }), svg("text", { x: left - 6, y: y(v) + 4, class: "axis", "text-anchor": "end" }, format(v)))),
+    ...months.map((m, i) => ((months.length - 1 - i) % every === 0 ? svg("text", { x: x(i), y: h - 8, class: "axis", "text-anchor": "middle" }, m) : null)).filter(Boolean),
+    ...series.map((s, i) => {
+      const [colour, dash] = LINE_STYLES[i % LINE_STYLES.length];
+      const points = s.values.map((v, j) => `${x(j).toFixed(1)},${y(v).toFixed(1)}`).join(" ");
+      return svg("polyline", { points, fill: "none", stroke: colour, "stroke-width": 2, "stroke-dasharray": dash, "data-series": s.name });
+    }),
+  );
+}
+
+/**
+ * A comparison group's amounts as bars (log-spaced bins from the agent),
+ * the row's amount a red line and the median a dashed one.
+ */
+export function histogram(distribution, format, label) {
+  const { bins, amount, median } = distribution;
+  const [w, h, left, top, bottom] = [520, 150, 36, 10, 30];
+  const pw = w - left - 10;
+  const ph = h - top - bottom;
+  if (!bins.length) return el("p", { class: "muted", text: label });
+  const lo = Math.log(bins[0].low);
+  const hi = Math.log(bins[bins.length - 1].high);
+  const span = hi - lo || 1;
+  const x = (v) => left + (Math.min(Math.max(Math.log(Math.max(v, bins[0].low)), lo), hi) - lo) / span * pw;
+  const most = Math.max(...bins.map((b) => b.count));
+  const bars = bins.map((b) => {
+    const bh = (b.count / most) * ph;
+    return svg("rect", { x: x(b.low) + 0.5, y: top + ph - bh, width: Math.max(1, x(b.high) - x(b.low) - 1), height: bh, class: "bin" }, svg("title", {}, `${format(b.low)} – ${format(b.high)}: ${b.count}`));
+  });
+  const marker = (v, cls, text, anchor) =>
+    svg("g", { class: cls }, svg("line", { x1: x(v), y1: top, x2: x(v), y2: top + ph }), svg("text", { x: x(v), y: h - 6, "text-anchor": anchor }, text));
+  return svg(
+    "svg",
+    { class: "histogram", viewBox: `0 0 ${w} ${h}`, role: "img", "aria-label": label },
+    svg("line", { x1: left, y1: top + ph, x2: left + pw, y2: top + ph, class: "grid" }),
+    ...bars,
+    marker(median, "median", `${t("dash_median")} ${format(median)}`, x(median) < x(amount) ? "end" : "start"),
+    marker(amount, "this", format(amount), x(amount) <= x(median) ? "end" : "start"),
+  );
+}

@@ -9,6 +9,7 @@ import path from "node:path";
 import { sharedBrowserAndAgent, demoLedger, screenshot, startAgent } from "./harness.mjs";
 
 const shared = sharedBrowserAndAgent();
+const artifact = (name) => path.join(path.dirname(new URL(import.meta.url).pathname), "artifacts", name);
 
 /** What clicking `selector` downloads: {name, bytes}. */
 async function downloaded(page, selector) {
@@ -141,6 +142,87 @@ test("upload a ledger, filter the scored table, see the heat map and download hi
   await screenshot(page, "dashboard-2-english");
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test("trends by month and department, the execution-rate view, and a row's page with its group and twins", async () => {
+  const agent = await startAgent();
+  try {
+    // A run with a budget: its biggest line of the newest year given half what it spent.
+    const values = demoLedger(3_000, 6).values.slice(3);
+    const [header, ...data] = values;
+    const at = (h) => header.indexOf(h);
+    const dateOf = (serial) => new Date(Date.UTC(1899, 11, 30) + serial * 86_400_000);
+    const year = Math.max(...data.map((r) => dateOf(r[at("집행일자")]).getUTCFullYear()));
+    const sums = new Map();
+    for (const r of data.filter((r) => dateOf(r[at("집행일자")]).getUTCFullYear() === year)) {
+      const line = `${r[at("부서명")]}\u0000${r[at("예산과목")]}`;
+      sums.set(line, (sums.get(line) ?? 0) + r[at("집행금액")]);
+    }
+    const [[line, spent]] = [...sums.entries()].sort((a, b) => b[1] - a[1]);
+    const [overDept, overItem] = line.split("\u0000");
+    const scored = await agent.api("score", {
+      method: "POST",
+      body: { workbook: "budgeted.xlsx", sheet: "집행내역", rows: values, budget: { sheet: "예산", rows: [["부서명", "예산과목", "예산액"], [overDept, overItem, spent / 2]] } },
+    });
+    assert.equal(scored.status, 200, JSON.stringify(scored.json));
+    // A row flagged as a duplicate: its page should list its twin.
+    const duplicate = scored.json.results.find((r) => r.reasons.some((x) => x.code === "duplicate"));
+    assert.ok(duplicate, "the demo has a duplicate payment");
+    const vendor = data[duplicate.row - 2][at("거래처")];
+
+    const context = await shared.browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 1400 }, locale: "ko-KR" });
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(`${agent.origin}/?token=${agent.token}`);
+
+    // Trends: the total and the four most flagged (and spending) departments, one point a month.
+    await page.waitForSelector("#trend-flags svg polyline");
+    const months = new Set(data.map((r) => dateOf(r[at("집행일자")]).toISOString().slice(0, 7))).size;
+    for (const id of ["trend-flags", "trend-spending"]) {
+      const lines = await page.$$eval(`#${id} polyline`, (ps) => ps.map((p) => [p.dataset.series, p.getAttribute("points").split(" ").length]));
+      assert.equal(lines.length, 5, JSON.stringify(lines));
+      assert.equal(lines[0][0], "전체");
+      assert.ok(lines.every(([, n]) => n === Math.min(months, 24)), JSON.stringify(lines));
+    }
+    await page.locator("#trend-card").screenshot({ path: artifact("dashboard-6-trends.png") });
+
+    // Execution: the warned line first, at 200% with its bar past the plan.
+    await page.waitForSelector("#execution table.execution tbody tr");
+    const first = await page.$eval("#execution tbody tr", (tr) => ({ warning: tr.dataset.warning, cells: [...tr.children].map((td) => td.textContent) }));
+    assert.equal(first.warning, "over");
+    assert.deepEqual(first.cells.slice(0, 2), [overDept, overItem]);
+    assert.equal(first.cells[4], "200.0%");
+    assert.equal(first.cells[8], "초과 집행 우려");
+    await page.locator("#execution-card").screenshot({ path: artifact("dashboard-7-execution.png") });
+
+    // The row page: open the run, find the duplicate by its vendor, click it.
+    await page.click("#runs tbody tr");
+    await page.waitForSelector("#table tbody tr");
+    await page.fill("#filter-text", vendor);
+    await page.waitForSelector(`#table tbody tr[data-key="${duplicate.key}"]`);
+    await page.click(`#table tbody tr[data-key="${duplicate.key}"]`);
+    await page.waitForSelector("#row-card:not([hidden]) .histogram");
+    assert.match(await page.textContent("#row-title"), new RegExp(`^${duplicate.row}행 · `));
+    const codes = await page.$$eval("#row-detail .reason-list li", (lis) => lis.map((li) => li.dataset.code));
+    assert.ok(codes.includes("duplicate"), codes.join());
+    assert.ok((await page.locator("#row-detail .histogram .bin").count()) > 0);
+    const twins = await page.$$eval("#row-detail table.twins tbody tr", (trs) => trs.map((tr) => tr.dataset.key));
+    assert.ok(twins.length >= 1 && !twins.includes(duplicate.key), JSON.stringify(twins));
+    // The twin is the same vendor's payment of the same amount.
+    const detail = await agent.api(`runs/${scored.json.run_id}/rows/${twins[0]}`);
+    assert.equal(detail.json.row.vendor, vendor);
+    assert.equal(detail.json.row.amount, data[duplicate.row - 2][at("집행금액")]);
+    await page.locator("#row-card").screenshot({ path: artifact("dashboard-8-row.png") });
+    // An unknown key is a clear 404, in the API's error shape.
+    const missing = await agent.api(`runs/${scored.json.run_id}/rows/nope`);
+    assert.equal(missing.status, 404);
+    assert.equal(missing.json.error.code, "no_such_row");
+    assert.deepEqual(errors, []);
+    await context.close();
+  } finally {
+    agent.stop();
+  }
 });
 
 test("without the key the dashboard says how to get it", async () => {

@@ -233,7 +233,7 @@ fn transaction_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<TransactionReco
 }
 
 /// A run's row: `transaction_record`'s columns, then its row and cluster.
-fn run_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunRow> {
+pub(super) fn run_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunRow> {
     Ok(RunRow {
         record: transaction_record(r)?,
         row: r.get(12)?,
@@ -243,7 +243,7 @@ fn run_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunRow> {
 
 /// What `transaction_record` reads, in its order (columns after these are
 /// the query's own).
-const RECORD_COLUMNS: &str = "l.key, l.date, l.department, l.account, l.vendor, l.description, l.amount, l.score, l.band, l.reasons_json, v.status, v.reason";
+pub(super) const RECORD_COLUMNS: &str = "l.key, l.date, l.department, l.account, l.vendor, l.description, l.amount, l.score, l.band, l.reasons_json, v.status, v.reason";
 
 impl Store {
     /// Every run, newest first.
@@ -291,7 +291,7 @@ impl Store {
         }))
     }
 
-    fn run_exists(&self, id: &str) -> Result<bool, StoreError> {
+    pub(crate) fn run_exists(&self, id: &str) -> Result<bool, StoreError> {
         Ok(self
             .conn
             .prepare_cached("SELECT 1 FROM runs WHERE id = ?1")?

@@ -32,6 +32,7 @@ mod forecasters;
 mod history;
 mod models;
 mod reviewed;
+mod row_detail;
 pub use audit::{Anchor, AuditCheck, Problem};
 pub use history::{
     FlaggedRow, History, Outcomes, RepeatFlag, RowFilter, RunDetail, RunRecord, RunRow, RunRows,
@@ -39,6 +40,7 @@ pub use history::{
 };
 pub use models::ReportStamp;
 pub use reviewed::{Reviewed, ReviewedRow, Unflagged, UnflaggedRow};
+pub use row_detail::RowWithGroup;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how
 /// many have run.

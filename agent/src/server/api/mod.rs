@@ -52,6 +52,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/runs/{id}", web::get().to(runs::run))
             .route("/runs/{id}", web::delete().to(runs::remove_run))
             .route("/runs/{id}/rows", web::get().to(runs::run_rows))
+            .route("/runs/{id}/rows/{key}", web::get().to(runs::run_row_detail))
             .route("/runs/{id}/next", web::get().to(runs::run_next))
             .route("/history", web::get().to(history::history_json))
             .route("/history.xlsx", web::get().to(history::history_xlsx))

@@ -1,4 +1,5 @@
-//! `GET runs`, `GET runs/{id}`, `DELETE runs/{id}` and `GET runs/{id}/rows`.
+//! `GET runs`, `GET runs/{id}`, `DELETE runs/{id}`, `GET runs/{id}/rows`
+//! and `GET runs/{id}/rows/{key}` (one row, its group and its twins).
 
 use actix_web::{web, HttpRequest};
 use serde::{Deserialize, Serialize};
@@ -35,6 +36,49 @@ pub(super) async fn run(
         Ok(detail)
     })
     .await
+}
+
+/// `GET runs/{id}/rows/{key}`: the row, where its amount sits among its
+/// department × account's in the run, and its twins (a duplicate's or a
+/// split's other rows).
+pub(super) async fn run_row_detail(
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    state: web::Data<AppState>,
+) -> Reply {
+    let (id, key) = path.into_inner();
+    answer_json(&req, state, move |state, lang| {
+        let found = state.with_store(|s| {
+            if !s.run_exists(&id)? {
+                return Ok(Err(no_such_run(&id)));
+            }
+            Ok(s.row_detail(&id, &key)?.ok_or_else(|| no_such_row(&id, &key)))
+        })??;
+        let mut row = found.row;
+        pipeline::reasons_in(&mut row.record.reasons, lang);
+        let mut twins = found.twins;
+        for twin in &mut twins {
+            pipeline::reasons_in(&mut twin.record.reasons, lang);
+        }
+        let distribution = crate::report::distribution::Distribution::of(&found.group, row.record.amount);
+        Ok(serde_json::json!({
+            "row": row,
+            "group": { "department": row.record.department, "account": row.record.account, "distribution": distribution },
+            "twins": twins,
+        }))
+    })
+    .await
+}
+
+fn no_such_row(id: &str, key: &str) -> Error {
+    Error::new(
+        crate::error::Kind::NotFound,
+        "no_such_row",
+        Text::new(
+            format!("실행 {id}에 행 키 {key}인 행이 없습니다"),
+            format!("run {id} has no row with the key {key}"),
+        ),
+    )
 }
 
 /// `DELETE runs/{id}`: removes a run cut off by a crash (409 for any other:
