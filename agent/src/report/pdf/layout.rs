@@ -88,6 +88,32 @@ pub(crate) fn text(x: f32, y: f32, size: f32, bold: bool, ink: Ink, text: &str) 
     }
 }
 
+/// A table's cell padding, points.
+const CELL_PAD: f32 = 3.0;
+
+/// A table row's kind: the header (bold, shaded), or a body row, every
+/// second one lightly shaded to guide the eye across.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Row {
+    Header,
+    Even,
+    Odd,
+}
+
+impl Row {
+    fn bold(self) -> bool {
+        self == Row::Header
+    }
+
+    fn shade(self) -> Option<Ink> {
+        match self {
+            Row::Header => Some(Ink::SHADE),
+            Row::Odd => Some(Ink(0xF8, 0xF8, 0xF8)),
+            Row::Even => None,
+        }
+    }
+}
+
 /// Where text sits in its cell.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Align {
@@ -199,38 +225,19 @@ impl<'f> Flow<'f> {
     pub(crate) fn table(&mut self, columns: &[Column<'_>], rows: &[Vec<String>]) {
         let total: f32 = columns.iter().map(|c| c.share).sum();
         let widths: Vec<f32> = columns.iter().map(|c| WIDTH * c.share / total).collect();
-        let pad = 3.0;
         let header: Vec<String> = columns.iter().map(|c| c.title.to_string()).collect();
-        let header_height = self.row_height(&header, &widths, SMALL, true, pad);
         let first = rows
             .first()
-            .map_or(0.0, |r| self.row_height(r, &widths, SMALL, false, pad));
-        self.room_for(header_height + first);
-        self.table_row(
-            columns,
-            &widths,
-            &header,
-            SMALL,
-            true,
-            Some(Ink::SHADE),
-            pad,
-        );
+            .map_or(0.0, |r| self.row_height(r, &widths, Row::Even));
+        self.room_for(self.row_height(&header, &widths, Row::Header) + first);
+        self.table_row(columns, &widths, &header, Row::Header);
         for (i, row) in rows.iter().enumerate() {
-            let height = self.row_height(row, &widths, SMALL, false, pad);
-            if self.y + height > BOTTOM {
+            if self.y + self.row_height(row, &widths, Row::Even) > BOTTOM {
                 self.new_page();
-                self.table_row(
-                    columns,
-                    &widths,
-                    &header,
-                    SMALL,
-                    true,
-                    Some(Ink::SHADE),
-                    pad,
-                );
+                self.table_row(columns, &widths, &header, Row::Header);
             }
-            let shade = (i % 2 == 1).then_some(Ink(0xF8, 0xF8, 0xF8));
-            self.table_row(columns, &widths, row, SMALL, false, shade, pad);
+            let kind = if i % 2 == 1 { Row::Odd } else { Row::Even };
+            self.table_row(columns, &widths, row, kind);
         }
         let y = self.y;
         self.marks().push(Mark::Line {
@@ -242,30 +249,25 @@ impl<'f> Flow<'f> {
         self.y += BODY;
     }
 
-    fn row_height(&self, cells: &[String], widths: &[f32], size: f32, bold: bool, pad: f32) -> f32 {
+    fn row_height(&self, cells: &[String], widths: &[f32], kind: Row) -> f32 {
         let lines = cells
             .iter()
             .zip(widths)
-            .map(|(c, w)| wrap(self.fonts, c, size, bold, w - 2.0 * pad).len().max(1))
+            .map(|(c, w)| {
+                wrap(self.fonts, c, SMALL, kind.bold(), w - 2.0 * CELL_PAD)
+                    .len()
+                    .max(1)
+            })
             .max()
             .unwrap_or(1);
-        lines as f32 * size * LINE + 2.0 * pad
+        lines as f32 * SMALL * LINE + 2.0 * CELL_PAD
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn table_row(
-        &mut self,
-        columns: &[Column<'_>],
-        widths: &[f32],
-        cells: &[String],
-        size: f32,
-        bold: bool,
-        shade: Option<Ink>,
-        pad: f32,
-    ) {
-        let height = self.row_height(cells, widths, size, bold, pad);
+    fn table_row(&mut self, columns: &[Column<'_>], widths: &[f32], cells: &[String], kind: Row) {
+        let (bold, size) = (kind.bold(), SMALL);
+        let height = self.row_height(cells, widths, kind);
         let top = self.y;
-        if let Some(fill) = shade {
+        if let Some(fill) = kind.shade() {
             self.marks().push(Mark::Rect {
                 x: MARGIN,
                 y: top,
@@ -275,27 +277,28 @@ impl<'f> Flow<'f> {
                 stroke: None,
             });
         }
+        let face = if bold {
+            &self.fonts.bold
+        } else {
+            &self.fonts.regular
+        };
         let mut x = MARGIN;
+        let mut marks = Vec::new();
         for ((cell, width), column) in cells.iter().zip(widths).zip(columns) {
-            let face = if bold {
-                &self.fonts.bold
-            } else {
-                &self.fonts.regular
-            };
-            for (i, line) in wrap(self.fonts, cell, size, bold, width - 2.0 * pad)
+            for (i, line) in wrap(self.fonts, cell, size, bold, width - 2.0 * CELL_PAD)
                 .iter()
                 .enumerate()
             {
                 let at = match column.align {
-                    Align::Left => x + pad,
-                    Align::Right => x + width - pad - face.width(line, size),
+                    Align::Left => x + CELL_PAD,
+                    Align::Right => x + width - CELL_PAD - face.width(line, size),
                 };
-                let y = top + pad + size + i as f32 * size * LINE;
-                let mark = text(at, y, size, bold, Ink::BLACK, line);
-                self.marks().push(mark);
+                let y = top + CELL_PAD + size + i as f32 * size * LINE;
+                marks.push(text(at, y, size, bold, Ink::BLACK, line));
             }
             x += width;
         }
+        self.marks().extend(marks);
         self.y = top + height;
     }
 

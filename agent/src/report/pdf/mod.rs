@@ -452,27 +452,17 @@ fn execution(flow: &mut Flow<'_>, history: &History, currency: Currency, lang: L
         ),
     };
     flow.heading(&title, 80.0);
+    let counts = ExecutionWarning::ALL
+        .iter()
+        .map(|&w| format!("{} {}", w.word(lang), warned(w)))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let (when, sheet, n) = (minute(at), &record.sheet, lines.len());
     let said = match lang {
-        Lang::Ko => format!(
-            "{} 실행, 예산 '{}' 기준: 예산 {}개 항목 중 {} {} · {} {}.",
-            minute(at),
-            record.sheet,
-            lines.len(),
-            ExecutionWarning::Over.word(lang),
-            warned(ExecutionWarning::Over),
-            ExecutionWarning::Under.word(lang),
-            warned(ExecutionWarning::Under),
-        ),
-        Lang::En => format!(
-            "The run of {} against the budget '{}': of {} lines, {} {} · {} {}.",
-            minute(at),
-            record.sheet,
-            lines.len(),
-            ExecutionWarning::Over.word(lang),
-            warned(ExecutionWarning::Over),
-            ExecutionWarning::Under.word(lang),
-            warned(ExecutionWarning::Under),
-        ),
+        Lang::Ko => format!("{when} 실행, 예산 '{sheet}' 기준: 예산 {n}개 항목 중 {counts}."),
+        Lang::En => {
+            format!("The run of {when} against the budget '{sheet}': of {n} lines, {counts}.")
+        }
     };
     flow.paragraph(&said, BODY, Ink::BLACK);
     let columns = [
