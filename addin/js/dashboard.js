@@ -243,7 +243,7 @@ function renderExecution() {
   );
   fill(
     $("execution"),
-    el("p", { class: "muted", text: t("dash_execution_of", { at: `${at.replace("T", " ").slice(0, 16)}${at.endsWith("Z") ? " UTC" : ""}`, sheet: record.sheet, year: record.year, through: record.through }) }),
+    el("p", { class: "muted", text: t("dash_execution_of", { at: `${at.replace("T", " ").slice(0, 16)}${at.endsWith("Z") ? " UTC" : ""}`, sheet: record.sheet, year: record.year, through: Math.max(1, record.through) }) }),
     el("div", { class: "table-wrap" }, el("table", { class: "data execution" }, el("thead", {}, head), el("tbody", {}, rows))),
   );
 }
@@ -526,7 +526,12 @@ function wire() {
   });
   $("row-close").addEventListener("click", closeRow);
   $("download").addEventListener("click", () => guarded(() => downloadFrom("history.xlsx", "ledgerlens-history.xlsx")));
-  $("download-pdf").addEventListener("click", () => guarded(() => downloadFrom(`report.pdf?lang=${lang()}`, "ledgerlens-report.pdf")));
+  $("download-pdf").addEventListener("click", () =>
+    guarded(async () => {
+      const { missing } = await downloadFrom(`report.pdf?lang=${lang()}`, "ledgerlens-report.pdf");
+      if (missing.length) showMessage($("banner"), "warning", t("report_pdf_missing", { chars: missing.join(", ") }));
+    }),
+  );
 }
 
 initLang();

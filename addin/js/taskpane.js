@@ -758,8 +758,8 @@ function wire() {
   $("report-pdf").addEventListener("click", () =>
     guarded(async () => {
       setBusy(true);
-      const name = await downloadFrom(`report.pdf?lang=${lang()}`, "ledgerlens-report.pdf");
-      showMessage($("banner"), "success", t("report_pdf_done", { name }));
+      const { name, missing } = await downloadFrom(`report.pdf?lang=${lang()}`, "ledgerlens-report.pdf");
+      showMessage($("banner"), missing.length ? "warning" : "success", t("report_pdf_done", { name }), missing.length ? [t("report_pdf_missing", { chars: missing.join(", ") })] : []);
     }),
   );
   const saved = globalThis.localStorage?.getItem("ledgerlens.reviewer");

@@ -199,8 +199,12 @@ export function nextList(next, onPick) {
 /** An SVG element (the charts): `el` for the SVG namespace. */
 function svg(tag, attrs = {}, ...children) {
   const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  for (const child of children.flat()) if (child) node.append(child);
+  // Ledger text (a department in a legend) is shown, never obeyed, as in el().
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, SHOWN_ATTRIBUTES.has(k) ? visibleText(v) : String(v));
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false || child === "") continue;
+    node.append(child instanceof Node ? child : document.createTextNode(visibleText(child)));
+  }
   return node;
 }
 
@@ -266,6 +270,8 @@ export function heatMap(flags) {
  */
 export async function downloadFrom(path, fallbackName) {
   const response = await call(path);
+  // Characters the PDF's font lacks ("U+4E36 U+1F600"), drawn as empty boxes.
+  const missing = (response.headers.get("X-Ledgerlens-Missing-Glyphs") ?? "").split(" ").filter(Boolean).map((u) => `${String.fromCodePoint(parseInt(u.slice(2), 16))} ${u}`);
   const blob = await response.blob();
   const name = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") ?? "")?.[1] ?? fallbackName;
   const link = el("a", { href: URL.createObjectURL(blob), download: name });
@@ -273,7 +279,7 @@ export async function downloadFrom(path, fallbackName) {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(link.href), 10000);
-  return name;
+  return { name, missing };
 }
 
 /** Round steps from 0 past `max`: 1, 2 or 5 times a power of ten. */

@@ -206,7 +206,7 @@ fn the_pdf_report_is_a4_numbered_with_its_korean_text_embedded_and_visible() {
         "김검토",
         "실행 이력",
         &format!("예산 집행 ({year}년 {through}월까지)"),
-        "초과 집행 우려 1",
+        "초과 집행 우려 1 · 집행 부진",
     ] {
         assert!(text.contains(expected), "{expected:?} in:\n{text}");
     }
@@ -281,10 +281,13 @@ fn the_pdf_report_is_a4_numbered_with_its_korean_text_embedded_and_visible() {
     let not_a_font = dir.path().join("font.ttf");
     std::fs::write(&not_a_font, b"not a font").unwrap();
     let other = dir.path().join("other.pdf");
+    let workbook = dir.path().join("other.xlsx");
     let out = run(&[
         "--lang",
         "en",
         "report",
+        "-o",
+        workbook.to_str().unwrap(),
         "--pdf",
         other.to_str().unwrap(),
         "--font",
@@ -298,5 +301,29 @@ fn the_pdf_report_is_a4_numbered_with_its_korean_text_embedded_and_visible() {
         "{}",
         stderr(&out)
     );
-    assert!(!other.exists(), "nothing written");
+    assert!(
+        !other.exists() && !workbook.exists(),
+        "nothing written: the workbook waits for the PDF"
+    );
+    // One file named for both is refused before anything is made.
+    let both = dir.path().join("both.pdf");
+    let b = both.to_str().unwrap();
+    let out = run(&[
+        "--lang",
+        "en",
+        "report",
+        "-o",
+        b,
+        "--pdf",
+        b,
+        "--data-dir",
+        data,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("cannot be the same file"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!both.exists());
 }

@@ -8,7 +8,7 @@ use clap::Args;
 use super::outputs::{cannot_write_to, refuse_existing};
 use crate::data_folder;
 use crate::error::Error;
-use crate::i18n::{pick, Lang};
+use crate::i18n::{pick, Lang, Text};
 use crate::report;
 
 #[derive(Args, Debug)]
@@ -29,18 +29,50 @@ pub struct ReportArgs {
 }
 
 pub(super) fn run(args: ReportArgs, lang: Lang) -> Result<(), Error> {
-    // Both refused before anything is read or made.
+    // Refused before anything is read or made: an existing file, or one
+    // file named for both.
     for path in args.output.iter().chain(&args.pdf) {
         refuse_existing(path)?;
     }
+    if let (Some(xlsx), Some(pdf)) = (&args.output, &args.pdf) {
+        if xlsx == pdf {
+            return Err(Error::invalid(
+                "same_output",
+                Text::new(
+                    format!(
+                        "{}: 통합문서와 PDF를 같은 파일에 쓸 수 없습니다",
+                        pdf.display()
+                    ),
+                    format!(
+                        "{}: the workbook and the PDF cannot be the same file",
+                        pdf.display()
+                    ),
+                ),
+            ));
+        }
+    }
     let store = data_folder::open_existing_store(&data_folder::resolve(args.data_dir.as_deref()))?;
     let history = store.history()?;
-    if let Some(output) = &args.output {
-        let model =
-            crate::learn::report::report(&history.reviewed, &crate::config::Checked::default());
-        let bytes =
-            report::history::write(&history, &model, lang).map_err(|e| e.of_file(output))?;
-        write_new(output, &bytes)?;
+    // Both made before either is written: a PDF that cannot be made (no
+    // font) leaves no workbook behind either.
+    let workbook = match &args.output {
+        Some(output) => {
+            let model =
+                crate::learn::report::report(&history.reviewed, &crate::config::Checked::default());
+            Some(report::history::write(&history, &model, lang).map_err(|e| e.of_file(output))?)
+        }
+        None => None,
+    };
+    let made = match &args.pdf {
+        Some(_) => Some(report::pdf::write(
+            &report::pdf::ReportInput::now(&history),
+            lang,
+            args.font.as_deref(),
+        )?),
+        None => None,
+    };
+    if let (Some(output), Some(bytes)) = (&args.output, &workbook) {
+        write_new(output, bytes)?;
         println!(
             "{} {} ({} {})",
             pick(lang, "이력 통합문서 저장:", "history workbook written:"),
@@ -49,9 +81,7 @@ pub(super) fn run(args: ReportArgs, lang: Lang) -> Result<(), Error> {
             pick(lang, "회 실행", "runs")
         );
     }
-    if let Some(pdf) = &args.pdf {
-        let input = report::pdf::ReportInput::now(&history);
-        let made = report::pdf::write(&input, lang, args.font.as_deref())?;
+    if let (Some(pdf), Some(made)) = (&args.pdf, &made) {
         write_new(pdf, &made.bytes)?;
         println!(
             "{} {} ({} {}, {} {})",
@@ -63,14 +93,14 @@ pub(super) fn run(args: ReportArgs, lang: Lang) -> Result<(), Error> {
             made.font
         );
         if !made.missing.is_empty() {
-            let chars: String = made.missing.iter().collect();
             eprintln!(
-                "{} {chars}",
+                "{} {}",
                 pick(
                     lang,
                     "경고: 글꼴에 없어 빈 네모로 보이는 글자:",
                     "warning: characters the font lacks, shown as empty boxes:"
-                )
+                ),
+                made.missing_text()
             );
         }
     }

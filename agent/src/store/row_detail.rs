@@ -1,20 +1,17 @@
 //! One scored row of a run with what explains it (the dashboard's row
 //! page): the amounts of its comparison group (the same department and
 //! account in the run, the group the amount detectors measure it in), and
-//! its twins, the same vendor's rows within a week: for a duplicate, those
-//! of the same amount (the detector marks only the later payment, so the
-//! earlier one is found by what makes it a pair); for a split, those that
-//! carry the split reason too (every part of a split is marked).
+//! its twins, the same vendor's rows within the detector's window (as the
+//! run was configured): for a duplicate, those of the same amount (the
+//! detector marks only the later payment, so the earlier one is found by
+//! what makes it a pair); for a split, those that carry the split reason
+//! too (every part of a split is marked).
 
 use rusqlite::{params, OptionalExtension};
 
 use super::history::{run_row, RunRow, RECORD_COLUMNS};
 use super::{Store, StoreError};
 use crate::vocabulary::DetectorKind;
-
-/// How far apart twins may be: the split and duplicate detectors look
-/// within days, and a week holds every window they use.
-const TWIN_DAYS: i64 = 7;
 
 #[derive(Debug, Clone)]
 pub struct RowWithGroup {
@@ -52,6 +49,19 @@ impl Store {
                 |r| r.get(0),
             )?
             .collect::<Result<_, _>>()?;
+        // The windows the run's detectors used, from the configuration it
+        // was scored with (a run recorded before a key existed: the default).
+        let config: String = self.conn.query_row(
+            "SELECT config_json FROM runs WHERE id = ?1",
+            params![id],
+            |r| r.get(0),
+        )?;
+        let limits = serde_json::from_str::<serde_json::Value>(&config)
+            .ok()
+            .and_then(|c| {
+                serde_json::from_value::<crate::config::Limits>(c.get("limits")?.clone()).ok()
+            })
+            .unwrap_or_default();
         let mut twins = Vec::new();
         let reasons = row.record.reasons.to_string();
         for kind in [DetectorKind::Duplicate, DetectorKind::Split] {
@@ -59,9 +69,9 @@ impl Store {
             if !reasons.contains(&mark) {
                 continue;
             }
-            let pairs_by = match kind {
-                DetectorKind::Duplicate => "l.amount = ?6",
-                _ => "instr(l.reasons_json, ?6) > 0",
+            let (pairs_by, days) = match kind {
+                DetectorKind::Duplicate => ("l.amount = ?6", limits.duplicate_window_days),
+                _ => ("instr(l.reasons_json, ?6) > 0", limits.split_window_days),
             };
             let by: rusqlite::types::Value = match kind {
                 DetectorKind::Duplicate => row.record.amount.into(),
@@ -74,7 +84,7 @@ impl Store {
                  ORDER BY l.date, l.row"
             ))?;
             let found = stmt.query_map(
-                params![id, key, row.record.vendor, row.record.date, TWIN_DAYS, by],
+                params![id, key, row.record.vendor, row.record.date, days, by],
                 run_row,
             )?;
             for twin in found {

@@ -59,6 +59,7 @@ impl Face {
     /// The width of `text` at `size` points (advances; Hangul and Latin
     /// need no shaping beyond them).
     pub(crate) fn width(&self, text: &str, size: f32) -> f32 {
+        let text = super::layout::shown(text);
         let face = self.parsed();
         let per_em = face.units_per_em() as f32;
         let units: f32 = text

@@ -74,6 +74,13 @@ pub(crate) enum Mark {
 
 pub(crate) type Page = Vec<Mark>;
 
+/// Text as the report draws it, and measures it: bidirectional controls
+/// written out (a right-to-left override in a vendor's name is shown,
+/// never obeyed), tabs and carriage returns as spaces (they have no glyph).
+pub(crate) fn shown(text: &str) -> String {
+    crate::i18n::visible_controls(text).replace(['\t', '\r'], " ")
+}
+
 /// Text from `(x, y)`, its baseline's left end.
 pub(crate) fn text(x: f32, y: f32, size: f32, bold: bool, ink: Ink, text: &str) -> Mark {
     Mark::Text {
@@ -82,9 +89,7 @@ pub(crate) fn text(x: f32, y: f32, size: f32, bold: bool, ink: Ink, text: &str) 
         size,
         bold,
         ink,
-        // Ledger text is shown, never obeyed (a right-to-left override
-        // in a vendor's name).
-        text: crate::i18n::visible_controls(text).into_owned(),
+        text: shown(text),
     }
 }
 
@@ -322,6 +327,7 @@ impl<'f> Flow<'f> {
 /// the text's own line breaks kept.
 pub(crate) fn wrap(fonts: &Fonts, text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
     let face = if bold { &fonts.bold } else { &fonts.regular };
+    let text = shown(text);
     let mut lines = Vec::new();
     for paragraph in text.split('\n') {
         let mut line = String::new();
@@ -373,6 +379,22 @@ mod tests {
         let kept: String = lines.concat().split_whitespace().collect();
         let given: String = text.split_whitespace().collect();
         assert_eq!(kept, given);
+        // Ledger text is measured as it is drawn: a bidi override written
+        // out, a tab a space, and still inside the width.
+        let lines = wrap(
+            &fonts,
+            "Evil \u{202E}Corp\t(주)한국전력공사 용역비",
+            SMALL,
+            false,
+            60.0,
+        );
+        assert!(lines.concat().contains("[U+202E]Corp"), "{lines:?}");
+        assert!(
+            lines
+                .iter()
+                .all(|l| !l.contains('\t') && fonts.regular.width(l, SMALL) <= 60.0),
+            "{lines:?}"
+        );
     }
 
     #[test]

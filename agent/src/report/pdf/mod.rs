@@ -34,7 +34,8 @@ const EXECUTION_LINES: usize = 30;
 /// beside the one before it.
 const MONTHS_SHOWN: usize = 24;
 /// The departments the heat map and the trend lines name, the most
-/// flagged (or spending) first; the rest are summed in the totals.
+/// flagged (or spending) first; the trends' total line counts the rest,
+/// and the heat map says how many it leaves out.
 const HEAT_DEPARTMENTS: usize = 15;
 const TREND_DEPARTMENTS: usize = 4;
 
@@ -66,6 +67,18 @@ pub struct Made {
     pub missing: Vec<char>,
 }
 
+impl Made {
+    /// The missing characters, each as itself and its code point
+    /// ("丶 U+4E36"): one may be invisible.
+    pub fn missing_text(&self) -> String {
+        self.missing
+            .iter()
+            .map(|c| format!("{c} U+{:04X}", *c as u32))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 /// The report as PDF bytes, in `font` (a file) or the system's best face
 /// with Hangul.
 pub fn write(input: &ReportInput<'_>, lang: Lang, font: Option<&Path>) -> Result<Made, Error> {
@@ -92,7 +105,7 @@ pub fn write(input: &ReportInput<'_>, lang: Lang, font: Option<&Path>) -> Result
 
 fn contents(flow: &mut Flow<'_>, input: &ReportInput<'_>, lang: Lang, title: &str) {
     let history = input.history;
-    let latest = history.runs.last();
+    let latest = newest_complete(history);
     let currency = latest.map_or(Currency::default(), |r| r.currency);
     flow.heading(title, 60.0);
     summary(flow, input, lang);
@@ -145,10 +158,16 @@ fn contents(flow: &mut Flow<'_>, input: &ReportInput<'_>, lang: Lang, title: &st
     runs(flow, history, lang);
 }
 
+/// The newest run whose rows are all recorded: a run a crash cut off
+/// (`interrupted`) has counts of rows that never reached the store.
+fn newest_complete(history: &History) -> Option<&crate::store::RunRecord> {
+    history.runs.iter().rev().find(|r| r.complete)
+}
+
 fn summary(flow: &mut Flow<'_>, input: &ReportInput<'_>, lang: Lang) {
     let history = input.history;
     let mut facts = vec![(pick(lang, "작성", "Made"), input.made_at.clone())];
-    if let Some(run) = history.runs.last() {
+    if let Some(run) = newest_complete(history) {
         facts.push((
             pick(lang, "최근 실행", "Latest run"),
             format!(
@@ -345,6 +364,22 @@ fn heat_map(flow: &mut Flow<'_>, history: &History, lang: Lang) {
         SMALL,
         Ink::GREY,
     );
+    // What the map leaves out, said: the history workbook has every one.
+    let all_months = newest_months(data.iter().map(|d| d.1.clone()))
+        .len()
+        .max(months.len());
+    let all_departments: BTreeSet<&str> = data.iter().map(|d| d.0.as_str()).collect();
+    let (more_d, more_m) = (
+        all_departments.len() - departments.len(),
+        all_months - months.len(),
+    );
+    if more_d > 0 || more_m > 0 {
+        let note = match lang {
+            Lang::Ko => format!("이 지도에 없는 부서 {more_d}곳, 이전 달 {more_m}개월은 이력 통합문서의 부서×월 플래그 시트에 있습니다."),
+            Lang::En => format!("{more_d} more departments and {more_m} earlier months are on the history workbook's flags sheet."),
+        };
+        flow.paragraph(&note, SMALL, Ink::GREY);
+    }
 }
 
 fn trends(flow: &mut Flow<'_>, history: &History, currency: Currency, lang: Lang) {
@@ -427,8 +462,8 @@ fn execution(flow: &mut Flow<'_>, history: &History, currency: Currency, lang: L
         flow.paragraph(
             pick(
                 lang,
-                "예산과 함께 점수화한 실행이 없습니다 (명령줄 --budget, 작업창의 예산 시트).",
-                "No run was scored with a budget (--budget on the command line, the pane's budget sheet).",
+                "예산과 함께 점수화한 실행이 없습니다 (작업창의 예산 시트, 또는 예산 시트를 지정한 POST score).",
+                "No run was scored with a budget (the pane's budget sheet, or POST score with a budget sheet).",
             ),
             BODY,
             Ink::GREY,
@@ -444,12 +479,12 @@ fn execution(flow: &mut Flow<'_>, history: &History, currency: Currency, lang: L
             .then_with(|| (&a.department, &a.item).cmp(&(&b.department, &b.item)))
     });
     let warned = |w: ExecutionWarning| lines.iter().filter(|e| e.warning == Some(w)).count();
+    // The rates run to the ledger's latest month, the first while the
+    // year has no payment yet (as `ExecutionRecord::latest`).
+    let through = record.through.max(1);
     let title = match lang {
-        Lang::Ko => format!("예산 집행 ({}년 {}월까지)", record.year, record.through),
-        Lang::En => format!(
-            "Budget execution ({} to month {})",
-            record.year, record.through
-        ),
+        Lang::Ko => format!("예산 집행 ({}년 {through}월까지)", record.year),
+        Lang::En => format!("Budget execution ({} to month {through})", record.year),
     };
     flow.heading(&title, 80.0);
     let counts = ExecutionWarning::ALL

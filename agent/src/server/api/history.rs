@@ -56,12 +56,21 @@ pub(super) async fn report_pdf(req: HttpRequest, state: web::Data<AppState>) -> 
         crate::report::pdf::write(&input, lang, None)
     })
     .await?;
-    Ok(attachment(
-        "application/pdf",
-        "ledgerlens-report",
-        "pdf",
-        made.bytes,
-    ))
+    let missing: Vec<String> = made
+        .missing
+        .iter()
+        .map(|c| format!("U+{:04X}", *c as u32))
+        .collect();
+    let mut reply = attachment("application/pdf", "ledgerlens-report", "pdf", made.bytes);
+    if !missing.is_empty() {
+        // The characters the font lacks (drawn as empty boxes), as code
+        // points (a header is ASCII), for the door to warn of.
+        reply.headers_mut().insert(
+            header::HeaderName::from_static("x-ledgerlens-missing-glyphs"),
+            header::HeaderValue::from_str(&missing.join(" ")).expect("ASCII code points"),
+        );
+    }
+    Ok(reply)
 }
 
 /// A file to save: `{stem}-{today}.{extension}`.
