@@ -136,8 +136,10 @@ pub struct History {
     pub runs: Vec<RunRecord>,
     /// (department, month "YYYY-MM", flagged transactions)
     pub flags_by_department_month: Vec<(String, String, u64)>,
-    /// (department, month "YYYY-MM", the amount of every transaction)
-    pub spending_by_department_month: Vec<(String, String, f64)>,
+    /// (department, month "YYYY-MM", currency, the amount of every
+    /// transaction): amounts of runs in other currencies are not summed
+    /// together.
+    pub spending_by_department_month: Vec<(String, String, crate::money::Currency, f64)>,
     /// The newest run scored with a budget: when it started, and its
     /// execution rates.
     pub execution: Option<(String, crate::budget::ExecutionRecord)>,
@@ -169,6 +171,7 @@ fn flagged_bands() -> String {
 const LATEST: &str = "
 WITH ranked AS (
     SELECT s.*, r.started_at,
+           COALESCE(json_extract(r.summary_json, '$.currency'), 'KRW') AS currency,
            ROW_NUMBER() OVER (PARTITION BY s.key ORDER BY r.started_at DESC, r.id DESC) AS rn
     FROM scored_rows s JOIN runs r ON r.id = s.run_id
 ),
@@ -450,11 +453,16 @@ impl Store {
             .collect::<Result<_, _>>()?;
 
         let mut stmt = self.conn.prepare(&format!(
-            "{LATEST} SELECT department, substr(date, 1, 7) AS month, SUM(amount) FROM latest
-             GROUP BY department, month ORDER BY department, month"
+            "{LATEST} SELECT department, substr(date, 1, 7) AS month, currency, SUM(amount) FROM latest
+             GROUP BY department, month, currency ORDER BY department, month, currency"
         ))?;
         let spending_by_department_month = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .query_map([], |r| {
+                let code: String = r.get(2)?;
+                // A code this program wrote; one it cannot read is the default's.
+                let currency = crate::money::Currency::parse(&code).unwrap_or_default();
+                Ok((r.get(0)?, r.get(1)?, currency, r.get(3)?))
+            })?
             .collect::<Result<_, _>>()?;
 
         let execution = self

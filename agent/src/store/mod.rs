@@ -919,6 +919,48 @@ mod tests {
         crate::pipeline::score(ledger, &crate::config::Checked::default(), None).unwrap()
     }
 
+    /// Spending is summed per currency, and a budgeted run's execution
+    /// comes back as it was recorded, inside the run's audited digest.
+    #[test]
+    fn history_keeps_currencies_apart_and_a_runs_execution_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join(DATABASE_FILE)).unwrap();
+        let won = scored();
+        store.record_run(&meta(), &won).unwrap();
+        let demo = crate::demo::generate(300, 9);
+        let ledger =
+            ledger_from_grid(demo.to_grid(), "usd.xlsx", &IngestOptions::default()).unwrap();
+        let mut dollars =
+            crate::pipeline::score(ledger, &crate::config::Checked::default(), None).unwrap();
+        dollars.summary.currency = crate::money::Currency::Usd;
+        let execution = crate::budget::ExecutionRecord {
+            sheet: "예산".into(),
+            year: 2024,
+            through: 3,
+            rows: Vec::new(),
+        };
+        let budgeted = RunMeta {
+            execution: Some(execution.clone()),
+            ..meta()
+        };
+        store.record_run(&budgeted, &dollars).unwrap();
+        let history = store.history().unwrap();
+        let total = |c: crate::money::Currency| -> f64 {
+            history
+                .spending_by_department_month
+                .iter()
+                .filter(|s| s.2 == c)
+                .map(|s| s.3)
+                .sum()
+        };
+        let sum =
+            |s: &ScoredLedger| -> f64 { s.ledger.transactions.iter().map(|t| t.amount).sum() };
+        assert!((total(crate::money::Currency::Usd) - sum(&dollars)).abs() < 1e-6);
+        assert!((total(crate::money::Currency::Krw) - sum(&won)).abs() < 1e-3);
+        assert_eq!(history.execution.as_ref().map(|e| &e.1), Some(&execution));
+        assert!(store.verify_audit(&[]).unwrap().intact());
+    }
+
     fn meta() -> RunMeta {
         RunMeta {
             actor: "tester".into(),

@@ -412,7 +412,21 @@ fn trends(flow: &mut Flow<'_>, history: &History, currency: Currency, lang: Lang
         series
     };
     let flags = counted(&history.flags_by_department_month);
-    let spending = &history.spending_by_department_month;
+    // Spending in the latest run's currency only: amounts in two
+    // currencies do not add up. The others are named below the chart.
+    let spending: Vec<(String, String, f64)> = history
+        .spending_by_department_month
+        .iter()
+        .filter(|s| s.2 == currency)
+        .map(|(d, m, _, v)| (d.clone(), m.clone(), *v))
+        .collect();
+    let others: BTreeSet<&str> = history
+        .spending_by_department_month
+        .iter()
+        .filter(|s| s.2 != currency)
+        .map(|s| s.2.code())
+        .collect();
+    let spending = &spending;
     let months = newest_months(
         spending
             .iter()
@@ -451,6 +465,14 @@ fn trends(flow: &mut Flow<'_>, history: &History, currency: Currency, lang: Lang
     flow.figure(170.0, |fonts, area| {
         charts::lines(fonts, area, &months, &series, |v| currency.shown(v, lang))
     });
+    if !others.is_empty() {
+        let others = others.into_iter().collect::<Vec<_>>().join(", ");
+        let note = match lang {
+            Lang::Ko => format!("{} 금액만 보입니다. 다른 통화({others})로 기록된 실행의 지출은 더하지 않았습니다.", currency.code()),
+            Lang::En => format!("Amounts in {} only: runs recorded in other currencies ({others}) are not added in.", currency.code()),
+        };
+        flow.paragraph(&note, SMALL, Ink::GREY);
+    }
 }
 
 /// The newest budgeted run's lines where they stand now: the warned
