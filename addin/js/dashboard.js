@@ -6,7 +6,7 @@
 
 import { initLang, lang, setLang, t } from "./i18n.js";
 import { AgentError, call, getJson, hasToken, initToken } from "./api.js";
-import { bandChoices, bandLabel, reasonsText } from "./layout.js";
+import { bandChoices, bandLabel, percent, reasonsText } from "./layout.js";
 import { bandCounts, downloadFrom, el, fill, formatNumber, heatMap, hideMessage, histogram, lineChart, nextList, progressBar, rocChart, showError, showMessage, topList, visibleText } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
@@ -195,10 +195,6 @@ function renderTrends() {
 /** 1,234,567 as "1.2M" (axis labels: the table has the exact figure). */
 function compactNumber(n) {
   return new Intl.NumberFormat(lang() === "ko" ? "ko-KR" : "en-GB", { notation: "compact", maximumFractionDigits: 1 }).format(n);
-}
-
-function percent(rate) {
-  return typeof rate === "number" ? `${(rate * 100).toFixed(1)}%` : "-";
 }
 
 /**

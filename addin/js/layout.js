@@ -85,3 +85,8 @@ export function dateText(value) {
   const ms = Date.UTC(1899, 11, 30) + Math.round(value * 86400000);
   return new Date(ms).toISOString().slice(0, 10);
 }
+
+/** A rate as the 집행률 sheet shows it ("87.5%"), "-" for none. */
+export function percent(rate) {
+  return typeof rate === "number" ? `${(rate * 100).toFixed(1)}%` : "-";
+}

@@ -6,7 +6,7 @@ import { initLang, lang, setLang, t } from "./i18n.js";
 import { AgentError, call, getJson, hasToken, initToken, postJson } from "./api.js";
 import { Cancelled } from "./blocks.js";
 import { initialChoices, overrides, problems } from "./mapping.js";
-import { asCellText, bandChoices, bandLabel, columnIndex, dateText, reasonsText } from "./layout.js";
+import { asCellText, bandChoices, bandLabel, columnIndex, dateText, percent, reasonsText } from "./layout.js";
 import { collectReviews, mergeReviews, reasonCode, reasonFits, reasonLabel, reviewCode, reviewLabel } from "./reviews.js";
 import { freePair, planning, samplePairs } from "./sample.js";
 import * as sheet from "./sheet.js";
@@ -143,11 +143,6 @@ function renderSummary(summary) {
     );
   }
   fill($("summary"), ...parts);
-}
-
-/** A percentage as the 집행률 sheet shows it ("87.5%"), blank for none. */
-function percent(rate) {
-  return typeof rate === "number" ? `${(rate * 100).toFixed(1)}%` : "-";
 }
 
 /**

@@ -7,7 +7,9 @@ use crate::error::Error;
 use crate::i18n::Text;
 
 /// A currency the reasons and sheets print amounts in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Currency {
     #[default]

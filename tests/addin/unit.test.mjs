@@ -8,7 +8,7 @@ import vm from "node:vm";
 
 import { BLOCK_BUDGET, REQUEST_LIMIT, chunkByBytes, jsonBytes, readInBlocks, rowsPerBlock, Cancelled } from "../../addin/js/blocks.js";
 import { initialChoices, overrides, problems } from "../../addin/js/mapping.js";
-import { asCellText, bandChoices, bandLabel, columnIndex, columnLetter, dateText, findAddedColumns, formulaString, reasonsText } from "../../addin/js/layout.js";
+import { asCellText, bandChoices, bandLabel, columnIndex, columnLetter, dateText, findAddedColumns, formulaString, percent, reasonsText } from "../../addin/js/layout.js";
 import { collectReviews, mergeReviews, reasonCode, reasonFits, reasonLabel, reviewCode, reviewLabel } from "../../addin/js/reviews.js";
 import { locateAdded } from "../../addin/js/sheet.js";
 import { freePair, planning, samplePairs } from "../../addin/js/sample.js";
@@ -347,4 +347,11 @@ test("sampling: each sample sheet finds its parameters by the same suffix, in ei
   assert.deepEqual(freePair(["원장", "표본 정보 (2)"], layout, "ko"), { sample: "표본", parameters: "표본 정보" });
   assert.deepEqual(freePair(["Sample"], layout, "en"), { sample: "Sample (2)", parameters: "Sample parameters (2)" });
   assert.deepEqual(planning({ confidence: "0.95", materiality: "5", expected: "0.5", method: "cell" }), { confidence: 0.95, materiality: 0.05, expected: 0.005, method: "cell" });
+});
+
+test("rates are shown as the 집행률 sheet shows them, a missing one as a dash", () => {
+  assert.equal(percent(0.875), "87.5%");
+  assert.equal(percent(2), "200.0%");
+  assert.equal(percent(null), "-");
+  assert.equal(percent(undefined), "-");
 });

@@ -55,23 +55,26 @@ pub(super) fn run(args: ReportArgs, lang: Lang) -> Result<(), Error> {
     let history = store.history()?;
     // Both made before either is written: a PDF that cannot be made (no
     // font) leaves no workbook behind either.
-    let workbook = match &args.output {
-        Some(output) => {
+    let workbook = args
+        .output
+        .as_ref()
+        .map(|output| {
             let model =
                 crate::learn::report::report(&history.reviewed, &crate::config::Checked::default());
-            Some(report::history::write(&history, &model, lang).map_err(|e| e.of_file(output))?)
-        }
-        None => None,
-    };
-    let made = match &args.pdf {
-        Some(_) => Some(report::pdf::write(
-            &report::pdf::ReportInput::now(&history),
-            lang,
-            args.font.as_deref(),
-        )?),
-        None => None,
-    };
-    if let (Some(output), Some(bytes)) = (&args.output, &workbook) {
+            let bytes =
+                report::history::write(&history, &model, lang).map_err(|e| e.of_file(output))?;
+            Ok::<_, Error>((output, bytes))
+        })
+        .transpose()?;
+    let pdf = args
+        .pdf
+        .as_ref()
+        .map(|pdf| {
+            let input = report::pdf::ReportInput::now(&history);
+            Ok::<_, Error>((pdf, report::pdf::write(&input, lang, args.font.as_deref())?))
+        })
+        .transpose()?;
+    if let Some((output, bytes)) = &workbook {
         write_new(output, bytes)?;
         println!(
             "{} {} ({} {})",
@@ -81,7 +84,7 @@ pub(super) fn run(args: ReportArgs, lang: Lang) -> Result<(), Error> {
             pick(lang, "회 실행", "runs")
         );
     }
-    if let (Some(pdf), Some(made)) = (&args.pdf, &made) {
+    if let Some((pdf, made)) = &pdf {
         write_new(pdf, &made.bytes)?;
         println!(
             "{} {} ({} {}, {} {})",

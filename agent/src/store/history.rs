@@ -171,7 +171,6 @@ fn flagged_bands() -> String {
 const LATEST: &str = "
 WITH ranked AS (
     SELECT s.*, r.started_at,
-           COALESCE(json_extract(r.summary_json, '$.currency'), 'KRW') AS currency,
            ROW_NUMBER() OVER (PARTITION BY s.key ORDER BY r.started_at DESC, r.id DESC) AS rn
     FROM scored_rows s JOIN runs r ON r.id = s.run_id
 ),
@@ -185,15 +184,9 @@ const RUN_COLUMNS: &str = "id, started_at, actor, workbook, sheet, input_sha256,
 
 fn run_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<(RunRecord, String)> {
     let summary: String = r.get(10)?;
-    let bands = serde_json::from_str::<serde_json::Value>(&summary)
-        .ok()
-        .and_then(|v| v.get("bands").cloned())
-        .unwrap_or_default();
-    let band = |band: Band| bands.get(band.code()).and_then(|v| v.as_u64()).unwrap_or(0);
-    let currency = serde_json::from_str::<serde_json::Value>(&summary)
-        .ok()
-        .and_then(|v| serde_json::from_value(v.get("currency")?.clone()).ok())
-        .unwrap_or_default();
+    let parsed = serde_json::from_str::<serde_json::Value>(&summary).unwrap_or_default();
+    let band = |band: Band| parsed["bands"][band.code()].as_u64().unwrap_or(0);
+    let currency = serde_json::from_value(parsed["currency"].clone()).unwrap_or_default();
     Ok((
         RunRecord {
             id: r.get(0)?,
@@ -452,18 +445,31 @@ impl Store {
             })?
             .collect::<Result<_, _>>()?;
 
+        // Summed per run, then per currency: a run's currency is in its
+        // record (`runs` above), not in each of its rows.
+        let currency_of: std::collections::HashMap<&str, crate::money::Currency> =
+            runs.iter().map(|r| (r.id.as_str(), r.currency)).collect();
         let mut stmt = self.conn.prepare(&format!(
-            "{LATEST} SELECT department, substr(date, 1, 7) AS month, currency, SUM(amount) FROM latest
-             GROUP BY department, month, currency ORDER BY department, month, currency"
+            "{LATEST} SELECT department, substr(date, 1, 7) AS month, run_id, SUM(amount) FROM latest
+             GROUP BY department, month, run_id"
         ))?;
-        let spending_by_department_month = stmt
-            .query_map([], |r| {
-                let code: String = r.get(2)?;
-                // A code this program wrote; one it cannot read is the default's.
-                let currency = crate::money::Currency::parse(&code).unwrap_or_default();
-                Ok((r.get(0)?, r.get(1)?, currency, r.get(3)?))
-            })?
-            .collect::<Result<_, _>>()?;
+        let mut spending: BTreeMap<(String, String, crate::money::Currency), f64> = BTreeMap::new();
+        for row in stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, f64>(3)?,
+            ))
+        })? {
+            let (department, month, run, amount) = row?;
+            let currency = currency_of.get(run.as_str()).copied().unwrap_or_default();
+            *spending.entry((department, month, currency)).or_default() += amount;
+        }
+        let spending_by_department_month = spending
+            .into_iter()
+            .map(|((d, m, c), v)| (d, m, c, v))
+            .collect();
 
         let execution = self
             .conn

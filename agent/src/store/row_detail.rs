@@ -62,21 +62,28 @@ impl Store {
                 serde_json::from_value::<crate::config::Limits>(c.get("limits")?.clone()).ok()
             })
             .unwrap_or_default();
+        let has = |kind: DetectorKind| {
+            row.record
+                .reasons
+                .as_array()
+                .is_some_and(|all| all.iter().any(|r| r["code"] == kind.code()))
+        };
+        // A duplicate's twin is paired by amount; a split's parts each
+        // carry the split reason.
+        let pairs: [(DetectorKind, &str, rusqlite::types::Value, i64); 2] = [
+            (DetectorKind::Duplicate, "l.amount = ?6", row.record.amount.into(), limits.duplicate_window_days),
+            (
+                DetectorKind::Split,
+                "EXISTS (SELECT 1 FROM json_each(l.reasons_json) WHERE json_extract(value, '$.code') = ?6)",
+                DetectorKind::Split.code().to_string().into(),
+                limits.split_window_days,
+            ),
+        ];
         let mut twins = Vec::new();
-        let reasons = row.record.reasons.to_string();
-        for kind in [DetectorKind::Duplicate, DetectorKind::Split] {
-            let mark = format!("\"code\":\"{}\"", kind.code());
-            if !reasons.contains(&mark) {
+        for (kind, pairs_by, by, days) in pairs {
+            if !has(kind) {
                 continue;
             }
-            let (pairs_by, days) = match kind {
-                DetectorKind::Duplicate => ("l.amount = ?6", limits.duplicate_window_days),
-                _ => ("instr(l.reasons_json, ?6) > 0", limits.split_window_days),
-            };
-            let by: rusqlite::types::Value = match kind {
-                DetectorKind::Duplicate => row.record.amount.into(),
-                _ => mark.clone().into(),
-            };
             let mut stmt = self.conn.prepare_cached(&format!(
                 "{select} WHERE l.run_id = ?1 AND l.key <> ?2 AND l.vendor = ?3
                    AND abs(julianday(substr(l.date, 1, 10)) - julianday(substr(?4, 1, 10))) <= ?5

@@ -133,6 +133,26 @@ pub(crate) struct Column<'a> {
     pub align: Align,
 }
 
+impl<'a> Column<'a> {
+    /// Text, read from the left.
+    pub(crate) fn text(title: &'a str, share: f32) -> Column<'a> {
+        Column {
+            title,
+            share,
+            align: Align::Left,
+        }
+    }
+
+    /// A figure, aligned right so its digits line up.
+    pub(crate) fn figure(title: &'a str, share: f32) -> Column<'a> {
+        Column {
+            title,
+            share,
+            align: Align::Right,
+        }
+    }
+}
+
 /// Marks placed page after page.
 pub(crate) struct Flow<'f> {
     pub(crate) fonts: &'f Fonts,

@@ -14,7 +14,7 @@ mod encode;
 mod fonts;
 mod layout;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use crate::error::Error;
@@ -24,7 +24,7 @@ use crate::store::History;
 use crate::vocabulary::{Band, ExecutionWarning, ReviewStatus};
 
 use charts::Series;
-use layout::{Align, Column, Flow, Ink, BODY, SMALL};
+use layout::{Column, Flow, Ink, BODY, SMALL};
 
 /// How many budget lines the execution table lists; the rest are on the
 /// scored workbook's 집행률 sheet.
@@ -89,8 +89,9 @@ pub fn write(input: &ReportInput<'_>, lang: Lang, font: Option<&Path>) -> Result
     let pages = flow.finish();
     let mut missing = BTreeSet::new();
     for mark in pages.iter().flatten() {
-        if let layout::Mark::Text { text, .. } = mark {
-            missing.extend(fonts.regular.missing(text));
+        if let layout::Mark::Text { text, bold, .. } = mark {
+            let face = if *bold { &fonts.bold } else { &fonts.regular };
+            missing.extend(face.missing(text));
         }
     }
     let head = format!("{title} · {}", input.made_at);
@@ -217,46 +218,14 @@ fn top_ten(flow: &mut Flow<'_>, history: &History, currency: Currency, lang: Lan
         80.0,
     );
     let columns = [
-        Column {
-            title: "#",
-            share: 0.035,
-            align: Align::Right,
-        },
-        Column {
-            title: pick(lang, "일자", "Date"),
-            share: 0.1,
-            align: Align::Left,
-        },
-        Column {
-            title: pick(lang, "부서", "Department"),
-            share: 0.11,
-            align: Align::Left,
-        },
-        Column {
-            title: pick(lang, "거래처", "Vendor"),
-            share: 0.13,
-            align: Align::Left,
-        },
-        Column {
-            title: pick(lang, "금액", "Amount"),
-            share: 0.11,
-            align: Align::Right,
-        },
-        Column {
-            title: pick(lang, "점수", "Score"),
-            share: 0.06,
-            align: Align::Right,
-        },
-        Column {
-            title: pick(lang, "검토", "Review"),
-            share: 0.08,
-            align: Align::Left,
-        },
-        Column {
-            title: pick(lang, "사유", "Reasons"),
-            share: 0.375,
-            align: Align::Left,
-        },
+        Column::figure("#", 0.035),
+        Column::text(pick(lang, "일자", "Date"), 0.1),
+        Column::text(pick(lang, "부서", "Department"), 0.11),
+        Column::text(pick(lang, "거래처", "Vendor"), 0.13),
+        Column::figure(pick(lang, "금액", "Amount"), 0.11),
+        Column::figure(pick(lang, "점수", "Score"), 0.06),
+        Column::text(pick(lang, "검토", "Review"), 0.08),
+        Column::text(pick(lang, "사유", "Reasons"), 0.375),
     ];
     let cells: Vec<Vec<String>> = rows
         .iter()
@@ -323,23 +292,24 @@ fn heat_map(flow: &mut Flow<'_>, history: &History, lang: Lang) {
     if data.is_empty() {
         return;
     }
-    let months: Vec<String> = newest_months(data.iter().map(|d| d.1.clone()))
-        .into_iter()
-        .rev()
-        .take(12)
-        .rev()
+    // The newest 12 months; the history workbook's sheet has every one.
+    let all_months: BTreeSet<&str> = data.iter().map(|d| d.1.as_str()).collect();
+    let months: Vec<String> = all_months
+        .iter()
+        .skip(all_months.len().saturating_sub(12))
+        .map(|m| m.to_string())
         .collect();
     let departments = biggest(&counted(data), &months, HEAT_DEPARTMENTS);
+    let count: HashMap<(&str, &str), u64> = data
+        .iter()
+        .map(|(d, m, n)| ((d.as_str(), m.as_str()), *n))
+        .collect();
     let cells: Vec<Vec<u64>> = departments
         .iter()
         .map(|d| {
             months
                 .iter()
-                .map(|m| {
-                    data.iter()
-                        .find(|(dd, mm, _)| dd == d && mm == m)
-                        .map_or(0, |x| x.2)
-                })
+                .map(|m| count.get(&(d.as_str(), m.as_str())).copied().unwrap_or(0))
                 .collect()
         })
         .collect();
@@ -364,14 +334,11 @@ fn heat_map(flow: &mut Flow<'_>, history: &History, lang: Lang) {
         SMALL,
         Ink::GREY,
     );
-    // What the map leaves out, said: the history workbook has every one.
-    let all_months = newest_months(data.iter().map(|d| d.1.clone()))
-        .len()
-        .max(months.len());
+    // What the map leaves out, said.
     let all_departments: BTreeSet<&str> = data.iter().map(|d| d.0.as_str()).collect();
     let (more_d, more_m) = (
         all_departments.len() - departments.len(),
-        all_months - months.len(),
+        all_months.len() - months.len(),
     );
     if more_d > 0 || more_m > 0 {
         let note = match lang {
@@ -426,7 +393,6 @@ fn trends(flow: &mut Flow<'_>, history: &History, currency: Currency, lang: Lang
         .filter(|s| s.2 != currency)
         .map(|s| s.2.code())
         .collect();
-    let spending = &spending;
     let months = newest_months(
         spending
             .iter()
@@ -460,8 +426,8 @@ fn trends(flow: &mut Flow<'_>, history: &History, currency: Currency, lang: Lang
         BODY,
         Ink::BLACK,
     );
-    let departments = biggest(spending, &months, TREND_DEPARTMENTS);
-    let series = series_of(spending, &months, &departments);
+    let departments = biggest(&spending, &months, TREND_DEPARTMENTS);
+    let series = series_of(&spending, &months, &departments);
     flow.figure(170.0, |fonts, area| {
         charts::lines(fonts, area, &months, &series, |v| currency.shown(v, lang))
     });
@@ -523,51 +489,15 @@ fn execution(flow: &mut Flow<'_>, history: &History, currency: Currency, lang: L
     };
     flow.paragraph(&said, BODY, Ink::BLACK);
     let columns = [
-        Column {
-            title: pick(lang, "부서", "Department"),
-            share: 0.14,
-            align: Align::Left,
-        },
-        Column {
-            title: pick(lang, "예산과목", "Budget item"),
-            share: 0.14,
-            align: Align::Left,
-        },
-        Column {
-            title: pick(lang, "예산현액", "Allocation"),
-            share: 0.13,
-            align: Align::Right,
-        },
-        Column {
-            title: pick(lang, "누계 집행", "Spent to date"),
-            share: 0.13,
-            align: Align::Right,
-        },
-        Column {
-            title: pick(lang, "집행률", "Rate"),
-            share: 0.08,
-            align: Align::Right,
-        },
-        Column {
-            title: pick(lang, "계획", "Planned"),
-            share: 0.08,
-            align: Align::Right,
-        },
-        Column {
-            title: pick(lang, "편차", "Deviation"),
-            share: 0.08,
-            align: Align::Right,
-        },
-        Column {
-            title: pick(lang, "연말 예상", "Year-end"),
-            share: 0.09,
-            align: Align::Right,
-        },
-        Column {
-            title: pick(lang, "경고", "Warning"),
-            share: 0.13,
-            align: Align::Left,
-        },
+        Column::text(pick(lang, "부서", "Department"), 0.14),
+        Column::text(pick(lang, "예산과목", "Budget item"), 0.14),
+        Column::figure(pick(lang, "예산현액", "Allocation"), 0.13),
+        Column::figure(pick(lang, "누계 집행", "Spent to date"), 0.13),
+        Column::figure(pick(lang, "집행률", "Rate"), 0.08),
+        Column::figure(pick(lang, "계획", "Planned"), 0.08),
+        Column::figure(pick(lang, "편차", "Deviation"), 0.08),
+        Column::figure(pick(lang, "연말 예상", "Year-end"), 0.09),
+        Column::text(pick(lang, "경고", "Warning"), 0.13),
     ];
     let cells: Vec<Vec<String>> = lines
         .iter()
@@ -611,24 +541,12 @@ fn outcomes(flow: &mut Flow<'_>, history: &History, lang: Lang) {
     );
     let table =
         |flow: &mut Flow<'_>, group: &str, rows: &[crate::store::Outcomes], with_open: bool| {
-            let mut columns = vec![Column {
-                title: group,
-                share: 0.3,
-                align: Align::Left,
-            }];
+            let mut columns = vec![Column::text(group, 0.3)];
             for s in ReviewStatus::ALL {
-                columns.push(Column {
-                    title: s.word(lang),
-                    share: 0.14,
-                    align: Align::Right,
-                });
+                columns.push(Column::figure(s.word(lang), 0.14));
             }
             if with_open {
-                columns.push(Column {
-                    title: pick(lang, "미검토", "Open"),
-                    share: 0.14,
-                    align: Align::Right,
-                });
+                columns.push(Column::figure(pick(lang, "미검토", "Open"), 0.14));
             }
             let cells: Vec<Vec<String>> = rows
                 .iter()
@@ -670,36 +588,12 @@ fn runs(flow: &mut Flow<'_>, history: &History, lang: Lang) {
         60.0,
     );
     let columns = [
-        Column {
-            title: pick(lang, "시작", "Started"),
-            share: 0.22,
-            align: Align::Left,
-        },
-        Column {
-            title: pick(lang, "통합문서 · 시트", "Workbook · sheet"),
-            share: 0.34,
-            align: Align::Left,
-        },
-        Column {
-            title: pick(lang, "행", "Rows"),
-            share: 0.11,
-            align: Align::Right,
-        },
-        Column {
-            title: Band::High.word(lang),
-            share: 0.11,
-            align: Align::Right,
-        },
-        Column {
-            title: Band::Medium.word(lang),
-            share: 0.11,
-            align: Align::Right,
-        },
-        Column {
-            title: Band::Low.word(lang),
-            share: 0.11,
-            align: Align::Right,
-        },
+        Column::text(pick(lang, "시작", "Started"), 0.22),
+        Column::text(pick(lang, "통합문서 · 시트", "Workbook · sheet"), 0.34),
+        Column::figure(pick(lang, "행", "Rows"), 0.11),
+        Column::figure(Band::High.word(lang), 0.11),
+        Column::figure(Band::Medium.word(lang), 0.11),
+        Column::figure(Band::Low.word(lang), 0.11),
     ];
     let cells: Vec<Vec<String>> = history
         .runs

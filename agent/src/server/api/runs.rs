@@ -48,17 +48,16 @@ pub(super) async fn run_row_detail(
 ) -> Reply {
     let (id, key) = path.into_inner();
     answer_json(&req, state, move |state, lang| {
-        let found = state.with_store(|s| {
-            if !s.run_exists(&id)? {
-                return Ok(Err(no_such_run(&id)));
-            }
-            Ok(s.row_detail(&id, &key)?.ok_or_else(|| no_such_row(&id, &key)))
-        })??;
-        let mut row = found.row;
-        pipeline::reasons_in(&mut row.record.reasons, lang);
-        let mut twins = found.twins;
-        for twin in &mut twins {
-            pipeline::reasons_in(&mut twin.record.reasons, lang);
+        let (run_exists, found) =
+            state.with_store(|s| Ok((s.run_exists(&id)?, s.row_detail(&id, &key)?)))?;
+        let found = match found {
+            Some(found) => found,
+            None if run_exists => return Err(no_such_row(&id, &key)),
+            None => return Err(no_such_run(&id)),
+        };
+        let (mut row, mut twins) = (found.row, found.twins);
+        for r in std::iter::once(&mut row).chain(&mut twins) {
+            pipeline::reasons_in(&mut r.record.reasons, lang);
         }
         let distribution = crate::report::distribution::Distribution::of(&found.group, row.record.amount);
         Ok(serde_json::json!({
