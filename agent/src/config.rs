@@ -326,6 +326,58 @@ pub struct Resolved {
     pub weights: Weights,
 }
 
+/// What a door may lay over the configuration file: the command line's
+/// `--seed`, `--currency` and `--profile`, the Python package's keywords.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub seed: Option<u64>,
+    pub currency: Option<Currency>,
+    pub profile: Option<crate::profile::Profile>,
+}
+
+/// The configuration a door names: the TOML file at `path` (or the
+/// defaults), `overrides` laid over it, then checked once. Every door loads
+/// its configuration here, so a file means the same everywhere.
+pub fn load(path: Option<&std::path::Path>, overrides: &Overrides) -> Result<Checked, Error> {
+    match path {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                Error::file(
+                    Text::new(
+                        "설정 파일을 읽을 수 없습니다",
+                        "cannot read the configuration",
+                    ),
+                    path,
+                    e,
+                )
+            })?;
+            load_text(Some(&text), overrides).map_err(|e| e.of_file(path))
+        }
+        None => load_text(None, overrides),
+    }
+}
+
+/// [`load`] for a configuration already read (Spark ships the driver's
+/// file to its executors as text).
+pub fn load_text(text: Option<&str>, overrides: &Overrides) -> Result<Checked, Error> {
+    let lay_over = |mut config: Config| {
+        if let Some(seed) = overrides.seed {
+            config.seed = seed;
+        }
+        if overrides.currency.is_some() {
+            config.currency = overrides.currency;
+        }
+        if overrides.profile.is_some() {
+            config.profile = overrides.profile;
+        }
+        config
+    };
+    match text {
+        Some(text) => Config::parse(text).and_then(|c| lay_over(c).check()),
+        None => lay_over(Config::default()).check(),
+    }
+}
+
 impl Config {
     /// Reads a TOML configuration; [`Config::check`] must pass before the
     /// pipeline takes it.

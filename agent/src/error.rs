@@ -41,6 +41,25 @@ pub enum Kind {
     Internal,
 }
 
+impl Kind {
+    /// The kind as the Python package's exceptions name it (`e.kind`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::Malformed => "malformed",
+            Kind::Unauthenticated => "unauthenticated",
+            Kind::Forbidden => "forbidden",
+            Kind::NotFound => "not_found",
+            Kind::TimedOut => "timed_out",
+            Kind::Conflict => "conflict",
+            Kind::TooLarge => "too_large",
+            Kind::UnsupportedType => "unsupported_type",
+            Kind::Invalid => "invalid",
+            Kind::Unavailable => "unavailable",
+            Kind::Internal => "internal",
+        }
+    }
+}
+
 /// An error as every door shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Error {

@@ -5,9 +5,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::config::{Checked, Config};
+use crate::config::Checked;
 use crate::error::Error;
-use crate::i18n::Text;
 
 #[derive(Args, Debug)]
 pub struct ModelArgs {
@@ -28,36 +27,13 @@ pub struct ModelArgs {
 impl ModelArgs {
     /// The configuration these arguments name, checked.
     pub fn load(&self) -> Result<Checked, Error> {
-        match &self.config {
-            Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|e| {
-                    Error::file(
-                        Text::new(
-                            "설정 파일을 읽을 수 없습니다",
-                            "cannot read the configuration",
-                        ),
-                        path,
-                        e,
-                    )
-                })?;
-                Config::parse(&text)
-                    .and_then(|c| self.with_seed(c).check())
-                    .map_err(|e| e.of_file(path))
-            }
-            None => self.with_seed(Config::default()).check(),
-        }
-    }
-
-    fn with_seed(&self, mut config: Config) -> Config {
-        if let Some(seed) = self.seed {
-            config.seed = seed;
-        }
-        if self.currency.is_some() {
-            config.currency = self.currency;
-        }
-        if self.profile.is_some() {
-            config.profile = self.profile;
-        }
-        config
+        crate::config::load(
+            self.config.as_deref(),
+            &crate::config::Overrides {
+                seed: self.seed,
+                currency: self.currency,
+                profile: self.profile,
+            },
+        )
     }
 }

@@ -123,8 +123,9 @@ fn csv_cell(field: &str) -> Cell {
     Cell::text(t)
 }
 
-/// A CSV file's one sheet is named after the file.
-fn sheet_name(source: &str) -> String {
+/// A CSV file's one sheet is named after the file; so is an Arrow table's,
+/// which is read as its CSV would be (ingest/arrow.rs).
+pub(crate) fn sheet_name(source: &str) -> String {
     std::path::Path::new(source)
         .file_stem()
         .and_then(|s| s.to_str())

@@ -87,6 +87,26 @@ pub enum IngestError {
         folder: String,
         passed_over: Vec<String>,
     },
+    /// An Arrow table (the Python package, Spark) that cannot be read as
+    /// one: not a stream of record batches, or a batch that fails.
+    UnreadableTable {
+        file: String,
+        detail: String,
+    },
+    /// An Arrow column of a type no ledger cell holds (a list, a struct,
+    /// bytes).
+    ColumnType {
+        file: String,
+        column: String,
+        dtype: String,
+    },
+    /// Timestamps in a named time zone, whose wall-clock time would need
+    /// the zone's rules to tell.
+    ZonedColumn {
+        file: String,
+        column: String,
+        zone: String,
+    },
     /// Files of one ledger naming different currencies.
     MixedCurrencies {
         first_file: String,
@@ -149,6 +169,9 @@ impl Explain for IngestError {
             IngestError::LongCell { .. } => "long_cell",
             IngestError::NoLedgerFiles { .. } => "no_ledger_files",
             IngestError::MixedCurrencies { .. } => "mixed_currencies",
+            IngestError::UnreadableTable { .. } => "unreadable_table",
+            IngestError::ColumnType { .. } => "unsupported_column_type",
+            IngestError::ZonedColumn { .. } => "zoned_timestamps",
         }
     }
 
@@ -229,6 +252,18 @@ impl Explain for IngestError {
             IngestError::MixedCurrencies { first_file, first, file, other } => Text::new(
                 format!("{file}: 금액이 {other}로 되어 있어 {first_file}의 {first}와 다릅니다. 한 원장의 금액은 한 통화여야 하므로 통화별로 나누어 점수를 매기세요"),
                 format!("{file}: amounts are in {other}, but {first_file}'s are in {first}; one ledger's amounts are compared with each other, so score each currency apart"),
+            ),
+            IngestError::UnreadableTable { file, detail } => Text::new(
+                format!("{file}: 표로 읽을 수 없습니다 ({detail})"),
+                format!("{file}: cannot be read as a table ({detail})"),
+            ),
+            IngestError::ColumnType { file, column, dtype } => Text::new(
+                format!("{file}: 열 '{column}'의 형식({dtype})은 원장의 값이 될 수 없습니다. 문자열·숫자·날짜로 바꾸거나 열을 빼세요"),
+                format!("{file}: column '{column}' is of type {dtype}, which no ledger value is; cast it to text, a number or a date, or drop it"),
+            ),
+            IngestError::ZonedColumn { file, column, zone } => Text::new(
+                format!("{file}: 열 '{column}'의 시각이 시간대 {zone} 기준입니다. 현지 시각(시간대 없음)으로 바꿔 주세요 (pandas: .dt.tz_localize(None))"),
+                format!("{file}: column '{column}' holds times in the zone {zone}; convert them to local times without a zone (pandas: .dt.tz_localize(None))"),
             ),
             IngestError::EmptySheet { file, sheet } => Text::new(
                 format!("{file} [{sheet}]: 시트가 비어 있습니다"),

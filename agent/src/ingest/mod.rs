@@ -5,6 +5,7 @@
 //! [`Field`]s; `normalize` reads dates and amounts; every row that is skipped
 //! or repaired is recorded in the [`QualityReport`].
 
+pub mod arrow;
 pub(crate) mod cell;
 pub(crate) mod combine;
 pub(crate) mod csv;

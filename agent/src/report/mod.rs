@@ -8,6 +8,7 @@
 //! The history workbook is small (a few sheets of summaries) and styled cell
 //! by cell, which is what umya-spreadsheet is made for.
 
+pub mod arrow;
 pub mod distribution;
 pub mod execution;
 pub mod forecast;
