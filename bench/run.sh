@@ -4,7 +4,7 @@
 # the Python peers:
 #   cargo build --release
 #   pip install -r bench/requirements.txt
-#   bench/run.sh [adbench|pipeline|million|monitoring|agent|all]
+#   bench/run.sh [adbench|pipeline|million|monitoring|scale|agent|all]
 # The agent section also needs curl and wrk (Debian packages).
 # Prints Markdown table rows.
 set -euo pipefail
@@ -138,12 +138,26 @@ agent() {
     rm -rf "$dir"
 }
 
+# The CLI, the Python package and Spark local[2] on the same 1M- and
+# 10M-row sets of institutions (bench/scale.py): a release wheel in a
+# fresh venv that sees the machine's pyarrow and PySpark
+# (pip install -r python/requirements-dev.txt; Java 17).
+scale() {
+    maturin build --release --locked -m python/Cargo.toml --out "$OUT/wheel" >/dev/null
+    rm -rf "$OUT/venv"
+    python3 -m venv --system-site-packages "$OUT/venv"
+    "$OUT/venv/bin/pip" install --quiet --no-index --find-links "$OUT/wheel" ledgerlens
+    python3 bench/scale.py --cli "$LL" --python "$OUT/venv/bin/python" \
+        --rows "${SCALE_ROWS_1:-1000000}" --rows "${SCALE_ROWS_2:-10000000}" --work "$OUT/scale"
+}
+
 case "$what" in
     adbench) adbench ;;
     pipeline) pipeline ;;
     million) million ;;
     agent) agent ;;
     monitoring) monitoring ;;
+    scale) scale ;;
     all) adbench; echo; pipeline; echo; million; echo; agent ;;
-    *) echo "usage: $0 [adbench|pipeline|million|monitoring|agent|all]" >&2; exit 2 ;;
+    *) echo "usage: $0 [adbench|pipeline|million|monitoring|scale|agent|all]" >&2; exit 2 ;;
 esac

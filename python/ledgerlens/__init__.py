@@ -151,6 +151,11 @@ def score(
             the configuration is wrong; ``e.code`` and the message are the
             command line's.
     """
+    if isinstance(table, ReadLedger) and columns:
+        raise TypeError(
+            "읽은 원장의 열은 read(columns=...)에서 지정합니다 / "
+            "a ledger from read() was mapped when read: pass columns= to read()"
+        )
     result = pa.table(
         _ledgerlens.score(
             _as_arrow(table),

@@ -72,7 +72,14 @@ def _score_group(
         ledger = group.drop_columns([*institution, *order_by])
         try:
             scored = pa.table(_ledgerlens.score(ledger, name=name, **options))
-            summary = scored.schema.metadata[_ledgerlens.SUMMARY_KEY.encode()].decode()
+            metadata = scored.schema.metadata
+            summary = json.loads(metadata[_ledgerlens.SUMMARY_KEY.encode()])
+            quality = json.loads(metadata[_ledgerlens.QUALITY_KEY.encode()])
+            # Rows the engine could not take are counted, by reason, in the
+            # institution's summary: none is dropped unsaid.
+            summary["rows_skipped"] = quality["rows_read"] - quality["rows_kept"]
+            summary["quality_counts"] = quality["counts"]
+            summary = json.dumps(summary, ensure_ascii=False)
             n = scored.num_rows
         except LedgerlensError as e:
             if on_error == "raise":
@@ -81,7 +88,9 @@ def _score_group(
             scored = pa.table(
                 {f.name: pa.nulls(1, f.type) for f in SCORED_SCHEMA}, schema=SCORED_SCHEMA
             )
-            summary = json.dumps({"error": {"code": e.code, "message": e.message}})
+            summary = json.dumps(
+                {"error": {"code": e.code, "message": e.message}}, ensure_ascii=False
+            )
             n = 1
         columns: dict[str, pa.Array] = {}
         for k, value in zip(institution, key):
@@ -170,7 +179,8 @@ def score_by_institution(
 
 def summaries(scored: Any, institution: str | Sequence[str] = "institution") -> Any:
     """One row per institution from :func:`score_by_institution`'s result:
-    rows, high, medium, low, profile, currency, how the bands were cut, the
+    rows scored, rows skipped (why: ``summary_json``'s quality_counts),
+    high, medium, low, profile, currency, how the bands were cut, the
     model's version, and the error where one could not be scored."""
     from pyspark.sql import functions as F
 
@@ -180,6 +190,7 @@ def summaries(scored: Any, institution: str | Sequence[str] = "institution") -> 
     return scored.where(s.isNotNull()).select(
         *institution,
         j("$.rows").cast("long").alias("rows"),
+        j("$.rows_skipped").cast("long").alias("rows_skipped"),
         j("$.bands.high").cast("long").alias("high"),
         j("$.bands.medium").cast("long").alias("medium"),
         j("$.bands.low").cast("long").alias("low"),

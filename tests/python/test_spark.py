@@ -98,6 +98,7 @@ def test_every_row_of_every_institution_is_the_cli_s(spark, agencies):
         assert per[name]["rows"] == len(want)
         assert per[name]["high"] == sum(r["band"] == "high" for r in want)
         assert per[name]["profile"] == "ledger" and per[name]["error_code"] is None
+        assert per[name]["rows_skipped"] == 0
 
 
 def test_the_job_writes_rows_and_summaries_and_records_a_bad_ledger(spark, agencies, tmp_path):
@@ -116,7 +117,19 @@ def test_the_job_writes_rows_and_summaries_and_records_a_bad_ledger(spark, agenc
         broken.column_names.index("집행금액"), "집행금액",
         pa.nulls(broken.num_rows, table.schema.field("집행금액").type),
     )
-    both = pa.concat_tables([table, broken])
+    # And one that lost every tenth amount: those rows are counted, not lost.
+    holed = table.filter(pc.equal(table["institution"], "기관-01"))
+    holed = holed.set_column(
+        holed.column_names.index("institution"), "institution",
+        pa.repeat(pa.scalar("기관-구멍"), holed.num_rows),
+    )
+    amounts = holed.column("집행금액").to_pylist()
+    holes = [None if i % 10 == 0 else a for i, a in enumerate(amounts)]
+    holed = holed.set_column(
+        holed.column_names.index("집행금액"), "집행금액",
+        pa.array(holes, table.schema.field("집행금액").type),
+    )
+    both = pa.concat_tables([table, broken, holed])
     pq.write_table(both, tmp_path / "in.parquet")
     status = main(
         [str(tmp_path / "in.parquet"), str(tmp_path / "out"), "--order-by", "seq", "--keep-going"],
@@ -124,8 +137,12 @@ def test_the_job_writes_rows_and_summaries_and_records_a_bad_ledger(spark, agenc
     )
     assert status == 1, "a ledger that failed makes the job fail, after the others are written"
     rows = pq.read_table(tmp_path / "out" / "rows")
-    assert rows.num_rows == sum(len(v) for v in cli.values())
+    skipped = sum(1 for a in holes if a is None)
+    assert rows.num_rows == sum(len(v) for v in cli.values()) + len(holes) - skipped
     summary = pq.read_table(tmp_path / "out" / "summary").to_pylist()
+    holed_summary = [s for s in summary if s["institution"] == "기관-구멍"][0]
+    assert holed_summary["rows_skipped"] == skipped
+    assert json.loads(holed_summary["summary_json"])["quality_counts"]["missing_amount"] == skipped
     failed = [s for s in summary if s["error_code"]]
     assert [s["institution"] for s in failed] == ["기관-깨짐"]
     assert failed[0]["error_code"] == "no_rows"

@@ -177,18 +177,8 @@ fn column_cells(array: &dyn Array, column: &Field, source: &str) -> Result<Vec<C
         T::UInt16 => numbers::<u16>(any, |v| v as f64),
         T::UInt32 => numbers::<u32>(any, |v| v as f64),
         T::UInt64 => numbers::<u64>(any, |v| v as f64),
-        T::Float32 => floats(
-            any.downcast_ref::<PrimitiveArray<f32>>()
-                .unwrap()
-                .iter()
-                .map(|v| v.map(|v| *v as f64)),
-        ),
-        T::Float64 => floats(
-            any.downcast_ref::<PrimitiveArray<f64>>()
-                .unwrap()
-                .iter()
-                .map(|v| v.copied()),
-        ),
+        T::Float32 => floats::<f32>(any),
+        T::Float64 => floats::<f64>(any),
         T::Decimal32(_, scale) => numbers::<i32>(any, |v| v as f64 / 10f64.powi(*scale as i32)),
         T::Decimal64(_, scale) => numbers::<i64>(any, |v| v as f64 / 10f64.powi(*scale as i32)),
         T::Decimal(_, scale) => numbers::<i128>(any, |v| v as f64 / 10f64.powi(*scale as i32)),
@@ -242,38 +232,39 @@ fn opt_cells<V>(values: impl Iterator<Item = Option<V>>, cell: impl Fn(V) -> Cel
     values.map(|v| v.map_or(Cell::Empty, &cell)).collect()
 }
 
+/// A primitive column's cells: `cell` turns each value into one (or into
+/// none, for a value no calendar holds), a null is an empty cell.
+fn primitive<T: polars_arrow::types::NativeType>(
+    any: &dyn std::any::Any,
+    cell: impl Fn(T) -> Option<Cell>,
+) -> Vec<Cell> {
+    let array = any.downcast_ref::<PrimitiveArray<T>>().unwrap();
+    array
+        .iter()
+        .map(|v| v.and_then(|v| cell(*v)).unwrap_or(Cell::Empty))
+        .collect()
+}
+
 fn numbers<T: polars_arrow::types::NativeType>(
     any: &dyn std::any::Any,
     to_f64: impl Fn(T) -> f64,
 ) -> Vec<Cell> {
-    let array = any.downcast_ref::<PrimitiveArray<T>>().unwrap();
-    opt_cells(array.iter().map(|v| v.copied()), |v| {
-        Cell::Number(to_f64(v))
-    })
+    primitive(any, |v: T| Some(Cell::Number(to_f64(v))))
 }
 
 /// Floats, with NaN as an empty cell: pandas writes a missing number as NaN.
-fn floats(values: impl Iterator<Item = Option<f64>>) -> Vec<Cell> {
-    values
-        .map(|v| match v {
-            Some(v) if !v.is_nan() => Cell::Number(v),
-            _ => Cell::Empty,
-        })
-        .collect()
+fn floats<T: polars_arrow::types::NativeType + Into<f64>>(any: &dyn std::any::Any) -> Vec<Cell> {
+    primitive(any, |v: T| {
+        let v: f64 = v.into();
+        (!v.is_nan()).then_some(Cell::Number(v))
+    })
 }
 
 fn dates<T: polars_arrow::types::NativeType>(
     any: &dyn std::any::Any,
     to_datetime: impl Fn(T) -> Option<chrono::NaiveDateTime>,
 ) -> Vec<Cell> {
-    let array = any.downcast_ref::<PrimitiveArray<T>>().unwrap();
-    array
-        .iter()
-        .map(|v| {
-            v.and_then(|v| to_datetime(*v))
-                .map_or(Cell::Empty, Cell::DateTime)
-        })
-        .collect()
+    primitive(any, |v: T| to_datetime(v).map(Cell::DateTime))
 }
 
 /// A time of day as the text a CSV would hold, which the time column's
@@ -282,15 +273,9 @@ fn times<T: polars_arrow::types::NativeType>(
     any: &dyn std::any::Any,
     to_time: impl Fn(T) -> Option<chrono::NaiveTime>,
 ) -> Vec<Cell> {
-    let array = any.downcast_ref::<PrimitiveArray<T>>().unwrap();
-    array
-        .iter()
-        .map(|v| {
-            v.and_then(|v| to_time(*v)).map_or(Cell::Empty, |t| {
-                Cell::Text(t.format("%H:%M:%S").to_string().into())
-            })
-        })
-        .collect()
+    primitive(any, |v: T| {
+        to_time(v).map(|t| Cell::Text(t.format("%H:%M:%S").to_string().into()))
+    })
 }
 
 /// A dictionary-encoded (categorical) column, decoded.
