@@ -20,6 +20,11 @@ impl Lang {
             Lang::En => "en",
         }
     }
+
+    /// The language `code` names, if it names one.
+    pub fn from_code(code: &str) -> Option<Lang> {
+        [Lang::Ko, Lang::En].into_iter().find(|l| l.code() == code)
+    }
 }
 
 /// One message in both languages.

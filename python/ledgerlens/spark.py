@@ -46,12 +46,20 @@ __all__ = ["score_by_institution", "summaries", "main", "SUMMARY_COLUMN"]
 #: first scored row only; :func:`summaries` reads it.
 SUMMARY_COLUMN = "ledgerlens_summary"
 
-# The scored columns as Spark types (no unsigned integers in Spark).
-_SCORED_DDL = (
-    "row bigint, key string, score double, band string, cluster int, "
-    "cluster_name string, "
-    "reasons array<struct<code:string,text:string,points:double>>"
-)
+
+def _scored_columns() -> pa.Schema:
+    """The scored columns a group gives back (all but ``file``, which is
+    the institution), as Spark can hold them: no unsigned integers, and
+    nullable, for the one row that carries a recorded error."""
+    return pa.schema(
+        [
+            f.with_type(pa.int64() if pa.types.is_unsigned_integer(f.type) else f.type)
+            .with_nullable(True)
+            for f in SCORED_SCHEMA
+            if f.name != "file"
+        ]
+    )
+
 
 
 def _ordered(table: pa.Table, order_by: Sequence[str]) -> pa.Table:
@@ -104,9 +112,8 @@ def _score_group(
                 if rows.null_count == 0
                 else pa.nulls(n, group.schema.field(c).type)
             )
-        for f in SCORED_SCHEMA:
-            if f.name != "file":
-                columns[f.name] = scored.column(f.name)
+        for f in _scored_columns():
+            columns[f.name] = scored.column(f.name)
         columns[SUMMARY_COLUMN] = pa.array([summary] + [None] * (n - 1), pa.string())
         return pa.table(columns).cast(out_schema)
 
@@ -149,8 +156,8 @@ def score_by_institution(
         :data:`SUMMARY_COLUMN` (each institution's run summary as JSON, on
         its first row).
     """
-    from pyspark.sql.types import StructType
-    from pyspark.sql.pandas.types import to_arrow_schema
+    from pyspark.sql.types import StructField, StringType, StructType
+    from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
 
     institution = [institution] if isinstance(institution, str) else list(institution)
     order_by = [order_by] if isinstance(order_by, str) else list(order_by or [])
@@ -166,10 +173,12 @@ def score_by_institution(
     _ledgerlens.check_config(
         config_toml=config_toml, seed=seed, currency=currency, profile=profile, lang=lang
     )
-    keys = StructType([df.schema[c] for c in [*institution, *order_by]])
-    out = StructType.fromDDL(_SCORED_DDL)
     schema = StructType(
-        [*keys.fields, *out.fields, *StructType.fromDDL(f"{SUMMARY_COLUMN} string").fields]
+        [
+            *(df.schema[c] for c in [*institution, *order_by]),
+            *from_arrow_schema(_scored_columns()).fields,
+            StructField(SUMMARY_COLUMN, StringType(), True),
+        ]
     )
     out_schema = to_arrow_schema(schema)
     return df.groupBy(*institution).applyInArrow(

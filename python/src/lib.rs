@@ -60,17 +60,15 @@ fn raise(py: Python<'_>, error: Error, lang: Lang) -> PyErr {
 }
 
 fn language(code: &str) -> Result<Lang, Error> {
-    match code {
-        "ko" => Ok(Lang::Ko),
-        "en" => Ok(Lang::En),
-        other => Err(Error::invalid(
+    Lang::from_code(code).ok_or_else(|| {
+        Error::invalid(
             "bad_language",
             Text::new(
-                format!("알 수 없는 언어입니다: '{other}' (가능: ko, en)"),
-                format!("unknown language '{other}' (known: ko, en)"),
+                format!("알 수 없는 언어입니다: '{code}' (가능: ko, en)"),
+                format!("unknown language '{code}' (known: ko, en)"),
             ),
-        )),
-    }
+        )
+    })
 }
 
 /// `columns={"date": "사용일", …}`: the command line's `--map FIELD=HEADER`.
@@ -160,8 +158,9 @@ impl ReadLedger {
 }
 
 /// Reads the Arrow table `table` exports into a grid (attached: the
-/// producer may be Python code).
-fn grid_of(table: &Bound<'_, PyAny>, name: &str) -> PyResult<Result<ingest::Grid, Error>> {
+/// producer may be Python code). The engine's errors are raised in `lang`.
+fn grid_of(table: &Bound<'_, PyAny>, name: &str, lang: Lang) -> PyResult<ingest::Grid> {
+    let py = table.py();
     let capsule = table.call_method0("__arrow_c_stream__")?;
     let capsule = capsule.cast_into::<PyCapsule>()?;
     let pointer = capsule.pointer_checked(Some(STREAM))?;
@@ -173,22 +172,19 @@ fn grid_of(table: &Bound<'_, PyAny>, name: &str) -> PyResult<Result<ingest::Grid
             ArrowArrayStream::empty(),
         )
     };
-    let unreadable = |detail: String| {
-        Error::from(ingest::IngestError::UnreadableTable {
-            file: name.into(),
-            detail,
-        })
-    };
+    let fail = |e: ingest::IngestError| raise(py, e.into(), lang);
     // SAFETY: the stream came from an Arrow PyCapsule named
     // "arrow_array_stream", which the interface defines as a valid C stream.
-    let mut reader = match unsafe { ArrowArrayStreamReader::try_new(Box::new(stream)) } {
-        Ok(reader) => reader,
-        Err(e) => return Ok(Err(unreadable(e.to_string()))),
-    };
+    let mut reader = unsafe { ArrowArrayStreamReader::try_new(Box::new(stream)) }.map_err(|e| {
+        fail(ingest::IngestError::UnreadableTable {
+            file: name.into(),
+            detail: e.to_string(),
+        })
+    })?;
     let field = reader.field().clone();
     // SAFETY: as above; each array is checked against the schema's type.
     let batches = std::iter::from_fn(|| unsafe { reader.next() });
-    Ok(ingest::arrow::grid_from_arrow(&field, batches, name).map_err(Error::from))
+    ingest::arrow::grid_from_arrow(&field, batches, name).map_err(fail)
 }
 
 /// The configuration: a TOML file (`config`, as `--config`), or its text
@@ -260,7 +256,7 @@ fn score(
         py.detach(|| pipeline::score(ledger, &checked, None))
     } else {
         let options = ingest_options(None, columns).map_err(fail)?;
-        let grid = grid_of(table, name)?.map_err(fail)?;
+        let grid = grid_of(table, name, lang)?;
         py.detach(|| {
             pipeline::run(
                 Source::Grid { grid, name },

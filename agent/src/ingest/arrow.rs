@@ -46,10 +46,14 @@ pub fn grid_from_arrow(
     let kept: Vec<usize> = (0..columns.len())
         .filter(|&c| !is_pandas_index(&columns[c].name))
         .collect();
+    // The limit every format has, told as a CSV's is: the first column
+    // past it, named by its header cell.
     if kept.len() > MAX_COLUMNS {
-        return Err(IngestError::UnreadableTable {
+        return Err(IngestError::FarCell {
             file: source.into(),
-            detail: format!("{} columns; at most {MAX_COLUMNS} are read", kept.len()),
+            sheet: super::csv::sheet_name(source),
+            cell: format!("{}1", super::quality::column_letter(MAX_COLUMNS)),
+            beyond: super::error::Beyond::Columns,
         });
     }
     // Types are checked on the schema, before any row is read.
@@ -179,26 +183,32 @@ fn column_cells(array: &dyn Array, column: &Field, source: &str) -> Result<Vec<C
         T::UInt64 => numbers::<u64>(any, |v| v as f64),
         T::Float32 => floats::<f32>(any),
         T::Float64 => floats::<f64>(any),
-        T::Decimal32(_, scale) => numbers::<i32>(any, |v| v as f64 / 10f64.powi(*scale as i32)),
-        T::Decimal64(_, scale) => numbers::<i64>(any, |v| v as f64 / 10f64.powi(*scale as i32)),
-        T::Decimal(_, scale) => numbers::<i128>(any, |v| v as f64 / 10f64.powi(*scale as i32)),
+        T::Decimal32(_, scale) => {
+            let unit = 10f64.powi(*scale as i32);
+            numbers::<i32>(any, |v| v as f64 / unit)
+        }
+        T::Decimal64(_, scale) => {
+            let unit = 10f64.powi(*scale as i32);
+            numbers::<i64>(any, |v| v as f64 / unit)
+        }
+        T::Decimal(_, scale) => {
+            let unit = 10f64.powi(*scale as i32);
+            numbers::<i128>(any, |v| v as f64 / unit)
+        }
         T::Date32 => dates::<i32>(any, tc::date32_to_datetime_opt),
-        T::Date64 => dates::<i64>(any, |v| {
-            chrono::DateTime::from_timestamp_millis(v).map(|d| d.naive_utc())
-        }),
+        T::Date64 => dates::<i64>(any, tc::timestamp_ms_to_datetime_opt),
         T::Timestamp(unit, zone) => {
-            let offset = zone.as_deref().and_then(offset_of).unwrap_or(0) as i64;
-            let per_second = match unit {
-                TimeUnit::Second => 1,
-                TimeUnit::Millisecond => tc::MILLISECONDS,
-                TimeUnit::Microsecond => tc::MICROSECONDS,
-                TimeUnit::Nanosecond => tc::NANOSECONDS,
+            // The instant in UTC, then the zone's fixed offset: the wall
+            // clock the ledger's people saw.
+            let offset =
+                chrono::TimeDelta::seconds(zone.as_deref().and_then(offset_of).unwrap_or(0).into());
+            let in_utc = match unit {
+                TimeUnit::Second => tc::timestamp_s_to_datetime_opt,
+                TimeUnit::Millisecond => tc::timestamp_ms_to_datetime_opt,
+                TimeUnit::Microsecond => tc::timestamp_us_to_datetime_opt,
+                TimeUnit::Nanosecond => tc::timestamp_ns_to_datetime_opt,
             };
-            dates::<i64>(any, |v| {
-                let seconds = v.div_euclid(per_second) + offset;
-                let nanos = v.rem_euclid(per_second) * (tc::NANOSECONDS / per_second);
-                chrono::DateTime::from_timestamp(seconds, nanos as u32).map(|d| d.naive_utc())
-            })
+            dates::<i64>(any, |v| in_utc(v).map(|t| t + offset))
         }
         T::Time32(unit) => times::<i32>(any, |v| match unit {
             TimeUnit::Second => Some(tc::time32s_to_time(v)),
@@ -424,6 +434,28 @@ mod tests {
         assert_eq!(error.code, "unsupported_column_type");
         assert!(error.message.ko.contains("첨부"), "{}", error.message.ko);
         assert!(error.message.en.contains("첨부"), "{}", error.message.en);
+    }
+
+    #[test]
+    fn columns_past_the_limit_are_refused_as_a_csv_s_are() {
+        let columns: Vec<(String, Box<dyn Array>)> = (0..=MAX_COLUMNS)
+            .map(|c| {
+                (
+                    format!("c{c}"),
+                    PrimitiveArray::<i64>::from([Some(1)]).boxed(),
+                )
+            })
+            .collect();
+        let (field, batch) = table(
+            columns
+                .iter()
+                .map(|(n, a)| (n.as_str(), a.clone()))
+                .collect(),
+        );
+        match grid_from_arrow(&field, std::iter::once(Ok(batch)), "wide").unwrap_err() {
+            IngestError::FarCell { cell, .. } => assert_eq!(cell, "IW1"),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -33,9 +33,21 @@ pub struct Batches {
     pub batches: Vec<Box<dyn Array>>,
 }
 
-fn utf8<'a>(values: impl Iterator<Item = Option<&'a str>>) -> Box<dyn Array> {
-    let out: Utf8Array<i32> = MutableUtf8Array::<i32>::from_iter(values).into();
+fn utf8<'a>(values: impl Iterator<Item = &'a str>) -> Box<dyn Array> {
+    let out: Utf8Array<i32> = MutableUtf8Array::<i32>::from_iter(values.map(Some)).into();
     out.boxed()
+}
+
+fn dates(values: impl Iterator<Item = chrono::NaiveDate>) -> Box<dyn Array> {
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date");
+    let days = values.map(|d| (d - epoch).num_days() as i32).collect();
+    PrimitiveArray::<i32>::from_vec(days)
+        .to(ArrowDataType::Date32)
+        .boxed()
+}
+
+fn values<T: polars_arrow::types::NativeType>(values: impl Iterator<Item = T>) -> Box<dyn Array> {
+    PrimitiveArray::<T>::from_vec(values.collect()).boxed()
 }
 
 /// The reasons of some rows: list<struct<code, text, points>>.
@@ -47,17 +59,18 @@ fn reasons_column<'a>(
     let (mut codes, mut texts, mut points) = (Vec::new(), Vec::new(), Vec::new());
     for reasons in rows {
         for r in reasons {
-            codes.push(Some(r.kind.code()));
-            texts.push(Some(r.text.get(lang)));
+            codes.push(r.kind.code());
+            texts.push(r.text.get(lang));
             points.push(r.points);
         }
         offsets.push(codes.len() as i32);
     }
-    let item = reason_type();
-    let ArrowDataType::Struct(fields) = &item else {
-        unreachable!("a reason is a struct")
-    };
-    let values = StructArray::new(
+    let item = ArrowDataType::Struct(vec![
+        Field::new("code".into(), ArrowDataType::Utf8, false),
+        Field::new("text".into(), ArrowDataType::Utf8, false),
+        Field::new("points".into(), ArrowDataType::Float64, false),
+    ]);
+    let reasons = StructArray::new(
         item.clone(),
         codes.len(),
         vec![
@@ -67,198 +80,173 @@ fn reasons_column<'a>(
         ],
         None,
     );
-    debug_assert_eq!(fields.len(), 3);
     let offsets = OffsetsBuffer::try_from(offsets).expect("offsets only grow");
-    ListArray::<i32>::new(list_of(item), offsets, values.boxed(), None).boxed()
+    let list = ArrowDataType::List(Box::new(Field::new("item".into(), item, false)));
+    ListArray::<i32>::new(list, offsets, reasons.boxed(), None).boxed()
 }
 
-fn reason_type() -> ArrowDataType {
-    ArrowDataType::Struct(vec![
-        Field::new("code".into(), ArrowDataType::Utf8, false),
-        Field::new("text".into(), ArrowDataType::Utf8, false),
-        Field::new("points".into(), ArrowDataType::Float64, false),
-    ])
+/// One column of a table of `R`s: its name and how a chunk of rows becomes
+/// its values. The schema is read off what `build` makes, so a column's
+/// name, type and values are stated in one place.
+struct Column<'a, R> {
+    name: &'static str,
+    nullable: bool,
+    build: Build<'a, R>,
 }
 
-fn list_of(item: ArrowDataType) -> ArrowDataType {
-    ArrowDataType::List(Box::new(Field::new("item".into(), item, false)))
+type Build<'a, R> = Box<dyn Fn(&[R]) -> Box<dyn Array> + 'a>;
+
+fn column<'a, R>(name: &'static str, build: impl Fn(&[R]) -> Box<dyn Array> + 'a) -> Column<'a, R> {
+    Column {
+        name,
+        nullable: false,
+        build: Box::new(build),
+    }
 }
 
-fn table(columns: Vec<Field>, metadata: Metadata) -> Field {
-    Field::new("".into(), ArrowDataType::Struct(columns), false).with_metadata(metadata)
+/// Rows as record batches of at most [`BATCH_ROWS`], with `metadata`
+/// (key, JSON) on the schema.
+fn batches<R>(rows: &[R], columns: Vec<Column<'_, R>>, metadata: &[(&str, String)]) -> Batches {
+    let fields = columns
+        .iter()
+        .map(|c| Field::new(c.name.into(), (c.build)(&[]).dtype().clone(), c.nullable))
+        .collect();
+    let metadata: Metadata = metadata
+        .iter()
+        .map(|(key, value)| ((*key).into(), value.as_str().into()))
+        .collect();
+    let field = Field::new("".into(), ArrowDataType::Struct(fields), false).with_metadata(metadata);
+    let batches = rows
+        .chunks(BATCH_ROWS)
+        .map(|chunk| {
+            let values = columns.iter().map(|c| (c.build)(chunk)).collect();
+            StructArray::new(field.dtype.clone(), chunk.len(), values, None).boxed()
+        })
+        .collect();
+    Batches { field, batches }
 }
 
-fn batch(field: &Field, length: usize, values: Vec<Box<dyn Array>>) -> Box<dyn Array> {
-    StructArray::new(field.dtype.clone(), length, values, None).boxed()
+fn json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string(value).expect("a summary or a report serialises")
 }
 
 /// The scored rows, in ledger order: file, row, key, score, band, cluster,
 /// cluster_name, reasons (code, text in `lang`, points).
 pub fn scored(scored: &ScoredLedger, lang: Lang) -> Batches {
-    use ArrowDataType as T;
-    let columns = vec![
-        Field::new("file".into(), T::Utf8, false),
-        Field::new("row".into(), T::UInt32, false),
-        Field::new("key".into(), T::Utf8, false),
-        Field::new("score".into(), T::Float64, false),
-        Field::new("band".into(), T::Utf8, false),
-        Field::new("cluster".into(), T::UInt32, false),
-        Field::new("cluster_name".into(), T::Utf8, false),
-        Field::new("reasons".into(), list_of(reason_type()), false),
-    ];
-    let mut metadata = Metadata::new();
-    metadata.insert(
-        SUMMARY_KEY.into(),
-        serde_json::to_string(&scored.summary)
-            .expect("a summary serialises")
-            .into(),
-    );
-    metadata.insert(
-        QUALITY_KEY.into(),
-        serde_json::to_string(&scored.ledger.quality)
-            .expect("a quality report serialises")
-            .into(),
-    );
-    let field = table(columns, metadata);
+    use crate::pipeline::ScoredRow as Row;
     let files = &scored.ledger.files;
-    let batches = scored
-        .rows
-        .chunks(BATCH_ROWS)
-        .map(|rows| {
-            let values = vec![
-                utf8(
-                    rows.iter()
-                        .map(|r| Some(files[usize::from(r.file)].as_str())),
-                ),
-                PrimitiveArray::<u32>::from_vec(rows.iter().map(|r| r.row).collect()).boxed(),
-                utf8(rows.iter().map(|r| Some(r.key.as_str()))),
-                PrimitiveArray::<f64>::from_vec(rows.iter().map(|r| r.score).collect()).boxed(),
-                utf8(rows.iter().map(|r| Some(r.band.code()))),
-                PrimitiveArray::<u32>::from_vec(rows.iter().map(|r| r.cluster).collect()).boxed(),
-                utf8(rows.iter().map(|r| Some(r.cluster_name.get(lang)))),
-                reasons_column(rows.iter().map(|r| r.reasons.as_slice()), lang),
-            ];
-            batch(&field, rows.len(), values)
-        })
-        .collect();
-    Batches { field, batches }
+    let columns = vec![
+        column("file", |rows: &[Row]| {
+            utf8(rows.iter().map(|r| files[usize::from(r.file)].as_str()))
+        }),
+        column("row", |rows: &[Row]| values(rows.iter().map(|r| r.row))),
+        column("key", |rows: &[Row]| {
+            utf8(rows.iter().map(|r| r.key.as_str()))
+        }),
+        column("score", |rows: &[Row]| values(rows.iter().map(|r| r.score))),
+        column("band", |rows: &[Row]| {
+            utf8(rows.iter().map(|r| r.band.code()))
+        }),
+        column("cluster", |rows: &[Row]| {
+            values(rows.iter().map(|r| r.cluster))
+        }),
+        column("cluster_name", |rows: &[Row]| {
+            utf8(rows.iter().map(|r| r.cluster_name.get(lang)))
+        }),
+        column("reasons", |rows: &[Row]| {
+            reasons_column(rows.iter().map(|r| r.reasons.as_slice()), lang)
+        }),
+    ];
+    batches(
+        &scored.rows,
+        columns,
+        &[
+            (SUMMARY_KEY, json(&scored.summary)),
+            (QUALITY_KEY, json(&scored.ledger.quality)),
+        ],
+    )
 }
 
 /// A ledger as read, one row per kept transaction, its values normalised:
 /// file, row, key, date, department, account, vendor, description,
 /// voucher, amount, time (of use, where the ledger has one).
 pub fn ledger(ledger: &Ledger) -> Batches {
-    use ArrowDataType as T;
+    use crate::ingest::{Dictionary, Transaction as Row};
+    fn names<'a>(
+        name: &'static str,
+        pick: fn(&Row) -> u32,
+        names: &'a Dictionary,
+    ) -> Column<'a, Row> {
+        column(name, move |rows: &[Row]| {
+            utf8(rows.iter().map(|t| names.name(pick(t))))
+        })
+    }
     let columns = vec![
-        Field::new("file".into(), T::Utf8, false),
-        Field::new("row".into(), T::UInt32, false),
-        Field::new("key".into(), T::Utf8, false),
-        Field::new("date".into(), T::Date32, false),
-        Field::new("department".into(), T::Utf8, false),
-        Field::new("account".into(), T::Utf8, false),
-        Field::new("vendor".into(), T::Utf8, false),
-        Field::new("description".into(), T::Utf8, false),
-        Field::new("voucher".into(), T::Utf8, false),
-        Field::new("amount".into(), T::Float64, false),
-        Field::new("time".into(), T::Time32(TimeUnit::Second), true),
-    ];
-    let mut metadata = Metadata::new();
-    metadata.insert(
-        QUALITY_KEY.into(),
-        serde_json::to_string(&ledger.quality)
-            .expect("a quality report serialises")
-            .into(),
-    );
-    let field = table(columns, metadata);
-    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date");
-    let batches = ledger
-        .transactions
-        .chunks(BATCH_ROWS)
-        .map(|rows| {
-            let names = |dictionary: &'_ crate::ingest::Dictionary,
-                         pick: fn(&crate::ingest::Transaction) -> u32| {
-                let names: Vec<&str> = rows.iter().map(|t| dictionary.name(pick(t))).collect();
-                utf8(names.into_iter().map(Some))
-            };
-            let values = vec![
-                utf8(
-                    rows.iter()
-                        .map(|t| Some(ledger.files[usize::from(t.file)].as_str())),
-                ),
-                PrimitiveArray::<u32>::from_vec(rows.iter().map(|t| t.sheet_row).collect()).boxed(),
-                utf8(rows.iter().map(|t| Some(t.key.as_str()))),
-                PrimitiveArray::<i32>::from_vec(
-                    rows.iter()
-                        .map(|t| (t.date - epoch).num_days() as i32)
-                        .collect(),
-                )
-                .to(T::Date32)
-                .boxed(),
-                names(&ledger.departments, |t| t.department),
-                names(&ledger.accounts, |t| t.account),
-                names(&ledger.vendors, |t| t.vendor),
-                utf8(rows.iter().map(|t| Some(&*t.description))),
-                utf8(rows.iter().map(|t| Some(&*t.voucher))),
-                PrimitiveArray::<f64>::from_vec(rows.iter().map(|t| t.amount).collect()).boxed(),
+        column("file", |rows: &[Row]| {
+            utf8(
+                rows.iter()
+                    .map(|t| ledger.files[usize::from(t.file)].as_str()),
+            )
+        }),
+        column("row", |rows: &[Row]| {
+            values(rows.iter().map(|t| t.sheet_row))
+        }),
+        column("key", |rows: &[Row]| {
+            utf8(rows.iter().map(|t| t.key.as_str()))
+        }),
+        column("date", |rows: &[Row]| dates(rows.iter().map(|t| t.date))),
+        names("department", |t| t.department, &ledger.departments),
+        names("account", |t| t.account, &ledger.accounts),
+        names("vendor", |t| t.vendor, &ledger.vendors),
+        column("description", |rows: &[Row]| {
+            utf8(rows.iter().map(|t| &*t.description))
+        }),
+        column("voucher", |rows: &[Row]| {
+            utf8(rows.iter().map(|t| &*t.voucher))
+        }),
+        column("amount", |rows: &[Row]| {
+            values(rows.iter().map(|t| t.amount))
+        }),
+        Column {
+            nullable: true,
+            ..column("time", |rows: &[Row]| {
                 PrimitiveArray::<i32>::from_iter(
                     rows.iter().map(|t| t.time.map(|m| i32::from(m) * 60)),
                 )
-                .to(T::Time32(TimeUnit::Second))
-                .boxed(),
-            ];
-            batch(&field, rows.len(), values)
-        })
-        .collect();
-    Batches { field, batches }
+                .to(ArrowDataType::Time32(TimeUnit::Second))
+                .boxed()
+            })
+        },
+    ];
+    batches(
+        &ledger.transactions,
+        columns,
+        &[(QUALITY_KEY, json(&ledger.quality))],
+    )
 }
 
 /// The demo generator's ledger as a table, its columns as the demo
 /// workbook's header names them (`demo::HEADERS`), typed: dates, amounts,
 /// text.
 pub fn demo(demo: &crate::demo::DemoLedger) -> Batches {
-    use ArrowDataType as T;
-    let headers = crate::demo::HEADERS;
-    let columns = headers
-        .iter()
-        .enumerate()
-        .map(|(c, h)| {
-            let dtype = match c {
-                0 => T::Date32,
-                6 => T::Float64,
-                _ => T::Utf8,
-            };
-            Field::new((*h).into(), dtype, false)
-        })
-        .collect();
-    let field = table(columns, Metadata::new());
-    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date");
-    let batches = demo
-        .rows
-        .chunks(BATCH_ROWS)
-        .map(|rows| {
-            let text =
-                |pick: fn(&crate::demo::DemoRow) -> &str| utf8(rows.iter().map(|r| Some(pick(r))));
-            let values = vec![
-                PrimitiveArray::<i32>::from_vec(
-                    rows.iter()
-                        .map(|r| (r.date - epoch).num_days() as i32)
-                        .collect(),
-                )
-                .to(T::Date32)
-                .boxed(),
-                text(|r| r.department),
-                text(|r| r.account),
-                text(|r| r.budget_item),
-                text(|r| &r.vendor),
-                text(|r| &r.description),
-                PrimitiveArray::<f64>::from_vec(rows.iter().map(|r| r.amount).collect()).boxed(),
-                text(|r| r.payment_method),
-                text(|r| &r.voucher),
-            ];
-            batch(&field, rows.len(), values)
-        })
-        .collect();
-    Batches { field, batches }
+    use crate::demo::DemoRow as Row;
+    let text = |name: &'static str, pick: fn(&Row) -> &str| {
+        column(name, move |rows: &[Row]| utf8(rows.iter().map(pick)))
+    };
+    let [date, department, account, budget_item, vendor, description, amount, payment_method, voucher] =
+        crate::demo::HEADERS;
+    let columns = vec![
+        column(date, |rows: &[Row]| dates(rows.iter().map(|r| r.date))),
+        text(department, |r| r.department),
+        text(account, |r| r.account),
+        text(budget_item, |r| r.budget_item),
+        text(vendor, |r| &r.vendor),
+        text(description, |r| &r.description),
+        column(amount, |rows: &[Row]| values(rows.iter().map(|r| r.amount))),
+        text(payment_method, |r| r.payment_method),
+        text(voucher, |r| &r.voucher),
+    ];
+    batches(&demo.rows, columns, &[])
 }
 
 #[cfg(test)]
