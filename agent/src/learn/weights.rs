@@ -132,12 +132,11 @@ impl DetectorWeights {
     /// `row` with its total evidence made again under these factors; its
     /// features (what the supervised model reads) stay as they are.
     pub fn reweigh(&self, row: &Row, configured: &Weights) -> Row {
-        row.with_total(
+        row.with_total(crate::model::fusion::total(
             DetectorKind::ALL
                 .iter()
-                .map(|&k| self.factor_under(k, configured) * row.evidence(k))
-                .sum(),
-        )
+                .map(|&k| (k, self.factor_under(k, configured) * row.evidence(k))),
+        ))
     }
 
     /// Every detector's weight as shown to people: configured, learnt, in

@@ -41,17 +41,40 @@ pub(crate) struct Finding {
     /// split): an occurrence is counted once, and a row's own occurrence
     /// is what is left out when it is rated.
     pub rows: u32,
+    /// The least tail probability calibration may give it: for a surprisal,
+    /// the chance its own model gives (0: no bound).
+    pub floor: f64,
 }
 
 impl Finding {
     pub fn magnitude(value: f64) -> Finding {
-        Finding { value, rows: 1 }
+        Finding {
+            value,
+            rows: 1,
+            floor: 0.0,
+        }
+    }
+
+    /// A magnitude that is itself a surprisal, `−ln` of the chance of the
+    /// row's statistic under the detector's own model of an ordinary row
+    /// (a negative binomial for a month's count, a coincidence for a
+    /// repeat, the account mix for a vendor new to an account). Ranked like
+    /// any magnitude, so a pattern that many rows of this ledger show is
+    /// weak, but never rarer than that chance: ranking alone makes the
+    /// most extreme row of any ledger look rare, even where its own model
+    /// finds it ordinary.
+    pub fn surprisal(value: f64) -> Finding {
+        Finding {
+            floor: (-value).exp(),
+            ..Finding::magnitude(value)
+        }
     }
 
     pub fn event(grade: u32) -> Finding {
         Finding {
             value: f64::from(grade),
             rows: 1,
+            floor: 0.0,
         }
     }
 
@@ -105,12 +128,13 @@ pub(crate) fn magnitudes(findings: &[Option<Finding>]) -> Vec<f64> {
             let Some(f) = f.filter(|f| f.value.is_finite()) else {
                 return 1.0;
             };
-            match tail {
+            let ranked = match tail {
                 Some((threshold, scale, p_threshold)) if f.value > threshold && scale > 0.0 => {
                     p_threshold * (-(f.value - threshold) / scale).exp()
                 }
                 _ => at_least(f.value) / denominator,
-            }
+            };
+            ranked.max(f.floor)
         })
         .collect()
 }
@@ -273,6 +297,22 @@ mod tests {
             assert!(a.is_finite() && b.is_finite(), "{nu}: {a} {b}");
             assert!(b < a && a < 0.03, "{nu}: {a} {b}");
         }
+    }
+
+    #[test]
+    fn a_surprisal_is_never_rarer_than_its_own_chance() {
+        // 1,000 rows, two repeats: one a 1-in-1,000 coincidence, one a
+        // 9-in-10. Ranked alone both would be about 1 in 500.
+        let mut findings = vec![Some(Finding::surprisal(0.0)); 1000];
+        findings[3] = Some(Finding::surprisal(-(1e-3f64).ln()));
+        findings[7] = Some(Finding::surprisal(-(0.9f64).ln()));
+        let p = magnitudes(&findings);
+        assert!((p[7] - 0.9).abs() < 1e-12, "{}", p[7]);
+        assert!(p[3] < 0.01, "{}", p[3]);
+        assert!(p[0] > 0.99, "{}", p[0]);
+        // A plain magnitude ranked alone is as rare as its rank.
+        findings[7] = Some(Finding::magnitude(-(0.9f64).ln()));
+        assert!(magnitudes(&findings)[7] < 0.01);
     }
 
     #[test]

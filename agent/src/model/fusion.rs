@@ -4,10 +4,13 @@
 //! A finding counts only as far as it is rarer than the conventional 5%
 //! noticing level `α`: its evidence is `w · ln(α / p)` nats (0 when p ≥ α),
 //! `w` the detector's weight (1 unless the config or the detector's
-//! default says otherwise). A row's evidence is the sum over detectors,
-//! which is `−ln` of the product of the excess rarities: independent
-//! findings multiply, as for a naive Bayes or Fisher's combination, while
-//! the many findings every row shows a little of add nothing. The score is
+//! default says otherwise). A row's evidence is the sum over the facts its
+//! findings are about, which is `−ln` of the product of the excess
+//! rarities: independent findings multiply, as for a naive Bayes or
+//! Fisher's combination, while the many findings every row shows a little
+//! of add nothing. Detectors that read one fact (the payment's size;
+//! payments bunched at a vendor) are not independent, and count once, by
+//! the strongest. The score is
 //! `100 · E / (E + ln(1/α))`: a single finding at p = α/20 scores 50, two
 //! of them 67, ten 91, and the score never reaches 100. The scale has to
 //! keep ranking where reviewers look: an exponential `1 − exp(−E / ln 20)`
@@ -24,7 +27,7 @@
 
 use crate::config::Bands;
 use crate::i18n::Text;
-use crate::vocabulary::Band;
+use crate::vocabulary::{Band, DetectorKind};
 
 /// The noticing level.
 pub(crate) const ALPHA: f64 = 0.05;
@@ -32,6 +35,22 @@ pub(crate) const ALPHA: f64 = 0.05;
 /// Evidence in nats a finding of tail probability `p` gives at weight `w`.
 pub(crate) fn evidence(p: f64, weight: f64) -> f64 {
     weight * (ALPHA / p.max(f64::MIN_POSITIVE)).ln().max(0.0)
+}
+
+/// A row's total evidence from each detector's (nats, by kind): findings
+/// about one fact count once, by the strongest of them; distinct facts add
+/// (see [`super::detectors::Fact`]).
+pub(crate) fn total(evidence: impl IntoIterator<Item = (DetectorKind, f64)>) -> f64 {
+    use super::detectors::{Fact, ALL};
+    let (mut own, mut size, mut bunching) = (0.0, 0.0f64, 0.0f64);
+    for (kind, nats) in evidence {
+        match ALL[kind.index()].fact() {
+            Fact::Own => own += nats,
+            Fact::Size => size = size.max(nats),
+            Fact::Bunching => bunching = bunching.max(nats),
+        }
+    }
+    own + size + bunching
 }
 
 /// The 0–100 score of a row's total evidence, to one decimal.
@@ -166,6 +185,23 @@ fn next_above(s: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_fact_counts_once_and_distinct_facts_add() {
+        use DetectorKind::*;
+        // A repeat, a split and a busy month: payments bunched at a vendor.
+        let bunched = total([(Duplicate, 3.0), (Split, 2.0), (SmallRepeat, 1.0)]);
+        assert!((bunched - 3.0).abs() < 1e-12, "{bunched}");
+        // A jumped bill that is also large for its line, on a holiday, and
+        // charged twice: three facts.
+        let three = total([
+            (AmountOutlier, 2.0),
+            (RecurringJump, 4.0),
+            (NonWorkingDay, 1.5),
+            (Duplicate, 1.0),
+        ]);
+        assert!((three - 6.5).abs() < 1e-12, "{three}");
+    }
 
     #[test]
     fn findings_rarer_than_the_noticing_level_count() {

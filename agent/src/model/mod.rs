@@ -220,7 +220,7 @@ pub fn run(
     let (evidence, confidence): (Vec<f64>, Vec<Option<f64>>) = match learned {
         None => found
             .iter()
-            .map(|c| (c.iter().map(|c| c.evidence).sum::<f64>(), None))
+            .map(|c| (fusion::total(c.iter().map(|c| (c.kind, c.evidence))), None))
             .unzip(),
         Some(lessons) => blended(lessons, &found, &isolation)
             .into_iter()
@@ -305,7 +305,7 @@ fn blended(
                 .enumerate()
                 .map(|(j, c)| {
                     Row::new(&evidence_of(c), isolation[b * BLOCK + j])
-                        .with_total(c.iter().map(|c| c.evidence).sum())
+                        .with_total(fusion::total(c.iter().map(|c| (c.kind, c.evidence))))
                 })
                 .collect();
             lessons.assess(&rows)

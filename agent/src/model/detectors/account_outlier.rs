@@ -3,7 +3,7 @@
 //! department–account detector already has; counting both would count one
 //! fact twice).
 
-use super::{rarity_words, Context, Detector, Finding, Rarity};
+use super::{rarity_words, Context, Detector, Fact, Finding, Rarity};
 use crate::features::MIN_GROUP;
 use crate::i18n::Text;
 use crate::vocabulary::DetectorKind;
@@ -13,6 +13,10 @@ pub(crate) struct AccountOutlier;
 impl Detector for AccountOutlier {
     fn kind(&self) -> DetectorKind {
         DetectorKind::AccountOutlier
+    }
+
+    fn fact(&self) -> Fact {
+        Fact::Size
     }
 
     fn compute(&self, cx: &Context<'_>, i: usize) -> Option<Finding> {

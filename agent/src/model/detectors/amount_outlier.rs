@@ -12,7 +12,7 @@
 //! (a vendor-payment file) the vendor is the only norm. The tail
 //! probability is then ranked among every payment of the ledger.
 
-use super::{rarity_words, Context, Detector, Finding, Rarity};
+use super::{rarity_words, Context, Detector, Fact, Finding, Rarity};
 use crate::features::{Deviation, MIN_GROUP};
 use crate::i18n::Text;
 use crate::model::calibrate::t_tail;
@@ -57,6 +57,10 @@ impl Norms {
 impl Detector for AmountOutlier {
     fn kind(&self) -> DetectorKind {
         DetectorKind::AmountOutlier
+    }
+
+    fn fact(&self) -> Fact {
+        Fact::Size
     }
 
     fn compute(&self, cx: &Context<'_>, i: usize) -> Option<Finding> {

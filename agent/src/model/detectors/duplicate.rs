@@ -21,7 +21,7 @@
 
 use std::collections::HashMap;
 
-use super::{rarity_words, Context, Detector, Finding, Rarity};
+use super::{rarity_words, Context, Detector, Fact, Finding, Rarity};
 use crate::features::Duplicate as Repeat;
 use crate::i18n::Text;
 use crate::vocabulary::DetectorKind;
@@ -31,6 +31,10 @@ pub(crate) struct Duplicate;
 impl Detector for Duplicate {
     fn kind(&self) -> DetectorKind {
         DetectorKind::Duplicate
+    }
+
+    fn fact(&self) -> Fact {
+        Fact::Bunching
     }
 
     /// One row alone: the mix is the whole ledger's, so rows are computed
@@ -45,17 +49,13 @@ impl Detector for Duplicate {
             .map(|i| {
                 let strength =
                     cx.features.duplicate[i].map_or(0.0, |d| -mix.chance(cx, i, &d).ln());
-                Some(Finding::magnitude(strength))
+                Some(Finding::surprisal(strength))
             })
             .collect()
     }
 
     fn rarity(&self, _cx: &Context<'_>) -> Rarity {
         Rarity::Magnitude
-    }
-
-    fn calibrate(&self, _cx: &Context<'_>, findings: &[Option<Finding>]) -> Vec<f64> {
-        no_rarer_than_chance(crate::model::calibrate::magnitudes(findings), findings)
     }
 
     fn explain(&self, cx: &Context<'_>, i: usize, _f: &Finding, p: f64) -> Text {
@@ -85,18 +85,6 @@ impl Detector for Duplicate {
             ),
         )
     }
-}
-
-/// Each repeat's rank in the ledger, but never below its own chance of
-/// coincidence: where repeats are few, every one of them ranks as rare,
-/// even one that would happen by chance nine times in ten.
-fn no_rarer_than_chance(ranked: Vec<f64>, findings: &[Option<Finding>]) -> Vec<f64> {
-    (ranked.into_iter().zip(findings))
-        .map(|(p, f)| match f {
-            Some(f) if f.value > 0.0 => p.max((-f.value).exp()),
-            _ => p,
-        })
-        .collect()
 }
 
 /// A vendor's payments of one amount, with a description and a department
@@ -236,24 +224,4 @@ fn minutes_apart(cx: &Context<'_>, a: usize, b: usize) -> Option<u16> {
 
 fn swiped_twice(cx: &Context<'_>, a: usize, b: usize) -> bool {
     minutes_apart(cx, a, b).is_some_and(|m| m <= SAME_SITTING_MINUTES)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_likely_coincidence_stays_weak_however_few_repeats_there_are() {
-        // 1,000 payments, two repeats: one a 1-in-1,000 coincidence, one a
-        // 9-in-10. Ranked alone both would be about 1 in 500.
-        let mut findings = vec![Some(Finding::magnitude(0.0)); 1000];
-        findings[3] = Some(Finding::magnitude(-(1e-3f64).ln()));
-        findings[7] = Some(Finding::magnitude(-(0.9f64).ln()));
-        let ranked = crate::model::calibrate::magnitudes(&findings);
-        assert!(ranked[7] < 0.01, "{}", ranked[7]);
-        let p = no_rarer_than_chance(ranked, &findings);
-        assert!((p[7] - 0.9).abs() < 1e-12, "{}", p[7]);
-        assert!(p[3] < 0.01, "{}", p[3]);
-        assert!(p[0] > 0.99, "{}", p[0]);
-    }
 }

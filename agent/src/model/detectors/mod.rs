@@ -85,9 +85,30 @@ pub(crate) enum Rarity {
     OwnHistory { freedom: Vec<u32> },
 }
 
+/// What a detector's finding is about. Detectors that read one fact of a
+/// row are counted once, by the strongest of them (`fusion::total`): a
+/// bill ten times its usual is large for its budget line and a jump in its
+/// series, one fact seen twice; a restaurant bill charged twice is a
+/// repeat, two payments bunched within days, and a busy month at the
+/// place, one fact seen three times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fact {
+    /// A fact only this detector reads.
+    Own,
+    /// The payment's size against what it is usually paid.
+    Size,
+    /// Payments bunched at one vendor.
+    Bunching,
+}
+
 /// One detector. See the module documentation.
 pub(crate) trait Detector: Sync {
     fn kind(&self) -> DetectorKind;
+
+    /// The fact its findings are about.
+    fn fact(&self) -> Fact {
+        Fact::Own
+    }
 
     /// Calendar months of history the detector needs (0: none).
     fn months_needed(&self) -> u32 {

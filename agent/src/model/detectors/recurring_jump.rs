@@ -4,7 +4,7 @@
 //! history's length less one degrees of freedom (see
 //! `calibrate::student_t`). Needs a few months of history.
 
-use super::{rarity_words, Context, Detector, Finding, Rarity};
+use super::{rarity_words, Context, Detector, Fact, Finding, Rarity};
 use crate::i18n::Text;
 use crate::vocabulary::DetectorKind;
 
@@ -16,6 +16,10 @@ pub(crate) const MIN_MONTHS: u32 = 3;
 impl Detector for RecurringJump {
     fn kind(&self) -> DetectorKind {
         DetectorKind::RecurringJump
+    }
+
+    fn fact(&self) -> Fact {
+        Fact::Size
     }
 
     fn months_needed(&self) -> u32 {

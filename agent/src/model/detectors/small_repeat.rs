@@ -5,7 +5,7 @@
 //! among the small payments where a small-payment limit is configured.
 //! Needs a few months of history.
 
-use super::{rarity_words, Context, Detector, Finding, Rarity};
+use super::{rarity_words, Context, Detector, Fact, Finding, Rarity};
 use crate::i18n::Text;
 use crate::vocabulary::DetectorKind;
 
@@ -19,6 +19,10 @@ impl Detector for SmallRepeat {
         DetectorKind::SmallRepeat
     }
 
+    fn fact(&self) -> Fact {
+        Fact::Bunching
+    }
+
     fn months_needed(&self) -> u32 {
         MIN_MONTHS
     }
@@ -29,13 +33,13 @@ impl Detector for SmallRepeat {
         // usual month: a vendor new this month is not "usually 0 a month".
         let history = s.other_months + 1.0;
         if s.count < cx.config.limits.small_repeat_min_count || history < f64::from(MIN_MONTHS) {
-            return Some(Finding::magnitude(0.0));
+            return Some(Finding::surprisal(0.0));
         }
         // The usual rate with one pseudo-month of one payment, so a pair
         // new this month is unusual but not infinitely so.
         let months = s.other_months;
         let rate = (s.usual_count * months + 1.0) / (months + 1.0);
-        Some(Finding::magnitude(-upper_tail_ln(
+        Some(Finding::surprisal(-upper_tail_ln(
             s.count, rate, s.variance,
         )))
     }

@@ -4,7 +4,7 @@
 //! parts all sit just under. Rated among the vendor's payments: a busy
 //! vendor paid several times a week shows the pattern by chance.
 
-use super::{rarity_words, vendor_groups, Context, Detector, Finding, Rarity};
+use super::{rarity_words, vendor_groups, Context, Detector, Fact, Finding, Rarity};
 use crate::features::LimitSource;
 use crate::i18n::Text;
 use crate::vocabulary::DetectorKind;
@@ -14,6 +14,10 @@ pub(crate) struct Split;
 impl Detector for Split {
     fn kind(&self) -> DetectorKind {
         DetectorKind::Split
+    }
+
+    fn fact(&self) -> Fact {
+        Fact::Bunching
     }
 
     fn compute(&self, cx: &Context<'_>, i: usize) -> Option<Finding> {

@@ -24,10 +24,15 @@ impl Detector for YearEnd {
         let da = cx.features.dept_account[i];
         // The population is every late-December payment: both the rush and
         // the payment's size, the log of each ratio (a small payment in a
-        // rush, or a large one in a calm December, is ordinary).
-        Some(Finding::magnitude(
-            y.ratio.max(1e-6).ln().max(0.0) + da.ratio.max(1e-6).ln().max(0.0),
-        ))
+        // rush is ordinary), and only where there is a rush: a large
+        // payment in a calm December is the amount detector's to judge.
+        let rush = y.ratio.max(1e-6).ln();
+        let value = if rush > 0.0 {
+            rush + da.ratio.max(1e-6).ln().max(0.0)
+        } else {
+            0.0
+        };
+        Some(Finding::magnitude(value))
     }
 
     fn rarity(&self, _cx: &Context<'_>) -> Rarity {
