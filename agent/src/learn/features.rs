@@ -41,9 +41,10 @@ impl Row {
             x[kind.index()] = f64::from(nats);
         }
         x[DetectorKind::COUNT] = isolation;
-        let mut row = Row(x, 0.0);
-        row.1 = row.configured_total();
-        row
+        let total = crate::model::fusion::total(
+            evidence.iter().map(|&(kind, nats)| (kind, f64::from(nats))),
+        );
+        Row(x, total)
     }
 
     /// The same features with another total (`weights::DetectorWeights`

@@ -218,10 +218,7 @@ pub fn run(
     }
 
     let (evidence, confidence): (Vec<f64>, Vec<Option<f64>>) = match learned {
-        None => found
-            .iter()
-            .map(|c| (fusion::total(c.iter().map(|c| (c.kind, c.evidence))), None))
-            .unzip(),
+        None => found.iter().map(|c| (total_of(c), None)).unzip(),
         Some(lessons) => blended(lessons, &found, &isolation)
             .into_iter()
             .map(|(e, j)| (e, Some(j.confidence)))
@@ -278,6 +275,11 @@ pub fn run(
     }
 }
 
+/// A row's total evidence, its findings fused (`fusion::total`).
+fn total_of(contributions: &[Contribution]) -> f64 {
+    fusion::total(contributions.iter().map(|c| (c.kind, c.evidence)))
+}
+
 /// A row's findings as the supervised model's evidence.
 fn evidence_of(contributions: &[Contribution]) -> Evidence {
     contributions
@@ -304,8 +306,7 @@ fn blended(
                 .iter()
                 .enumerate()
                 .map(|(j, c)| {
-                    Row::new(&evidence_of(c), isolation[b * BLOCK + j])
-                        .with_total(fusion::total(c.iter().map(|c| (c.kind, c.evidence))))
+                    Row::new(&evidence_of(c), isolation[b * BLOCK + j]).with_total(total_of(c))
                 })
                 .collect();
             lessons.assess(&rows)
