@@ -16,9 +16,13 @@ const shared = sharedBrowserAndAgent();
 
 async function score(page, timeout = 180_000) {
   await page.waitForSelector("#score:not([disabled])", { timeout: 30_000 });
+  // A Score before this one left its summary: mark it, so the wait below
+  // is for this Score's (the pane replaces the summary's nodes), not a
+  // return at once while the click's work has not yet begun.
+  await page.$$eval("#summary .top-list", (lists) => lists.forEach((l) => l.setAttribute("data-stale", "")));
   await page.click("#score");
   // Done, or failed: an error banner ends the wait with its text.
-  await page.waitForSelector("#summary .top-list li, #banner.error", { timeout });
+  await page.waitForSelector("#summary .top-list:not([data-stale]) li, #banner.error", { timeout });
   if (await page.isVisible("#banner.error")) assert.fail(await page.textContent("#banner"));
   await page.waitForSelector("#score:not([disabled])", { timeout });
 }
