@@ -16,34 +16,18 @@ use crate::error::Error;
 use crate::features;
 use crate::i18n::{Lang, Text};
 use crate::ingest::{self, Format, Grid, IngestOptions, Ledger};
-use crate::model::{self, Reason};
+use crate::model;
 use crate::money::Currency;
 use crate::profile::Profile;
 use crate::vocabulary::{Band, DetectorKind};
 
 pub const MODEL_VERSION: &str = concat!("ledgerlens-", env!("CARGO_PKG_VERSION"), "/ensemble-1");
 
-/// One scored transaction; [`ScoredRow::to_out`] gives the JSONL and API
-/// shape in one language.
-#[derive(Debug, Clone)]
-pub struct ScoredRow {
-    /// Which of the ledger's files the row is in.
-    pub file: u16,
-    /// Its row in that file.
-    pub row: u32,
-    pub key: String,
-    pub score: f64,
-    pub band: Band,
-    pub cluster: u32,
-    pub cluster_name: Text,
-    pub reasons: Vec<Reason>,
-    pub isolation: f64,
-    /// Each detector's evidence (nats) for this row: the supervised
-    /// model's features (`learn::features`).
-    pub evidence: crate::model::Evidence,
-    /// With a model learnt from reviews: the chance a reviewer confirms it.
-    pub confidence: Option<f64>,
-}
+/// One scored transaction: what the models said of it. Which row it is
+/// (its file, sheet row and key) is its transaction's, at the same index
+/// of the ledger, and its cluster's name is the summary's: a million rows
+/// hold neither twice.
+pub use crate::model::RowVerdict as ScoredRow;
 
 /// A reason as the API and the JSONL give it: the detector's code and the
 /// sentence in the caller's language. The one shape of a reason outside the
@@ -54,7 +38,7 @@ pub struct JsonReason<'a> {
     pub text: &'a str,
 }
 
-/// Stored reasons (`[{code, text: {ko, en}, points}]`, as [`Reason`]
+/// Stored reasons (`[{code, text: {ko, en}, points}]`, as [`model::Reason`]
 /// serialises) in the API's one shape, in `lang`.
 pub fn reasons_in(stored: &mut serde_json::Value, lang: Lang) {
     let Some(all) = stored.as_array_mut() else {
@@ -93,25 +77,22 @@ pub struct RowOut<'a> {
 impl ScoredLedger {
     /// The rows in ledger order, in the JSONL / API shape.
     pub fn rows_out(&self, lang: Lang) -> impl Iterator<Item = RowOut<'_>> {
-        let files = &self.ledger.files;
-        self.rows.iter().map(move |r| {
-            let file = (files.len() > 1).then(|| files[usize::from(r.file)].as_str());
-            r.to_out(file, lang)
-        })
+        (0..self.rows.len()).map(move |i| self.row_out(i, lang))
     }
-}
 
-impl ScoredRow {
-    fn to_out<'a>(&'a self, file: Option<&'a str>, lang: Lang) -> RowOut<'a> {
+    /// Row `i` in the JSONL / API shape, in `lang`.
+    pub fn row_out(&self, i: usize, lang: Lang) -> RowOut<'_> {
+        let r = &self.rows[i];
+        let t = &self.ledger.transactions[i];
         RowOut {
-            file,
-            row: self.row,
-            key: &self.key,
-            score: self.score,
-            band: self.band.code(),
-            cluster: self.cluster,
-            cluster_name: self.cluster_name.get(lang),
-            reasons: self
+            file: self.file_of(i),
+            row: t.sheet_row,
+            key: &t.key,
+            score: r.score,
+            band: r.band.code(),
+            cluster: r.cluster,
+            cluster_name: self.cluster_name(i, lang),
+            reasons: r
                 .reasons
                 .iter()
                 .map(|r| JsonReason {
@@ -119,8 +100,51 @@ impl ScoredRow {
                     text: r.text.get(lang),
                 })
                 .collect(),
-            confidence: self.confidence,
+            confidence: r.confidence,
         }
+    }
+
+    /// Row indices from highest score to lowest (ties by file and row).
+    pub fn ranking(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.rows.len()).collect();
+        order.sort_by(|&a, &b| {
+            self.rows[b]
+                .score
+                .total_cmp(&self.rows[a].score)
+                .then(self.rows[b].isolation.total_cmp(&self.rows[a].isolation))
+                .then_with(|| {
+                    let place = |i: usize| {
+                        let t = &self.ledger.transactions[i];
+                        (t.file, t.sheet_row)
+                    };
+                    place(a).cmp(&place(b))
+                })
+        });
+        order
+    }
+
+    /// Row `i`'s key: the handle reviews, the store and the pane know it by.
+    pub fn key(&self, i: usize) -> &str {
+        &self.ledger.transactions[i].key
+    }
+
+    /// Row `i`'s row in its file (1-based, as the sheet numbers it).
+    pub fn sheet_row(&self, i: usize) -> u32 {
+        self.ledger.transactions[i].sheet_row
+    }
+
+    /// The file row `i` came from, where the ledger was read from several
+    /// (one file's name is the ledger's own, said once).
+    pub fn file_of(&self, i: usize) -> Option<&str> {
+        let files = &self.ledger.files;
+        (files.len() > 1).then(|| files[usize::from(self.ledger.transactions[i].file)].as_str())
+    }
+
+    /// The name of row `i`'s cluster, in `lang`.
+    pub fn cluster_name(&self, i: usize, lang: Lang) -> &str {
+        self.summary.clusters[self.rows[i].cluster as usize]
+            .name
+            .get(lang)
     }
 }
 
@@ -282,24 +306,6 @@ pub struct ScoredLedger {
     pub summary: Summary,
 }
 
-impl ScoredLedger {
-    /// Row indices from highest score to lowest (ties by file and row).
-    pub fn ranking(&self) -> Vec<usize> {
-        let mut order: Vec<usize> = (0..self.rows.len()).collect();
-        order.sort_by(|&a, &b| {
-            self.rows[b]
-                .score
-                .total_cmp(&self.rows[a].score)
-                .then(self.rows[b].isolation.total_cmp(&self.rows[a].isolation))
-                .then(
-                    (self.rows[a].file, self.rows[a].row)
-                        .cmp(&(self.rows[b].file, self.rows[b].row)),
-                )
-        });
-        order
-    }
-}
-
 /// Where a ledger comes from: what each door has in hand.
 pub enum Source<'a> {
     /// A file on disk (the command line). Only ever opened for reading.
@@ -399,38 +405,21 @@ pub fn score(
     let mut by_department: BTreeMap<String, BandCounts> = BTreeMap::new();
     let mut by_reason: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut cluster_rows = vec![0usize; out.cluster_names.len()];
-    let rows: Vec<ScoredRow> = out
-        .rows
-        .into_iter()
-        .enumerate()
-        .map(|(i, v)| {
-            let t = &ledger.transactions[i];
-            bands.add(v.band);
-            by_department
-                .entry(ledger.departments.name(t.department).to_string())
-                .or_default()
-                .add(v.band);
-            if v.band != Band::Low {
-                for r in &v.reasons {
-                    *by_reason.entry(r.kind.code()).or_default() += 1;
-                }
+    for (i, v) in out.rows.iter().enumerate() {
+        let t = &ledger.transactions[i];
+        bands.add(v.band);
+        by_department
+            .entry(ledger.departments.name(t.department).to_string())
+            .or_default()
+            .add(v.band);
+        if v.band != Band::Low {
+            for r in &v.reasons {
+                *by_reason.entry(r.kind.code()).or_default() += 1;
             }
-            cluster_rows[v.cluster as usize] += 1;
-            ScoredRow {
-                file: t.file,
-                row: t.sheet_row,
-                key: t.key.clone(),
-                score: v.score,
-                band: v.band,
-                cluster: v.cluster,
-                cluster_name: out.cluster_names[v.cluster as usize].clone(),
-                reasons: v.reasons,
-                isolation: v.isolation,
-                evidence: v.evidence,
-                confidence: v.confidence,
-            }
-        })
-        .collect();
+        }
+        cluster_rows[v.cluster as usize] += 1;
+    }
+    let rows = out.rows;
     let clusters = out
         .cluster_names
         .iter()

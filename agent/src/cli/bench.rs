@@ -175,7 +175,7 @@ fn reviews(args: &ReviewsArgs) -> Result<(), Error> {
         .map(|(r, t)| StreamRow {
             features: Row::new(&r.evidence, r.isolation),
             when: i64::from(chrono::Datelike::num_days_from_ce(&t.date)),
-            truth: injected.contains(&r.row),
+            truth: injected.contains(&t.sheet_row),
         })
         .collect();
     for point in simulate(&rows, &args.reviews, args.flip, args.stream_seed)? {

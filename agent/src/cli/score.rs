@@ -155,6 +155,10 @@ pub(super) fn run(args: ScoreArgs, lang: Lang) -> Result<(), Error> {
         t.model_s,
         write_s
     );
+    // The process ends when this returns: a million rows freed one
+    // allocation at a time would keep the user waiting a few tenths of a
+    // second more for nothing (measured 0.3–0.5 s at 1M rows).
+    std::mem::forget(run);
     Ok(())
 }
 

@@ -44,7 +44,7 @@ pub fn evaluate(scored: &ScoredLedger, labels: &[(u32, DetectorKind)]) -> Evalua
     let ranking = scored.ranking();
     let n = ranking.len();
     let top_n = ((n as f64) * 0.02).ceil() as usize;
-    let label_of = |i: usize| by_row.get(&scored.rows[i].row).copied();
+    let label_of = |i: usize| by_row.get(&scored.sheet_row(i)).copied();
     let hits = |k: usize| {
         ranking
             .iter()
@@ -53,9 +53,10 @@ pub fn evaluate(scored: &ScoredLedger, labels: &[(u32, DetectorKind)]) -> Evalua
             .count()
     };
     let injected = scored
-        .rows
+        .ledger
+        .transactions
         .iter()
-        .filter(|r| by_row.contains_key(&r.row))
+        .filter(|t| by_row.contains_key(&t.sheet_row))
         .count();
 
     let mut kinds: BTreeMap<DetectorKind, KindResult> = BTreeMap::new();

@@ -99,8 +99,8 @@ pub fn iforest_matrix(f: &Features) -> Matrix {
         // other fails to compile.
         let row: [f64; IFOREST_FEATURES.len()] = [
             f.log_amount[i],
-            f.dept_account[i].z,
-            f.account[i].z,
+            f.dept_account(i).z,
+            f.account(i).z,
             f64::from(f.vendor_count[i].max(1)).ln(),
             pair_share,
             f.vendor_dept_share[i],
@@ -150,9 +150,12 @@ pub fn run(
     currency: Currency,
     learned: Option<&crate::learn::lessons::Lessons>,
 ) -> ModelOutput {
-    let matrix = iforest_matrix(f);
-    let forest = IsolationForest::fit(&matrix, config.forest(), config.seed);
-    let isolation = forest.score(&matrix);
+    // The forest's matrix (80 bytes a row) is gone before the detectors
+    // run: only its scores are needed past here.
+    let isolation = {
+        let matrix = iforest_matrix(f);
+        IsolationForest::fit(&matrix, config.forest(), config.seed).score(&matrix)
+    };
     let clusters = clusters::cluster(f, config.seed);
     let cx = Context {
         ledger,

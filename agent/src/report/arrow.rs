@@ -133,32 +133,53 @@ fn json(value: &impl serde::Serialize) -> String {
 /// The scored rows, in ledger order: file, row, key, score, band, cluster,
 /// cluster_name, reasons (code, text in `lang`, points).
 pub fn scored(scored: &ScoredLedger, lang: Lang) -> Batches {
-    use crate::pipeline::ScoredRow as Row;
+    use crate::ingest::Transaction;
+    use crate::pipeline::ScoredRow;
+    // A row's place and key are its transaction's, its verdict the
+    // model's: the table is of the two side by side.
+    type Row<'a> = (&'a Transaction, &'a ScoredRow);
     let files = &scored.ledger.files;
+    let clusters = &scored.summary.clusters;
     let columns = vec![
         column("file", |rows: &[Row]| {
-            utf8(rows.iter().map(|r| files[usize::from(r.file)].as_str()))
+            utf8(
+                rows.iter()
+                    .map(|(t, _)| files[usize::from(t.file)].as_str()),
+            )
         }),
-        column("row", |rows: &[Row]| values(rows.iter().map(|r| r.row))),
+        column("row", |rows: &[Row]| {
+            values(rows.iter().map(|(t, _)| t.sheet_row))
+        }),
         column("key", |rows: &[Row]| {
-            utf8(rows.iter().map(|r| r.key.as_str()))
+            utf8(rows.iter().map(|(t, _)| t.key.as_str()))
         }),
-        column("score", |rows: &[Row]| values(rows.iter().map(|r| r.score))),
+        column("score", |rows: &[Row]| {
+            values(rows.iter().map(|(_, r)| r.score))
+        }),
         column("band", |rows: &[Row]| {
-            utf8(rows.iter().map(|r| r.band.code()))
+            utf8(rows.iter().map(|(_, r)| r.band.code()))
         }),
         column("cluster", |rows: &[Row]| {
-            values(rows.iter().map(|r| r.cluster))
+            values(rows.iter().map(|(_, r)| r.cluster))
         }),
         column("cluster_name", |rows: &[Row]| {
-            utf8(rows.iter().map(|r| r.cluster_name.get(lang)))
+            utf8(
+                rows.iter()
+                    .map(|(_, r)| clusters[r.cluster as usize].name.get(lang)),
+            )
         }),
         column("reasons", |rows: &[Row]| {
-            reasons_column(rows.iter().map(|r| r.reasons.as_slice()), lang)
+            reasons_column(rows.iter().map(|(_, r)| r.reasons.as_slice()), lang)
         }),
     ];
+    let rows: Vec<Row> = scored
+        .ledger
+        .transactions
+        .iter()
+        .zip(&scored.rows)
+        .collect();
     batches(
-        &scored.rows,
+        &rows,
         columns,
         &[
             (SUMMARY_KEY, json(&scored.summary)),

@@ -332,6 +332,14 @@ fn write_scored_sheet(
             _ => 16.0,
         };
         sheet.set_column_width(c as u16, w)?;
+        // The date and amount columns carry their format, so their cells
+        // are written bare: a format given per cell is looked up per cell
+        // (a hash of the whole format), two million times at 1M rows.
+        if Some(c) == date_col {
+            sheet.set_column_format(c as u16, &fmt.date)?;
+        } else if Some(c) == amount_col {
+            sheet.set_column_format(c as u16, &fmt.amount)?;
+        }
     }
     // The added columns follow the ledger's, in the vocabulary's order.
     // The source file is a column only where the ledger was read from
@@ -352,6 +360,7 @@ fn write_scored_sheet(
         sheet.write_string_with_format(0, at(column), column.word(lang), &fmt.added_header)?;
         sheet.set_column_width(at(column), added_width(column))?;
     }
+    sheet.set_column_format(at(AddedColumn::Score), &fmt.score)?;
     let (c_file, c_row, c_score, c_band, c_cluster, c_reason, c_review, c_key) = (
         at(AddedColumn::SourceFile),
         at(AddedColumn::SourceRow),
@@ -372,11 +381,11 @@ fn write_scored_sheet(
         for c in 0..width {
             let col = c as u16;
             if Some(c) == date_col {
-                sheet.write_number_with_format(r, col, excel_serial(t.date), &fmt.date)?;
+                sheet.write_number(r, col, excel_serial(t.date))?;
                 continue;
             }
             if Some(c) == amount_col {
-                sheet.write_number_with_format(r, col, t.amount, &fmt.amount)?;
+                sheet.write_number(r, col, t.amount)?;
                 continue;
             }
             match cells.get(c).unwrap_or(&Cell::Empty) {
@@ -400,17 +409,17 @@ fn write_scored_sheet(
         }
         let s = &scored.rows[i];
         if several_files {
-            sheet.write_string(r, c_file, cell_text(&ledger.files[usize::from(s.file)]))?;
+            sheet.write_string(r, c_file, cell_text(&ledger.files[usize::from(t.file)]))?;
         }
-        sheet.write_number(r, c_row, f64::from(s.row))?;
-        sheet.write_number_with_format(r, c_score, s.score, &fmt.score)?;
+        sheet.write_number(r, c_row, f64::from(t.sheet_row))?;
+        sheet.write_number(r, c_score, s.score)?;
         sheet.write_string(r, c_band, s.band.label().get(lang))?;
-        sheet.write_string(r, c_cluster, s.cluster_name.get(lang))?;
+        sheet.write_string(r, c_cluster, scored.cluster_name(i, lang))?;
         if !s.reasons.is_empty() {
             let reasons: Vec<&str> = s.reasons.iter().map(|x| x.text.get(lang)).collect();
             sheet.write_string(r, c_reason, cell_text(&reasons.join(" · ")))?;
         }
-        sheet.write_string(r, c_key, &s.key)?;
+        sheet.write_string(r, c_key, &t.key)?;
     }
     let last = order.len() as u32;
     let last_col = c_key;
@@ -549,7 +558,7 @@ fn write_summary_sheet(
         r += 1;
         let row = &scored.rows[i];
         let t = &ledger.transactions[i];
-        sheet.write_number(r, 0, f64::from(row.row))?;
+        sheet.write_number(r, 0, f64::from(t.sheet_row))?;
         sheet.write_number_with_format(r, 1, row.score, &fmt.score)?;
         sheet.write_number_with_format(r, 2, excel_serial(t.date), &fmt.date)?;
         sheet.write_string(r, 3, shown(ledger.departments.name(t.department)))?;
@@ -559,7 +568,7 @@ fn write_summary_sheet(
         let reasons: Vec<&str> = row.reasons.iter().map(|x| x.text.get(lang)).collect();
         sheet.write_string(r, 7, cell_text(&reasons.join(" · ")))?;
         if several_files {
-            sheet.write_string(r, 8, shown(&ledger.files[usize::from(row.file)]))?;
+            sheet.write_string(r, 8, shown(&ledger.files[usize::from(t.file)]))?;
         }
     }
 

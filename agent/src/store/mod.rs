@@ -655,8 +655,8 @@ impl Store {
                     serde_json::to_string(&r.reasons).unwrap_or_default()
                 };
                 let fields = audit::ScoredRowFields {
-                    key: &r.key,
-                    row: i64::from(r.row),
+                    key: &t.key,
+                    row: i64::from(t.sheet_row),
                     score: r.score,
                     band: r.band.code(),
                     cluster: i64::from(r.cluster),
@@ -989,7 +989,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ledgerlens.sqlite");
         let scored = scored();
-        let key = scored.rows[0].key.clone();
+        let key = scored.key(0).to_string();
         {
             let mut store = Store::open(&path).unwrap();
             let run = store.record_run(&meta(), &scored).unwrap();

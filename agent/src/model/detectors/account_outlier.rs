@@ -21,8 +21,8 @@ impl Detector for AccountOutlier {
 
     fn compute(&self, cx: &Context<'_>, i: usize) -> Option<Finding> {
         let f = cx.features;
-        let a = f.account[i];
-        (f.dept_account[i].group_size < MIN_GROUP && a.group_size >= MIN_GROUP)
+        let a = f.account(i);
+        (f.dept_account(i).group_size < MIN_GROUP && a.group_size >= MIN_GROUP)
             .then_some(Finding::magnitude(a.z))
     }
 
@@ -31,7 +31,7 @@ impl Detector for AccountOutlier {
     }
 
     fn explain(&self, cx: &Context<'_>, i: usize, _f: &Finding, p: f64) -> Text {
-        let a = cx.features.account[i];
+        let a = cx.features.account(i);
         let (ko, en) = cx.money(a.median);
         let (rare_ko, rare_en) = rarity_words(p);
         Text::new(

@@ -36,8 +36,8 @@ fn norms_of(cx: &Context<'_>, i: usize) -> Norms {
         columns.contains_key(&Field::Department) || columns.contains_key(&Field::Account);
     let enough = |d: Deviation| (d.group_size >= MIN_GROUP).then_some(d);
     Norms {
-        line: enough(f.dept_account[i]).filter(|_| structured),
-        vendor: enough(f.vendor_norm[i]).filter(|_| f.vendor_known[i]),
+        line: enough(f.dept_account(i)).filter(|_| structured),
+        vendor: enough(f.vendor_norm(i)).filter(|_| f.vendor_known[i]),
     }
 }
 

@@ -15,7 +15,7 @@ impl Detector for RoundAmount {
 
     fn compute(&self, cx: &Context<'_>, i: usize) -> Option<Finding> {
         let amount = cx.row(i).amount;
-        let median = cx.features.dept_account[i].median.max(1.0);
+        let median = cx.features.dept_account(i).median.max(1.0);
         (is_round(amount) && amount >= median).then_some(Finding::event(1))
     }
 

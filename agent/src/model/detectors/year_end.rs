@@ -21,7 +21,7 @@ impl Detector for YearEnd {
 
     fn compute(&self, cx: &Context<'_>, i: usize) -> Option<Finding> {
         let y = cx.features.year_end[i]?;
-        let da = cx.features.dept_account[i];
+        let da = cx.features.dept_account(i);
         // The population is every late-December payment: both the rush and
         // the payment's size, the log of each ratio (a small payment in a
         // rush is ordinary), and only where there is a rush: a large
@@ -41,7 +41,7 @@ impl Detector for YearEnd {
 
     fn explain(&self, cx: &Context<'_>, i: usize, _f: &Finding, p: f64) -> Text {
         let y = cx.features.year_end[i].expect("a finding has its year end");
-        let da = cx.features.dept_account[i];
+        let da = cx.features.dept_account(i);
         let (ko, en) = cx.money(y.late_december_sum);
         let (rare_ko, rare_en) = rarity_words(p);
         Text::new(

@@ -181,24 +181,20 @@ fn alert(
         .collect();
     if !sure.is_empty() {
         let reviewed = store.reviewed_keys()?;
-        sure.retain(|&(i, _)| !reviewed.contains(&scored.rows[i].key));
+        sure.retain(|&(i, _)| !reviewed.contains(scored.key(i)));
     }
     sure.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let files = &scored.ledger.files;
     Ok(Some(Alert {
         confidence: at,
         count: sure.len(),
         rows: sure
             .iter()
             .take(ALERT_ROWS)
-            .map(|&(i, confidence)| {
-                let r = &scored.rows[i];
-                AlertRow {
-                    file: (files.len() > 1).then(|| files[usize::from(r.file)].clone()),
-                    row: r.row,
-                    key: r.key.clone(),
-                    confidence,
-                }
+            .map(|&(i, confidence)| AlertRow {
+                file: scored.file_of(i).map(str::to_string),
+                row: scored.sheet_row(i),
+                key: scored.key(i).to_string(),
+                confidence,
             })
             .collect(),
     }))
