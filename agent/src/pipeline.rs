@@ -107,7 +107,9 @@ impl ScoredLedger {
     /// Row indices from highest score to lowest (ties by file and row).
     pub fn ranking(&self) -> Vec<usize> {
         let mut order: Vec<usize> = (0..self.rows.len()).collect();
-        order.sort_by(|&a, &b| {
+        // No two rows share a file and row, so the order is total and an
+        // unstable sort gives the one answer.
+        order.sort_unstable_by(|&a, &b| {
             self.rows[b]
                 .score
                 .total_cmp(&self.rows[a].score)
