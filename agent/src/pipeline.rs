@@ -81,7 +81,7 @@ impl ScoredLedger {
     }
 
     /// Row `i` in the JSONL / API shape, in `lang`.
-    pub fn row_out(&self, i: usize, lang: Lang) -> RowOut<'_> {
+    fn row_out(&self, i: usize, lang: Lang) -> RowOut<'_> {
         let r = &self.rows[i];
         let t = &self.ledger.transactions[i];
         RowOut {

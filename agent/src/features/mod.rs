@@ -104,7 +104,6 @@ pub struct Features {
     /// Share of the department's spending this month paid in the month's
     /// last three days.
     pub month_end_share: Vec<f64>,
-    pub account_count: Vec<u32>,
     pub recurrence: Vec<Option<Recurrence>>,
     /// At most the small-payment limit (configured, else the account's
     /// median payment).
@@ -157,6 +156,11 @@ impl Features {
     pub fn account(&self, i: usize) -> Deviation {
         self.account
             .deviation(i, self.amount[i], self.log_amount[i])
+    }
+
+    /// How many (non-zero) payments the row's account has.
+    pub fn account_count(&self, i: usize) -> u32 {
+        self.account.group(i).map_or(0, |g| g.count)
     }
 
     /// The row's amount against what its vendor is usually paid in the
@@ -231,8 +235,13 @@ impl Norms {
         Norms { groups, of_row }
     }
 
+    /// Row `i`'s group norm, if it has one.
+    fn group(&self, i: usize) -> Option<&GroupNorm> {
+        self.groups.get(self.of_row[i] as usize)
+    }
+
     fn deviation(&self, i: usize, amount: f64, log_amount: f64) -> Deviation {
-        let Some(g) = self.groups.get(self.of_row[i] as usize) else {
+        let Some(g) = self.group(i) else {
             return Deviation::default();
         };
         Deviation {
@@ -417,7 +426,7 @@ pub fn build(
         .map(|i| {
             let limit = account_settings[tx[i].account as usize]
                 .small_payment_limit
-                .unwrap_or(account.deviation(i, amount[i], log_amount[i]).median);
+                .unwrap_or_else(|| account.group(i).map_or(0.0, |g| g.median));
             amount[i] > 0.0 && amount[i] <= limit
         })
         .collect();
@@ -473,9 +482,6 @@ pub fn build(
         vendor_dept_share,
         dept_small_month_ratio,
         month_end_share,
-        account_count: (0..n)
-            .map(|i| account.deviation(i, amount[i], log_amount[i]).group_size)
-            .collect(),
         account_round_share: keys
             .account
             .iter()

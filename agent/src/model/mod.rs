@@ -94,7 +94,7 @@ pub fn iforest_matrix(f: &Features) -> Matrix {
     let mut data = Vec::with_capacity(f.len * cols);
     for i in 0..f.len {
         let pair_share =
-            f64::from(f.vendor_account_count[i]) / f64::from(f.account_count[i].max(1));
+            f64::from(f.vendor_account_count[i]) / f64::from(f.account_count(i).max(1));
         // Typed by the names list, so a column added to one and not the
         // other fails to compile.
         let row: [f64; IFOREST_FEATURES.len()] = [

@@ -411,8 +411,8 @@ fn write_scored_sheet(
             }
         }
         let s = &scored.rows[i];
-        if several_files {
-            sheet.write_string(r, c_file, cell_text(&ledger.files[usize::from(t.file)]))?;
+        if let Some(file) = scored.file_of(i) {
+            sheet.write_string(r, c_file, cell_text(file))?;
         }
         sheet.write_number(r, c_row, f64::from(t.sheet_row))?;
         sheet.write_number(r, c_score, s.score)?;
@@ -571,8 +571,8 @@ fn write_summary_sheet(
         sheet.write_number_with_format(r, 6, t.amount, &fmt.amount)?;
         let reasons: Vec<&str> = row.reasons.iter().map(|x| x.text.get(lang)).collect();
         sheet.write_string(r, 7, cell_text(&reasons.join(" · ")))?;
-        if several_files {
-            sheet.write_string(r, 8, shown(&ledger.files[usize::from(t.file)]))?;
+        if let Some(file) = scored.file_of(i) {
+            sheet.write_string(r, 8, shown(file))?;
         }
     }
 

@@ -32,13 +32,13 @@ impl Detector for RareVendor {
         // well is no surprise at all), so the rare ones rank among all.
         let new_to_account = f.vendor_known[i]
             && pair <= 2
-            && f.account_count[i] >= MIN_ACCOUNT_ROWS
+            && f.account_count(i) >= MIN_ACCOUNT_ROWS
             && elsewhere >= MIN_ELSEWHERE;
         if !new_to_account {
             return Some(Finding::surprisal(0.0));
         }
         let chance =
-            chance_in_account(pair, f.vendor_count[i], f.account_count[i], cx.ledger.len());
+            chance_in_account(pair, f.vendor_count[i], f.account_count(i), cx.ledger.len());
         Some(Finding::surprisal(-chance.ln()))
     }
 
@@ -54,11 +54,11 @@ impl Detector for RareVendor {
         Text::new(
             format!(
                 "이 계정에서 거의 쓰지 않는 거래처: 계정 {}건 중 {pair}건 (다른 계정에서는 {elsewhere}건; {rare_ko})",
-                f.account_count[i]
+                f.account_count(i)
             ),
             format!(
                 "Vendor rarely used for this account: {pair} of {} payments (but {elsewhere} elsewhere; {rare_en})",
-                f.account_count[i]
+                f.account_count(i)
             ),
         )
     }
